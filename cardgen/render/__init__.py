@@ -1,0 +1,1 @@
+"""Backends: Page + Template → file. Each module renders one kind of output."""

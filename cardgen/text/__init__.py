@@ -1,0 +1,1 @@
+"""Text engine: plain-text extraction, font resolution with fallback, line breaking and fitting."""
