@@ -1,0 +1,320 @@
+"""The `cardgen` command: a thin typer shell over the library. Parses options, calls, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cardgen import __version__
+from cardgen.errors import CardgenError, UsageError
+
+app = typer.Typer(
+    name="cardgen",
+    help=(
+        "Turn a Hugo Academic / Wowchemy / Hugo Blox project page into a PowerPoint deck, social preview "
+        "images and a print-ready card.\n\n"
+        "Examples:\n\n"
+        "  cardgen build content/project/mlphys/index.md -o out/\n\n"
+        "  cardgen deck content/project/mlphys/index.md --template dark\n\n"
+        "  cardgen social content/project/mlphys/index.md --preset all\n\n"
+        "  cardgen card content/project/mlphys/index.md --sheet a4 --marks\n\n"
+        "  cardgen batch path/to/site -o event/ --event \"Open Lab Day 2026\""
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+templates_app = typer.Typer(help="List, show and copy templates.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
+
+
+class _State:
+    debug = False
+    quiet = False
+    verbose = False
+
+
+state = _State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cardgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors only."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every warning and step."),
+) -> None:
+    state.debug, state.quiet, state.verbose = debug, quiet, verbose
+
+
+PageArg = typer.Argument(..., help="The page: content/project/<slug>/index.md (or a single .md file).")
+SiteOpt = typer.Option(None, "--site", help="Hugo site root (detected from the page when omitted).")
+TemplateOpt = typer.Option("default", "--template", "-t", help="Built-in template name or a template folder.")
+
+
+def _load(page: Path, site: Optional[Path]):
+    from cardgen.loader import load_page
+
+    if not page.exists():
+        raise UsageError(f"{page}: no such file")
+    return load_page(page, site_root=site)
+
+
+def _say(message: str) -> None:
+    if not state.quiet:
+        print(message)
+
+
+def _warn_all(warnings) -> None:
+    if state.quiet:
+        return
+    items = list(dict.fromkeys(warnings))
+    shown = items if state.verbose else items[:8]
+    for w in shown:
+        print(f"warning: {w}", file=sys.stderr)
+    if len(items) > len(shown):
+        print(f"warning: … and {len(items) - len(shown)} more (use --verbose)", file=sys.stderr)
+
+
+def _renderer(module: str, function: str, command: str):
+    import importlib
+
+    try:
+        mod = importlib.import_module(f"cardgen.render.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"cardgen.render.{module}":
+            raise CardgenError(f"'cardgen {command}' is not available yet in cardgen {__version__}") from None
+        raise
+    return getattr(mod, function)
+
+
+@app.command()
+def inspect(
+    page: Path = PageArg,
+    as_json: bool = typer.Option(False, "--json", help="Print the parsed page as JSON."),
+    site: Optional[Path] = SiteOpt,
+) -> None:
+    """Show the parsed page: title, authors, image settings, links, body outline, slides, warnings.
+
+    Example: cardgen inspect content/project/mlphys/index.md --json
+    """
+    from cardgen.report import format_page, page_to_dict
+
+    parsed = _load(page, site)
+    if as_json:
+        print(json.dumps(page_to_dict(parsed), ensure_ascii=False, indent=2))
+    else:
+        print(format_page(parsed))
+
+
+@app.command()
+def deck(
+    page: Path = PageArg,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output .pptx (default: <slug>.pptx)."),
+    template: str = TemplateOpt,
+    pptx_template: Optional[Path] = typer.Option(None, "--pptx-template", help="Use an organisation's PowerPoint master (.pptx/.potx)."),
+    aspect: str = typer.Option("16:9", "--aspect", help="Slide shape: 16:9 or 4:3."),
+    show_image: bool = typer.Option(False, "--show-image", help="Show the hero image even when image.preview_only is set."),
+    notes: bool = typer.Option(True, "--notes/--no-notes", help="Write speaker notes."),
+    site: Optional[Path] = SiteOpt,
+) -> None:
+    """Make a PowerPoint talk deck from the page.
+
+    Example: cardgen deck content/project/mlphys/index.md -o talk.pptx --template dark
+    """
+    if aspect not in ("16:9", "4:3"):
+        raise UsageError(f"--aspect: expected 16:9 or 4:3, got {aspect!r}")
+    render = _renderer("deck", "render_deck", "deck")
+    parsed = _load(page, site)
+    result = render(parsed, output, template=template, pptx_template=pptx_template, aspect=aspect,
+                    show_image=show_image, notes=notes)
+    _report(parsed, result)
+
+
+@app.command()
+def social(
+    page: Path = PageArg,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output file or folder."),
+    preset: str = typer.Option("og", "--preset", "-p", help="og, x, square, linkedin, github or all."),
+    size: Optional[str] = typer.Option(None, "--size", help="Custom size WxH, e.g. 1600x900."),
+    template: str = TemplateOpt,
+    fmt: str = typer.Option("auto", "--format", help="auto, png, jpeg or webp."),
+    max_bytes: int = typer.Option(1_000_000, "--max-bytes", help="Byte budget per image."),
+    meta: bool = typer.Option(False, "--meta", help="Print the HTML meta snippet instead of writing it."),
+    hugo: bool = typer.Option(False, "--hugo", help="Write into the site so the theme uses it (see README)."),
+    site: Optional[Path] = SiteOpt,
+) -> None:
+    """Make social preview images (OpenGraph, X, LinkedIn, …) and their HTML meta snippet.
+
+    Example: cardgen social content/project/mlphys/index.md --preset all -o social/
+    """
+    render = _renderer("social", "render_social", "social")
+    parsed = _load(page, site)
+    result = render(parsed, output, preset=preset, size=size, template=template, format=fmt,
+                    max_bytes=max_bytes, print_meta=meta, hugo=hugo)
+    if meta and result.info.get("meta_html"):
+        print(result.info["meta_html"])
+    _report(parsed, result)
+
+
+@app.command()
+def card(
+    page: Path = PageArg,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output .pdf (default: <slug>-card.pdf)."),
+    size: str = typer.Option("a6", "--size", help="a6, a5, postcard, 5x7 or business."),
+    orientation: str = typer.Option("portrait", "--orientation", help="portrait or landscape."),
+    back: bool = typer.Option(True, "--back/--no-back", help="Add a back page with description, links and QR code."),
+    bleed: Optional[float] = typer.Option(None, "--bleed", help="Bleed in mm (default 3 mm; 0.125 in for US sizes)."),
+    marks: bool = typer.Option(False, "--marks", help="Add crop marks outside the bleed."),
+    sheet: str = typer.Option("none", "--sheet", help="Impose on a sheet: none, a4 or letter."),
+    template: str = TemplateOpt,
+    site: Optional[Path] = SiteOpt,
+) -> None:
+    """Make a print-ready summary card (PDF with bleed, TrimBox, embedded fonts, QR code).
+
+    Example: cardgen card content/project/mlphys/index.md --size a6 --sheet a4 --marks
+    """
+    render = _renderer("card", "render_card", "card")
+    parsed = _load(page, site)
+    result = render(parsed, output, size=size, orientation=orientation, back=back, bleed_mm=bleed,
+                    marks=marks, sheet=None if sheet == "none" else sheet, template=template)
+    _report(parsed, result)
+
+
+@app.command()
+def build(
+    page: Path = PageArg,
+    output: Path = typer.Option(Path("."), "--output", "-o", help="Output folder."),
+    template: str = TemplateOpt,
+    site: Optional[Path] = SiteOpt,
+) -> None:
+    """Make every output for one page: deck, social images and card.
+
+    Example: cardgen build content/project/mlphys/index.md -o out/
+    """
+    render = _renderer("build", "render_all", "build")
+    parsed = _load(page, site)
+    result = render(parsed, output, template=template)
+    _report(parsed, result)
+
+
+@app.command()
+def batch(
+    source: Path = typer.Argument(..., help="A Hugo site root or a content folder."),
+    output: Path = typer.Option(..., "--output", "-o", help="Output folder for every page and the event pack."),
+    section: str = typer.Option("project", "--section", help="Content section to scan."),
+    glob: Optional[str] = typer.Option(None, "--glob", help="Glob (relative to the content folder) selecting pages."),
+    include_drafts: bool = typer.Option(False, "--include-drafts", help="Include pages with draft: true."),
+    formats: str = typer.Option("deck,social,card", "--formats", help="Comma-separated outputs per page."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel processes (0: one per CPU core)."),
+    force: bool = typer.Option(False, "--force", help="Rebuild pages whose inputs did not change."),
+    event: Optional[str] = typer.Option(None, "--event", help="Event name for the event pack (showcase deck, card sheet)."),
+    template: str = TemplateOpt,
+) -> None:
+    """Export a whole site: every project page plus an event pack (card sheet, showcase deck, contact sheet).
+
+    Example: cardgen batch path/to/site -o open-lab-day/ --event "Open Lab Day 2026"
+    """
+    from cardgen import batch as batch_mod  # noqa: F401
+
+    run = _renderer_batch()
+    code = run(source, output, section=section, glob=glob, include_drafts=include_drafts, formats=formats,
+               jobs=jobs, force=force, event=event, template=template, quiet=state.quiet, verbose=state.verbose)
+    raise typer.Exit(code)
+
+
+def _renderer_batch():
+    try:
+        from cardgen.batch import run_batch
+    except ImportError:
+        raise CardgenError(f"'cardgen batch' is not available yet in cardgen {__version__}") from None
+    return run_batch
+
+
+@templates_app.command("list")
+def templates_list() -> None:
+    """List the built-in templates."""
+    from cardgen.templates import list_templates, load_template
+
+    for name in list_templates():
+        print(f"{name:<10} {load_template(name).description}")
+
+
+@templates_app.command("show")
+def templates_show(name: str = typer.Argument(..., help="Template name or folder.")) -> None:
+    """Print a template's template.toml and where it lives."""
+    from cardgen.templates import TEMPLATE_FILE, template_dir
+
+    folder = template_dir(name)
+    print(f"# {folder / TEMPLATE_FILE}")
+    print((folder / TEMPLATE_FILE).read_text(encoding="utf-8"))
+
+
+@templates_app.command("new")
+def templates_new(
+    name: str = typer.Argument(..., help="Built-in template to start from (default, dark, event)."),
+    folder: Path = typer.Argument(..., help="New folder to create."),
+) -> None:
+    """Copy a built-in template to a folder to edit; use it with --template FOLDER."""
+    from cardgen.templates import load_template, new_template
+
+    dest = new_template(name, folder)
+    load_template(dest)  # validate the copy
+    _say(f"created {dest} — edit {dest / 'template.toml'} and pass --template {dest}")
+
+
+def _report(page, result) -> None:
+    _warn_all([*page.warnings, *result.warnings])
+    for path in result.outputs:
+        _say(str(path))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: one-line errors (tracebacks with --debug), exit 0 ok / 1 failed / 2 usage."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        app(args=args, prog_name="cardgen", standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        print("cardgen: aborted", file=sys.stderr)
+        return 130
+    except CardgenError as exc:
+        if debug:
+            raise
+        print(f"cardgen: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("cardgen: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors (vendored by typer)
+            exc.show()
+            return 2 if exc.exit_code not in (0, 1) else exc.exit_code
+        # a bug: say so in one line unless debugging
+        if debug:
+            raise
+        print(f"cardgen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

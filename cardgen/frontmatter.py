@@ -1,0 +1,168 @@
+"""Front matter → dict, via python-frontmatter, with the quirks of real Hugo pages.
+
+YAML (`---`), TOML (`+++`) and JSON (`{ … }`) are detected from the first line, as Hugo does. TOML is
+read with the standard library (python-frontmatter's own TOML handler needs the unmaintained `toml`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
+
+from cardgen.errors import PageError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class _TomlHandler(BaseHandler):
+    FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+class _YamlHandler(YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_HugoYamlLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+class _HugoYamlLoader(yaml.SafeLoader):
+    """SafeLoader that tolerates duplicate keys (last wins, as Hugo's YAML library does)."""
+
+
+_HANDLERS: dict[str, BaseHandler] = {"yaml": _YamlHandler(), "toml": _TomlHandler(), "json": JSONHandler()}
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A page file split into its parsed front matter and its Markdown body."""
+
+    format: str  # "yaml" | "toml" | "json" | "none"
+    meta: dict[str, Any]
+    body: str
+
+
+def read_text(path: Path) -> str:
+    """Read a page as UTF-8 text, refusing binary files with a clear message."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PageError("file not found", path=path) from None
+    except IsADirectoryError:
+        raise PageError("is a folder, not a page file (pass its index.md)", path=path) from None
+    except OSError as exc:
+        raise PageError(f"cannot read ({exc.strerror})", path=path) from None
+    if b"\x00" in data[:8192]:
+        raise PageError("not a text file (binary data); expected Markdown with front matter", path=path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PageError(f"not valid UTF-8 (byte {exc.start}); save the page as UTF-8", path=path) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def detect_format(text: str) -> str:
+    first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    if re.fullmatch(r"-{3,}", first):
+        return "yaml"
+    if re.fullmatch(r"\+{3,}", first):
+        return "toml"
+    if first.startswith("{"):
+        return "json"
+    return "none"
+
+
+def split_front_matter(text: str, path: Path) -> RawPage:
+    """Parse a page's text. Raises PageError naming the file and the format on a syntax error."""
+    fmt = detect_format(text)
+    if fmt == "none":
+        return RawPage("none", {}, text)
+    handler = _HANDLERS[fmt]
+    if fmt == "json":
+        meta, body = _split_json(text, path)
+        return RawPage(fmt, meta, body)
+    parts = handler.FM_BOUNDARY.split(text, 2)
+    if len(parts) < 3:
+        raise PageError(f"front matter: the opening '{handler.START_DELIMITER}' is never closed", path=path)
+    try:
+        post = frontmatter.loads(text, handler=handler)
+    except yaml.YAMLError as exc:
+        raise PageError(f"front matter: invalid YAML{_yaml_where(exc)}", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PageError(f"front matter: invalid TOML ({exc})", path=path) from None
+    except (ValueError, TypeError) as exc:
+        raise PageError(f"front matter: cannot parse ({exc})", path=path) from None
+    meta = post.metadata
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise PageError(
+            f"front matter: expected key/value pairs, got a {type(meta).__name__}", path=path
+        )
+    return RawPage(fmt, dict(meta), post.content)
+
+
+def _split_json(text: str, path: Path) -> tuple[dict[str, Any], str]:
+    """Hugo's JSON front matter is one object at the start of the file; the body follows it."""
+    decoder = json.JSONDecoder()
+    start = text.index("{")
+    try:
+        meta, end = decoder.raw_decode(text, start)
+    except json.JSONDecodeError as exc:
+        raise PageError(f"front matter: invalid JSON (line {exc.lineno}: {exc.msg})", path=path) from None
+    if not isinstance(meta, dict):
+        raise PageError("front matter: expected a JSON object", path=path)
+    return meta, text[end:].lstrip("\n")
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or ""
+    if mark is not None:
+        # +2: one for 1-based lines, one for the opening '---' line
+        return f" at line {mark.line + 2}" + (f" ({problem})" if problem else "")
+    return f" ({problem})" if problem else ""
+
+
+def parse_date(value: Any) -> dt.datetime | dt.date | None:
+    """A YAML/TOML date, datetime or string → date/datetime (timezone kept), None when absent.
+
+    Raises ValueError for a string that is not a date Hugo would accept.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+    text = str(value).strip()
+    if not text:
+        return None
+    iso = text.replace("Z", "+00:00").replace("z", "+00:00")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        return dt.date.fromisoformat(iso)
+    iso = re.sub(r"^(\d{4}-\d{2}-\d{2}) ", r"\1T", iso)
+    iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)
+    try:
+        return dt.datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    for fmt in ("%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%Y-%m"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD or RFC 3339)")

@@ -1,0 +1,15 @@
+"""The `[social]` section of template.toml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SocialLayout:
+    raw: dict[str, Any]
+
+
+def parse(section: dict[str, Any], where: str, context: dict[str, Any]) -> SocialLayout:
+    return SocialLayout(raw=section)

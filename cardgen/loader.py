@@ -1,0 +1,451 @@
+"""`load_page()`: a page file → the frozen `Page` every output is rendered from.
+
+Field handling mirrors the Wowchemy / Hugo Blox theme (see SPEC §1): the featured image lookup follows
+the theme's `get_featured_image` partial, focal points compare case-insensitively, and anything the
+theme would tolerate (missing keys, nulls, legacy string values) becomes a warning, never a crash.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cardgen.document import Document, Paragraph, Slide
+from cardgen.errors import PageError
+from cardgen.frontmatter import parse_date, read_text, split_front_matter
+from cardgen.page import FOCAL_POINTS, ImageSettings, Link, Page
+from cardgen.site import find_site_root, load_site, page_language, page_url, resolve_author, resolve_slides
+
+#: Image types Hugo's `.Resources.ByType "image"` returns and its image processing can read.
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp")
+
+#: The theme's `url_*` buttons, in the order it shows them.
+URL_KEYS = {
+    "url_pdf": "PDF",
+    "url_code": "Code",
+    "url_dataset": "Dataset",
+    "url_poster": "Poster",
+    "url_project": "Project",
+    "url_slides": "Slides",
+    "url_source": "Source",
+    "url_video": "Video",
+}
+
+
+def load_page(
+    path: str | Path,
+    site_root: str | Path | None = None,
+    *,
+    default_focal_point: str = "smart",
+    detect_site: bool = True,
+) -> Page:
+    """Read and parse one page. Raises PageError for a file that cannot be read or parsed at all.
+
+    `site_root` is detected by walking up from the page when not given (and `detect_site` is true).
+    """
+    path = Path(path)
+    text = read_text(path)
+    if not text.strip():
+        raise PageError("empty file; expected Markdown with front matter", path=path)
+    raw = split_front_matter(text, path)
+    meta = raw.meta
+    warnings: list[str] = []
+
+    def warn(field: str, message: str) -> None:
+        warnings.append(f"{path}: {field}: {message}")
+
+    if raw.format == "none":
+        warn("front matter", "none found; using the file name as title")
+
+    root = Path(site_root) if site_root is not None else (find_site_root(path.parent) if detect_site else None)
+    site = load_site(root.resolve()) if root is not None and root.is_dir() else None
+    if site_root is not None and site is None:
+        warn("site", f"{site_root} is not a folder; continuing without site context")
+    bundle_dir = path.parent if path.name in ("index.md", "_index.md") else None
+    base_dir = bundle_dir or path.parent
+    lang = page_language(site, path)
+
+    from cardgen.markdown import parse_document, parse_inline
+    from cardgen.slides import parse_slides
+    from cardgen.text.plain import to_plain
+
+    slides_value = meta.get("slides")
+    is_slides_page = isinstance(slides_value, dict) or _in_section(site, path, "slides")
+    slides: tuple[Slide, ...] = ()
+    slides_path: Path | None = None
+    slides_name = ""
+    site_root_path = site.root if site else None
+    if is_slides_page:
+        slides, slide_warnings = parse_slides(raw.body, base_dir=base_dir, site_root=site_root_path)
+        warnings.extend(f"{path}: body: {w}" for w in slide_warnings)
+        slides_path = path
+        document = Document()
+    else:
+        document = parse_document(raw.body, base_dir=base_dir, site_root=site_root_path)
+        warnings.extend(f"{path}: body: {w}" for w in document.warnings)
+        if isinstance(slides_value, str) and slides_value.strip():
+            slides_name = slides_value.strip()
+            slides_path = resolve_slides(site, path, slides_name, lang)
+            if slides_path is None:
+                warn("slides", f"deck {slides_name!r} not found (looked for content/slides/{slides_name}/index.md)")
+            else:
+                try:
+                    deck_raw = split_front_matter(read_text(slides_path), slides_path)
+                except PageError as exc:
+                    warn("slides", f"cannot read the linked deck: {exc}")
+                else:
+                    deck_base = slides_path.parent
+                    slides, slide_warnings = parse_slides(deck_raw.body, base_dir=deck_base, site_root=site_root_path)
+                    warnings.extend(f"{slides_path}: body: {w}" for w in slide_warnings)
+        elif slides_value not in (None, "") and not isinstance(slides_value, str):
+            warn("slides", f"expected a deck name, got {type(slides_value).__name__}; ignored")
+
+    # Title -------------------------------------------------------------------------------------
+    title = _as_text(meta.get("title"), "title", warn)
+    if not title.strip():
+        title = _first_heading(slides, document) or _title_from_name(path)
+        if raw.format != "none":
+            warn("title", f"missing; using {title!r}")
+    title_runs = parse_inline(title)
+    title_plain = to_plain(title) or _title_from_name(path)
+
+    # Description: summary → abstract → description → first paragraph -----------------------------
+    description_source = ""
+    summary_md = ""
+    for key in ("summary", "abstract", "description"):
+        value = _as_text(meta.get(key), key, warn)
+        if value.strip():
+            summary_md, description_source = value.strip(), key
+            break
+    if not summary_md:
+        first = next((b for b in document.blocks if isinstance(b, Paragraph) and b.text.strip()), None)
+        if first is None:
+            first = next(
+                (b for s in slides for b in s.blocks if isinstance(b, Paragraph) and b.text.strip()), None
+            )
+        if first is not None:
+            summary_runs = first.runs
+            description = to_plain(first.text)
+            description_source = "body"
+        else:
+            summary_runs, description = (), ""
+    else:
+        summary_runs = parse_inline(summary_md)
+        description = to_plain(summary_md)
+
+    # Authors, taxonomies, dates ------------------------------------------------------------------
+    author_names = _as_list(meta.get("authors", meta.get("author")), "authors", warn)
+    authors = tuple(resolve_author(site, name, lang) for name in author_names)
+    for author in authors:
+        if author.name == "admin" and author.slug is None:
+            warn("authors", "'admin' is the site owner's profile, but content/authors/admin/_index.md was not found")
+    tags = tuple(dict.fromkeys(_as_list(meta.get("tags"), "tags", warn)))
+    categories = tuple(dict.fromkeys(_as_list(meta.get("categories"), "categories", warn)))
+    dates = {}
+    for key in ("date", "lastmod", "publishDate"):
+        value = meta.get(key, meta.get("publish_date") if key == "publishDate" else None)
+        try:
+            dates[key] = parse_date(value)
+        except (ValueError, OverflowError, OSError) as exc:
+            warn(key, str(exc))
+            dates[key] = None
+
+    # Image -------------------------------------------------------------------------------------
+    image = _image_settings(meta, default_focal_point, warn, parse_inline)
+    featured = find_featured_image(bundle_dir, image.filename, site_root_path, warn)
+
+    # Links -------------------------------------------------------------------------------------
+    url = page_url(site, path, meta)
+    external_link = _as_text(meta.get("external_link"), "external_link", warn).strip()
+    links = _links(meta, url, external_link, warn)
+
+    language = lang or _language_from_meta(meta) or detect_language(title_plain + description) or (
+        site.language if site else ""
+    )
+
+    return Page(
+        path=path,
+        title=title,
+        title_runs=title_runs,
+        title_plain=title_plain,
+        description=description,
+        description_source=description_source,
+        summary_runs=summary_runs,
+        authors=authors,
+        tags=tags,
+        categories=categories,
+        date=dates["date"],
+        lastmod=dates["lastmod"],
+        publish_date=dates["publishDate"],
+        external_link=external_link,
+        image=image,
+        featured_image=featured,
+        links=links,
+        slides_name=slides_name,
+        slides=slides,
+        slides_path=slides_path,
+        is_slides_page=is_slides_page,
+        document=document,
+        bundle_dir=bundle_dir,
+        site=site,
+        url=url,
+        language=language,
+        draft=_as_bool(meta.get("draft"), "draft", warn),
+        front_matter=meta,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+# --- field helpers ----------------------------------------------------------------------------------
+
+
+def _as_text(value: Any, field: str, warn) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        warn(field, "expected text, got a list; joined")
+        return " ".join(str(v) for v in value)
+    warn(field, f"expected text, got {type(value).__name__}; ignored")
+    return ""
+
+
+def _as_list(value: Any, field: str, warn) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, (list, tuple)):
+        out = []
+        for item in value:
+            if item is None:
+                continue
+            if isinstance(item, dict):
+                name = item.get("name") or item.get("title")
+                if name:
+                    out.append(str(name).strip())
+                continue
+            if isinstance(item, (list, tuple)):
+                warn(field, "nested list ignored")
+                continue
+            text = str(item).strip()
+            if text:
+                out.append(text)
+        return out
+    warn(field, f"expected a list, got {type(value).__name__}; ignored")
+    return []
+
+
+def _as_bool(value: Any, field: str, warn) -> bool:
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "no", "off", "0"):
+        return False
+    warn(field, f"expected true or false, got {value!r}; using false")
+    return False
+
+
+def normalize_focal_point(value: Any, default: str = "smart") -> tuple[str, str | None]:
+    """A front-matter focal point → (one of FOCAL_POINTS, warning or None). Case and separators ignored."""
+    default = default.lower()
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default, None
+    key = re.sub(r"[\s_\-]", "", str(value)).lower()
+    if key in FOCAL_POINTS:
+        return key, None
+    names = ", ".join(("Smart", "Center", "TopLeft", "Top", "TopRight", "Left", "Right", "BottomLeft", "Bottom", "BottomRight"))
+    return default, f"{value!r} is not one of {names}; using {default.capitalize()}"
+
+
+def _image_settings(meta: dict[str, Any], default_focal_point: str, warn, parse_inline) -> ImageSettings:
+    value = meta.get("image")
+    if value is None:
+        value = {}
+    if isinstance(value, str):
+        warn("image", "a plain string is the legacy form; treating it as image.filename")
+        value = {"filename": value}
+    if not isinstance(value, dict):
+        warn("image", f"expected a table of settings, got {type(value).__name__}; ignored")
+        value = {}
+    header = meta.get("header")
+    if not value.get("filename") and isinstance(header, dict) and isinstance(header.get("image"), str) and header["image"].strip():
+        value = {**value, "filename": header["image"].strip()}
+        if not value.get("caption") and isinstance(header.get("caption"), str):
+            value["caption"] = header["caption"]
+    caption = _as_text(value.get("caption"), "image.caption", warn).strip()
+    focal, problem = normalize_focal_point(value.get("focal_point"), default_focal_point)
+    if problem:
+        warn("image.focal_point", problem)
+    placement = value.get("placement")
+    known = {"caption", "focal_point", "preview_only", "alt_text", "filename", "placement"}
+    return ImageSettings(
+        caption=caption,
+        caption_runs=parse_inline(caption) if caption else (),
+        focal_point=focal,
+        preview_only=_as_bool(value.get("preview_only"), "image.preview_only", warn),
+        alt_text=_as_text(value.get("alt_text"), "image.alt_text", warn).strip(),
+        filename=_as_text(value.get("filename"), "image.filename", warn).strip(),
+        placement=placement if isinstance(placement, int) and not isinstance(placement, bool) else None,
+        extra={k: v for k, v in value.items() if k not in known},
+    )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def find_featured_image(
+    bundle_dir: Path | None, filename: str, site_root: Path | None, warn
+) -> Path | None:
+    """The theme's featured image lookup (wowchemy `get_featured_image.html`).
+
+    1. the bundle's top-level images whose name contains "featured" (Hugo's glob is case-insensitive
+       and does not cross "/"), the first in name order;
+    2. `image.filename` inside the bundle;
+    3. `assets/media/<image.filename>` of the site.
+    Paths that leave the bundle or the site (`../`, symlinks) are refused.
+    """
+    if bundle_dir is not None and bundle_dir.is_dir():
+        matches = sorted(
+            (p for p in bundle_dir.iterdir()
+             if p.is_file() and "featured" in p.name.lower() and p.suffix.lower() in IMAGE_EXTENSIONS),
+            key=lambda p: p.name.lower(),
+        )
+        matches = [p for p in matches if _inside(p, bundle_dir)]
+        if len(matches) > 1:
+            warn("image", f"several featured images ({', '.join(p.name for p in matches)}); using {matches[0].name}")
+        if matches:
+            return matches[0]
+    if not filename:
+        return None
+    if filename.startswith(("http://", "https://", "//")):
+        warn("image.filename", f"remote image {filename!r} skipped (cardgen never downloads)")
+        return None
+    clean = filename.lstrip("/")
+    candidates: list[tuple[Path, Path]] = []
+    if bundle_dir is not None:
+        candidates.append((bundle_dir / clean, bundle_dir))
+    if site_root is not None:
+        media = site_root / "assets" / "media"
+        candidates.append((media / clean, media))
+    for candidate, folder in candidates:
+        if not _inside(candidate, folder):
+            warn("image.filename", f"{filename!r} points outside {folder}; refused")
+            return None
+        if candidate.is_file():
+            return candidate
+    where = " or ".join(str(folder) for _, folder in candidates) or "a page bundle (this page is a single file)"
+    warn("image.filename", f"{filename!r} not found in {where}")
+    return None
+
+
+def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn) -> tuple[Link, ...]:
+    links: list[Link] = []
+    if external_link:
+        links.append(Link(name="Project website", url=external_link, kind="external"))
+    raw_links = meta.get("links")
+    if raw_links not in (None, ""):
+        if not isinstance(raw_links, list):
+            warn("links", f"expected a list, got {type(raw_links).__name__}; ignored")
+            raw_links = []
+        for i, item in enumerate(raw_links):
+            if not isinstance(item, dict):
+                warn(f"links[{i}]", "expected name and url; ignored")
+                continue
+            url = _as_text(item.get("url") or item.get("link"), f"links[{i}].url", warn).strip()
+            if not url:
+                warn(f"links[{i}]", "no url; ignored")
+                continue
+            icon = str(item.get("icon") or "")
+            icon_pack = str(item.get("icon_pack") or "")
+            if "/" in icon and not icon_pack:  # Hugo Blox v5: icon: brands/github
+                icon_pack, icon = icon.split("/", 1)
+            name = _as_text(item.get("name"), f"links[{i}].name", warn).strip() or icon or url
+            links.append(Link(name=name, url=_absolute(url, page_url_), kind="custom", icon_pack=icon_pack, icon=icon))
+    for key, label in URL_KEYS.items():
+        value = _as_text(meta.get(key), key, warn).strip()
+        if value:
+            links.append(Link(name=label, url=_absolute(value, page_url_), kind=key.removeprefix("url_")))
+    if page_url_:
+        links.append(Link(name="Project page", url=page_url_, kind="page"))
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for link in links:
+        key = (link.name, link.url)
+        if key not in seen:
+            seen.add(key)
+            unique.append(link)
+    return tuple(unique)
+
+
+def _absolute(url: str, page_url_: str) -> str:
+    """Relative `url_pdf: files/paper.pdf` → absolute against the page URL when it is known."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I) or not page_url_:
+        return url
+    from urllib.parse import urljoin
+
+    return urljoin(page_url_, url)
+
+
+def _in_section(site, path: Path, section: str) -> bool:
+    parts = [p.lower() for p in path.resolve().parts]
+    if site is not None:
+        try:
+            parts = [p.lower() for p in path.resolve().relative_to((site.root / "content").resolve()).parts]
+        except ValueError:
+            pass
+    return section in parts[:-1]
+
+
+def _first_heading(slides: Iterable[Slide], document: Document) -> str:
+    from cardgen.document import Heading
+
+    blocks = [b for s in slides for b in s.blocks] + list(document.blocks)
+    for block in blocks:
+        if isinstance(block, Heading) and block.text.strip():
+            return block.text.strip()
+    return ""
+
+
+def _title_from_name(path: Path) -> str:
+    stem = path.parent.name if path.name in ("index.md", "_index.md") else path.stem
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize() or "Untitled"
+
+
+def _language_from_meta(meta: dict[str, Any]) -> str:
+    for key in ("language", "lang", "languageCode"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip().split("-")[0].lower()
+    return ""
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
+def detect_language(text: str) -> str:
+    """A best guess for CJK text (used to pick CJK fonts and line breaking): ja, ko, zh or ''."""
+    if _KANA.search(text):
+        return "ja"
+    if _HANGUL.search(text):
+        return "ko"
+    if _HAN.search(text):
+        return "zh"
+    return ""

@@ -1,0 +1,166 @@
+"""A parsed page as plain data (for `cardgen inspect --json`) and as a readable outline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cardgen import document as d
+from cardgen.page import FOCAL_POINT_NAMES, Page
+
+
+def _date(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _runs_links(runs: d.Inline) -> list[dict[str, str]]:
+    links: list[dict[str, str]] = []
+    for run in runs:
+        if run.href:
+            if links and links[-1]["href"] == run.href:
+                links[-1]["text"] += run.text
+            else:
+                links.append({"text": run.text, "href": run.href})
+    return links
+
+
+def _short(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def block_outline(block: d.Block) -> dict[str, Any]:
+    """One block as a small dict: its type plus the facts worth seeing at a glance."""
+    kind = type(block).__name__.lower()
+    out: dict[str, Any] = {"type": kind}
+    if isinstance(block, d.Heading):
+        out.update(level=block.level, text=block.text)
+    elif isinstance(block, d.Paragraph):
+        out["text"] = _short(block.text)
+        if links := _runs_links(block.runs):
+            out["links"] = links
+    elif isinstance(block, d.ListBlock):
+        out.update(ordered=block.ordered, items=len(block.items), first=_short(block.items[0].text, 60) if block.items else "")
+    elif isinstance(block, d.Table):
+        out.update(columns=len(block.header), rows=len(block.rows))
+    elif isinstance(block, d.CodeBlock):
+        out.update(language=block.language, lines=block.code.count("\n") + 1)
+    elif isinstance(block, d.MathBlock):
+        out["tex"] = _short(block.tex, 60)
+    elif isinstance(block, d.Figure):
+        out.update(src=block.src, caption=_short(block.caption_text, 80), path=block.path)
+    elif isinstance(block, d.Callout):
+        out.update(kind=block.kind, blocks=len(block.children))
+    elif isinstance(block, d.Video):
+        out.update(provider=block.provider, url=block.url or block.id_or_src)
+    elif isinstance(block, d.Html):
+        out["text"] = _short(block.text, 60)
+    elif isinstance(block, d.Gallery):
+        out.update(album=block.album, images=len(block.figures))
+    elif isinstance(block, (d.Quote, d.SpeakerNote)):
+        out["blocks"] = len(block.children)
+    return out
+
+
+def page_to_dict(page: Page) -> dict[str, Any]:
+    blocks = page.document.blocks
+    return {
+        "path": str(page.path),
+        "title": page.title_plain,
+        "title_markdown": page.title,
+        "description": page.description,
+        "description_source": page.description_source,
+        "authors": [
+            {"name": a.name, "slug": a.slug, "role": a.role, "affiliation": a.affiliation} for a in page.authors
+        ],
+        "tags": list(page.tags),
+        "categories": list(page.categories),
+        "date": _date(page.date),
+        "lastmod": _date(page.lastmod),
+        "publish_date": _date(page.publish_date),
+        "draft": page.draft,
+        "language": page.language,
+        "url": page.url,
+        "external_link": page.external_link,
+        "image": {
+            "featured": str(page.featured_image) if page.featured_image else None,
+            "caption": page.image.caption,
+            "focal_point": page.image.focal_point,
+            "focal_point_name": FOCAL_POINT_NAMES[page.image.focal_point],
+            "preview_only": page.image.preview_only,
+            "alt_text": page.image.alt_text,
+            "filename": page.image.filename,
+        },
+        "links": [{"name": k.name, "url": k.url, "kind": k.kind, "icon": k.icon} for k in page.links],
+        "body_links": [link for b in blocks if isinstance(b, d.Paragraph) for link in _runs_links(b.runs)],
+        "site": (
+            {"root": str(page.site.root), "title": page.site.title, "base_url": page.site.base_url}
+            if page.site
+            else None
+        ),
+        "blocks": [block_outline(b) for b in blocks],
+        "block_counts": _counts(blocks),
+        "slides": [
+            {
+                "blocks": [block_outline(b) for b in s.blocks],
+                "notes": len(s.notes),
+                "background_image": s.background_image,
+                "background_color": s.background_color,
+                "hidden": s.hidden,
+            }
+            for s in page.slides
+        ],
+        "slides_path": str(page.slides_path) if page.slides_path else None,
+        "is_slides_page": page.is_slides_page,
+        "warnings": list(page.warnings),
+    }
+
+
+def _counts(blocks: tuple[d.Block, ...]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for block in blocks:
+        name = type(block).__name__.lower()
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def format_page(page: Page) -> str:
+    """A short human-readable outline of a page (what `cardgen inspect` prints)."""
+    data = page_to_dict(page)
+    img = data["image"]
+    lines = [
+        f"{data['title']}",
+        f"  file         {data['path']}",
+        f"  authors      {', '.join(a['name'] for a in data['authors']) or '—'}",
+        f"  date         {data['date'] or '—'}",
+        f"  tags         {', '.join(data['tags']) or '—'}",
+        f"  language     {data['language'] or '—'}",
+        f"  url          {data['url'] or '—'}",
+        f"  description  ({data['description_source'] or 'none'}) {_short(data['description'], 90)}",
+        f"  image        {img['featured'] or 'none (placeholder art)'}",
+        f"               focal point {img['focal_point_name']}, preview_only {str(img['preview_only']).lower()}"
+        + (f", caption {_short(img['caption'], 50)!r}" if img["caption"] else ""),
+    ]
+    if data["links"]:
+        lines.append("  links")
+        lines += [f"    {k['name']:<16} {k['url']}" for k in data["links"]]
+    if data["blocks"]:
+        counts = ", ".join(f"{n} {k}" for k, n in data["block_counts"].items())
+        lines.append(f"  body         {counts}")
+        for b in data["blocks"]:
+            detail = b.get("text") or b.get("src") or b.get("url") or b.get("first") or b.get("kind") or ""
+            if b["type"] == "heading":
+                detail = "#" * b["level"] + " " + detail
+            lines.append(f"    {b['type']:<14} {_short(str(detail), 80)}")
+    if data["slides"]:
+        lines.append(f"  slides       {len(data['slides'])} ({data['slides_path']})")
+        for i, s in enumerate(data["slides"], 1):
+            head = next((b.get("text", "") for b in s["blocks"] if b["type"] == "heading"), "")
+            flags = " hidden" if s["hidden"] else ""
+            flags += f" notes:{s['notes']}" if s["notes"] else ""
+            flags += " background" if s["background_image"] or s["background_color"] else ""
+            lines.append(f"    {i:>3}. {_short(head, 60) or '(' + str(len(s['blocks'])) + ' blocks)'}{flags}")
+    if data["warnings"]:
+        lines.append(f"  warnings     {len(data['warnings'])}")
+        lines += [f"    ! {w}" for w in data["warnings"]]
+    return "\n".join(lines)

@@ -1,0 +1,271 @@
+"""Hugo site context: root detection, configuration, author profiles, public URLs of pages.
+
+Everything here is optional: a page outside any site still loads, it just has no site title, no
+public URL and unresolved author slugs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cardgen.page import Author, Site
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+#: Hugo's configuration file names, in the order Hugo itself tries them (hugo.* since v0.110).
+CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json")
+_CONFIG_DIR = Path("config") / "_default"
+
+
+def find_site_root(start: Path) -> Path | None:
+    """The nearest folder above `start` that looks like a Hugo site: a config and a `content/` folder.
+
+    Requiring `content/` keeps unrelated `config.toml` files (in a home folder, say) from counting.
+    """
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if not (folder / "content").is_dir():
+            continue
+        if any((folder / name).is_file() for name in CONFIG_NAMES) or (folder / _CONFIG_DIR).is_dir():
+            return folder
+    return None
+
+
+def _read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix == ".toml":
+            data = tomllib.loads(text)
+        elif path.suffix in (".yaml", ".yml"):
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except (OSError, ValueError, yaml.YAMLError, tomllib.TOMLDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_config(root: Path) -> dict[str, Any]:
+    """Merge the site's configuration the way Hugo does for the keys cardgen uses.
+
+    `config/_default/<key>.toml` files hold the table `<key>` (params.toml → params), and the root
+    file overrides nothing it does not set.
+    """
+    config: dict[str, Any] = {}
+    folder = root / _CONFIG_DIR
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in (".toml", ".yaml", ".yml", ".json"):
+                continue
+            data = _read_config_file(path)
+            stem = path.stem
+            if stem in ("hugo", "config"):
+                _merge(config, data)
+            else:
+                _merge(config.setdefault(stem, {}), data)
+    for name in CONFIG_NAMES:
+        path = root / name
+        if path.is_file():
+            _merge(config, _read_config_file(path))
+            break
+    return config
+
+
+def _merge(into: dict[str, Any], data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _ci_get(mapping: dict[str, Any], key: str, default: Any = None) -> Any:
+    """Hugo config keys are case-insensitive (baseURL, baseurl)."""
+    lower = key.lower()
+    for k, v in mapping.items():
+        if isinstance(k, str) and k.lower() == lower:
+            return v
+    return default
+
+
+@lru_cache(maxsize=32)
+def load_site(root: Path) -> Site:
+    config = read_config(root)
+    params = _ci_get(config, "params", {}) or {}
+    if not isinstance(params, dict):
+        params = {}
+    title = _ci_get(config, "title", "") or _ci_get(_ci_get(params, "seo", {}) or {}, "site_title", "") or ""
+    base_url = str(_ci_get(config, "baseURL", "") or "")
+    language = str(_ci_get(config, "defaultContentLanguage", "") or _ci_get(config, "languageCode", "") or "")
+    colors = _site_colors(params)
+    logo = _site_logo(root)
+    return Site(
+        root=root,
+        title=str(title),
+        base_url=base_url,
+        language=language.split("-")[0].lower(),
+        colors=colors,
+        params={**params, "_languages": _ci_get(config, "languages", {}) or {},
+                "_in_subdir": bool(_ci_get(config, "defaultContentLanguageInSubdir", False))},
+        logo=logo,
+    )
+
+
+def _site_colors(params: dict[str, Any]) -> dict[str, str]:
+    """Brand colours a site declares, across theme generations (hex strings only)."""
+    found: dict[str, str] = {}
+    candidates = {
+        "primary": ("primary_color", "color", "theme_color"),
+    }
+    appearance = params.get("appearance") if isinstance(params.get("appearance"), dict) else {}
+    for name, keys in candidates.items():
+        for key in keys:
+            value = appearance.get(key) if key in appearance else params.get(key)
+            if isinstance(value, str) and re.fullmatch(r"#?[0-9a-fA-F]{6}", value.strip()):
+                found[name] = "#" + value.strip().lstrip("#").lower()
+                break
+    return found
+
+
+def _site_logo(root: Path) -> Path | None:
+    for folder in (root / "assets" / "media", root / "static" / "media", root / "static" / "img"):
+        for name in ("logo.png", "logo.jpg", "logo.webp", "logo.svg"):
+            if (folder / name).is_file() and not name.endswith(".svg"):
+                return folder / name
+    return None
+
+
+def content_dir(site: Site) -> Path:
+    return site.root / "content"
+
+
+def page_language(site: Site | None, page_path: Path) -> str:
+    """The language folder a page lives in (`content/ja/project/x`) when the site is multilingual."""
+    if site is None:
+        return ""
+    try:
+        rel = page_path.resolve().relative_to(content_dir(site).resolve())
+    except ValueError:
+        return ""
+    first = rel.parts[0] if len(rel.parts) > 1 else ""
+    languages = site.params.get("_languages") or {}
+    if first and (first in languages or re.fullmatch(r"[a-z]{2}(-[a-z]{2,4})?", first)):
+        return first.lower()
+    return ""
+
+
+def page_url(site: Site | None, page_path: Path, meta: dict[str, Any]) -> str:
+    """The page's public URL, as Hugo would publish it with default permalinks.
+
+    Hugo lower-cases paths by default and drops the default language's folder unless
+    `defaultContentLanguageInSubdir` is set. `url:` in the front matter wins; `slug:` replaces the
+    last segment.
+    """
+    if site is None or not site.base_url.startswith(("http://", "https://")):
+        return ""
+    base = site.base_url.rstrip("/") + "/"
+    explicit = meta.get("url")
+    if isinstance(explicit, str) and explicit.strip():
+        return base + explicit.strip().lstrip("/")
+    try:
+        rel = page_path.resolve().relative_to(content_dir(site).resolve())
+    except ValueError:
+        return ""
+    parts = list(rel.parts)
+    if parts and parts[-1] in ("index.md", "_index.md"):
+        parts = parts[:-1]
+    elif parts:
+        parts[-1] = Path(parts[-1]).stem
+    lang = page_language(site, page_path)
+    if lang and parts and parts[0].lower() == lang:
+        if lang == (site.language or "en") and not site.params.get("_in_subdir"):
+            parts = parts[1:]
+    slug = meta.get("slug")
+    if isinstance(slug, str) and slug.strip() and parts:
+        parts[-1] = slug.strip()
+    path = "/".join(p.lower().replace(" ", "-") for p in parts)
+    return base + (path + "/" if path else "")
+
+
+def _author_dirs(site: Site, lang: str) -> list[Path]:
+    base = content_dir(site)
+    dirs = []
+    if lang:
+        dirs.append(base / lang / "authors")
+    dirs.append(base / "authors")
+    return dirs
+
+
+def urlize(name: str) -> str:
+    """Hugo's urlize for author names: lower case, spaces → hyphens (what the theme links to)."""
+    return re.sub(r"\s+", "-", name.strip().lower())
+
+
+def resolve_author(site: Site | None, name: str, lang: str = "") -> Author:
+    """An author entry → Author: a profile's title when `content/authors/<slug>/_index.md` exists."""
+    if site is not None:
+        for slug in dict.fromkeys((name, urlize(name))):
+            if not slug or "/" in slug or slug.startswith("."):
+                continue
+            for folder in _author_dirs(site, lang):
+                profile = folder / slug / "_index.md"
+                if profile.is_file():
+                    return _read_profile(profile, slug, name)
+    return Author(name=name)
+
+
+@lru_cache(maxsize=256)
+def _read_profile(profile: Path, slug: str, fallback: str) -> Author:
+    from cardgen.frontmatter import read_text, split_front_matter
+    from cardgen.errors import PageError
+
+    try:
+        meta = split_front_matter(read_text(profile), profile).meta
+    except PageError:
+        return Author(name=fallback, slug=slug)
+    title = meta.get("title") or meta.get("name") or fallback
+    if isinstance(title, dict):  # Hugo Blox v6 `name: {display: …}`
+        title = title.get("display") or fallback
+    orgs = meta.get("organizations") or meta.get("affiliations") or []
+    affiliation = ""
+    if isinstance(orgs, list) and orgs:
+        first = orgs[0]
+        affiliation = str(first.get("name", "")) if isinstance(first, dict) else str(first)
+    return Author(name=str(title), slug=slug, role=str(meta.get("role") or ""), affiliation=affiliation)
+
+
+def resolve_slides(site: Site | None, page_path: Path, name: str, lang: str = "") -> Path | None:
+    """`slides: NAME` → `content/slides/NAME.md` or `content/slides/NAME/index.md` (language folder first)."""
+    if not name or ".." in name:
+        return None
+    roots = []
+    if site is not None:
+        base = content_dir(site)
+        if lang:
+            roots.append(base / lang / "slides")
+        roots.append(base / "slides")
+    else:
+        # No site: look for a sibling `slides/` folder next to the page's section, as in a content tree.
+        for parent in page_path.resolve().parents:
+            if (parent / "slides").is_dir():
+                roots.append(parent / "slides")
+                break
+    for root in roots:
+        for candidate in (root / f"{name}.md", root / name / "index.md", root / name / "_index.md"):
+            if candidate.is_file():
+                try:
+                    candidate.resolve().relative_to(root.resolve())
+                except ValueError:
+                    continue
+                return candidate
+    return None
