@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
@@ -98,21 +97,21 @@ def split_front_matter(text: str, path: Path) -> RawPage:
     if len(parts) < 3:
         raise PageError(f"front matter: the opening '{handler.START_DELIMITER}' is never closed", path=path)
     try:
-        post = frontmatter.loads(text, handler=handler)
+        fm_text, body = handler.split(text)
+        meta = handler.load(fm_text)
     except yaml.YAMLError as exc:
         raise PageError(f"front matter: invalid YAML{_yaml_where(exc)}", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise PageError(f"front matter: invalid TOML ({exc})", path=path) from None
     except (ValueError, TypeError) as exc:
         raise PageError(f"front matter: cannot parse ({exc})", path=path) from None
-    meta = post.metadata
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise PageError(
             f"front matter: expected key/value pairs, got a {type(meta).__name__}", path=path
         )
-    return RawPage(fmt, dict(meta), post.content)
+    return RawPage(fmt, dict(meta), body.lstrip("\n") if body.startswith("\n") else body)
 
 
 def _split_json(text: str, path: Path) -> tuple[dict[str, Any], str]:

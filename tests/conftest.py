@@ -1,0 +1,75 @@
+"""Shared test fixtures: paths to the seed page, the corpus and the samples; small site builders."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seeds" / "mlphys-project.md"
+CORPUS = SHARED / "corpus"
+SAMPLES = REPO / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def corpus_pages() -> list[Path]:
+    """Every page of the shared corpus (project pages and slides decks), sorted."""
+    if not CORPUS.is_dir():
+        return []
+    return sorted(CORPUS.rglob("index.md"))
+
+
+def corpus_ids(pages: list[Path]) -> list[str]:
+    return [str(p.parent.relative_to(CORPUS)) for p in pages]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def tiny_png(path: Path, size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (200, 60, 40)) -> Path:
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, color).save(path)
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A minimal Hugo site: config, one author profile, content/project/."""
+    root = tmp_path / "site"
+    write(root / "hugo.toml", """
+        baseURL = "https://lab.example.org/"
+        title = "Example Lab"
+        defaultContentLanguage = "en"
+        """)
+    write(root / "content" / "authors" / "admin" / "_index.md", """
+        ---
+        title: Ada Lovelace
+        role: Professor
+        organizations:
+          - name: University of Examples
+        ---
+        """)
+    write(root / "content" / "authors" / "grace-hopper" / "_index.md", """
+        ---
+        title: Grace Hopper
+        ---
+        """)
+    (root / "content" / "project").mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "mlphys" / "index.md"
+    dest.parent.mkdir(parents=True)
+    shutil.copyfile(SEED, dest)
+    return dest

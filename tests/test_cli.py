@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cardgen import __version__
+from cardgen.cli import main
+from conftest import CORPUS, SEED, write
+
+
+def run(args: list[str], capsys) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys) -> None:
+    code, out, _ = run(["--version"], capsys)
+    assert code == 0 and out.strip() == f"cardgen {__version__}"
+
+
+def test_inspect_json_of_the_seed(capsys) -> None:
+    code, out, _ = run(["inspect", str(SEED), "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["title"] == "MLPhys: Foundation of Machine Learning Physics"
+    assert [a["name"] for a in data["authors"]] == ["Hajime Nagahara", "Yuta Nakashima", "Noriko Takemura"]
+    assert data["image"]["focal_point"] == "smart"
+    assert data["image"]["preview_only"] is False
+    assert data["block_counts"] == {"paragraph": 3}
+    assert {"text": "visit here", "href": "https://mlphys.scphys.kyoto-u.ac.jp/en/"} in data["body_links"]
+
+
+def test_inspect_text_output_shows_outline_and_warnings(capsys) -> None:
+    code, out, _ = run(["inspect", str(CORPUS / "de-ml-reliability" / "index.md")], capsys)
+    assert code == 0
+    assert "focal point Smart" in out
+    assert "featured.png" in out
+
+
+def test_missing_page_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    code, _, err = run(["inspect", str(tmp_path / "missing.md")], capsys)
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "no such file" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [(b"---\ntitle: [broken\n---\n", b"invalid YAML"), (b"\x00\x01\x02binary", b"not a text file"), (b"", b"empty file")],
+)
+def test_bad_pages_give_one_line_errors_and_exit_1(tmp_path: Path, capsys, content: bytes, fragment: bytes) -> None:
+    path = tmp_path / "index.md"
+    path.write_bytes(content)
+    code, _, err = run(["inspect", str(path)], capsys)
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1
+    assert str(path) in lines[0] and fragment.decode() in lines[0]
+    assert "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path / "index.md", "---\ntitle: [broken\n---\n")
+    proc = subprocess.run([sys.executable, "-m", "cardgen.cli", "--debug", "inspect", str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" in proc.stderr
+
+
+def test_unknown_option_is_exit_2(capsys) -> None:
+    code, _, _ = run(["inspect", "--bogus", str(SEED)], capsys)
+    assert code == 2
+
+
+def test_templates_list_and_show(capsys) -> None:
+    code, out, _ = run(["templates", "list"], capsys)
+    assert code == 0 and {"default", "dark", "event"} <= {line.split()[0] for line in out.splitlines()}
+    code, out, _ = run(["templates", "show", "dark"], capsys)
+    assert code == 0 and 'name = "dark"' in out
+
+
+def test_templates_new_copies_a_loadable_template(tmp_path: Path, capsys) -> None:
+    dest = tmp_path / "mine"
+    code, _, _ = run(["templates", "new", "event", str(dest)], capsys)
+    assert code == 0 and (dest / "template.toml").is_file()
+    code, _, err = run(["templates", "new", "event", str(dest)], capsys)
+    assert code == 2 and "not empty" in err
