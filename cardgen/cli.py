@@ -197,16 +197,22 @@ def build(
     page: Path = PageArg,
     output: Path = typer.Option(Path("."), "--output", "-o", help="Output folder."),
     template: str = TemplateOpt,
+    formats: str = typer.Option("deck,social,card", "--formats", help="Comma-separated outputs to make."),
     site: Optional[Path] = SiteOpt,
 ) -> None:
     """Make every output for one page: deck, social images and card.
 
     Example: cardgen build content/project/mlphys/index.md -o out/
     """
-    render = _renderer("build", "render_all", "build")
+    from cardgen.render.build import render_all
+
     parsed = _load(page, site)
-    result = render(parsed, output, template=template)
+    result = render_all(parsed, output, template=template, formats=_formats(formats))
     _report(parsed, result)
+    for fmt, reason in result.info.get("errors", {}).items():
+        print(f"cardgen: error: {fmt}: {reason}", file=sys.stderr)
+    if result.info.get("errors"):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -272,6 +278,16 @@ def templates_new(
     dest = new_template(name, folder)
     load_template(dest)  # validate the copy
     _say(f"created {dest} — edit {dest / 'template.toml'} and pass --template {dest}")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from cardgen.render.build import FORMATS
+
+    chosen = tuple(f.strip() for f in value.split(",") if f.strip())
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        raise UsageError(f"--formats: expected a comma-separated subset of {','.join(FORMATS)}, got {value!r}")
+    return chosen
 
 
 def _report(page, result) -> None:
