@@ -48,6 +48,7 @@ class PageRecord:
     errors: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
     key: str = ""
 
 
@@ -295,6 +296,7 @@ def _run_tasks(tasks, output: Path, cache: dict, jobs: int, quiet: bool, verbose
         record.warnings = result["warnings"]
         record.errors = result["errors"]
         record.error = result["error"]
+        record.timings = {k: round(v, 4) for k, v in result.get("timings", {}).items()}
         record.status = "failed" if result["error"] else "built"
         base = output
         record.outputs = [file_record(Path(p), base) for p in result["outputs"] if Path(p).is_file()]

@@ -1,0 +1,169 @@
+"""End-to-end benchmark: batch throughput, cold CLI start, memory, cache, side by side with pandoc.
+
+    python bench/run.py [--pages 50,200] [--jobs 2] [--keep DIR]
+
+Builds a synthetic Hugo site of N project pages from the shared corpus and the samples (real-size
+featured images: 2, 6 and 12 MP JPEGs, cycled), then measures in one run:
+  - `cardgen batch` pages/s (all outputs, --jobs 2), peak RSS, per-output ms (from manifest.json),
+  - the cached rerun,
+  - cold `cardgen deck` and `cardgen build` wall time for one page (new process each time),
+  - pandoc writing only the decks for the same pages (same parallelism), and the time ratio.
+Prints a table. Not a test: numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+SAMPLES = REPO / "samples"
+CARDGEN = [sys.executable, "-m", "cardgen.cli"]
+
+
+def make_images(folder: Path) -> list[Path]:
+    """Textured JPEGs of 2, 6 and 12 MP (noise + gradients: realistic decode and saliency cost)."""
+    import numpy as np
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(7)
+    out = []
+    for name, (w, h) in {"2mp": (1732, 1155), "6mp": (3000, 2000), "12mp": (4243, 2828)}.items():
+        path = folder / f"{name}.jpg"
+        if not path.exists():
+            y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+            base = np.stack([x / w * 180 + 40, y / h * 120 + 60, (x + y) / (w + h) * 200 + 30], axis=-1)
+            blob = np.exp(-(((x - w * 0.7) ** 2 + (y - h * 0.35) ** 2) / (2 * (w * 0.08) ** 2)))[..., None] * 160
+            noise = rng.normal(0, 18, (h // 4, w // 4, 3)).astype(np.float32)
+            noise = np.kron(noise, np.ones((4, 4, 1), dtype=np.float32))[:h, :w]
+            arr = np.clip(base + blob + noise, 0, 255).astype(np.uint8)
+            Image.fromarray(arr).save(path, quality=88)
+        out.append(path)
+    return out
+
+
+def source_pages() -> list[Path]:
+    pages = sorted(p for p in CORPUS.glob("*/index.md")) if CORPUS.is_dir() else []
+    pages += sorted(SAMPLES.glob("*/index.md"))
+    return pages
+
+
+def make_site(root: Path, n: int, images: list[Path]) -> list[Path]:
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "content" / "project").mkdir(parents=True)
+    (root / "hugo.toml").write_text('baseURL = "https://bench.example.org/"\ntitle = "Bench Lab"\n')
+    sources = source_pages()
+    pages = []
+    for i in range(n):
+        src = sources[i % len(sources)]
+        bundle = root / "content" / "project" / f"p{i:03d}-{src.parent.name}"
+        bundle.mkdir()
+        (bundle / "index.md").write_bytes(src.read_bytes())
+        shutil.copyfile(images[i % len(images)], bundle / "featured.jpg")
+        pages.append(bundle / "index.md")
+    return pages
+
+
+def timed(cmd: list[str], **kw) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of a child process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(before, after)
+
+
+def pandoc_decks(pages: list[Path], out: Path, jobs: int) -> float | None:
+    if not shutil.which("pandoc"):
+        return None
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    procs: list[subprocess.Popen] = []
+    for i, page in enumerate(pages):
+        while len([p for p in procs if p.poll() is None]) >= jobs:
+            time.sleep(0.005)
+        procs.append(subprocess.Popen(["pandoc", str(page), "-o", str(out / f"{i}.pptx")],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=page.parent))
+    for p in procs:
+        p.wait()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", default="50,200")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="cardgen-bench-"))
+    images = make_images(work / "images")
+    rows = []
+    for n in [int(x) for x in args.pages.split(",")]:
+        site = work / f"site{n}"
+        pages = make_site(site, n, images)
+        out = work / f"out{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        wall, rss = timed([*CARDGEN, "--quiet", "batch", str(site), "-o", str(out), "--jobs", str(args.jobs),
+                           "--event", "Bench Day"])
+        manifest = json.loads((out / "manifest.json").read_text())
+        per = {"deck": [], "social": [], "card": []}
+        # per-output timings are recorded by the workers in the warnings-free timings field when present
+        for record in manifest["pages"]:
+            for fmt, secs in (record.get("timings") or {}).items():
+                per[fmt].append(secs * 1000)
+        rerun, _ = timed([*CARDGEN, "--quiet", "batch", str(site), "-o", str(out), "--jobs", str(args.jobs)])
+        pandoc = pandoc_decks(pages, work / f"pandoc{n}", args.jobs)
+        rows.append({
+            "pages": n,
+            "batch s": wall,
+            "pages/s": n / wall,
+            "failed": manifest["summary"]["failed"],
+            "peak RSS MB": rss / 1024,
+            "cached rerun s": rerun,
+            "pandoc decks s": pandoc,
+            "ratio": (wall / pandoc) if pandoc else None,
+            **{f"{k} ms (median)": statistics.median(v) if v else None for k, v in per.items()},
+        })
+    one = work / "site50" / "content" / "project"
+    page = sorted(one.glob("*/index.md"))[0] if one.is_dir() else SAMPLES / "mlphys" / "index.md"
+    colds = {}
+    for label, cmd in {"deck": ["deck", str(page), "-o", str(work / "cold.pptx")],
+                       "build": ["build", str(page), "-o", str(work / "cold")]}.items():
+        runs = [timed([shutil.which("cardgen") or CARDGEN[0], *([] if shutil.which("cardgen") else CARDGEN[1:]), *cmd])[0]
+                for _ in range(5)]
+        colds[label] = statistics.median(runs)
+
+    print(f"\ncardgen end-to-end benchmark ({os.cpu_count()} CPUs, jobs={args.jobs}, work dir {work})\n")
+    keys = list(rows[0].keys())
+    print("| " + " | ".join(keys) + " |")
+    print("|" + "---|" * len(keys))
+    for row in rows:
+        print("| " + " | ".join(_fmt(row[k]) for k in keys) + " |")
+    print(f"\ncold CLI wall time (median of 5): deck {colds['deck']:.3f} s, build {colds['build']:.3f} s")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+if __name__ == "__main__":
+    main()
