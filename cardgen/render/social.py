@@ -92,9 +92,9 @@ def resolve_presets(preset: str, size: str | None = None) -> list[tuple[str, tup
 
 def safe_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
     """Where text may go: inside the central 1200×600 band and 60 px from every edge (scaled down on
-    canvases smaller than the reference)."""
+    canvases under 600 px)."""
     width, height = size
-    margin = round(SAFE_MARGIN * min(1.0, width / REFERENCE[0], height / REFERENCE[1]))
+    margin = SAFE_MARGIN if min(size) >= 600 else round(SAFE_MARGIN * min(size) / 600)
     left = max(margin, (width - SAFE_BAND[0]) // 2)
     top = max(margin, (height - SAFE_BAND[1]) // 2)
     return left, top, width - left, height - top

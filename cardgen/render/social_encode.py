@@ -131,7 +131,18 @@ def _lossy(img: Image.Image, fmt: str, max_bytes: int) -> Encoded | None:
 
 def _lossy_save(img: Image.Image, fmt: str, quality: int, subsampling: int | None) -> bytes:
     if fmt == "jpeg":
-        return _save(img, "JPEG", quality=quality, progressive=True, optimize=True, subsampling=subsampling)
+        options = {"quality": quality, "progressive": True, "optimize": True, "subsampling": subsampling}
+        try:
+            return _save(img, "JPEG", **options)
+        except OSError:
+            # Pillow sizes the progressive buffer at one byte per pixel; very noisy pixels need more.
+            from PIL import ImageFile
+
+            saved, ImageFile.MAXBLOCK = ImageFile.MAXBLOCK, img.width * img.height * 4
+            try:
+                return _save(img, "JPEG", **options)
+            finally:
+                ImageFile.MAXBLOCK = saved
     return _save(img, "WEBP", quality=quality, method=4)
 
 
