@@ -35,6 +35,7 @@ PRESETS: dict[str, tuple[int, int]] = {
 }
 SAFE_BAND = (1200, 600)
 SAFE_MARGIN = 60
+MAX_EXTRA_SCRIM = 0.6  # how much further a picture may be darkened before patches take over
 MAX_SIDE = 8000
 _SIZE = re.compile(r"\s*(\d{2,5})\s*[x×X]\s*(\d{2,5})\s*")
 
@@ -117,21 +118,27 @@ def compose(
     scale = min(size[0] / REFERENCE[0], size[1] / REFERENCE[1])
     warnings: list[str] = []
 
-    canvas = _background(variant, size)
-    draw = ImageDraw.Draw(canvas)
-    for shape in variant.shapes:
-        if shape.layer == "below":
-            _rect(draw, shape.rect.px(size), shape.color, shape.radius * scale)
-    photo = False
-    if variant.image is not None:
-        photo = _paste_image(canvas, variant.image, size, scale, images)
-        draw = ImageDraw.Draw(canvas)
-    for shape in variant.shapes:
-        if shape.layer == "above":
-            _rect(draw, shape.rect.px(size), shape.color, shape.radius * scale)
-
     safe = safe_area(size)
     plans = _plan_texts(page, variant, template, size, scale, safe, warnings)
+    # Text over a bright picture: first darken the whole picture a little more (it reads as a
+    # deliberate tint), and only then shade patches under the text that still fails.
+    extra = 0.0
+    while True:
+        canvas, photo = _base(variant, size, scale, images, extra)
+        failing = [
+            plan
+            for plan in plans
+            if not plan.pill and _measure(canvas, plan.box, _luminance_of(plan.color)) < layout.min_contrast
+        ]
+        if (
+            not failing
+            or variant.image is None
+            or extra >= MAX_EXTRA_SCRIM
+            or not _over_image(failing, variant, size)
+        ):
+            break
+        extra = round(extra + 0.15, 2)
+    draw = ImageDraw.Draw(canvas)
     for plan in plans:  # pills first: the contrast check then sees the text's real background
         if plan.pill:
             for pill in plan.pills:
@@ -162,6 +169,39 @@ def compose(
     return SocialImage(canvas, photo, tuple(placed), tuple(dict.fromkeys(warnings)), safe, scrims)
 
 
+def _base(
+    variant: Variant, size: tuple[int, int], scale: float, images: PageImages, extra_scrim: float
+) -> tuple[Image.Image, bool]:
+    """Background, shapes and picture (no text); `extra_scrim` darkens the picture further."""
+    from PIL import ImageDraw
+
+    canvas = _background(variant, size)
+    draw = ImageDraw.Draw(canvas)
+    for shape in variant.shapes:
+        if shape.layer == "below":
+            _rect(draw, shape.rect.px(size), shape.color, shape.radius * scale)
+    photo = False
+    if variant.image is not None:
+        photo = _paste_image(canvas, variant.image, size, scale, images, extra_scrim)
+        draw = ImageDraw.Draw(canvas)
+    for shape in variant.shapes:
+        if shape.layer == "above":
+            _rect(draw, shape.rect.px(size), shape.color, shape.radius * scale)
+    return canvas, photo
+
+
+def _over_image(plans: list[_Plan], variant: Variant, size: tuple[int, int]) -> bool:
+    assert variant.image is not None
+    left, top, right, bottom = variant.image.rect.px(size)
+    return any(p.box[0] < right and p.box[2] > left and p.box[1] < bottom and p.box[3] > top for p in plans)
+
+
+def _luminance_of(colour: str) -> float:
+    import numpy as np
+
+    return float(_luminance(np.array(_rgb(colour), np.float32)))
+
+
 def _background(variant: Variant, size: tuple[int, int]) -> Image.Image:
     from PIL import Image
 
@@ -183,7 +223,12 @@ def _background(variant: Variant, size: tuple[int, int]) -> Image.Image:
 
 
 def _paste_image(
-    canvas: Image.Image, area: ImageArea, size: tuple[int, int], scale: float, images: PageImages
+    canvas: Image.Image,
+    area: ImageArea,
+    size: tuple[int, int],
+    scale: float,
+    images: PageImages,
+    extra: float = 0.0,
 ) -> bool:
     from PIL import Image, ImageDraw
 
@@ -194,6 +239,8 @@ def _paste_image(
         return False
     hero = images.hero((right - left, bottom - top))
     picture = hero.image.convert("RGB")
+    if extra > 0:
+        area = replace(area, scrim=1 - (1 - area.scrim) * (1 - extra))
     picture = _overlay(picture, area)
     mask = None
     if area.radius > 0:
