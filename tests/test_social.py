@@ -445,3 +445,17 @@ def test_corpus_page_renders_every_preset_in_every_template(tmp_path: Path, path
         tags = parse_meta((tmp_path / template / f"{page.slug}-social.html").read_text())
         assert tags["og:image"].endswith(f"{page.slug}-og.{files[0].suffix[1:]}")
         assert not any("no font has" in w for w in result.warnings)
+
+
+@render
+def test_site_logo_is_drawn_before_the_site_name(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (80, 80), (230, 20, 120, 255)).save(logo)
+    site = Site(root=tmp_path, title="Example Lab", logo=logo)
+    social = compose(make_page(tmp_path, site=site), PRESETS["og"], load_template("default"))
+    kicker = social.text("kicker")
+    assert kicker is not None
+    x0, y0, _, y1 = kicker.box
+    assert social.image.getpixel((x0 + 3, (y0 + y1) // 2)) == (230, 20, 120)

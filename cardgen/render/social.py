@@ -308,6 +308,8 @@ class _Plan:
     missing: tuple[str, ...] = ()
     background: str = ""  # solid colour under the text (pills), "" = measure pixels
     inline: bool = False  # lines sit side by side (tag pills), not stacked
+    logo: Image.Image | None = None
+    logo_xy: tuple[int, int] = (0, 0)
     measured: float | None = None  # contrast measured on the pixels before the text was drawn
 
 
@@ -407,7 +409,34 @@ def _plan_block(
         if not fitted.truncated:
             break
     assert fitted is not None
-    return _place(element, family, lang, fitted, box, pad_x, pad_y)
+    logo = _logo(page, element, fitted.line_height)
+    if logo is None:
+        return _place(element, family, lang, fitted, box, pad_x, pad_y)
+    # The site logo sits before the first line, as tall as a line; the text moves right to make room.
+    shift = logo.width + 0.4 * fitted.size
+    fitted = fit_text(content, Box(avail.w - shift, avail.h), style)
+    plan = _place(element, family, lang, fitted, (left + round(shift), top, right, bottom), pad_x, pad_y)
+    plan.logo = logo
+    plan.logo_xy = (round(plan.x[0] - shift), round(plan.top + (plan.line_height - logo.height) / 2))
+    plan.box = (plan.logo_xy[0], plan.box[1], plan.box[2], plan.box[3])
+    return plan
+
+
+def _logo(page: Page, element: TextElement, height: float) -> Image.Image | None:
+    """The site's raster logo scaled to `height` (SVG logos need Cairo: skipped)."""
+    path = page.site.logo if page.site is not None else None
+    if not element.logo or path is None or path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".webp"):
+        return None
+    from cardgen.errors import ImageError
+    from cardgen.imaging import open_image
+
+    try:
+        img = open_image(path, keep_alpha=True)
+    except (ImageError, TypeError):
+        return None
+    target = max(1, round(height * 0.9))
+    width = max(1, round(img.width * target / img.height))
+    return img.convert("RGBA").resize((width, target), 1)  # LANCZOS
 
 
 def _place(
@@ -548,6 +577,8 @@ def _draw_plan(draw: ImageDraw.ImageDraw, canvas: Image.Image, plan: _Plan, page
     from cardgen.text.measure import ascent_descent
     from cardgen.text.raster import draw_text
 
+    if plan.logo is not None:
+        canvas.paste(plan.logo, plan.logo_xy, plan.logo)
     ascent, descent = ascent_descent(plan.size, family=plan.family, bold=plan.element.bold)
     lead = (plan.line_height - (ascent + descent)) / 2
     for i, (line, x) in enumerate(zip(plan.lines, plan.x, strict=True)):
