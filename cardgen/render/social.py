@@ -114,7 +114,7 @@ def compose(
 
     layout: SocialLayout = template.social
     variant = layout.variant(size)
-    images = images or PageImages(page)
+    images = images or PageImages(page, palette=layout.placeholder_palette or None)
     scale = min(size[0] / REFERENCE[0], size[1] / REFERENCE[1])
     warnings: list[str] = []
 
@@ -128,7 +128,9 @@ def compose(
         failing = [
             plan
             for plan in plans
-            if not plan.pill and _measure(canvas, plan.box, _luminance_of(plan.color)) < layout.min_contrast
+            if not plan.pill
+            and _luminance_of(plan.color) > 0.4  # a darker tint only helps light text
+            and _measure(canvas, plan.box, _luminance_of(plan.color)) < layout.min_contrast
         ]
         if (
             not failing
