@@ -1,0 +1,70 @@
+"""Wowchemy slides pages → `Slide`s.
+
+The theme renders the whole page to HTML and splits it at `<hr>`, so a slide boundary is exactly a
+thematic break as CommonMark sees it (`---`, `***`, `___`; not a setext underline, not inside a code
+fence). Each section's `{{< slide … >}}` sets its background, `speaker_note` goes to the notes and a
+`<!-- hide -->` comment hides it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from cardgen.document import Slide, SpeakerNote
+from cardgen.markdown import Context, convert_blocks, resolve_image, tokenize
+
+_HIDE = re.compile(r"<!--\s*hide\s*-->", re.I)
+
+
+def parse_slides(
+    body: str, *, base_dir: Path | None = None, site_root: Path | None = None
+) -> tuple[tuple[Slide, ...], list[str]]:
+    """Slides in order (hidden ones kept with `hidden=True`; renderers skip them) and warnings."""
+    ctx = Context(Path(base_dir) if base_dir else None, Path(site_root) if site_root else None)
+    sections: list[list[Token]] = [[]]
+    for token in tokenize(body):
+        if token.type == "hr" and token.level == 0:
+            sections.append([])
+        else:
+            sections[-1].append(token)
+    slides: list[Slide] = []
+    for tokens in sections:
+        if not tokens:
+            continue
+        slide = _slide(tokens, ctx)
+        if slide.blocks or slide.notes or slide.background_image or slide.background_color:
+            slides.append(slide)
+    return tuple(slides), ctx.warnings
+
+
+def _slide(tokens: list[Token], ctx: Context) -> Slide:
+    attrs: dict[str, str] = {}
+    hidden = False
+    kept: list[Token] = []
+    for token in tokens:
+        if token.type == "shortcode" and token.meta["shortcode"].name.lower() == "slide":
+            sc = token.meta["shortcode"]
+            attrs.update(sc.named)
+            continue
+        if token.type == "html_block" and _HIDE.search(token.content):
+            hidden = True
+        kept.append(token)
+    blocks = convert_blocks(kept, ctx)
+    notes = tuple(b for b in blocks if isinstance(b, SpeakerNote))
+    body = tuple(b for b in blocks if not isinstance(b, SpeakerNote))
+    note_blocks = tuple(child for note in notes for child in note.children)
+    background = attrs.get("background-image") or attrs.get("background_image")
+    background_path = resolve_image(background, ctx) if background else None
+    colour = attrs.get("background-color") or attrs.get("background_color") or attrs.get("background")
+    return Slide(
+        blocks=body,
+        notes=note_blocks,
+        background_image=background or None,
+        background_image_path=background_path,
+        background_color=colour or None,
+        attrs=attrs,
+        hidden=hidden or attrs.get("hide", "").lower() == "true",
+    )
