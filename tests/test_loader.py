@@ -147,7 +147,7 @@ def test_featured_glob_does_not_cross_folders(tmp_path: Path) -> None:
     bundle = tmp_path / "p"
     write(bundle / "index.md", "---\ntitle: T\n---\n")
     tiny_png(bundle / "gallery" / "featured.png")
-    tiny_png(bundle / "featured.txt.bak")
+    (bundle / "featured.txt.bak").write_bytes(b"not an image")
     assert load_page(bundle / "index.md").featured_image is None
 
 
