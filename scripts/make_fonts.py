@@ -1,0 +1,125 @@
+"""Build the fonts bundled in `cardgen/fonts/` (reproducible; the outputs are committed).
+
+Sources (all SIL Open Font License 1.1, except DejaVu: Bitstream Vera licence):
+  - Noto Sans Regular/Bold/Italic/BoldItalic and Noto Sans Mono Regular/Bold: Debian packages
+    `fonts-noto-core` and `fonts-noto-mono` (20201225). Get them without installing:
+        apt-get download fonts-noto-core fonts-noto-mono
+        dpkg-deb -x fonts-noto-core_*.deb noto && dpkg-deb -x fonts-noto-mono_*.deb noto
+  - Noto Sans CJK Regular/Bold: `/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc` (Debian
+    `fonts-noto-cjk`), Japanese face. Subset to the characters of JIS X 0208 (Japanese), GB 2312
+    (Simplified Chinese), Big5 (Traditional Chinese) and KS X 1001 (Korean Hangul), CJK punctuation
+    and full-width forms, and converted from CFF to TrueType outlines so that every backend (Pillow,
+    fpdf2, LibreOffice) reads them the same way.
+  - DejaVu Sans / Bold: `/usr/share/fonts/truetype/dejavu/` (`fonts-dejavu-core`), the metrics
+    fallback (see cardgen/fonts/README.md).
+
+    python scripts/make_fonts.py --noto-dir noto/usr/share/fonts/truetype/noto
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "cardgen" / "fonts"
+CJK_TTC = Path("/usr/share/fonts/opentype/noto")
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+LATIN_FILES = [
+    "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf",
+    "NotoSansMono-Regular.ttf", "NotoSansMono-Bold.ttf",
+]
+
+
+def legacy_charset(encoding: str, lead: range, trail: range) -> set[int]:
+    """Every character a double-byte legacy encoding can express (a practical 'common CJK' list)."""
+    chars: set[int] = set()
+    for a in lead:
+        for b in trail:
+            try:
+                text = bytes((a, b)).decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            chars.update(ord(c) for c in text)
+    return chars
+
+
+def cjk_charset() -> set[int]:
+    chars: set[int] = set()
+    chars |= legacy_charset("euc_jp", range(0xA1, 0xFF), range(0xA1, 0xFF))  # JIS X 0208
+    chars |= legacy_charset("gb2312", range(0xA1, 0xF8), range(0xA1, 0xFF))  # GB 2312
+    big5_trail = list(range(0x40, 0x7F)) + list(range(0xA1, 0xFF))
+    chars |= legacy_charset("big5", range(0xA1, 0xC7), big5_trail)  # Big5 symbols + level 1 (common)
+    chars |= legacy_charset("euc_kr", range(0xA1, 0xFF), range(0xA1, 0xFF))  # KS X 1001 (2350 Hangul)
+    for lo, hi in [(0x3000, 0x30FF), (0x3130, 0x318F), (0x31F0, 0x31FF), (0xFF00, 0xFFEF), (0x2010, 0x206F),
+                   (0x0020, 0x007E), (0x00A0, 0x00FF), (0x1100, 0x11FF), (0x3200, 0x32FF), (0x3300, 0x33FF)]:
+        chars.update(range(lo, hi + 1))
+    return chars
+
+
+def make_cjk(weight: str) -> Path:
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection
+
+    font = TTCollection(str(CJK_TTC / f"NotoSansCJK-{weight}.ttc"), lazy=False).fonts[0]  # JP face
+    options = subset.Options()
+    options.layout_features = []  # horizontal text only: no vertical or locale variants to carry
+    options.hinting = False
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(cjk_charset()))
+    subsetter.subset(font)
+    only_format_12_cmap(font)
+    rename(font, "Noto Sans CJK", weight)
+    out = OUT / f"NotoSansCJK-{weight}.subset.otf"
+    font.save(str(out))
+    return out
+
+
+def only_format_12_cmap(font) -> None:
+    """Keep one (3, 10) format-12 cmap: a format-4 table cannot hold ~15 000 scattered characters."""
+    from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+
+    mapping = font.getBestCmap()
+    table = CmapSubtable.newSubtable(12)
+    table.platformID, table.platEncID, table.language = 3, 10, 0
+    table.cmap = dict(mapping)
+    font["cmap"].tables = [table]
+
+
+def rename(font, family: str, weight: str) -> None:
+    """Name the subset as its own family so it never shadows an installed full Noto Sans CJK."""
+    name = font["name"]
+    full = f"{family} {weight}" if weight != "Regular" else family
+    ps = f"{family.replace(' ', '')}-{weight}Subset"
+    for record in list(name.names):
+        if record.nameID in (1, 16):
+            record.string = family
+        elif record.nameID in (2, 17):
+            record.string = weight
+        elif record.nameID == 4:
+            record.string = full
+        elif record.nameID == 6:
+            record.string = ps
+        elif record.nameID == 3:
+            record.string = f"{ps};cardgen"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--noto-dir", type=Path, required=True, help="folder with NotoSans-*.ttf and NotoSansMono-*.ttf")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name in LATIN_FILES:
+        shutil.copyfile(args.noto_dir / name, OUT / name)
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        shutil.copyfile(DEJAVU / name, OUT / name)
+    for weight in ("Regular", "Bold"):
+        print(make_cjk(weight))
+    for path in sorted([*OUT.glob("*.ttf"), *OUT.glob("*.otf")]):
+        print(f"{path.name:40} {path.stat().st_size / 1e6:6.2f} MB")
+
+
+if __name__ == "__main__":
+    main()
