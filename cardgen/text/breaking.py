@@ -1,0 +1,168 @@
+"""Line breaking: spaces for Latin (and Korean), BudouX phrases for Japanese and Chinese, kinsoku rules.
+
+Text is cut into *atoms* that must not be split (a word with its trailing space, or a CJK phrase), then
+laid out greedily. A single atom wider than the line is split by characters (with a hyphen for Latin
+words) — the only case where a word is broken.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from cardgen.text.measure import text_width
+
+if TYPE_CHECKING:
+    from cardgen.text.fit import TextStyle
+
+#: Characters that must not start a line (closing brackets, small kana, prolonged sound mark, punctuation).
+NO_START = set(
+    "、。，．・：；？！゛゜ヽヾゝゞ々〻ー―‐〜～…‥)）]］}｝〕〉》」』】〙〗〟’”»›"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ,.:;?!%％"
+)
+#: Characters that must not end a line (opening brackets and quotes).
+NO_END = set("(（[［{｛〔〈《「『【〘〖〝‘“«‹")
+
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u31f0-\u31ff]")
+_ATOMS = re.compile(r"\S+\s*|\s+")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK.match(ch))
+
+
+@lru_cache(maxsize=4)
+def _budoux(lang: str):
+    import budoux
+
+    if lang.startswith("zh"):
+        if lang in ("zh-tw", "zh-hant", "zh-hk", "zh-mo"):
+            return budoux.load_default_traditional_chinese_parser()
+        return budoux.load_default_simplified_chinese_parser()
+    return budoux.load_default_japanese_parser()
+
+
+def _cjk_lang(text: str, lang: str | None) -> str:
+    code = (lang or "").lower().replace("_", "-")
+    if code.startswith("zh"):
+        return code
+    if code == "ja" or re.search(r"[\u3040-\u30ff]", text):
+        return "ja"
+    return "zh-hans" if code.startswith("zh") or not code else "ja"
+
+
+@lru_cache(maxsize=4096)
+def atoms(text: str, lang: str | None = None) -> tuple[str, ...]:
+    """Unbreakable pieces of one paragraph, in order; joining them gives back `text`."""
+    pieces: list[str] = []
+    for word in _ATOMS.findall(text):
+        if not any(is_cjk(ch) for ch in word):
+            pieces.append(word)
+            continue
+        pieces.extend(_split_cjk_word(word, lang))
+    return tuple(_kinsoku(pieces))
+
+
+def _split_cjk_word(word: str, lang: str | None) -> list[str]:
+    """A space-free stretch containing CJK: BudouX phrases; Latin parts inside stay whole."""
+    parts: list[str] = []
+    for run in re.findall(r"[A-Za-z0-9\u00c0-\u024f'’\-_.@/#+]+|[^A-Za-z0-9\u00c0-\u024f'’\-_.@/#+]+", word):
+        if any(is_cjk(ch) for ch in run):
+            parts.extend(p for p in _budoux(_cjk_lang(run, lang)).parse(run) if p)
+        else:
+            parts.append(run)
+    return parts
+
+
+def _kinsoku(pieces: list[str]) -> list[str]:
+    """Move characters that may not start a line to the end of the previous piece, and opening
+    brackets that may not end a line to the start of the next."""
+    out: list[str] = []
+    for piece in pieces:
+        while out and piece and piece[0] in NO_START:
+            out[-1] += piece[0]
+            piece = piece[1:]
+        if not piece:
+            continue
+        out.append(piece)
+    fixed: list[str] = []
+    carry = ""
+    for piece in out:
+        piece = carry + piece
+        carry = ""
+        stripped = piece.rstrip()
+        while stripped and stripped[-1] in NO_END and len(stripped) > 1:
+            carry = stripped[-1] + carry
+            stripped = stripped[:-1]
+            piece = stripped
+        fixed.append(piece)
+    if carry:
+        fixed.append(carry)
+    return [p for p in fixed if p]
+
+
+def _measure(text: str, style: TextStyle, size: float) -> float:
+    return text_width(text, size, family=style.family, bold=style.bold, italic=style.italic,
+                      lang=style.lang, conservative=style.conservative)
+
+
+def wrap_lines(text: str, width: float, style: TextStyle, size: float) -> list[str]:
+    """Lines of `text` no wider than `width` at `size` (explicit newlines kept)."""
+    lines: list[str] = []
+    for paragraph in str(text).split("\n"):
+        lines.extend(_wrap_paragraph(paragraph.strip(), width, style, size))
+    while len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _wrap_paragraph(paragraph: str, width: float, style: TextStyle, size: float) -> list[str]:
+    if not paragraph:
+        return [""]
+    lines: list[str] = []
+    current = ""
+    for atom in atoms(paragraph, style.lang):
+        candidate = current + atom
+        if _measure(candidate.rstrip(), style, size) <= width:
+            current = candidate
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+            current = ""
+        if _measure(atom.rstrip(), style, size) <= width:
+            current = atom.lstrip()
+            continue
+        # A single atom wider than the line: split it by characters.
+        pieces = _split_long(atom.rstrip(), width, style, size)
+        lines.extend(pieces[:-1])
+        current = pieces[-1] + (" " if atom.endswith(" ") else "")
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
+def _split_long(word: str, width: float, style: TextStyle, size: float) -> list[str]:
+    latin = not any(is_cjk(ch) for ch in word)
+    hyphen = "-" if latin else ""
+    pieces: list[str] = []
+    rest = word
+    while rest:
+        if _measure(rest, style, size) <= width:
+            pieces.append(rest)
+            break
+        lo, hi = 1, len(rest) - 1  # largest cut whose head (+ hyphen) fits: widths grow with the cut
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if _measure(rest[:mid] + hyphen, style, size) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        cut = lo
+        if not latin:
+            while 1 < cut < len(rest) and rest[cut] in NO_START:
+                cut -= 1
+        head = rest[:cut]
+        pieces.append(head + (hyphen if latin and head[-1].isalnum() and rest[cut:][:1].isalnum() else ""))
+        rest = rest[cut:]
+    return pieces

@@ -1,0 +1,132 @@
+"""Fit text into a box: the largest size that fits in at most N lines, down to a floor, then ellipsis.
+
+Used by all three outputs (px for social images, pt for decks and cards). Renderers decide what to do
+with a truncated result (a deck continues on another slide, a card warns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cardgen.text.breaking import wrap_lines
+from cardgen.text.fonts import missing_glyphs
+from cardgen.text.measure import text_width
+
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Box:
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    family: str | None = None
+    size: float = 24
+    min_size: float = 12
+    max_lines: int | None = None
+    bold: bool = False
+    italic: bool = False
+    line_height: float = 1.2  # multiple of the font size
+    balance: bool = False  # even line lengths (no orphan word on the last line)
+    conservative: bool = False  # measure with the wider of Noto Sans and DejaVu Sans (decks)
+    lang: str | None = None
+    step: float = 1.0  # size decrement while shrinking
+
+
+@dataclass(frozen=True)
+class FittedText:
+    lines: tuple[str, ...]
+    size: float
+    line_height: float  # absolute: distance between baselines
+    truncated: bool
+    width: float  # widest line
+    height: float  # len(lines) * line_height
+    missing: tuple[str, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def measure(text: str, style: TextStyle, size: float) -> float:
+    return text_width(text, size, family=style.family, bold=style.bold, italic=style.italic,
+                      lang=style.lang, conservative=style.conservative)
+
+
+def _fits(lines: list[str], box: Box, style: TextStyle, size: float) -> bool:
+    if style.max_lines is not None and len(lines) > style.max_lines:
+        return False
+    if len(lines) * size * style.line_height > box.h + 1e-6:
+        return False
+    return all(measure(line, style, size) <= box.w + 1e-6 for line in lines)
+
+
+def _has_broken_word(text: str, lines: list[str]) -> bool:
+    """True when wrapping had to split a word (the joined lines differ from the words of the text)."""
+    return any(line.endswith("-") and line.rstrip("-") and not _word_in(text, line) for line in lines)
+
+
+def _word_in(text: str, line: str) -> bool:
+    last = line.split()[-1] if line.split() else line
+    return last in text.split()
+
+
+def fit_text(text: str, box: Box, style: TextStyle) -> FittedText:
+    """The largest size ≤ style.size at which `text` fits `box` (and max_lines); else truncated at min_size."""
+    text = " ".join(str(text).split(" ")).strip()
+    missing = tuple(missing_glyphs(text, style.family))
+    if not text:
+        return FittedText((), style.size, style.size * style.line_height, False, 0.0, 0.0, missing)
+    size = float(style.size)
+    floor = float(min(style.min_size, style.size))
+    step = max(0.25, float(style.step))
+    while True:
+        lines = wrap_lines(text, box.w, style, size)
+        if _fits(lines, box, style, size) and not (_has_broken_word(text, lines) and size - step >= floor):
+            if style.balance and len(lines) > 1:
+                lines = balance_lines(text, lines, box.w, style, size)
+            return _result(lines, size, style, False, missing)
+        if size - step < floor - 1e-9:
+            break
+        size = max(floor, size - step)
+    return _truncate(text, box, style, floor, missing)
+
+
+def _truncate(text: str, box: Box, style: TextStyle, size: float, missing: tuple[str, ...]) -> FittedText:
+    lines = wrap_lines(text, box.w, style, size)
+    capacity = int((box.h + 1e-6) // (size * style.line_height))
+    if style.max_lines is not None:
+        capacity = min(capacity, style.max_lines)
+    capacity = max(1, capacity)
+    kept = lines[:capacity]
+    last = kept[-1] if kept else ""
+    while last and measure(last.rstrip(" ,.;:、。") + ELLIPSIS, style, size) > box.w:
+        last = last[:-1]
+    kept[-1] = last.rstrip(" ,.;:、。-") + ELLIPSIS
+    return _result(kept, size, style, True, missing)
+
+
+def _result(lines: list[str], size: float, style: TextStyle, truncated: bool, missing: tuple[str, ...]) -> FittedText:
+    widths = [measure(line, style, size) for line in lines]
+    lh = size * style.line_height
+    return FittedText(tuple(lines), size, lh, truncated, max(widths, default=0.0), lh * len(lines), missing)
+
+
+def balance_lines(text: str, lines: list[str], width: float, style: TextStyle, size: float) -> list[str]:
+    """Narrowest wrap width that keeps the same number of lines: even lines, no lone last word."""
+    target = len(lines)
+    lo, hi = width * 0.4, width
+    best = lines
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        candidate = wrap_lines(text, mid, style, size)
+        if len(candidate) <= target and not any(line.endswith("-") for line in candidate if line not in lines):
+            best, hi = candidate, mid
+        else:
+            lo = mid
+        if hi - lo < 1:
+            break
+    return best

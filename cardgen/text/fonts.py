@@ -1,0 +1,219 @@
+"""Font files, per-character fallback and glyph coverage.
+
+A template names families; every character is drawn with the first font of the chain
+(template font → Noto Sans → Noto Sans CJK subset → DejaVu Sans → system symbol/emoji fonts)
+that has a glyph for it. Characters no font covers are reported, never silently drawn as boxes.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
+
+FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+LATIN = "Noto Sans"
+MONO = "Noto Sans Mono"
+CJK = "Noto Sans CJK"
+METRICS_FALLBACK = "DejaVu Sans"
+
+_BUNDLED: dict[str, dict[tuple[bool, bool], str]] = {
+    "noto sans": {
+        (False, False): "NotoSans-Regular.ttf",
+        (True, False): "NotoSans-Bold.ttf",
+        (False, True): "NotoSans-Italic.ttf",
+        (True, True): "NotoSans-BoldItalic.ttf",
+    },
+    "noto sans mono": {(False, False): "NotoSansMono-Regular.ttf", (True, False): "NotoSansMono-Bold.ttf"},
+    "noto sans cjk": {(False, False): "NotoSansCJK-Regular.subset.otf", (True, False): "NotoSansCJK-Bold.subset.otf"},
+    "dejavu sans": {(False, False): "DejaVuSans.ttf", (True, False): "DejaVuSans-Bold.ttf"},
+}
+_ALIASES = {
+    "noto sans cjk jp": "noto sans cjk", "noto sans cjk sc": "noto sans cjk", "noto sans cjk tc": "noto sans cjk",
+    "noto sans cjk kr": "noto sans cjk", "noto sans cjk hk": "noto sans cjk", "noto sans jp": "noto sans cjk",
+    "noto sans sc": "noto sans cjk", "noto sans tc": "noto sans cjk", "noto sans kr": "noto sans cjk",
+    "sans": "noto sans", "sans-serif": "noto sans", "monospace": "noto sans mono", "mono": "noto sans mono",
+    "noto mono": "noto sans mono", "dejavu": "dejavu sans",
+}
+_SYSTEM_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts",
+                "/Library/Fonts", "/System/Library/Fonts", "C:/Windows/Fonts")
+_SYMBOL_FILES = ("NotoSansSymbols-Regular.ttf", "NotoSansSymbols2-Regular.ttf", "NotoSansMath-Regular.ttf",
+                 "NotoEmoji-Regular.ttf", "Symbola*.ttf", "DejaVuSans.ttf")
+_EAST_ASIAN = {"ja": "Noto Sans CJK JP", "ko": "Noto Sans CJK KR", "zh": "Noto Sans CJK SC",
+               "zh-cn": "Noto Sans CJK SC", "zh-hans": "Noto Sans CJK SC", "zh-sg": "Noto Sans CJK SC",
+               "zh-tw": "Noto Sans CJK TC", "zh-hant": "Noto Sans CJK TC", "zh-hk": "Noto Sans CJK HK",
+               "zh-mo": "Noto Sans CJK TC"}
+
+
+def _key(family: str | None) -> str:
+    name = (family or LATIN).strip().lower()
+    return _ALIASES.get(name, name)
+
+
+def _bundled(key: str, bold: bool, italic: bool) -> Path | None:
+    styles = _BUNDLED.get(key)
+    if styles is None:
+        return None
+    name = styles.get((bold, italic)) or styles.get((bold, False)) or styles[(False, False)]
+    return FONTS_DIR / name
+
+
+def font_path(family: str | None = None, bold: bool = False, italic: bool = False) -> Path:
+    """The file for a family and style: bundled families, then installed system fonts, else Noto Sans."""
+    key = _key(family)
+    path = _bundled(key, bold, italic) or _system_font(key, bold, italic)
+    return path or _bundled("noto sans", bold, italic)  # type: ignore[return-value]
+
+
+def resolve_family(family: str | None) -> tuple[str, str | None]:
+    """(family actually used, warning or None): unknown families fall back to Noto Sans with a warning."""
+    key = _key(family)
+    if key in _BUNDLED or _system_font(key, False, False) is not None:
+        return (family or LATIN), None
+    return LATIN, f"font {family!r} is not bundled or installed; using {LATIN}"
+
+
+def cjk_path(bold: bool = False) -> Path:
+    return _bundled("noto sans cjk", bold, False)  # type: ignore[return-value]
+
+
+def pptx_typefaces(lang: str | None) -> tuple[str, str]:
+    """(latin, east-asian) typeface names for a deck in `lang` (see cardgen/fonts/README.md)."""
+    code = (lang or "").strip().lower().replace("_", "-")
+    ea = _EAST_ASIAN.get(code) or _EAST_ASIAN.get(code.split("-")[0]) or "Noto Sans CJK JP"
+    return LATIN, ea
+
+
+def fallback_chain(
+    family: str | None = None, bold: bool = False, italic: bool = False, lang: str | None = None
+) -> tuple[Path, ...]:
+    """Fonts to try for each character, best first."""
+    return _chain(_key(family), bold, italic)
+
+
+@lru_cache(maxsize=64)
+def _chain(key: str, bold: bool, italic: bool) -> tuple[Path, ...]:
+    chain: list[Path] = [font_path(key, bold, italic)]
+    for extra in (_bundled("noto sans", bold, italic), cjk_path(bold), _bundled("dejavu sans", bold, False)):
+        if extra is not None and extra not in chain:
+            chain.append(extra)
+    chain.extend(p for p in _symbol_files() if p not in chain)
+    return tuple(chain)
+
+
+@lru_cache(maxsize=1)
+def _symbol_files() -> tuple[Path, ...]:
+    """Installed symbol/emoji fonts, found by file name (cheap: no font is opened)."""
+    found: list[Path] = []
+    for folder in _SYSTEM_DIRS:
+        root = Path(os.path.expanduser(folder))
+        if root.is_dir():
+            for pattern in _SYMBOL_FILES:
+                found.extend(sorted(root.rglob(pattern)))
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=64)
+def coverage(path: Path) -> frozenset[int]:
+    """Code points a font file maps to a glyph."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if path.suffix.lower() == ".ttc":
+        font = TTCollection(str(path), lazy=True).fonts[0]
+    else:
+        font = TTFont(str(path), lazy=True)
+    try:
+        return frozenset(font.getBestCmap() or {})
+    finally:
+        font.close()
+
+
+def _skippable(ch: str) -> bool:
+    return ch.isspace() or ord(ch) < 32 or 0x200B <= ord(ch) <= 0x200F or ch in "\ufeff\u2060\ufe0f\ufe0e"
+
+
+def segments(
+    text: str, family: str | None = None, bold: bool = False, italic: bool = False, lang: str | None = None
+) -> list[tuple[str, Path]]:
+    """`text` split into maximal runs drawn with one font each (the first in the chain covering them)."""
+    chain = fallback_chain(family, bold, italic, lang)
+    covers = [coverage(p) for p in chain]
+    out: list[tuple[str, Path]] = []
+    current: list[str] = []
+    current_font: Path | None = None
+    for ch in text:
+        if _skippable(ch) and current_font is not None:
+            current.append(ch)
+            continue
+        code = ord(ch)
+        font = next((p for p, cov in zip(chain, covers) if code in cov), chain[0])
+        if font != current_font and current:
+            out.append(("".join(current), current_font))  # type: ignore[arg-type]
+            current = []
+        current_font = font
+        current.append(ch)
+    if current:
+        out.append(("".join(current), current_font or chain[0]))
+    return out
+
+
+def missing_glyphs(text: str, family: str | None = None) -> list[str]:
+    """Distinct characters of `text` that no font in the chain covers (whitespace and controls excluded)."""
+    chain = fallback_chain(family)
+    covers = [coverage(p) for p in chain]
+    missing: list[str] = []
+    for ch in dict.fromkeys(text):
+        if _skippable(ch) or ch in "\n\t\r" or 0xFE00 <= ord(ch) <= 0xFE0F:
+            continue
+        if not any(ord(ch) in cov for cov in covers):
+            missing.append(ch)
+    return missing
+
+
+@lru_cache(maxsize=256)
+def pil_font(path: Path, size: float) -> ImageFont.FreeTypeFont:
+    """A Pillow font for a file at a pixel size (cached; sizes rounded to 1/4 px by Pillow itself)."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(path), size=max(1, round(size)), layout_engine=ImageFont.Layout.BASIC)
+
+
+# --- system fonts (no fontconfig needed) -------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _system_index() -> dict[tuple[str, bool, bool], Path]:
+    """(family lower, bold, italic) → file for the fonts installed on this machine."""
+    from fontTools.ttLib import TTFont
+
+    index: dict[tuple[str, bool, bool], Path] = {}
+    for folder in _SYSTEM_DIRS:
+        root = Path(os.path.expanduser(folder))
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.suffix.lower() not in (".ttf", ".otf"):
+                continue
+            try:
+                font = TTFont(str(path), lazy=True, fontNumber=0)
+                name = font["name"]
+                family = (name.getDebugName(16) or name.getDebugName(1) or "").strip().lower()
+                style = (name.getDebugName(17) or name.getDebugName(2) or "").lower()
+                font.close()
+            except Exception:  # noqa: BLE001 — a broken system font is simply not offered
+                continue
+            if family:
+                key = (family, "bold" in style, "italic" in style or "oblique" in style)
+                index.setdefault(key, path)
+    return index
+
+
+def _system_font(key: str, bold: bool, italic: bool) -> Path | None:
+    if key in _BUNDLED:
+        return None
+    index = _system_index()
+    return index.get((key, bold, italic)) or index.get((key, bold, False)) or index.get((key, False, False))

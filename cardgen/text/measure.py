@@ -1,0 +1,86 @@
+"""Text widths from the fonts' advance widths (fontTools), without rasterising anything.
+
+Widths are sums of glyph advances of the font each character is drawn with (see `fonts.segments`);
+kerning is ignored, as in Pillow's basic layout, which is what draws social images. `conservative`
+widths are the larger of the Noto Sans and DejaVu Sans measurements, for decks that may be shown
+with either (cardgen/fonts/README.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cardgen.text.fonts import METRICS_FALLBACK, fallback_chain, font_path, segments
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    units_per_em: int
+    advances: dict[int, int]  # code point → advance in font units
+    default_advance: int
+    ascent: int
+    descent: int  # positive
+
+
+@lru_cache(maxsize=64)
+def metrics(path: Path) -> FontMetrics:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True, fontNumber=0)
+    try:
+        cmap = font.getBestCmap() or {}
+        hmtx = font["hmtx"].metrics
+        advances = {code: hmtx[name][0] for code, name in cmap.items() if name in hmtx}
+        hhea = font["hhea"]
+        upem = font["head"].unitsPerEm
+        return FontMetrics(upem, advances, hmtx.get(".notdef", (upem // 2, 0))[0], hhea.ascent, abs(hhea.descent))
+    finally:
+        font.close()
+
+
+def _advance_units(text: str, path: Path) -> float:
+    m = metrics(path)
+    adv = m.advances
+    default = m.default_advance
+    return sum(adv.get(ord(ch), default) for ch in text) / m.units_per_em
+
+
+@lru_cache(maxsize=65536)
+def _em_width(text: str, family: str | None, bold: bool, italic: bool) -> float:
+    """Width of `text` in ems with per-character fallback."""
+    return sum(_advance_units(part, path) for part, path in segments(text, family, bold, italic))
+
+
+@lru_cache(maxsize=65536)
+def _em_width_conservative(text: str, family: str | None, bold: bool, italic: bool) -> float:
+    normal = _em_width(text, family, bold, italic)
+    wide = _em_width(text, METRICS_FALLBACK, bold, False)
+    return max(normal, wide)
+
+
+def text_width(
+    text: str,
+    size: float,
+    *,
+    family: str | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    lang: str | None = None,
+    conservative: bool = False,
+) -> float:
+    """Advance width of one line of `text` at `size` (same unit as `size`: px or pt)."""
+    if not text:
+        return 0.0
+    fn = _em_width_conservative if conservative else _em_width
+    return fn(text, family, bold, italic) * size
+
+
+def ascent_descent(size: float, family: str | None = None, bold: bool = False) -> tuple[float, float]:
+    """(ascent, descent) above/below the baseline at `size`, both positive, from the primary font."""
+    m = metrics(font_path(family, bold))
+    return m.ascent / m.units_per_em * size, m.descent / m.units_per_em * size
+
+
+__all__ = ["FontMetrics", "ascent_descent", "fallback_chain", "metrics", "text_width"]
