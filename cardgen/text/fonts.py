@@ -150,7 +150,7 @@ def segments(
             current.append(ch)
             continue
         code = ord(ch)
-        font = next((p for p, cov in zip(chain, covers) if code in cov), chain[0])
+        font = next((p for p, cov in zip(chain, covers, strict=True) if code in cov), chain[0])
         if font != current_font and current:
             out.append(("".join(current), current_font))  # type: ignore[arg-type]
             current = []
