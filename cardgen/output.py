@@ -17,6 +17,12 @@ class RenderResult:
     info: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: bytes) -> Path:
     """Write bytes to `path` via a temporary file in the same folder and a rename.
 
@@ -28,6 +34,7 @@ def atomic_write(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; outputs get normal permissions
         os.replace(tmp, path)
     except BaseException:
         try:
