@@ -20,10 +20,9 @@ def render() -> Image.Image:
     rng = np.random.default_rng(2020)
     y, x = np.mgrid[0:H, 0:W].astype(np.float32)
     u, v = x / W, y / H
-    # Night-blue to teal gradient background.
-    base = np.stack(
-        [0.03 + 0.05 * u, 0.06 + 0.18 * v * (1 - u) + 0.05 * u, 0.16 + 0.22 * (1 - v)], axis=-1
-    )
+    # Muted slate gradient background (low saturation, like a dim lab), lighter towards the top left.
+    shade = 0.16 + 0.10 * (1 - v) + 0.05 * (1 - u)
+    base = np.stack([shade * 0.92, shade * 0.98, shade * 1.08], axis=-1)
     # Faint interference fringes across the frame.
     fringes = 0.5 + 0.5 * np.sin(40 * np.hypot(u - 0.2, v - 0.9))
     base += 0.025 * fringes[..., None]
@@ -42,7 +41,7 @@ def render() -> Image.Image:
             x0, x1 = int(max(px - 6 * r, 0)), int(min(px + 6 * r, W))
             y0, y1 = int(max(py - 6 * r, 0)), int(min(py + 6 * r, H))
             d2 = ((x[y0:y1, x0:x1] - px) ** 2 + (y[y0:y1, x0:x1] - py) ** 2) / (r * r)
-            g = np.exp(-d2) + 0.25 * np.exp(-d2 / 9)
+            g = np.exp(-(d2**2)) + 0.18 * np.exp(-d2 / 6)  # crisp disc with a soft halo
             glow[y0:y1, x0:x1] += g
             hue[y0:y1, x0:x1] += g[..., None] * palette[(i + j) % 3]
     colour = hue / np.maximum(glow, 1e-6)[..., None]
@@ -50,7 +49,7 @@ def render() -> Image.Image:
     img = base * (1 - light[..., None]) + colour * light[..., None]
     img += rng.normal(0, 0.012, size=(H, W, 1)).astype(np.float32)  # sensor grain
     pil = Image.fromarray((np.clip(img, 0, 1) * 255).astype(np.uint8), "RGB")
-    return pil.filter(ImageFilter.GaussianBlur(0.6))
+    return pil.filter(ImageFilter.GaussianBlur(0.4))
 
 
 def main() -> None:
