@@ -142,6 +142,27 @@ def _wrap_paragraph(paragraph: str, width: float, style: TextStyle, size: float)
     return lines
 
 
+def _script(ch: str) -> str:
+    code = ord(ch)
+    if 0x30A0 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF:
+        return "katakana"
+    if 0x3040 <= code <= 0x309F:
+        return "hiragana"
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+        return "han"
+    return "other"
+
+
+def _nicer_cjk_cut(text: str, cut: int) -> int:
+    """Within a phrase too long for a line, prefer cutting after "・" or where the script changes."""
+    for i in range(cut, max(1, cut // 2) - 1, -1):
+        if text[i - 1] in "・、，":
+            return i
+        if i < len(text) and _script(text[i - 1]) != _script(text[i]) and text[i] not in NO_START:
+            return i
+    return cut
+
+
 def _split_long(word: str, width: float, style: TextStyle, size: float) -> list[str]:
     latin = not any(is_cjk(ch) for ch in word)
     hyphen = "-" if latin else ""
@@ -160,6 +181,7 @@ def _split_long(word: str, width: float, style: TextStyle, size: float) -> list[
                 hi = mid - 1
         cut = lo
         if not latin:
+            cut = _nicer_cjk_cut(rest, cut)
             while 1 < cut < len(rest) and rest[cut] in NO_START:
                 cut -= 1
         head = rest[:cut]

@@ -1,0 +1,144 @@
+"""Text engine: fonts and fallback, widths, line breaking (Latin, CJK, kinsoku), fitting, drawing."""
+
+from __future__ import annotations
+
+import frontmatter
+import pytest
+from PIL import Image, ImageDraw
+
+from cardgen.text import missing_glyphs
+from cardgen.text.breaking import NO_END, NO_START, atoms, wrap_lines
+from cardgen.text.fit import Box, TextStyle, fit_text
+from cardgen.text.fonts import FONTS_DIR, coverage, font_path, pptx_typefaces, segments
+from cardgen.text.measure import text_width
+
+from conftest import CORPUS, corpus_pages
+
+
+def test_bundled_fonts_exist_with_licences() -> None:
+    for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSansMono-Regular.ttf",
+                 "NotoSansCJK-Regular.subset.otf", "NotoSansCJK-Bold.subset.otf", "DejaVuSans.ttf", "OFL.txt"):
+        assert (FONTS_DIR / name).is_file(), name
+    assert font_path("Noto Sans", bold=True).name == "NotoSans-Bold.ttf"
+    assert font_path("monospace").name == "NotoSansMono-Regular.ttf"
+    assert font_path("No Such Family").name == "NotoSans-Regular.ttf"
+
+
+def test_cjk_and_latin_are_covered_and_gaps_reported() -> None:
+    assert missing_glyphs("Hello 日本語 한국어 中文 繁體 Ελληνικά Кириллица «ß»") == []
+    assert missing_glyphs("  \n\t") == []
+    assert "\U00020bb7" in missing_glyphs("𠮷野家")  # CJK Ext-B: not in any bundled font
+
+
+def test_segments_pick_a_covering_font_per_run() -> None:
+    parts = segments("MLPhys: 機械学習 physics")
+    assert [p for p, _ in parts] == ["MLPhys: ", "機械学習 ", "physics"]
+    for text, path in parts:
+        assert all(ord(ch) in coverage(path) for ch in text.strip())
+
+
+def test_widths_scale_and_conservative_is_never_narrower() -> None:
+    w = text_width("Machine Learning Physics", 20)
+    assert text_width("Machine Learning Physics", 40) == pytest.approx(2 * w)
+    assert text_width("Machine Learning Physics", 20, conservative=True) >= w
+    assert text_width("Machine Learning Physics", 20, bold=True) > w
+    assert text_width("日本語", 10) == pytest.approx(30, rel=0.05)  # full-width ideographs are 1 em
+
+
+def test_latin_words_are_never_broken_when_they_fit() -> None:
+    style = TextStyle(size=20)
+    text = "Throughout its long history physics has provided the most precise testing ground in science"
+    lines = wrap_lines(text, 200, style, 20)
+    assert len(lines) > 2
+    assert " ".join(lines).split() == text.split()
+    assert all(text_width(line, 20) <= 200 for line in lines)
+
+
+def test_a_word_wider_than_the_box_is_split_with_a_hyphen() -> None:
+    lines = wrap_lines("Pneumonoultramicroscopicsilicovolcanoconiosis", 150, TextStyle(size=20), 20)
+    assert len(lines) > 1 and lines[0].endswith("-")
+    assert all(text_width(line, 20) <= 150 for line in lines)
+
+
+def test_japanese_breaks_at_phrases_and_obeys_kinsoku() -> None:
+    text = "指先の力入力を用いてVR空間内で全身アバターを操作可能にする革新的なコントローラです。"
+    parts = atoms(text, "ja")
+    assert "".join(parts) == text
+    assert len(parts) > 4
+    lines = wrap_lines(text, 150, TextStyle(size=16, lang="ja"), 16)
+    assert "".join(lines) == text
+    for line in lines[1:]:
+        assert line[0] not in NO_START
+    for line in lines[:-1]:
+        assert line[-1] not in NO_END
+
+
+def test_corpus_japanese_titles_keep_phrases_whole() -> None:
+    for page in sorted(CORPUS.glob("ja-*/index.md")):
+        title = str(frontmatter.load(page).get("title", ""))
+        phrases = set(atoms(title, "ja"))
+        width = max(text_width(p.rstrip(), 24) for p in phrases) + 1  # every phrase fits on a line
+        lines = wrap_lines(title, width, TextStyle(size=24, lang="ja"), 24)
+        assert "".join(lines).replace(" ", "") == title.replace(" ", "")
+        for line in lines[:-1]:
+            assert any(line.endswith(p.rstrip()) for p in phrases), (title, line)
+
+
+@pytest.mark.parametrize("page", corpus_pages(), ids=lambda p: p.parent.name)
+def test_every_corpus_title_fits_a_social_title_box(page) -> None:
+    title = str(frontmatter.load(page).get("title") or page.parent.name)
+    style = TextStyle(size=64, min_size=34, max_lines=4, bold=True, balance=True)
+    fitted = fit_text(title, Box(1000, 300), style)
+    assert 1 <= len(fitted.lines) <= 4
+    assert fitted.height <= 300 + 1e-6
+    assert all(text_width(line, fitted.size, bold=True) <= 1000 + 1e-6 for line in fitted.lines)
+    assert 34 <= fitted.size <= 64
+
+
+def test_fit_shrinks_then_truncates_with_an_ellipsis() -> None:
+    style = TextStyle(size=40, min_size=20, max_lines=2)
+    short = fit_text("A short title", Box(600, 200), style)
+    assert short.size == 40 and not short.truncated and short.lines == ("A short title",)
+    longer = fit_text("A rather longer title that needs a smaller size to fit in two lines", Box(420, 200), style)
+    assert 20 <= longer.size < 40 and not longer.truncated and len(longer.lines) <= 2
+    huge = fit_text("word " * 400, Box(600, 200), style)
+    assert huge.truncated and huge.size == 20 and huge.lines[-1].endswith("…") and len(huge.lines) == 2
+
+
+def test_balance_avoids_a_lonely_last_word() -> None:
+    text = "Foundation of Machine Learning Physics"
+    plain = fit_text(text, Box(700, 400), TextStyle(size=60, min_size=60, max_lines=3))
+    balanced = fit_text(text, Box(700, 400), TextStyle(size=60, min_size=60, max_lines=3, balance=True))
+    assert len(plain.lines) == len(balanced.lines) == 2
+    assert len(balanced.lines[-1].split()) >= 2
+    assert balanced.width <= plain.width
+
+
+def test_a_long_katakana_phrase_breaks_at_the_middle_dot() -> None:
+    lines = wrap_lines("物理シミュレーション・チーム", 270, TextStyle(size=24, lang="ja"), 24)
+    assert lines == ["物理シミュレーション・", "チーム"]
+
+
+def test_pptx_typefaces_follow_the_language() -> None:
+    assert pptx_typefaces("ja") == ("Noto Sans", "Noto Sans CJK JP")
+    assert pptx_typefaces("zh-TW")[1] == "Noto Sans CJK TC"
+    assert pptx_typefaces("zh")[1] == "Noto Sans CJK SC"
+    assert pptx_typefaces("ko")[1] == "Noto Sans CJK KR"
+
+
+def test_cjk_titles_render_with_real_glyphs_not_boxes() -> None:
+    from cardgen.text.raster import draw_fitted
+
+    for page in ("ja-itijoho", "zh-gan-editing", "ko-spack-packager"):
+        path = CORPUS / page / "index.md"
+        if not path.exists():
+            continue
+        title = str(frontmatter.load(path)["title"])
+        fitted = fit_text(title, Box(900, 200), TextStyle(size=48, min_size=24, max_lines=3, bold=True))
+        assert fitted.missing == ()
+        img = Image.new("L", (1000, 260), 255)
+        draw_fitted(ImageDraw.Draw(img), (20, 20), fitted, bold=True, fill=0)
+        # every character's own font has the glyph: none falls back to .notdef
+        for text, font in segments(title, bold=True):
+            assert all(ord(ch) in coverage(font) for ch in text if not ch.isspace())
+        assert img.getextrema()[0] == 0  # something was drawn
