@@ -318,6 +318,11 @@ def merge_runs(runs: list[Run] | tuple[Run, ...]) -> Inline:
     """Join neighbouring runs with identical styling and trim the ends."""
     merged: list[Run] = []
     for run in runs:
+        if not run.code and not run.math:
+            text = re.sub(r"[ \t]{2,}", " ", run.text)
+            if merged and merged[-1].text.endswith((" ", "\n")) and text.startswith(" "):
+                text = text.lstrip(" ")
+            run = Run(text, run.bold, run.italic, run.code, run.strike, run.href, run.math)
         if not run.text:
             continue
         if merged and _same_style(merged[-1], run):
