@@ -108,8 +108,14 @@ def rename(font, family: str, weight: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--noto-dir", type=Path, required=True, help="folder with NotoSans-*.ttf and NotoSansMono-*.ttf")
+    parser.add_argument("--noto-dir", type=Path, help="folder with NotoSans-*.ttf and NotoSansMono-*.ttf")
+    parser.add_argument("--metrics-only", action="store_true", help="only rewrite metrics.json.gz")
     args = parser.parse_args()
+    if args.metrics_only:
+        write_metrics()
+        return
+    if args.noto_dir is None:
+        parser.error("--noto-dir is required")
     OUT.mkdir(parents=True, exist_ok=True)
     for name in LATIN_FILES:
         shutil.copyfile(args.noto_dir / name, OUT / name)
@@ -117,8 +123,22 @@ def main() -> None:
         shutil.copyfile(DEJAVU / name, OUT / name)
     for weight in ("Regular", "Bold"):
         print(make_cjk(weight))
-    for path in sorted([*OUT.glob("*.ttf"), *OUT.glob("*.otf")]):
+    write_metrics()
+    for path in sorted([*OUT.glob("*.ttf"), *OUT.glob("*.otf"), *OUT.glob("*.gz")]):
         print(f"{path.name:40} {path.stat().st_size / 1e6:6.2f} MB")
+
+
+def write_metrics() -> None:
+    """Precomputed advance widths and coverage of every bundled font (read at run time instead of
+    parsing the fonts)."""
+    import gzip
+    import json
+
+    from cardgen.text.measure import metrics_record
+
+    records = {p.name: metrics_record(p) for p in sorted([*OUT.glob("*.ttf"), *OUT.glob("*.otf")])}
+    data = json.dumps(records, separators=(",", ":"), sort_keys=True).encode()
+    (OUT / "metrics.json.gz").write_bytes(gzip.compress(data, mtime=0))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ LATIN = "Noto Sans"
 MONO = "Noto Sans Mono"
 CJK = "Noto Sans CJK"
 METRICS_FALLBACK = "DejaVu Sans"
+METRICS_FILE = "metrics.json.gz"
 
 _BUNDLED: dict[str, dict[tuple[bool, bool], str]] = {
     "noto sans": {
@@ -101,7 +102,8 @@ def _chain(key: str, bold: bool, italic: bool) -> tuple[Path, ...]:
     for extra in (_bundled("noto sans", bold, italic), cjk_path(bold), _bundled("dejavu sans", bold, False)):
         if extra is not None and extra not in chain:
             chain.append(extra)
-    chain.extend(p for p in _symbol_files() if p not in chain)
+    names = {p.name for p in chain}
+    chain.extend(p for p in _symbol_files() if p.name not in names)
     return tuple(chain)
 
 
@@ -120,6 +122,12 @@ def _symbol_files() -> tuple[Path, ...]:
 @lru_cache(maxsize=64)
 def coverage(path: Path) -> frozenset[int]:
     """Code points a font file maps to a glyph."""
+    if path.parent == FONTS_DIR:
+        from cardgen.text.measure import bundled_metrics
+
+        known = bundled_metrics().get(path.name)
+        if known is not None:
+            return frozenset(known.advances)
     from fontTools.ttLib import TTCollection, TTFont
 
     if path.suffix.lower() == ".ttc":
@@ -141,7 +149,6 @@ def segments(
 ) -> list[tuple[str, Path]]:
     """`text` split into maximal runs drawn with one font each (the first in the chain covering them)."""
     chain = fallback_chain(family, bold, italic, lang)
-    covers = [coverage(p) for p in chain]
     out: list[tuple[str, Path]] = []
     current: list[str] = []
     current_font: Path | None = None
@@ -150,7 +157,7 @@ def segments(
             current.append(ch)
             continue
         code = ord(ch)
-        font = next((p for p, cov in zip(chain, covers, strict=True) if code in cov), chain[0])
+        font = _font_for(code, chain) or chain[0]
         if font != current_font and current:
             out.append(("".join(current), current_font))  # type: ignore[arg-type]
             current = []
@@ -164,14 +171,22 @@ def segments(
 def missing_glyphs(text: str, family: str | None = None) -> list[str]:
     """Distinct characters of `text` that no font in the chain covers (whitespace and controls excluded)."""
     chain = fallback_chain(family)
-    covers = [coverage(p) for p in chain]
     missing: list[str] = []
     for ch in dict.fromkeys(text):
         if _skippable(ch) or ch in "\n\t\r" or 0xFE00 <= ord(ch) <= 0xFE0F:
             continue
-        if not any(ord(ch) in cov for cov in covers):
+        if _font_for(ord(ch), chain) is None:
             missing.append(ch)
     return missing
+
+
+def _font_for(code: int, chain: tuple[Path, ...]) -> Path | None:
+    """The first font of the chain with a glyph for `code`; fonts further down are only opened when
+    an earlier one lacks the character."""
+    for path in chain:
+        if code in coverage(path):
+            return path
+    return None
 
 
 @lru_cache(maxsize=256)
