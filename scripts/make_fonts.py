@@ -10,6 +10,8 @@ Sources (all SIL Open Font License 1.1, except DejaVu: Bitstream Vera licence):
     (Simplified Chinese), Big5 (Traditional Chinese) and KS X 1001 (Korean Hangul), CJK punctuation
     and full-width forms, and converted from CFF to TrueType outlines so that every backend (Pillow,
     fpdf2, LibreOffice) reads them the same way.
+  - Symbola 2.60 (monochrome emoji and symbols up to Unicode 9; "free for any use"): Debian
+    `fonts-symbola` (`apt-get download fonts-symbola`), subset to the symbol and emoji blocks.
   - DejaVu Sans / Bold: `/usr/share/fonts/truetype/dejavu/` (`fonts-dejavu-core`), the metrics
     fallback (see cardgen/fonts/README.md).
 
@@ -106,12 +108,37 @@ def rename(font, family: str, weight: str) -> None:
             record.string = f"{ps};cardgen"
 
 
+SYMBOL_RANGES = [(0x2000, 0x2BFF), (0x3000, 0x303F), (0x1F000, 0x1FAFF), (0xFE0F, 0xFE0F), (0x20E3, 0x20E3)]
+
+
+def make_symbols(symbola: Path) -> Path:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(symbola))
+    options = subset.Options()
+    options.layout_features = []
+    options.hinting = False
+    options.name_IDs = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[c for lo, hi in SYMBOL_RANGES for c in range(lo, hi + 1)])
+    subsetter.subset(font)
+    out = OUT / "Symbola.subset.ttf"
+    font.save(str(out))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--noto-dir", type=Path, help="folder with NotoSans-*.ttf and NotoSansMono-*.ttf")
+    parser.add_argument("--symbola", type=Path, help="Symbola_hint.ttf from fonts-symbola")
     parser.add_argument("--metrics-only", action="store_true", help="only rewrite metrics.json.gz")
     args = parser.parse_args()
     if args.metrics_only:
+        write_metrics()
+        return
+    if args.symbola and args.noto_dir is None:
+        print(make_symbols(args.symbola))
         write_metrics()
         return
     if args.noto_dir is None:
@@ -121,6 +148,8 @@ def main() -> None:
         shutil.copyfile(args.noto_dir / name, OUT / name)
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
         shutil.copyfile(DEJAVU / name, OUT / name)
+    if args.symbola:
+        print(make_symbols(args.symbola))
     for weight in ("Regular", "Bold"):
         print(make_cjk(weight))
     write_metrics()

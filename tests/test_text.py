@@ -26,6 +26,12 @@ def test_bundled_fonts_exist_with_licences() -> None:
 
 def test_cjk_and_latin_are_covered_and_gaps_reported() -> None:
     assert missing_glyphs("Hello 日本語 한국어 中文 繁體 Ελληνικά Кириллица «ß»") == []
+    assert missing_glyphs("日本語の文章、「括弧」。") == []
+    assert missing_glyphs("机器学习物理基础研究") == []  # zh-Hans
+    assert missing_glyphs("機器學習物理基礎研究") == []  # zh-Hant
+    assert missing_glyphs("기계 학습 물리학의 기초") == []
+    assert missing_glyphs("Физика машинного обучения · Φυσική μηχανικής μάθησης") == []
+    assert missing_glyphs("🙂🚀🎉👍❤️✅⭐🔬📊 → ✓ ★") == []
     assert missing_glyphs("  \n\t") == []
     assert "\U00020bb7" in missing_glyphs("𠮷野家")  # CJK Ext-B: not in any bundled font
 
@@ -154,3 +160,35 @@ def test_precomputed_metrics_match_the_font_files() -> None:
         if "CJK" in path.name:
             continue  # same code path; skipped only to keep the suite fast
         assert table[path.name] == read_metrics(path), path.name
+
+
+def test_a_200_character_english_title_fits_a_social_box() -> None:
+    title = ("Machine learning physics: integrating the precise testing ground of the natural sciences with "
+             "the mathematical foundations of artificial intelligence for transformative research areas")[:200]
+    fitted = fit_text(title, Box(1040, 300), TextStyle(size=64, min_size=28, max_lines=5, bold=True))
+    assert not fitted.truncated
+    assert fitted.height <= 300 and all(text_width(line, fitted.size, bold=True) <= 1040 for line in fitted.lines)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.sampled_from(list("abcdefghij ABCDE xyz,.-日本語の文章、。한국어中文繁體🙂 ")), max_size=300)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_TEXT, w=st.floats(60, 1400), h=st.floats(20, 700), size=st.floats(10, 80),
+       bold=st.booleans(), conservative=st.booleans(), max_lines=st.one_of(st.none(), st.integers(1, 6)))
+def test_fitted_text_measured_again_fits_its_box(text, w, h, size, bold, conservative, max_lines) -> None:
+    style = TextStyle(size=size, min_size=max(6.0, size / 2), max_lines=max_lines, bold=bold,
+                      conservative=conservative, balance=True)
+    fitted = fit_text(text, Box(w, h), style)
+    if not text.strip():
+        assert fitted.lines == ()
+        return
+    if max_lines is not None:
+        assert len(fitted.lines) <= max_lines
+    for line in fitted.lines:
+        assert text_width(line, fitted.size, bold=bold, conservative=conservative) <= w + 1e-6
+    if not fitted.truncated or len(fitted.lines) > 1:
+        assert fitted.height <= h + 1e-6

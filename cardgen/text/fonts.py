@@ -1,7 +1,7 @@
 """Font files, per-character fallback and glyph coverage.
 
 A template names families; every character is drawn with the first font of the chain
-(template font → Noto Sans → Noto Sans CJK subset → DejaVu Sans → system symbol/emoji fonts)
+(template font → Noto Sans → Noto Sans CJK subset → DejaVu Sans → Symbola → system symbol fonts)
 that has a glyph for it. Characters no font covers are reported, never silently drawn as boxes.
 """
 
@@ -32,6 +32,7 @@ _BUNDLED: dict[str, dict[tuple[bool, bool], str]] = {
     "noto sans mono": {(False, False): "NotoSansMono-Regular.ttf", (True, False): "NotoSansMono-Bold.ttf"},
     "noto sans cjk": {(False, False): "NotoSansCJK-Regular.subset.otf", (True, False): "NotoSansCJK-Bold.subset.otf"},
     "dejavu sans": {(False, False): "DejaVuSans.ttf", (True, False): "DejaVuSans-Bold.ttf"},
+    "symbola": {(False, False): "Symbola.subset.ttf"},
 }
 _ALIASES = {
     "noto sans cjk jp": "noto sans cjk", "noto sans cjk sc": "noto sans cjk", "noto sans cjk tc": "noto sans cjk",
@@ -99,7 +100,9 @@ def fallback_chain(
 @lru_cache(maxsize=64)
 def _chain(key: str, bold: bool, italic: bool) -> tuple[Path, ...]:
     chain: list[Path] = [font_path(key, bold, italic)]
-    for extra in (_bundled("noto sans", bold, italic), cjk_path(bold), _bundled("dejavu sans", bold, False)):
+    extras = (_bundled("noto sans", bold, italic), cjk_path(bold), _bundled("dejavu sans", bold, False),
+              _bundled("symbola", False, False))
+    for extra in extras:
         if extra is not None and extra not in chain:
             chain.append(extra)
     names = {p.name for p in chain}
