@@ -90,6 +90,7 @@ def page_to_dict(page: Page) -> dict[str, Any]:
             "preview_only": page.image.preview_only,
             "alt_text": page.image.alt_text,
             "filename": page.image.filename,
+            **_print_resolution(page),
         },
         "links": [{"name": k.name, "url": k.url, "kind": k.kind, "icon": k.icon} for k in page.links],
         "body_links": [link for b in blocks if isinstance(b, d.Paragraph) for link in _runs_links(b.runs)],
@@ -124,6 +125,30 @@ def _counts(blocks: tuple[d.Block, ...]) -> dict[str, int]:
     return counts
 
 
+#: Print sizes `inspect` reports the image resolution for (the card's picture covers the trim + bleed).
+_PRINT_CHECKS = {"A6 card": (111.0, 154.0), "A5 card": (154.0, 216.0)}
+
+
+def _print_resolution(page: Page) -> dict:
+    """Pixel size of the featured image and its best-case dpi on printed cards (warn below 200)."""
+    if page.featured_image is None:
+        return {}
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(page.featured_image) as im:
+            size = im.size
+            if im.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientation turns the picture
+                size = (size[1], size[0])
+    except (OSError, UnidentifiedImageError, ValueError):
+        return {"pixels": None}
+    dpi = {}
+    for name, (w_mm, h_mm) in _PRINT_CHECKS.items():
+        scale = max(w_mm / size[0], h_mm / size[1])  # cover: the crop keeps w_mm/scale × h_mm/scale px
+        dpi[name] = round(25.4 / scale)
+    return {"pixels": list(size), "print_dpi": dpi}
+
+
 def format_page(page: Page) -> str:
     """A short human-readable outline of a page (what `cardgen inspect` prints)."""
     data = page_to_dict(page)
@@ -141,6 +166,13 @@ def format_page(page: Page) -> str:
         f"               focal point {img['focal_point_name']}, preview_only {str(img['preview_only']).lower()}"
         + (f", caption {_short(img['caption'], 50)!r}" if img["caption"] else ""),
     ]
+    if img.get("print_dpi"):
+        w, h = img["pixels"]
+        dpis = ", ".join(f"{v} dpi on an {k}" for k, v in img["print_dpi"].items())
+        lines.append(f"               {w}×{h} px: {dpis}")
+        low = [k for k, v in img["print_dpi"].items() if v < 200]
+        if low:
+            lines.append(f"               ! below 200 dpi on the {' and '.join(low)}: use a larger image for print")
     if data["links"]:
         lines.append("  links")
         lines += [f"    {k['name']:<16} {k['url']}" for k in data["links"]]
