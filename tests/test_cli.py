@@ -88,3 +88,14 @@ def test_templates_new_copies_a_loadable_template(tmp_path: Path, capsys) -> Non
     assert code == 0 and (dest / "template.toml").is_file()
     code, _, err = run(["templates", "new", "event", str(dest)], capsys)
     assert code == 2 and "not empty" in err
+
+
+def test_inspect_warns_about_low_print_resolution(tmp_path: Path, capsys) -> None:
+    from conftest import tiny_png
+
+    page = write(tmp_path / "p" / "index.md", "---\ntitle: Small picture\n---\n")
+    tiny_png(tmp_path / "p" / "featured.png", (600, 400))
+    code, out, _ = run(["inspect", str(page)], capsys)
+    assert code == 0 and "600×400 px" in out and "below 200 dpi" in out
+    code, out, _ = run(["inspect", str(page), "--json"], capsys)
+    assert json.loads(out)["image"]["print_dpi"]["A6 card"] < 200
