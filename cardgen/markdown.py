@@ -7,8 +7,9 @@ reduced to text, math is kept as LaTeX source, shortcodes map to blocks (`figure
 
 from __future__ import annotations
 
+import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -44,8 +45,23 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".b
 _REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[>%]\}\}")
 _TASK = re.compile(r"^\[([ xX])\]\s+")
 _DROPPED = frozenset({"toc", "icon", "slide", "comment", "spacer", "br"})
-_FLATTENED = frozenset({"fragment", "hl", "mark", "spoiler", "details", "toggle", "columns", "column",
-                        "blockquote", "staticref", "button", "cta", "math"})
+_FLATTENED = frozenset(
+    {
+        "fragment",
+        "hl",
+        "mark",
+        "spoiler",
+        "details",
+        "toggle",
+        "columns",
+        "column",
+        "blockquote",
+        "staticref",
+        "button",
+        "cta",
+        "math",
+    }
+)
 
 
 @lru_cache(maxsize=1)
@@ -114,8 +130,9 @@ def convert_blocks(tokens: list[Token], ctx: Context) -> list[Block]:
         token = tokens[i]
         kind = token.type
         if kind == "heading_open":
-            runs = inline_runs(tokens[i + 1].children or [], ctx)
-            blocks.append(Heading(int(token.tag[1]), merge_runs(runs)))
+            runs = _strip_heading_attributes(merge_runs(inline_runs(tokens[i + 1].children or [], ctx)))
+            if runs:
+                blocks.append(Heading(int(token.tag[1]), runs))
             i += 3
         elif kind == "paragraph_open":
             blocks.extend(_paragraph(tokens[i + 1], ctx))
@@ -130,7 +147,11 @@ def convert_blocks(tokens: list[Token], ctx: Context) -> list[Block]:
             i = end + 1
         elif kind == "table_open":
             end = _closing(tokens, i)
-            blocks.append(_table(tokens[i : end + 1], ctx))
+            figures = _figure_table(tokens[i : end + 1], ctx)
+            if figures:
+                blocks.extend(figures)
+            else:
+                blocks.append(_table(tokens[i : end + 1], ctx))
             i = end + 1
         elif kind in ("fence", "code_block"):
             info = (token.info or "").strip().split()
@@ -167,16 +188,125 @@ def _closing(tokens: list[Token], start: int) -> int:
 
 
 def _paragraph(inline: Token, ctx: Context) -> list[Block]:
-    children = inline.children or []
-    meaningful = [c for c in children if not (c.type in ("softbreak", "hardbreak") or (c.type == "text" and not c.content.strip()))]
-    if meaningful and all(c.type == "image" for c in meaningful):
-        return [_image_figure(c, ctx) for c in meaningful]
-    if len(meaningful) == 1 and meaningful[0].type == "shortcode_inline":
+    """A paragraph, split where Hugo's output would show something else than text.
+
+    Lines holding only images become figures, a line holding only display math (`$$…$$`, also in
+    backticks as MathJax pages write it) becomes a math block, and bare `\\begin{equation}…\\end{…}`
+    environments (Blackfriday pages rendered them through MathJax) become math blocks too.
+    """
+    content = inline.content or ""
+    if "\\begin{" in content:
+        pieces = _split_environments(content)
+        if len(pieces) > 1 or pieces[0][0] == "math":
+            blocks: list[Block] = []
+            for kind, text in pieces:
+                if kind == "math":
+                    blocks.append(MathBlock(text.strip()))
+                elif text.strip():
+                    children = [c for t in markdown_parser().parseInline(text, {}) for c in t.children or []]
+                    blocks.extend(_paragraph_children(children, ctx))
+            return blocks
+    return _paragraph_children(inline.children or [], ctx)
+
+
+_ENVIRONMENT = re.compile(r"^[ \t]*(\\begin\{([A-Za-z]+\*?)\}.*?\\end\{\2\})[ \t]*$", re.M | re.S)
+
+
+def _split_environments(content: str) -> list[tuple[str, str]]:
+    """("text" | "math", source) pieces; environments inside code spans or `$…$` are left alone."""
+    pieces: list[tuple[str, str]] = []
+    pos = 0
+    for m in _ENVIRONMENT.finditer(content):
+        before = content[: m.start()]
+        if before.count("`") % 2 or before.replace("\\$", "").count("$") % 2:
+            continue
+        pieces.append(("text", content[pos : m.start()]))
+        pieces.append(("math", m.group(1)))
+        pos = m.end()
+    pieces.append(("text", content[pos:]))
+    return [(k, t) for k, t in pieces if k == "math" or t.strip()] or [("text", content)]
+
+
+_BREAKS = ("softbreak", "hardbreak")
+#: Shortcodes that are a block of their own even when written inside a paragraph.
+_BLOCK_SHORTCODES = frozenset(
+    {
+        "figure",
+        "youtube",
+        "vimeo",
+        "bilibili",
+        "video",
+        "audio",
+        "gallery",
+        "callout",
+        "alert",
+        "notice",
+        "speaker_note",
+    }
+)
+
+
+def _blank(token: Token) -> bool:
+    return token.type in _BREAKS or (token.type == "text" and not token.content.strip())
+
+
+def _display_math(token: Token) -> str | None:
+    """The TeX of a token that is display math on its own: `$$…$$`, or the same in backticks."""
+    if token.type == "math_inline_double":
+        return token.content.strip()
+    if token.type == "code_inline":
+        content = token.content.strip()
+        if len(content) > 4 and content.startswith("$$") and content.endswith("$$"):
+            return content[2:-2].strip()
+    if token.type == "shortcode_inline":
+        sc = token.meta["shortcode"]
+        inner = (sc.inner or "").strip()
+        if sc.name.lower() == "math" and len(inner) > 4 and inner.startswith("$$") and inner.endswith("$$"):
+            return inner[2:-2].strip()
+    return None
+
+
+def _paragraph_children(children: list[Token], ctx: Context) -> list[Block]:
+    meaningful = [c for c in children if not _blank(c)]
+    if (
+        len(meaningful) == 1
+        and meaningful[0].type == "shortcode_inline"
+        and _display_math(meaningful[0]) is None
+    ):
         return shortcode_blocks(meaningful[0].meta["shortcode"], ctx)
-    runs = merge_runs(inline_runs(children, ctx))
-    if not "".join(r.text for r in runs).strip():
-        return []
-    return [Paragraph(runs)]
+    lines: list[list[Token]] = [[]]
+    for child in children:
+        lines[-1].append(child)
+        if child.type in _BREAKS:
+            lines.append([])
+    blocks: list[Block] = []
+    text: list[Token] = []
+
+    def flush() -> None:
+        runs = merge_runs(inline_runs(text, ctx))
+        if "".join(r.text for r in runs).strip():
+            blocks.append(Paragraph(runs))
+        text.clear()
+
+    for line in lines:
+        solid = [c for c in line if not _blank(c)]
+        if solid and all(c.type == "image" for c in solid):
+            flush()
+            blocks.extend(_image_figure(c, ctx) for c in solid)
+        elif len(solid) == 1 and _display_math(solid[0]) is not None:
+            flush()
+            blocks.append(MathBlock(_display_math(solid[0]) or ""))
+        elif (
+            len(solid) == 1
+            and solid[0].type == "shortcode_inline"
+            and solid[0].meta["shortcode"].name.lower() in _BLOCK_SHORTCODES
+        ):
+            flush()
+            blocks.extend(shortcode_blocks(solid[0].meta["shortcode"], ctx))
+        else:
+            text.extend(line)
+    flush()
+    return blocks
 
 
 def _list(tokens: list[Token], ctx: Context) -> ListBlock:
@@ -198,8 +328,19 @@ def _list(tokens: list[Token], ctx: Context) -> ListBlock:
             m = _TASK.match(runs[0].text)
             if m:
                 checked = m.group(1) != " "
-                runs = merge_runs([Run(runs[0].text[m.end():], runs[0].bold, runs[0].italic, False, runs[0].strike,
-                                       runs[0].href), *runs[1:]])
+                runs = merge_runs(
+                    [
+                        Run(
+                            runs[0].text[m.end() :],
+                            runs[0].bold,
+                            runs[0].italic,
+                            False,
+                            runs[0].strike,
+                            runs[0].href,
+                        ),
+                        *runs[1:],
+                    ]
+                )
         items.append(ListItem(runs, tuple(inner), checked))
         i = end + 1
     return ListBlock(tuple(items), ordered, start)
@@ -233,6 +374,57 @@ def _table(tokens: list[Token], ctx: Context) -> Table:
     return Table(tuple(header), tuple(rows), tuple(align))
 
 
+def _table_cells(tokens: list[Token]) -> list[list[list[Token]]]:
+    """Rows (header first) of cells, each cell its inline children."""
+    rows: list[list[list[Token]]] = []
+    for j, token in enumerate(tokens):
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("th_open", "td_open") and rows:
+            inline = tokens[j + 1]
+            rows[-1].append(list(inline.children or []) if inline.type == "inline" else [])
+    return rows
+
+
+def _figure_table(tokens: list[Token], ctx: Context) -> list[Figure]:
+    """Figures of a table used as a layout grid: rows of images, each optionally followed by a row of
+    captions (a common trick for side-by-side images with captions). Empty when it is a real table."""
+    rows = _table_cells(tokens)
+
+    def images(row: list[list[Token]]) -> bool:
+        cells = [[c for c in cell if not _blank(c)] for cell in row]
+        return any(cells) and all(all(c.type == "image" for c in cell) for cell in cells)
+
+    figures: list[Figure] = []
+    r = 0
+    while r < len(rows):
+        row = rows[r]
+        if not images(row):
+            if not any(not _blank(c) for cell in row for c in cell):
+                r += 1  # an empty header row
+                continue
+            return []
+        captions = rows[r + 1] if r + 1 < len(rows) and not images(rows[r + 1]) else None
+        for col, cell in enumerate(row):
+            caption = merge_runs(inline_runs(captions[col], ctx)) if captions and col < len(captions) else ()
+            for token in (c for c in cell if c.type == "image"):
+                figure = _image_figure(token, ctx)
+                figures.append(replace(figure, caption=caption or figure.caption))
+        r += 2 if captions is not None else 1
+    return figures
+
+
+_HEADING_ATTRIBUTES = re.compile(r"\s*\{\s*[#.][^{}]*\}\s*$")
+
+
+def _strip_heading_attributes(runs: Inline) -> Inline:
+    """`## Title {#custom-id}`: Goldmark's heading attributes are not part of the text."""
+    if runs and not runs[-1].code and _HEADING_ATTRIBUTES.search(runs[-1].text):
+        last = runs[-1]
+        runs = merge_runs([*runs[:-1], replace(last, text=_HEADING_ATTRIBUTES.sub("", last.text))])
+    return runs
+
+
 def _footnotes(tokens: list[Token], ctx: Context) -> tuple[tuple[str, Inline], ...]:
     notes: list[tuple[str, Inline]] = []
     for i, token in enumerate(tokens):
@@ -250,42 +442,90 @@ def _footnotes(tokens: list[Token], ctx: Context) -> tuple[tuple[str, Inline], .
 # --- inline ----------------------------------------------------------------------------------------------
 
 
-def inline_runs(children: list[Token], ctx: Context) -> list[Run]:
-    """Inline tokens → runs, tracking bold/italic/strike/link state."""
-    runs: list[Run] = []
-    bold = italic = strike = 0
-    href: list[str] = []
-    html_bold = 0
+_HTML_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
+_HTML_STYLE = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "cite": "italic",
+    "s": "strike",
+    "del": "strike",
+    "strike": "strike",
+    "code": "code",
+    "kbd": "code",
+    "tt": "code",
+}
+#: GFM's extended autolinks (bare `https://…` and `www.…` in text), trailing punctuation excluded.
+_BARE_URL = re.compile(r"(?<![\w/@.])(?:https?://|www\.)[^\s<>]*[^\s<>?!.,:;*_~'\"()\[\]]")
+_ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*\s*(.*?)\s*\*/([>%])\}\}", re.S)
 
-    def add(text: str, *, code: bool = False, math: bool = False) -> None:
+
+def inline_runs(children: list[Token], ctx: Context) -> list[Run]:
+    """Inline tokens → runs, tracking bold/italic/strike/code/link state (Markdown or inline HTML)."""
+    runs: list[Run] = []
+    style = {"bold": 0, "italic": 0, "strike": 0, "code": 0}
+    href: list[tuple[str, int]] = []  # (target, len(runs) when the link opened)
+
+    def add(text: str, *, code: bool = False, math: bool = False, link: str | None = None) -> None:
         if text:
-            runs.append(Run(text, bold + html_bold > 0, italic > 0, code, strike > 0, href[-1] if href else None, math))
+            target = link or (href[-1][0] if href else None)
+            runs.append(
+                Run(
+                    text,
+                    style["bold"] > 0,
+                    style["italic"] > 0,
+                    code or style["code"] > 0,
+                    style["strike"] > 0,
+                    target or None,
+                    math,
+                )
+            )
+
+    def add_text(text: str) -> None:
+        """Text with GFM bare-URL autolinks (only outside links and code)."""
+        text = _ESCAPED_SHORTCODE.sub(
+            lambda m: "{{" + m.group(1) + " " + m.group(2) + " " + m.group(3) + "}}", text
+        )
+        if href or style["code"] or ("://" not in text and "www." not in text):
+            add(text)
+            return
+        pos = 0
+        for m in _BARE_URL.finditer(text):
+            url = m.group(0)
+            while url.endswith(")") and url.count(")") > url.count("("):
+                url = url[:-1]
+            add(text[pos : m.start()])
+            add(url, link=url if "://" in url else "http://" + url)
+            pos = m.start() + len(url)
+        add(text[pos:])
+
+    def open_link(target: str) -> None:
+        href.append((target, len(runs)))
+
+    def close_link() -> None:
+        if not href:
+            return
+        target, start = href.pop()
+        if target and not "".join(r.text for r in runs[start:]).strip():
+            # An icon-only link ([<i class="fab fa-github"></i>](url)) would vanish: show where it goes.
+            add(re.sub(r"^[a-z]+://(www\.)?|^mailto:", "", target).rstrip("/"), link=target)
 
     for token in children:
         kind = token.type
         if kind == "text":
-            add(token.content)
+            add_text(token.content)
         elif kind == "softbreak":
             add(" ")
         elif kind == "hardbreak":
             add("\n")
-        elif kind == "strong_open":
-            bold += 1
-        elif kind == "strong_close":
-            bold = max(0, bold - 1)
-        elif kind == "em_open":
-            italic += 1
-        elif kind == "em_close":
-            italic = max(0, italic - 1)
-        elif kind == "s_open":
-            strike += 1
-        elif kind == "s_close":
-            strike = max(0, strike - 1)
+        elif kind in ("strong_open", "strong_close", "em_open", "em_close", "s_open", "s_close"):
+            name = {"strong": "bold", "em": "italic", "s": "strike"}[kind.rsplit("_", 1)[0]]
+            style[name] = style[name] + 1 if kind.endswith("_open") else max(0, style[name] - 1)
         elif kind == "link_open":
-            href.append(str(token.attrGet("href") or ""))
+            open_link(str(token.attrGet("href") or ""))
         elif kind == "link_close":
-            if href:
-                href.pop()
+            close_link()
         elif kind == "code_inline":
             content = token.content
             if len(content) > 2 and content.startswith("$") and content.endswith("$"):
@@ -295,51 +535,96 @@ def inline_runs(children: list[Token], ctx: Context) -> list[Run]:
         elif kind in ("math_inline", "math_inline_double"):
             add(token.content.strip(), math=True)
         elif kind == "image":
-            alt = token.content or "".join(c.content for c in token.children or [])
-            add(alt)
+            add(token.content or "".join(c.content for c in token.children or []))
         elif kind == "html_inline":
-            tag = token.content.lower()
-            if re.match(r"<br\s*/?>", tag):
-                add("\n")
-            elif re.match(r"<(b|strong)\b", tag):
-                html_bold += 1
-            elif re.match(r"</(b|strong)\s*>", tag):
-                html_bold = max(0, html_bold - 1)
-            else:
-                add(strip_html(token.content))
+            _html_inline(token.content, style, add, open_link, close_link)
         elif kind == "footnote_ref":
             add(f"[{(token.meta or {}).get('id', 0) + 1}]")
         elif kind == "shortcode_inline":
             runs.extend(shortcode_runs(token.meta["shortcode"], ctx))
+    while href:
+        close_link()
     return runs
+
+
+def _html_inline(tag: str, style: dict[str, int], add, open_link, close_link) -> None:
+    """One inline HTML tag: styling and links are kept, `<br>` breaks the line, the rest is dropped."""
+    m = _HTML_TAG.match(tag)
+    if m is None:  # a comment, a processing instruction, …
+        if not tag.startswith("<!--"):
+            add(strip_html(tag))
+        return
+    closing, name = bool(m.group(1)), m.group(2).lower()
+    if name == "br":
+        add("\n")
+    elif name in _HTML_STYLE:
+        key = _HTML_STYLE[name]
+        style[key] = (
+            max(0, style[key] - 1) if closing else style[key] + (0 if tag.rstrip().endswith("/>") else 1)
+        )
+    elif name == "a":
+        if closing:
+            close_link()
+        else:
+            found = re.search(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", tag, re.I)
+            open_link(html.unescape(next((g for g in found.groups() if g is not None), "")) if found else "")
+    elif name == "img":
+        alt = re.search(r"""alt\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag, re.I)
+        if alt:
+            add(html.unescape(alt.group(1) or alt.group(2) or ""))
 
 
 def merge_runs(runs: list[Run] | tuple[Run, ...]) -> Inline:
     """Join neighbouring runs with identical styling and trim the ends."""
     merged: list[Run] = []
-    for run in runs:
+    for run in _literal_strong(runs):
         if not run.code and not run.math:
             text = re.sub(r"[ \t]{2,}", " ", run.text)
             if merged and merged[-1].text.endswith((" ", "\n")) and text.startswith(" "):
                 text = text.lstrip(" ")
-            run = Run(text, run.bold, run.italic, run.code, run.strike, run.href, run.math)
+            run = replace(run, text=text)
         if not run.text:
             continue
         if merged and _same_style(merged[-1], run):
-            last = merged[-1]
-            merged[-1] = Run(last.text + run.text, last.bold, last.italic, last.code, last.strike, last.href, last.math)
+            merged[-1] = replace(merged[-1], text=merged[-1].text + run.text)
         else:
             merged.append(run)
     if merged:
-        first = merged[0]
-        merged[0] = Run(first.text.lstrip(), first.bold, first.italic, first.code, first.strike, first.href, first.math)
-        last = merged[-1]
-        merged[-1] = Run(last.text.rstrip(), last.bold, last.italic, last.code, last.strike, last.href, last.math)
+        merged[0] = replace(merged[0], text=merged[0].text.lstrip())
+        merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip())
     return tuple(r for r in merged if r.text)
 
 
+_LITERAL_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+
+def _literal_strong(runs: list[Run] | tuple[Run, ...]) -> list[Run]:
+    """`**bold**` that CommonMark leaves as text: its flanking rules reject `**` next to punctuation
+    when the other side is a letter, which is the normal case in CJK text (`は**逆運動学（IK）**を`).
+    Authors meant bold (their editor preview showed it), so render it bold."""
+    out: list[Run] = []
+    for run in runs:
+        if run.code or run.math or run.bold or "**" not in run.text:
+            out.append(run)
+            continue
+        pos = 0
+        for m in _LITERAL_STRONG.finditer(run.text):
+            out.append(replace(run, text=run.text[pos : m.start()]))
+            out.append(replace(run, text=m.group(1), bold=True))
+            pos = m.end()
+        out.append(replace(run, text=run.text[pos:]))
+    return out
+
+
 def _same_style(a: Run, b: Run) -> bool:
-    return (a.bold, a.italic, a.code, a.strike, a.href, a.math) == (b.bold, b.italic, b.code, b.strike, b.href, b.math)
+    return (a.bold, a.italic, a.code, a.strike, a.href, a.math) == (
+        b.bold,
+        b.italic,
+        b.code,
+        b.strike,
+        b.href,
+        b.math,
+    )
 
 
 # --- shortcodes ---------------------------------------------------------------------------------------
@@ -367,6 +652,9 @@ def shortcode_blocks(sc: Shortcode, ctx: Context) -> list[Block]:
         return _inner_blocks(sc, ctx)
     if name in _DROPPED:
         return []
+    if sc.inner is not None and name not in _INLINE_SHORTCODES:
+        _warn_unknown(sc, ctx)
+        return _inner_blocks(sc, ctx)
     runs = merge_runs(shortcode_runs(sc, ctx))
     return [Paragraph(runs)] if runs else []
 
@@ -380,6 +668,9 @@ def shortcode_runs(sc: Shortcode, ctx: Context) -> list[Run]:
         target = sc.arg("path", 0)
         return [Run(target)] if target else []
     if name == "cite":
+        doi = sc.arg("doi")
+        if doi:
+            return [Run(f"doi:{doi}", href=f"https://doi.org/{doi}")]
         target = sc.arg("page", 0)
         return [Run(f"[{target.rstrip('/').rsplit('/', 1)[-1]}]")] if target else []
     if name in ("youtube", "vimeo", "video"):
@@ -388,13 +679,23 @@ def shortcode_runs(sc: Shortcode, ctx: Context) -> list[Run]:
     if name == "figure":
         caption = sc.arg("caption") or sc.arg("alt")
         return list(parse_inline(caption)) if caption else []
-    if name in _FLATTENED or name in ("callout", "alert", "notice", "speaker_note"):
+    if name == "speaker_note":
+        return []  # notes never show on the slide or page
+    if name in _FLATTENED or name in ("callout", "alert", "notice"):
         return list(parse_inline(sc.inner or ""))
     if name == "mention":
         return [Run(sc.arg("name", 0))]
-    ctx.warn(f"unknown shortcode {{{{{sc.delimiter} {sc.name} {sc.delimiter}}}}} kept as text")
-    text = sc.text if sc.inner is None else sc.inner
-    return list(parse_inline(text)) if sc.inner is not None else [Run(text)]
+    _warn_unknown(sc, ctx)
+    return list(parse_inline(sc.inner)) if sc.inner is not None else [Run(sc.text)]
+
+
+#: Shortcodes with a meaning of their own inline (the rest of the known ones map to blocks).
+_INLINE_SHORTCODES = frozenset({"relref", "ref", "cite", "mention"})
+
+
+def _warn_unknown(sc: Shortcode, ctx: Context) -> None:
+    close = ">" if sc.delimiter == "<" else "%"
+    ctx.warn(f"unknown shortcode {{{{{sc.delimiter} {sc.name} {close}}}}} kept as text")
 
 
 def _inner_blocks(sc: Shortcode, ctx: Context) -> list[Block]:
@@ -423,13 +724,17 @@ def _video(sc: Shortcode) -> Video:
     name = sc.name.lower()
     if name == "youtube":
         vid = sc.arg("id", 0)
-        return Video("youtube", vid, f"https://www.youtube.com/watch?v={vid}" if vid else None, sc.arg("title"))
+        return Video(
+            "youtube", vid, f"https://www.youtube.com/watch?v={vid}" if vid else None, sc.arg("title")
+        )
     if name == "vimeo":
         vid = sc.arg("id", 0)
         return Video("vimeo", vid, f"https://vimeo.com/{vid}" if vid else None, sc.arg("title"))
     if name == "bilibili":
         vid = sc.arg("id", 0)
-        return Video("bilibili", vid, f"https://www.bilibili.com/video/{vid}" if vid else None, sc.arg("title"))
+        return Video(
+            "bilibili", vid, f"https://www.bilibili.com/video/{vid}" if vid else None, sc.arg("title")
+        )
     src = sc.arg("src", 0)
     url = src if src.startswith(("http://", "https://")) else None
     return Video("file", src, url, sc.arg("title") or sc.arg("caption"))
@@ -453,66 +758,134 @@ def _gallery(sc: Shortcode, ctx: Context) -> Gallery:
 
 
 class _TextExtractor(HTMLParser):
-    _BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
-                         "section", "figure", "figcaption", "blockquote", "pre"})
+    """Text, images, iframes and the `<figcaption>` of an HTML fragment (comments are dropped)."""
+
+    _BREAKS = frozenset(
+        [
+            "br",
+            "p",
+            "div",
+            "li",
+            "tr",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "ul",
+            "ol",
+            "table",
+            "section",
+            "figure",
+            "figcaption",
+            "blockquote",
+            "pre",
+        ]
+    )
+    _HIDDEN = frozenset({"script", "style", "iframe", "noscript", "template"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.images: list[tuple[str, str]] = []
+        self.iframes: list[tuple[str, str]] = []  # (src, title)
+        self.caption: list[str] = []
         self._skip = 0
+        self._in_caption = 0
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in ("script", "style", "iframe", "noscript"):
+        values = {k: v or "" for k, v in attrs}
+        if tag == "iframe":
+            self.iframes.append((values.get("src", ""), values.get("title", "")))
+        if tag in self._HIDDEN:
             self._skip += 1
         elif tag == "img":
-            values = dict(attrs)
-            self.images.append((values.get("src") or "", values.get("alt") or ""))
+            self.images.append((values.get("src", ""), values.get("alt", "")))
+        elif tag == "figcaption":
+            self._in_caption += 1
         if tag in self._BREAKS:
             self.parts.append("\n")
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         self.handle_starttag(tag, attrs)
+        if tag in self._HIDDEN:
+            self._skip = max(0, self._skip - 1)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "iframe", "noscript"):
+        if tag in self._HIDDEN:
             self._skip = max(0, self._skip - 1)
+        elif tag == "figcaption":
+            self._in_caption = max(0, self._in_caption - 1)
         if tag in self._BREAKS:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
+        if self._skip:
+            return
+        (self.caption if self._in_caption else self.parts).append(data)
 
 
-def _extract(html: str) -> _TextExtractor:
+def _extract(source: str) -> _TextExtractor:
     parser = _TextExtractor()
     try:
-        parser.feed(html)
+        parser.feed(source)
         parser.close()
     except Exception:  # noqa: BLE001 — malformed HTML must never stop a page
-        parser.parts = [re.sub(r"<[^>]*>", " ", html)]
+        parser.parts = [re.sub(r"<[^>]*>", " ", source)]
     return parser
 
 
-def strip_html(html: str) -> str:
+def _squash(text: str) -> str:
+    text = re.sub(r"[ \t\r\f\v\u00a0]+", " ", text)
+    return re.sub(r"\s*\n\s*", "\n", text).strip()
+
+
+def strip_html(source: str) -> str:
     """Text of an HTML fragment: tags and comments dropped, entities decoded, spaces collapsed."""
-    text = "".join(_extract(html).parts)
+    text = "".join(_extract(source).parts)
     return re.sub(r"[ \t\r\f\v\u00a0]+", " ", text).strip(" ")
 
 
-def html_blocks(html: str, ctx: Context) -> list[Block]:
-    """A raw HTML block: local `<img>`s become figures, the rest its text (comments dropped)."""
-    parser = _extract(html)
+_EMBEDS = (
+    (
+        re.compile(r"youtube(?:-nocookie)?\.com/embed/([\w-]+)"),
+        "youtube",
+        "https://www.youtube.com/watch?v={}",
+    ),
+    (re.compile(r"player\.vimeo\.com/video/(\d+)"), "vimeo", "https://vimeo.com/{}"),
+)
+
+
+def html_blocks(source: str, ctx: Context) -> list[Block]:
+    """A raw HTML block: local `<img>`s become figures (with the `<figcaption>`), YouTube/Vimeo
+    iframes videos, the rest its text. Comments vanish; remote images are skipped (never fetched)."""
+    parser = _extract(source)
     blocks: list[Block] = []
-    for src, alt in parser.images:
-        if src:
-            blocks.append(Figure(src, (), alt, "", resolve_image(src, ctx)))
-    text = re.sub(r"[ \t\r\f\v\u00a0]+", " ", "".join(parser.parts))
-    text = re.sub(r"\s*\n\s*", "\n", text).strip()
+    caption = _squash("".join(parser.caption))
+    local = [(src, alt) for src, alt in parser.images if src.strip()]
+    for src, alt in local:
+        path = resolve_image(src, ctx)
+        if _is_remote(src):
+            continue
+        runs = parse_inline(caption) if caption and len(local) == 1 else ()
+        blocks.append(Figure(src, runs, alt or caption, "", path))
+    if caption and not any(isinstance(b, Figure) for b in blocks):
+        parser.parts.append("\n" + caption)
+    for src, title in parser.iframes:
+        for pattern, provider, url in _EMBEDS:
+            found = pattern.search(src)
+            if found:
+                blocks.append(Video(provider, found.group(1), url.format(found.group(1)), title))
+                break
+    text = _squash("".join(parser.parts))
     if text:
         blocks.append(Html(text))
     return blocks
+
+
+def _is_remote(src: str) -> bool:
+    return bool(re.match(r"^[a-z][a-z0-9+.-]*:|^//", src.strip(), re.I))
 
 
 def to_text(markdown: str) -> str:

@@ -18,12 +18,52 @@ from markdown_it.rules_inline import StateInline
 
 #: Shortcodes whose closing tag is expected; the rest are self-closing unless a closing tag follows.
 PAIRED = frozenset(
-    {"callout", "alert", "notice", "speaker_note", "fragment", "math", "spoiler", "details", "toggle",
-     "hl", "mark", "blockquote", "columns", "column", "cta", "staticref", "button", "list_children_inner"}
+    {
+        "callout",
+        "alert",
+        "notice",
+        "speaker_note",
+        "fragment",
+        "math",
+        "spoiler",
+        "details",
+        "toggle",
+        "hl",
+        "mark",
+        "blockquote",
+        "columns",
+        "column",
+        "cta",
+        "staticref",
+        "button",
+        "list_children_inner",
+    }
 )
 SELF_CLOSING = frozenset(
-    {"figure", "youtube", "vimeo", "video", "audio", "gallery", "slide", "cite", "icon", "toc", "relref", "ref",
-     "tweet", "x", "gist", "instagram", "gdocs", "mention", "table", "list_children", "diagram", "bilibili"}
+    {
+        "figure",
+        "youtube",
+        "vimeo",
+        "video",
+        "audio",
+        "gallery",
+        "slide",
+        "cite",
+        "icon",
+        "toc",
+        "relref",
+        "ref",
+        "tweet",
+        "x",
+        "gist",
+        "instagram",
+        "gdocs",
+        "mention",
+        "table",
+        "list_children",
+        "diagram",
+        "bilibili",
+    }
 )
 
 _NAME = re.compile(r"\s*(/?)\s*([A-Za-z0-9_][\w\-./]*)")
@@ -156,7 +196,9 @@ def read_shortcode(src: str, pos: int) -> tuple[Shortcode, int] | None:
     found = _find_closing(src, tag.name, tag.end)
     if found is None:
         if tag.name in PAIRED:
-            return Shortcode(base.name, base.delimiter, positional, named, None, base.source, closed=False), tag.end
+            return Shortcode(
+                base.name, base.delimiter, positional, named, None, base.source, closed=False
+            ), tag.end
         return base, tag.end
     inner = src[tag.end : found[0]]
     return Shortcode(base.name, base.delimiter, positional, named, inner, base.source), found[1]
@@ -214,7 +256,9 @@ def _inline_rule(state: StateInline, silent: bool) -> bool:
 
 def shortcodes_plugin(md: MarkdownIt) -> None:
     """Recognise Hugo shortcodes as `shortcode` (block) and `shortcode_inline` tokens."""
-    md.block.ruler.before("fence", "hugo_shortcode", _block_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before(
+        "fence", "hugo_shortcode", _block_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
     md.inline.ruler.before("text", "hugo_shortcode", _inline_rule)
     # "{" must stop the text rule so the inline rule sees "{{<" mid-paragraph.
     _make_brace_terminator(md)

@@ -48,14 +48,27 @@ def test_common_markdown_blocks() -> None:
         "1. one\n2. two\n\n| A | B |\n|:--|--:|\n| 1 | 2 |\n\n```python\nprint(1)\n```\n\n> quoted\n\n---\n\n"
         "$$\nE = mc^2\n$$\n\nInline $x^2$ math.[^1]\n\n[^1]: A footnote.\n"
     )
-    assert kinds(doc) == ["Heading", "Paragraph", "ListBlock", "ListBlock", "Table", "CodeBlock", "Quote",
-                          "ThematicBreak", "MathBlock", "Paragraph"]
+    assert kinds(doc) == [
+        "Heading",
+        "Paragraph",
+        "ListBlock",
+        "ListBlock",
+        "Table",
+        "CodeBlock",
+        "Quote",
+        "ThematicBreak",
+        "MathBlock",
+        "Paragraph",
+    ]
     para = doc.blocks[1]
     styles = {r.text.strip(): r for r in para.runs}
     assert styles["bold"].bold and styles["italic"].italic and styles["code"].code and styles["gone"].strike
     bullets = doc.blocks[2]
     assert isinstance(bullets, ListBlock) and not bullets.ordered
-    assert isinstance(bullets.items[0].children[0], ListBlock) and bullets.items[0].children[0].items[0].text == "nested"
+    assert (
+        isinstance(bullets.items[0].children[0], ListBlock)
+        and bullets.items[0].children[0].items[0].text == "nested"
+    )
     assert bullets.items[1].checked is True and bullets.items[1].text == "done"
     assert doc.blocks[3].ordered
     table = doc.blocks[4]
@@ -79,7 +92,7 @@ def test_shortcodes_map_to_blocks(tmp_path: Path) -> None:
         '{{< gallery album="album" >}}\n\n'
         "{{% speaker_note %}}\nSay hello.\n{{% /speaker_note %}}\n\n"
         "{{% toc %}}\n\n"
-        "Text with {{< icon name=\"github\" pack=\"fab\" >}} an icon and {{< mystery a=1 >}} inside.\n"
+        'Text with {{< icon name="github" pack="fab" >}} an icon and {{< mystery a=1 >}} inside.\n'
     )
     doc = parse_document(body, base_dir=tmp_path, site_root=None)
     figure, callout, video, clip, gallery, note, para = doc.blocks
@@ -97,7 +110,10 @@ def test_shortcodes_map_to_blocks(tmp_path: Path) -> None:
 
 
 def test_shortcode_arguments_and_nesting() -> None:
-    assert parse_args('src="a b.png" width=300 title=\'x\' pos') == (("pos",), {"src": "a b.png", "width": "300", "title": "x"})
+    assert parse_args("src=\"a b.png\" width=300 title='x' pos") == (
+        ("pos",),
+        {"src": "a b.png", "width": "300", "title": "x"},
+    )
     src = "{{% callout note %}}\nOuter {{% callout tip %}}inner{{% /callout %}} end\n{{% /callout %}}"
     sc, end = read_shortcode(src, 0)
     assert sc.name == "callout" and end == len(src) and "inner" in sc.inner
@@ -119,7 +135,7 @@ def test_inline_markdown_and_plain_text() -> None:
     runs = parse_inline("Image credit: [**Unsplash**](https://unsplash.com)")
     assert runs[-1].bold and runs[-1].href == "https://unsplash.com"
     assert to_plain("A *very* <b>bold</b> &amp; `coded` title 🚀&nbsp;!") == "A very bold & coded title 🚀 !"
-    assert to_plain("{{< icon name=\"x\" >}}Title") == "Title"
+    assert to_plain('{{< icon name="x" >}}Title') == "Title"
 
 
 def test_image_paths_stay_inside_the_site(tmp_path: Path) -> None:
@@ -131,7 +147,8 @@ def test_image_paths_stay_inside_the_site(tmp_path: Path) -> None:
     bundle.mkdir(parents=True)
     doc = parse_document(
         "![a](/img/ok.png)\n\n![b](lib.png)\n\n![c](../../../../secret.png)\n\n![d](https://x.org/a.png)\n",
-        base_dir=bundle, site_root=site,
+        base_dir=bundle,
+        site_root=site,
     )
     paths = [b.path for b in doc.blocks]
     assert paths[0] == str(site / "static" / "img" / "ok.png")
@@ -142,7 +159,9 @@ def test_image_paths_stay_inside_the_site(tmp_path: Path) -> None:
 
 
 def test_relref_in_link_target_and_html_img() -> None:
-    doc = parse_document('See [the paper]({{< relref "publication/x" >}}).\n\n<p align=center><img src="a.png" height=300></p>\n')
+    doc = parse_document(
+        'See [the paper]({{< relref "publication/x" >}}).\n\n<p align=center><img src="a.png" height=300></p>\n'
+    )
     link = [r for r in doc.blocks[0].runs if r.href]
     assert link[0].href == "publication/x"
     assert isinstance(doc.blocks[1], Figure) and doc.blocks[1].src == "a.png"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
@@ -16,7 +15,6 @@ def to_plain(text: str) -> str:
         return ""
     from cardgen.markdown import parse_inline
 
-    plain = "".join(run.text for run in parse_inline(str(text)))
-    plain = html.unescape(plain)
+    plain = "".join(run.text for run in parse_inline(str(text)))  # entities are decoded by the parser
     plain = "".join(ch for ch in plain if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     return _SPACES.sub(" ", plain.replace("\u00a0", " ")).strip()
