@@ -685,12 +685,29 @@ def shortcode_runs(sc: Shortcode, ctx: Context) -> list[Run]:
         return list(parse_inline(sc.inner or ""))
     if name == "mention":
         return [Run(sc.arg("name", 0))]
+    if name in ("tweet", "x", "gist", "instagram"):
+        url = _embed_url(sc)
+        return [Run(url, href=url)] if url else []
     _warn_unknown(sc, ctx)
     return list(parse_inline(sc.inner)) if sc.inner is not None else [Run(sc.text)]
 
 
 #: Shortcodes with a meaning of their own inline (the rest of the known ones map to blocks).
-_INLINE_SHORTCODES = frozenset({"relref", "ref", "cite", "mention"})
+_INLINE_SHORTCODES = frozenset({"relref", "ref", "cite", "mention", "tweet", "x", "gist", "instagram"})
+
+
+def _embed_url(sc: Shortcode) -> str:
+    """The public page of an embedded post (Hugo's built-in `tweet`, `x`, `gist`, `instagram`)."""
+    name = sc.name.lower()
+    if name in ("tweet", "x"):
+        post = sc.arg("id", 1 if len(sc.positional) > 1 else 0)
+        user = sc.arg("user", 0) if len(sc.positional) > 1 or "user" in sc.named else "i"
+        return f"https://x.com/{user}/status/{post}" if post else ""
+    if name == "gist":
+        user, gist = sc.arg("user", 0), sc.arg("id", 1)
+        return f"https://gist.github.com/{user}/{gist}" if user and gist else ""
+    post = sc.arg("id", 0)
+    return f"https://www.instagram.com/p/{post}/" if post else ""
 
 
 def _warn_unknown(sc: Shortcode, ctx: Context) -> None:

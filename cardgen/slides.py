@@ -22,7 +22,12 @@ _HIDE = re.compile(r"<!--\s*hide\s*-->", re.I)
 def parse_slides(
     body: str, *, base_dir: Path | None = None, site_root: Path | None = None
 ) -> tuple[tuple[Slide, ...], list[str]]:
-    """Slides in order (hidden ones kept with `hidden=True`; renderers skip them) and warnings."""
+    """Slides in order, and warnings.
+
+    Hidden slides (`<!-- hide -->`, or reveal.js' `{{< slide visibility="hidden" >}}`) are kept with
+    `hidden=True` so that a renderer can still count or list them; the deck renderer skips them.
+    Sections with nothing in them (two breaks in a row) are dropped: an empty slide says nothing.
+    """
     ctx = Context(Path(base_dir) if base_dir else None, Path(site_root) if site_root else None)
     sections: list[list[Token]] = [[]]
     for token in tokenize(body):
@@ -46,9 +51,13 @@ def _slide(tokens: list[Token], ctx: Context) -> Slide:
     kept: list[Token] = []
     for token in tokens:
         if token.type == "shortcode" and token.meta["shortcode"].name.lower() == "slide":
-            sc = token.meta["shortcode"]
-            attrs.update(sc.named)
+            attrs.update(token.meta["shortcode"].named)
             continue
+        for child in token.children or ():  # `{{< slide >}}` written inside a paragraph
+            if child.type == "shortcode_inline" and child.meta["shortcode"].name.lower() == "slide":
+                attrs.update(child.meta["shortcode"].named)
+            elif child.type == "html_inline" and _HIDE.search(child.content):
+                hidden = True
         if token.type == "html_block" and _HIDE.search(token.content):
             hidden = True
         kept.append(token)
@@ -66,5 +75,7 @@ def _slide(tokens: list[Token], ctx: Context) -> Slide:
         background_image_path=background_path,
         background_color=colour or None,
         attrs=attrs,
-        hidden=hidden or attrs.get("hide", "").lower() == "true",
+        hidden=hidden
+        or attrs.get("hide", "").lower() == "true"
+        or attrs.get("visibility", "").lower() == "hidden",
     )
