@@ -457,7 +457,7 @@ _HTML_STYLE = {
     "tt": "code",
 }
 #: GFM's extended autolinks (bare `https://…` and `www.…` in text), trailing punctuation excluded.
-_BARE_URL = re.compile(r"(?<![\w/@.])(?:https?://|www\.)[^\s<>]*[^\s<>?!.,:;*_~'\"()\[\]]")
+_BARE_URL = re.compile(r"(?<![\w/@.])(?:https?://|www\.)[^\s<>]*[^\s<>?!.,:;*_~'\"(\[\]]")
 _ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*\s*(.*?)\s*\*/([>%])\}\}", re.S)
 
 

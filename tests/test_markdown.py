@@ -9,6 +9,7 @@ import pytest
 from cardgen.document import (
     Callout,
     CodeBlock,
+    Document,
     Figure,
     Gallery,
     Heading,
@@ -185,3 +186,206 @@ def test_corpus_features_come_through() -> None:
     tools = load_page(CORPUS / "tools-comparison" / "index.md").document.blocks
     assert any(isinstance(b, ListBlock) for b in tools)
     assert not any(isinstance(b, Html) and "<" in b.text for b in beauxi)
+
+
+def test_image_lines_and_display_math_split_a_paragraph_like_hugo_shows_them() -> None:
+    doc = parse_document(
+        'Intro line\n![chart](chart.png "The chart")\nafter the image.\n\n'
+        "Energy is\n`$$\nE = mc^2\n$$`\nas shown.\n"
+    )
+    assert kinds(doc) == ["Paragraph", "Figure", "Paragraph", "Paragraph", "MathBlock", "Paragraph"]
+    assert doc.blocks[1].caption_text == "The chart" and doc.blocks[1].alt == "chart"
+    assert doc.blocks[2].text == "after the image." and doc.blocks[4] == MathBlock("E = mc^2")
+    inline = parse_document("An ![icon](i.png) inside text.").blocks
+    assert kinds(Document(inline)) == ["Paragraph"] and inline[0].text == "An icon inside text."
+
+
+def test_bare_latex_environments_become_math_blocks() -> None:
+    doc = parse_document(
+        "We consider,\n\\begin{equation}\n  s_t = f(s_{t-1}, a_{t-1}),\n\\end{equation}\nwith $s$ a state.\n\n"
+        "Code `\\begin{x}` stays.\n"
+    )
+    assert kinds(doc) == ["Paragraph", "MathBlock", "Paragraph", "Paragraph"]
+    assert doc.blocks[1].tex.startswith("\\begin{equation}") and "s_{t-1}" in doc.blocks[1].tex
+    assert any(r.math and r.text == "s" for r in doc.blocks[2].runs)
+
+
+def test_math_shortcode_and_backtick_math() -> None:
+    doc = parse_document(
+        "{{< math >}}$$\nF = ma\n$$ {{< /math >}}\n\n- {{< math >}}$F_l${{< /math >}}: force\n\n"
+        "Inline `$x_1$` and `$$y$$`.\n"
+    )
+    assert doc.blocks[0] == MathBlock("F = ma")
+    item = doc.blocks[1].items[0]
+    assert item.runs[0].math and item.runs[0].text == "F_l" and item.text == "F_l: force"
+    assert [(r.text, r.math) for r in doc.blocks[2].runs if r.math] == [("x_1", True), ("y", True)]
+
+
+def test_a_table_of_images_with_captions_becomes_figures() -> None:
+    doc = parse_document(
+        "| ![](a.gif) | ![](b.gif) |\n|:--:|:--:|\n| *First* | *Second* |\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"
+    )
+    first, second, table = doc.blocks
+    assert (first.src, first.caption_text, second.src, second.caption_text) == (
+        "a.gif",
+        "First",
+        "b.gif",
+        "Second",
+    )
+    assert isinstance(table, Table) and table.header[0][0].text == "A"
+
+
+def test_inline_html_keeps_links_and_emphasis() -> None:
+    (para,) = parse_document(
+        'A <a href="https://x.org/?a=1&amp;b=2">site</a>, <em>em</em>, <code>c</code>, <span>s</span>.'
+    ).blocks
+    runs = {r.text: r for r in para.runs}
+    assert runs["site"].href == "https://x.org/?a=1&b=2"
+    assert runs["em"].italic and runs["c"].code and para.text == "A site, em, c, s."
+
+
+def test_icon_only_links_show_their_target_and_bare_urls_link() -> None:
+    (para,) = parse_document(
+        '[<i class="fab fa-github"></i>](https://github.com/jhrcook/x) see https://example.org/a_(b). '
+        "and www.example.com."
+    ).blocks
+    linked = [(r.text, r.href) for r in para.runs if r.href]
+    assert linked == [
+        ("github.com/jhrcook/x", "https://github.com/jhrcook/x"),
+        ("https://example.org/a_(b)", "https://example.org/a_(b)"),
+        ("www.example.com", "http://www.example.com"),
+    ]
+    assert para.text.endswith("see https://example.org/a_(b). and www.example.com.")
+
+
+def test_cjk_bold_that_commonmark_rejects_is_still_bold() -> None:
+    (para,) = parse_document("この変換は**逆運動学（IK）**を用いて行います。").blocks
+    assert [(r.text, r.bold) for r in para.runs] == [
+        ("この変換は", False),
+        ("逆運動学（IK）", True),
+        ("を用いて行います。", False),
+    ]
+    assert parse_document("`a **b** c`").blocks[0].runs[0].text == "a **b** c"  # code stays literal
+
+
+def test_heading_attributes_are_not_text() -> None:
+    (heading,) = parse_document("## Results {#results .wide}\n").blocks
+    assert heading == Heading(2, heading.runs) and heading.text == "Results"
+
+
+def test_html_figure_with_caption_and_embedded_video() -> None:
+    doc = parse_document(
+        '<figure>\n<img alt="Graph" src="g.png" width="300"/>\n<figcaption>A <b>simple</b> graph.</figcaption>\n'
+        "</figure>\n\n"
+        '<iframe width="560" src="https://www.youtube.com/embed/I7xbdYrJLJo" title="Demo"></iframe>\n\n'
+        '<img src="https://example.org/remote.png">\n'
+    )
+    figure, video = doc.blocks
+    assert (figure.src, figure.alt, figure.caption_text) == ("g.png", "Graph", "A simple graph.")
+    assert video == Video("youtube", "I7xbdYrJLJo", "https://www.youtube.com/watch?v=I7xbdYrJLJo", "Demo")
+    assert any("remote image" in w for w in doc.warnings)
+
+
+def test_unknown_shortcodes_keep_their_content_and_warn_once_with_the_right_delimiters() -> None:
+    doc = parse_document(
+        "{{% details title=More %}}\n**Hidden** part\n\n- one\n{{% /details %}}\n\n"
+        '{{< putbib "key" >}}\n\n{{< putbib "other" >}}\n\n{{% sidebar %}}\nSide *note*\n{{% /sidebar %}}\n'
+    )
+    assert kinds(doc) == ["Paragraph", "ListBlock", "Paragraph", "Paragraph", "Paragraph"]
+    assert doc.blocks[2].text == "putbib key" and doc.blocks[4].text == "Side note"
+    assert doc.warnings == (
+        "unknown shortcode {{< putbib >}} kept as text",
+        "unknown shortcode {{% sidebar %}} kept as text",
+    )
+
+
+def test_nested_shortcodes_and_markdown_inside_callouts() -> None:
+    doc = parse_document(
+        "{{% callout warning %}}\n## Careful\n\n- **bold** item\n\n"
+        '{{< figure src="x.png" caption="Inner *fig*" >}}\n\n'
+        "{{% callout note %}}\nNested\n{{% /callout %}}\n{{% /callout %}}\n"
+    )
+    (callout,) = doc.blocks
+    assert callout.kind == "warning"
+    heading, items, figure, inner = callout.children
+    assert heading.text == "Careful" and items.items[0].runs[0].bold
+    assert figure.caption_text == "Inner fig"
+    assert isinstance(inner, Callout) and inner.kind == "note" and inner.children[0].text == "Nested"
+
+
+def test_embedded_posts_and_citations_become_links() -> None:
+    doc = parse_document(
+        '{{< tweet user="lab" id="1325474361407660034" >}}\n\nSee {{< cite doi="10.1000/xyz" >}} and '
+        '{{< cite page="/publication/preprint" >}}.\n'
+    )
+    assert doc.blocks[0].runs[0].href == "https://x.com/lab/status/1325474361407660034"
+    runs = doc.blocks[1].runs
+    assert (
+        runs[1].href == "https://doi.org/10.1000/xyz"
+        and doc.blocks[1].text == "See doi:10.1000/xyz and [preprint]."
+    )
+    assert not doc.warnings
+
+
+def test_symlinks_leaving_the_site_are_refused(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    bundle = site / "content" / "project" / "p"
+    bundle.mkdir(parents=True)
+    secret = tiny_png(tmp_path / "outside" / "secret.png")
+    (bundle / "link.png").symlink_to(secret)
+    (bundle / "album").mkdir()
+    (bundle / "album" / "escape.png").symlink_to(secret)
+    tiny_png(bundle / "album" / "ok.png")
+    doc = parse_document(
+        '![x](link.png)\n\n{{< figure src="../../../../etc/passwd" >}}\n\n{{< gallery album="album" >}}\n',
+        base_dir=bundle,
+        site_root=site,
+    )
+    link, passwd, gallery = doc.blocks
+    assert link.path is None and passwd.path is None
+    assert [Path(f.path).name for f in gallery.figures] == ["ok.png"]
+    assert sum("refused: outside the site" in w for w in doc.warnings) == 2
+
+
+def test_without_a_site_images_stay_inside_the_bundle(tmp_path: Path) -> None:
+    bundle = tmp_path / "page"
+    tiny_png(bundle / "in.png")
+    tiny_png(tmp_path / "out.png")
+    doc = parse_document(
+        "![a](in.png)\n\n![b](../out.png)\n\n![c](/abs.png)\n", base_dir=bundle, site_root=None
+    )
+    assert [b.path for b in doc.blocks] == [str(bundle / "in.png"), None, None]
+
+
+def test_corpus_pages_in_detail() -> None:
+    tumor = load_page(CORPUS / "tumor-modeling-toml" / "index.md").document.blocks
+    figures = [b for b in tumor if isinstance(b, Figure)]
+    assert (
+        len(figures) == 7 and figures[0].caption_text == "Figure 1: Tumor growth towards nutrient rich artery"
+    )
+    assert any(r.math for b in tumor if isinstance(b, Paragraph) for r in b.runs)
+    gp = load_page(CORPUS / "gp-stable-unstable" / "index.md").document.blocks
+    assert sum(isinstance(b, MathBlock) for b in gp) >= 20
+    assert not any(isinstance(b, Paragraph) and b.text.startswith("\\begin{") for b in gp)
+    tools = load_page(CORPUS / "tools-comparison" / "index.md").document.blocks
+    tasks = [i for b in tools if isinstance(b, ListBlock) for i in b.items]
+    assert tasks and all(i.checked is True for i in tasks) and not tasks[0].text.startswith("[x]")
+    ja = load_page(CORPUS / "ja-selfrionette" / "index.md").document.blocks
+    callout = next(b for b in ja if isinstance(b, Callout))
+    assert callout.kind == "note" and "動画" in callout.children[0].text
+    assert any(isinstance(b, Figure) and b.caption_text == "デバイス外観" for b in ja)
+    assert any(r.bold and r.text == "逆運動学（IK）" for b in ja if isinstance(b, Paragraph) for r in b.runs)
+    itijoho = load_page(CORPUS / "ja-itijoho" / "index.md").document.blocks
+    assert any(isinstance(b, Video) and b.provider == "youtube" for b in itijoho)
+    beauxi = load_page(CORPUS / "web-beauxi" / "index.md").document.blocks
+    figure = next(b for b in beauxi if isinstance(b, Figure))
+    assert (
+        figure.caption_text == "A caption"
+        and next(b for b in beauxi if isinstance(b, Gallery)).album == "beauxi"
+    )
+    html_text = next(b for b in beauxi if isinstance(b, Html)).text
+    assert "Multi-language:" in html_text and "<" not in html_text
+    laser = load_page(CORPUS / "zh-laser-power" / "index.md").document.blocks
+    assert kinds(Document(laser)) == ["Paragraph", "Paragraph", "Figure", "Figure", "Paragraph"]
+    registration = load_page(CORPUS / "image-registration" / "index.md")
+    assert any("{{< putbib >}}" in w for w in registration.warnings)
