@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardgen.document import CodeBlock, Heading, Paragraph
+from cardgen.document import CodeBlock, Heading, MathBlock, Paragraph
 from cardgen.loader import load_page
 from cardgen.slides import parse_slides
 
@@ -54,3 +54,61 @@ def test_project_page_links_its_slides_deck(site: Path) -> None:
     loaded = load_page(page)
     assert [s.blocks[0].text for s in loaded.slides] == ["A", "B"]
     assert loaded.document.blocks[0].text == "Body."
+
+
+def test_breaks_inside_lists_quotes_and_shortcodes_do_not_split(tmp_path: Path) -> None:
+    body = (
+        "## One\n\n> quoted\n> ***\n> more\n\n"
+        "{{% callout note %}}\nabove\n\n---\n\nbelow\n{{% /callout %}}\n\n"
+        "---\n## Two\n---\n\n---\n\n## Three\n"
+    )
+    slides, _ = parse_slides(body, base_dir=tmp_path)
+    assert [s.blocks[0].text for s in slides] == ["One", "Two", "Three"]  # the empty section is dropped
+
+
+def test_inline_slide_attributes_and_hidden_visibility(tmp_path: Path) -> None:
+    body = (
+        '## A {{< slide background-color="navy" class="x" >}}\n\n---\n\n'
+        '{{< slide visibility="hidden" >}}\n\n## B\n\n---\n\n'
+        '{{< slide background-image="../../../outside.png" >}}\n\n## C\n\n---\n\n'
+        '{{< slide background-image="https://example.org/bg.jpg" >}}\n\n## D\n'
+    )
+    a, b, c, d = parse_slides(body, base_dir=tmp_path / "deck", site_root=tmp_path / "deck")[0]
+    assert a.background_color == "navy" and a.attrs["class"] == "x" and a.blocks[0].text == "A"
+    assert b.hidden and not a.hidden
+    assert c.background_image == "../../../outside.png" and c.background_image_path is None
+    assert d.background_image_path is None
+
+
+def test_speaker_notes_with_angle_delimiters_and_fragments_in_lists(tmp_path: Path) -> None:
+    body = (
+        "## Title\n\n- {{% fragment %}}first{{% /fragment %}}\n- {{% fragment %}}**second**{{% /fragment %}}\n\n"
+        "{{< speaker_note >}}\nSay *this*.\n{{< /speaker_note >}}\n"
+    )
+    (slide,) = parse_slides(body, base_dir=tmp_path)[0]
+    heading, items = slide.blocks
+    assert [i.text for i in items.items] == ["first", "second"] and items.items[1].runs[0].bold
+    assert len(slide.notes) == 1 and slide.notes[0].text == "Say this."
+
+
+def test_corpus_decks_in_detail() -> None:
+    lecture = load_page(CORPUS / "slides" / "ml-stat-mech-1" / "index.md").slides
+    assert len(lecture) == 38  # 37 thematic breaks in the body
+    assert isinstance(lecture[0].blocks[0], MathBlock) and "\\DeclareMathOperator" in lecture[0].blocks[0].tex
+    assert lecture[0].blocks[1].text == "Machine Learning and Statistical Mechanics"
+    assert not any(s.hidden for s in lecture)
+    qm = load_page(CORPUS / "slides" / "rl4qm-msml" / "index.md").slides
+    assert len(qm) == 26
+    schrodinger = next(
+        s for s in qm if isinstance(s.blocks[0], Heading) and s.blocks[0].text.startswith("Schrödinger")
+    )
+    assert any(isinstance(b, MathBlock) and "\\overbrace" in b.tex for b in schrodinger.blocks)
+    demo = load_page(CORPUS / "slides" / "cartografies-colaboratives" / "index.md").slides
+    custom = next(s for s in demo if s.background_image)
+    assert custom.background_image == "/img/boards.jpg" and custom.blocks[0].text == "Custom Slide"
+    notes = next(s for s in demo if s.notes)
+    assert "Only the speaker can read these notes" in repr(notes.notes)
+    fragments = next(s for s in demo if isinstance(s.blocks[0], Heading) and s.blocks[0].text == "Fragments")
+    assert [b.text for b in fragments.blocks if isinstance(b, Paragraph)][-3:] == ["One", "Two", "Three"]
+    code = next(b for s in demo for b in s.blocks if isinstance(b, CodeBlock) and "fragment" in b.code)
+    assert "{{%/* fragment */%}}" in code.code  # escaped shortcodes inside code stay as written
