@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cardgen.document import (
     Callout,
@@ -26,6 +28,7 @@ from cardgen.document import (
 from cardgen.loader import load_page
 from cardgen.markdown import parse_document, parse_inline
 from cardgen.shortcodes import parse_args, read_shortcode
+from cardgen.slides import parse_slides
 from cardgen.text.plain import to_plain
 
 from conftest import CORPUS, SEED, corpus_ids, corpus_pages, tiny_png
@@ -389,3 +392,71 @@ def test_corpus_pages_in_detail() -> None:
     assert kinds(Document(laser)) == ["Paragraph", "Paragraph", "Figure", "Figure", "Paragraph"]
     registration = load_page(CORPUS / "image-registration" / "index.md")
     assert any("{{< putbib >}}" in w for w in registration.warnings)
+
+
+_PIECES = st.sampled_from(
+    [
+        "{{< ",
+        "{{% ",
+        " >}}",
+        " %}}",
+        "{{< /",
+        "{{% /",
+        "figure src=",
+        "callout note",
+        "callout",
+        "gallery",
+        "youtube x",
+        "math",
+        "slide",
+        "speaker_note",
+        '"a b"',
+        "'q'",
+        "=",
+        "\n",
+        "\n\n",
+        "---",
+        "***",
+        "- ",
+        "1. ",
+        "> ",
+        "| a | b |\n|---|---|\n",
+        "```\n",
+        "$$",
+        "$",
+        "`",
+        "*",
+        "**",
+        "_",
+        "[",
+        "](",
+        ")",
+        "![",
+        "<div>",
+        "</div>",
+        "<!-- hide -->",
+        "<img src=x.png>",
+        "&amp;",
+        "\\begin{equation}",
+        "\\end{equation}",
+        "[^1]",
+        "[^1]: note",
+        "日本語",
+        "🚀",
+        " ",
+        "word",
+        "https://x.org",
+        "../../etc/passwd",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_any_markdown_parses_without_exceptions(body: str) -> None:
+    doc = parse_document(body)
+    assert all(isinstance(w, str) for w in doc.warnings)
+    slides, warnings = parse_slides(body)
+    assert all(isinstance(s.blocks, tuple) for s in slides)
+    parse_inline(body)
+    to_plain(body)
