@@ -85,10 +85,15 @@ class Context:
     base_dir: Path | None
     site_root: Path | None
     warnings: list[str] = field(default_factory=list)
+    depth: int = 0  # shortcodes inside shortcodes, to stop runaway nesting
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+#: Shortcodes nested deeper than this keep their inner text as is (real pages nest two or three).
+MAX_DEPTH = 8
 
 
 # --- public API -------------------------------------------------------------------------------------
@@ -105,14 +110,21 @@ def parse_document(body: str, *, base_dir: Path | None = None, site_root: Path |
 
 def parse_inline(text: str) -> Inline:
     """Inline Markdown (a title, summary or caption) as styled runs; HTML stripped, entities decoded."""
+    return _inline(text, Context(None, None))
+
+
+def _inline(text: str, ctx: Context) -> Inline:
     if not text:
         return ()
-    ctx = Context(None, None)
-    tokens = markdown_parser().parseInline(_prepare(str(text)))
-    runs: list[Run] = []
-    for token in tokens:
-        runs.extend(inline_runs(token.children or [], ctx))
-    return merge_runs(runs)
+    if ctx.depth >= MAX_DEPTH:
+        ctx.warn("shortcodes nested too deeply; the innermost are kept as text")
+        return merge_runs([Run(str(text))])
+    ctx.depth += 1
+    try:
+        tokens = markdown_parser().parseInline(_prepare(str(text)))
+        return merge_runs([run for token in tokens for run in inline_runs(token.children or [], ctx)])
+    finally:
+        ctx.depth -= 1
 
 
 def tokenize(body: str) -> list[Token]:
@@ -678,18 +690,18 @@ def shortcode_runs(sc: Shortcode, ctx: Context) -> list[Run]:
         return [Run(video.title or video.url or video.id_or_src, href=video.url)]
     if name == "figure":
         caption = sc.arg("caption") or sc.arg("alt")
-        return list(parse_inline(caption)) if caption else []
+        return list(_inline(caption, ctx)) if caption else []
     if name == "speaker_note":
         return []  # notes never show on the slide or page
     if name in _FLATTENED or name in ("callout", "alert", "notice"):
-        return list(parse_inline(sc.inner or ""))
+        return list(_inline(sc.inner or "", ctx))
     if name == "mention":
         return [Run(sc.arg("name", 0))]
     if name in ("tweet", "x", "gist", "instagram"):
         url = _embed_url(sc)
         return [Run(url, href=url)] if url else []
     _warn_unknown(sc, ctx)
-    return list(parse_inline(sc.inner)) if sc.inner is not None else [Run(sc.text)]
+    return list(_inline(sc.inner, ctx)) if sc.inner is not None else [Run(sc.text)]
 
 
 #: Shortcodes with a meaning of their own inline (the rest of the known ones map to blocks).
@@ -718,7 +730,14 @@ def _warn_unknown(sc: Shortcode, ctx: Context) -> None:
 def _inner_blocks(sc: Shortcode, ctx: Context) -> list[Block]:
     if not sc.inner:
         return []
-    return convert_blocks(tokenize(sc.inner), ctx)
+    if ctx.depth >= MAX_DEPTH:
+        ctx.warn("shortcodes nested too deeply; the innermost are kept as text")
+        return [Paragraph(merge_runs([Run(sc.inner)]))]
+    ctx.depth += 1
+    try:
+        return convert_blocks(tokenize(sc.inner), ctx)
+    finally:
+        ctx.depth -= 1
 
 
 def _shortcode_figure(sc: Shortcode, ctx: Context) -> Figure:
@@ -726,14 +745,14 @@ def _shortcode_figure(sc: Shortcode, ctx: Context) -> Figure:
     caption = sc.arg("caption")
     title = sc.arg("title")
     alt = sc.arg("alt") or to_text(caption) or title
-    return Figure(src, parse_inline(caption or title), alt, title, resolve_image(src, ctx))
+    return Figure(src, _inline(caption or title, ctx), alt, title, resolve_image(src, ctx))
 
 
 def _image_figure(token: Token, ctx: Context) -> Figure:
     src = str(token.attrGet("src") or "")
     alt = token.content or "".join(c.content for c in token.children or [])
     title = str(token.attrGet("title") or "")
-    caption = parse_inline(title) if title else ()
+    caption = _inline(title, ctx) if title else ()
     return Figure(src, caption, alt, title, resolve_image(src, ctx))
 
 
@@ -885,7 +904,7 @@ def html_blocks(source: str, ctx: Context) -> list[Block]:
         path = resolve_image(src, ctx)
         if _is_remote(src):
             continue
-        runs = parse_inline(caption) if caption and len(local) == 1 else ()
+        runs = _inline(caption, ctx) if caption and len(local) == 1 else ()
         blocks.append(Figure(src, runs, alt or caption, "", path))
     if caption and not any(isinstance(b, Figure) for b in blocks):
         parser.parts.append("\n" + caption)

@@ -108,8 +108,21 @@ class _Tag:
     self_closed: bool
 
 
+#: A tag longer than this is not a tag (keeps unclosed `{{<` in long pages linear).
+MAX_TAG_LENGTH = 8000
+_TAG_STOP = re.compile(r"""["'`]|[>%]\}\}|\n[ \t]*\n""")
+_QUOTE_END = {
+    '"': re.compile(r'(?:[^"\\]|\\.)*"', re.S),
+    "'": re.compile(r"(?:[^'\\]|\\.)*'", re.S),
+    "`": re.compile(r"[^`]*`"),
+}
+
+
 def scan_tag(src: str, pos: int) -> _Tag | None:
-    """Parse the tag starting at `src[pos:]` (which must start with `{{<` or `{{%`), or None."""
+    """Parse the tag starting at `src[pos:]` (which must start with `{{<` or `{{%`), or None.
+
+    Quoted arguments may contain `>}}`; a blank line outside quotes ends any sane tag.
+    """
     if not src.startswith(("{{<", "{{%"), pos):
         return None
     delimiter = src[pos + 2]
@@ -117,28 +130,24 @@ def scan_tag(src: str, pos: int) -> _Tag | None:
     if m is None:
         return None
     closing, name = bool(m.group(1)), m.group(2)
+    limit = min(len(src), pos + MAX_TAG_LENGTH)
     i = m.end()
-    quote = ""
-    while i < len(src):
-        ch = src[i]
-        if quote:
-            if ch == "\\" and quote != "`":
-                i += 2
-                continue
-            if ch == quote:
-                quote = ""
-        elif ch in "\"'`":
-            quote = ch
-        elif ch in ">%" and src.startswith("}}", i + 1):
-            args = src[m.end() : i].strip()
-            self_closed = args.endswith("/")
-            if self_closed:
-                args = args[:-1].rstrip()
-            return _Tag(pos, i + 3, closing, name, args, delimiter, self_closed)
-        elif ch == "\n" and src.startswith("\n\n", i) and not quote:
-            return None  # a blank line ends any sane tag
-        i += 1
-    return None
+    while True:
+        stop = _TAG_STOP.search(src, i, limit)
+        if stop is None or stop.group(0).startswith("\n"):
+            return None
+        found = stop.group(0)
+        if found in _QUOTE_END:
+            quoted = _QUOTE_END[found].match(src, stop.end(), limit)
+            if quoted is None:
+                return None
+            i = quoted.end()
+            continue
+        args = src[m.end() : stop.start()].strip()
+        self_closed = args.endswith("/")
+        if self_closed:
+            args = args[:-1].rstrip()
+        return _Tag(pos, stop.end(), closing, name, args, delimiter, self_closed)
 
 
 def parse_args(args: str) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -208,35 +217,42 @@ def read_shortcode(src: str, pos: int) -> tuple[Shortcode, int] | None:
 
 
 def _block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Shortcodes that fill their lines (one or several on a line, possibly spanning lines)."""
     pos = state.bMarks[start_line] + state.tShift[start_line]
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False
-    if not state.src.startswith(("{{<", "{{%"), pos):
+    src = state.src
+    if not src.startswith(("{{<", "{{%"), pos):
         return False
-    found = read_shortcode(state.src, pos)
-    if found is None:
-        return False
-    shortcode, end = found
-    # The shortcode must end its line (text after it would be a paragraph of its own in Hugo's output).
-    line_end = state.src.find("\n", end)
-    rest = state.src[end : len(state.src) if line_end < 0 else line_end]
-    if rest.strip() and not rest.strip().startswith(("{{<", "{{%")):
+    found: list[Shortcode] = []
+    end = pos
+    while True:
+        read = read_shortcode(src, pos)
+        if read is None:
+            return False
+        found.append(read[0])
+        end = read[1]
+        line_end = src.find("\n", end)
+        rest = src[end : len(src) if line_end < 0 else line_end]
+        # Text after the shortcode makes the line a paragraph (Hugo's output would put it inline).
+        if not rest.strip():
+            break
+        if not rest.lstrip().startswith(("{{<", "{{%")):
+            return False
+        pos = end + len(rest) - len(rest.lstrip())
+    last_line = start_line
+    while last_line < end_line and state.eMarks[last_line] < end:
+        last_line += 1
+    if last_line >= end_line:  # ends outside this container (a list item, a quote): leave it inline
         return False
     if silent:
         return True
-    next_line = start_line
-    while next_line < end_line and state.eMarks[next_line] < end:
-        next_line += 1
-    token = state.push("shortcode", "", 0)
-    token.meta = {"shortcode": shortcode}
-    token.map = [start_line, next_line + 1]
-    token.block = True
-    if rest.strip():  # another shortcode on the same line: let the next pass pick it up
-        state.line = next_line
-        state.bMarks[next_line] = end
-        state.tShift[next_line] = len(rest) - len(rest.lstrip())
-        return True
-    state.line = next_line + 1
+    for shortcode in found:
+        token = state.push("shortcode", "", 0)
+        token.meta = {"shortcode": shortcode}
+        token.map = [start_line, last_line + 1]
+        token.block = True
+    state.line = last_line + 1
     return True
 
 

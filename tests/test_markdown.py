@@ -460,3 +460,16 @@ def test_any_markdown_parses_without_exceptions(body: str) -> None:
     assert all(isinstance(s.blocks, tuple) for s in slides)
     parse_inline(body)
     to_plain(body)
+
+
+def test_several_shortcodes_on_one_line_and_runaway_input() -> None:
+    doc = parse_document(
+        '{{< figure src="a.png" >}} {{< figure src="b.png" >}}\n{{< youtube x >}}{{< youtube y >}}\n'
+    )
+    assert [type(b).__name__ for b in doc.blocks] == ["Figure", "Figure", "Video", "Video"]
+    same_line = parse_document("{{% fragment %}}a{{% /fragment %}} {{% fragment %}}b{{% /fragment %}} " * 3)
+    assert [b.text for b in same_line.blocks] == ["a", "b"] * 3
+    deep = parse_document("{{% callout %}}" * 300 + "x" + "{{% /callout %}}" * 300)
+    assert any("nested too deeply" in w for w in deep.warnings)
+    unclosed = parse_document('x {{< figure caption="' * 200)
+    assert unclosed.blocks[0].text.startswith("x {{< figure")
