@@ -473,3 +473,13 @@ def test_several_shortcodes_on_one_line_and_runaway_input() -> None:
     assert any("nested too deeply" in w for w in deep.warnings)
     unclosed = parse_document('x {{< figure caption="' * 200)
     assert unclosed.blocks[0].text.startswith("x {{< figure")
+
+
+def test_impossible_paths_are_warnings_not_errors(tmp_path: Path) -> None:
+    doc = parse_document(
+        f'![x]({"a" * 5000}.png)\n\n{{{{< gallery album="{"b" * 5000}" >}}}}\n',
+        base_dir=tmp_path,
+        site_root=None,
+    )
+    assert [b.path for b in doc.blocks if isinstance(b, Figure)] == [None]
+    assert len(doc.warnings) == 2 and all(len(w) < 200 for w in doc.warnings)
