@@ -9,11 +9,12 @@ fence). Each section's `{{< slide … >}}` sets its background, `speaker_note` g
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from markdown_it.token import Token
 
-from cardgen.document import Slide, SpeakerNote
+from cardgen.document import Block, Callout, ListBlock, Quote, Slide, SpeakerNote
 from cardgen.markdown import Context, convert_blocks, resolve_image, tokenize
 
 _HIDE = re.compile(r"<!--\s*hide\s*-->", re.I)
@@ -61,16 +62,14 @@ def _slide(tokens: list[Token], ctx: Context) -> Slide:
         if token.type == "html_block" and _HIDE.search(token.content):
             hidden = True
         kept.append(token)
-    blocks = convert_blocks(kept, ctx)
-    notes = tuple(b for b in blocks if isinstance(b, SpeakerNote))
-    body = tuple(b for b in blocks if not isinstance(b, SpeakerNote))
-    note_blocks = tuple(child for note in notes for child in note.children)
+    notes: list[Block] = []
+    body = _take_notes(tuple(convert_blocks(kept, ctx)), notes)
     background = attrs.get("background-image") or attrs.get("background_image")
     background_path = resolve_image(background, ctx) if background else None
     colour = attrs.get("background-color") or attrs.get("background_color") or attrs.get("background")
     return Slide(
         blocks=body,
-        notes=note_blocks,
+        notes=tuple(notes),
         background_image=background or None,
         background_image_path=background_path,
         background_color=colour or None,
@@ -79,3 +78,20 @@ def _slide(tokens: list[Token], ctx: Context) -> Slide:
         or attrs.get("hide", "").lower() == "true"
         or attrs.get("visibility", "").lower() == "hidden",
     )
+
+
+def _take_notes(blocks: tuple[Block, ...], notes: list[Block]) -> tuple[Block, ...]:
+    """`blocks` without their speaker notes (also those inside callouts, quotes and lists), whose
+    content is appended to `notes`: reveal.js moves every `<aside class="notes">` to the notes view."""
+    kept: list[Block] = []
+    for block in blocks:
+        if isinstance(block, SpeakerNote):
+            notes.extend(block.children)
+        elif isinstance(block, (Callout, Quote)):
+            kept.append(replace(block, children=_take_notes(block.children, notes)))
+        elif isinstance(block, ListBlock):
+            items = tuple(replace(item, children=_take_notes(item.children, notes)) for item in block.items)
+            kept.append(replace(block, items=items))
+        else:
+            kept.append(block)
+    return tuple(kept)

@@ -112,3 +112,14 @@ def test_corpus_decks_in_detail() -> None:
     assert [b.text for b in fragments.blocks if isinstance(b, Paragraph)][-3:] == ["One", "Two", "Three"]
     code = next(b for s in demo for b in s.blocks if isinstance(b, CodeBlock) and "fragment" in b.code)
     assert "{{%/* fragment */%}}" in code.code  # escaped shortcodes inside code stay as written
+
+
+def test_notes_nested_in_lists_and_callouts_go_to_the_notes(tmp_path: Path) -> None:
+    body = (
+        "## T\n\n- point\n\n  {{% speaker_note %}}\n  about the point\n  {{% /speaker_note %}}\n\n"
+        "{{% callout note %}}\nvisible\n\n{{% speaker_note %}}\nabout the callout\n{{% /speaker_note %}}\n"
+        "{{% /callout %}}\n"
+    )
+    (slide,) = parse_slides(body, base_dir=tmp_path)[0]
+    assert [b.text for b in slide.notes] == ["about the point", "about the callout"]
+    assert "about" not in repr(slide.blocks) and "visible" in repr(slide.blocks)
