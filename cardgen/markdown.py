@@ -1,8 +1,21 @@
 """Markdown body → `Document` blocks (markdown-it-py + plugins + Hugo shortcodes).
 
-Parsing happens once per page; renderers only read the resulting frozen dataclasses. Raw HTML is
-reduced to text, math is kept as LaTeX source, shortcodes map to blocks (`figure` → `Figure`,
-`callout` → `Callout`, …) and unknown ones stay as text with a warning.
+Parsing happens once per page; renderers only read the resulting frozen dataclasses. The aim is what a
+reader of the rendered Hugo page sees, not what the Markdown says literally:
+
+- CommonMark + GFM tables, strikethrough, task lists and bare-URL autolinks; footnotes; `$…$`/`$$…$$`
+  math (also written in backticks, or wrapped in `{{< math >}}`, or as bare `\\begin{equation}`) kept
+  as LaTeX source in `Run(math=True)` / `MathBlock`.
+- Images alone on their line become `Figure`s (inside text they are their alt text); a table whose
+  rows are only images (plus caption rows) is a layout grid and becomes figures too.
+- Raw HTML is reduced to its text (`Html`), with `<img>` → `Figure`, `<figcaption>` → caption,
+  YouTube/Vimeo `<iframe>` → `Video`; inline tags keep links and emphasis.
+- Shortcodes: figure → Figure; callout/alert/notice → Callout (Markdown inside); youtube, vimeo,
+  bilibili, video, audio → Video; gallery → Gallery of the bundle's album folder; speaker_note →
+  SpeakerNote; fragment, math, details, … → their content; cite, ref/relref, mention, tweet, gist →
+  text or links; toc, icon, slide → nothing. Unknown ones keep their content (or their name and
+  arguments) as text and add a warning.
+- Image paths resolve inside the page bundle or the site, never outside it (see `resolve_image`).
 """
 
 from __future__ import annotations
