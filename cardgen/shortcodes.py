@@ -276,24 +276,4 @@ def shortcodes_plugin(md: MarkdownIt) -> None:
         "fence", "hugo_shortcode", _block_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
     md.inline.ruler.before("text", "hugo_shortcode", _inline_rule)
-    # "{" must stop the text rule so the inline rule sees "{{<" mid-paragraph.
-    _make_brace_terminator(md)
-
-
-def _make_brace_terminator(md: MarkdownIt) -> None:
-    from markdown_it.rules_inline.text import text as original
-
-    def text(state: StateInline, silent: bool) -> bool:
-        brace = state.src.find("{{", state.pos, state.posMax)
-        if brace == state.pos:
-            return False
-        if brace < 0:
-            return original(state, silent)
-        saved_max = state.posMax
-        state.posMax = brace
-        try:
-            return original(state, silent)
-        finally:
-            state.posMax = saved_max
-
-    md.inline.ruler.at("text", text)
+    # No terminator change needed: markdown-it's text rule already stops at "{".
