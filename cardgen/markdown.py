@@ -1016,6 +1016,8 @@ def resolve_image(src: str, ctx: Context) -> str | None:
             return str(candidate)
     if candidates:
         ctx.warn(f"image {_short(src)!r} not found")
+    elif clean.startswith("/"):
+        ctx.warn(f"image {_short(src)!r} is relative to the site root, which is unknown")
     return None
 
 
