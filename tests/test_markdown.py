@@ -483,3 +483,18 @@ def test_impossible_paths_are_warnings_not_errors(tmp_path: Path) -> None:
     )
     assert [b.path for b in doc.blocks if isinstance(b, Figure)] == [None]
     assert len(doc.warnings) == 2 and all(len(w) < 200 for w in doc.warnings)
+
+
+def test_the_shortcode_plugin_works_on_a_plain_markdown_it() -> None:
+    from markdown_it import MarkdownIt
+
+    from cardgen.shortcodes import shortcodes_plugin
+
+    md = MarkdownIt("commonmark").use(shortcodes_plugin)
+    tokens = md.parse('{{< youtube id="abc" >}}\n\nText {{< icon name="x" >}} here.\n')
+    block = next(t for t in tokens if t.type == "shortcode")
+    assert block.meta["shortcode"].name == "youtube" and block.meta["shortcode"].arg("id", 0) == "abc"
+    inline = next(
+        c for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "shortcode_inline"
+    )
+    assert inline.meta["shortcode"].named == {"name": "x"}
