@@ -168,7 +168,7 @@ def convert_blocks(tokens: list[Token], ctx: Context) -> list[Block]:
             i = end + 1
         elif kind == "blockquote_open":
             end = _closing(tokens, i)
-            blocks.append(Quote(tuple(convert_blocks(tokens[i + 1 : end], ctx))))
+            blocks.append(_quote(convert_blocks(tokens[i + 1 : end], ctx)))
             i = end + 1
         elif kind == "table_open":
             end = _closing(tokens, i)
@@ -397,6 +397,21 @@ def _table(tokens: list[Token], ctx: Context) -> Table:
             else:
                 rows.append(tuple(row))
     return Table(tuple(header), tuple(rows), tuple(align))
+
+
+_ALERT = re.compile(r"^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*\n?", re.I)
+
+
+def _quote(children: list[Block]) -> Quote | Callout:
+    """A block quote, or a GitHub-style alert (`> [!NOTE]`, which Hugo ≥ 0.132 renders as a callout)."""
+    first = children[0] if children else None
+    if isinstance(first, Paragraph) and first.runs and not first.runs[0].code:
+        m = _ALERT.match(first.runs[0].text)
+        if m:
+            runs = merge_runs([replace(first.runs[0], text=first.runs[0].text[m.end() :]), *first.runs[1:]])
+            rest = ([Paragraph(runs)] if runs else []) + children[1:]
+            return Callout(m.group(1).lower(), tuple(rest))
+    return Quote(tuple(children))
 
 
 def _table_cells(tokens: list[Token]) -> list[list[list[Token]]]:

@@ -498,3 +498,9 @@ def test_the_shortcode_plugin_works_on_a_plain_markdown_it() -> None:
         c for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "shortcode_inline"
     )
     assert inline.meta["shortcode"].named == {"name": "x"}
+
+
+def test_github_style_alerts_are_callouts() -> None:
+    alert, quote = parse_document("> [!WARNING]\n> Be **careful**.\n\n> [x] is not an alert\n").blocks
+    assert isinstance(alert, Callout) and alert.kind == "warning" and alert.children[0].text == "Be careful."
+    assert isinstance(quote, Quote) and quote.children[0].text == "[x] is not an alert"
