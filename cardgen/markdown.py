@@ -925,9 +925,32 @@ _EMBEDS = (
 )
 
 
+_HTML_LIST = re.compile(r"^\s*<(ul|ol)\b[^>]*>(.*?)(?:</\1\s*>\s*)?$", re.S | re.I)
+
+
+def _html_list(source: str, ctx: Context) -> ListBlock | None:
+    """A plain `<ul>`/`<ol>` block as a list (items keep bold and links); None for anything else."""
+    m = _HTML_LIST.match(source)
+    if m is None or re.search(r"<(ul|ol|img|iframe|table)\b", m.group(2), re.I):
+        return None
+    pieces = re.split(r"<li\b[^>]*>", m.group(2), flags=re.I)
+    if len(pieces) < 2 or strip_html(pieces[0]).strip():
+        return None
+    items = []
+    for piece in pieces[1:]:
+        runs = _inline(re.sub(r"</li\s*>", " ", piece, flags=re.I).replace("\n", " "), ctx)
+        if runs:
+            items.append(ListItem(runs))
+    return ListBlock(tuple(items), ordered=m.group(1).lower() == "ol") if items else None
+
+
 def html_blocks(source: str, ctx: Context) -> list[Block]:
     """A raw HTML block: local `<img>`s become figures (with the `<figcaption>`), YouTube/Vimeo
-    iframes videos, the rest its text. Comments vanish; remote images are skipped (never fetched)."""
+    iframes videos, a simple `<ul>` a list, the rest its text. Comments vanish; remote images are
+    skipped (never fetched)."""
+    listed = _html_list(source, ctx)
+    if listed is not None:
+        return [listed]
     parser = _extract(source)
     blocks: list[Block] = []
     caption = _squash("".join(parser.caption))

@@ -20,6 +20,7 @@ from cardgen.document import (
     MathBlock,
     Paragraph,
     Quote,
+    Run,
     SpeakerNote,
     Table,
     ThematicBreak,
@@ -386,8 +387,9 @@ def test_corpus_pages_in_detail() -> None:
         figure.caption_text == "A caption"
         and next(b for b in beauxi if isinstance(b, Gallery)).album == "beauxi"
     )
-    html_text = next(b for b in beauxi if isinstance(b, Html)).text
-    assert "Multi-language:" in html_text and "<" not in html_text
+    html_list = beauxi[-1]  # a raw <ul> (never closed) of <li><strong>…</strong> items
+    assert isinstance(html_list, ListBlock) and len(html_list.items) == 4
+    assert html_list.items[2].runs[0] == Run("Multi-language:", bold=True)
     laser = load_page(CORPUS / "zh-laser-power" / "index.md").document.blocks
     assert kinds(Document(laser)) == ["Paragraph", "Paragraph", "Figure", "Figure", "Paragraph"]
     registration = load_page(CORPUS / "image-registration" / "index.md")
@@ -504,3 +506,16 @@ def test_github_style_alerts_are_callouts() -> None:
     alert, quote = parse_document("> [!WARNING]\n> Be **careful**.\n\n> [x] is not an alert\n").blocks
     assert isinstance(alert, Callout) and alert.kind == "warning" and alert.children[0].text == "Be careful."
     assert isinstance(quote, Quote) and quote.children[0].text == "[x] is not an alert"
+
+
+def test_raw_html_lists_become_lists() -> None:
+    listed, nested = parse_document(
+        '<ol>\n<li>One <a href="https://x.org">x</a></li>\n<li><b>Two</b></li>\n</ol>\n\n<ul><li>a<ul><li>b</li></ul></li></ul>\n'
+    ).blocks
+    assert (
+        isinstance(listed, ListBlock)
+        and listed.ordered
+        and [i.text for i in listed.items] == ["One x", "Two"]
+    )
+    assert listed.items[0].runs[1].href == "https://x.org" and listed.items[1].runs[0].bold
+    assert nested == Html("a\nb")  # nested HTML lists stay text
