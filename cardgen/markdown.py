@@ -435,7 +435,7 @@ def _figure_table(tokens: list[Token], ctx: Context) -> list[Figure]:
         cells = [[c for c in cell if not _blank(c)] for cell in row]
         return any(cells) and all(all(c.type == "image" for c in cell) for cell in cells)
 
-    figures: list[Figure] = []
+    pairs: list[tuple[list[list[Token]], list[list[Token]] | None]] = []  # (images, captions)
     r = 0
     while r < len(rows):
         row = rows[r]
@@ -443,14 +443,17 @@ def _figure_table(tokens: list[Token], ctx: Context) -> list[Figure]:
             if not any(not _blank(c) for cell in row for c in cell):
                 r += 1  # an empty header row
                 continue
-            return []
+            return []  # text that is not a caption: a real table
         captions = rows[r + 1] if r + 1 < len(rows) and not images(rows[r + 1]) else None
+        pairs.append((row, captions))
+        r += 2 if captions is not None else 1
+    figures: list[Figure] = []
+    for row, captions in pairs:
         for col, cell in enumerate(row):
             caption = merge_runs(inline_runs(captions[col], ctx)) if captions and col < len(captions) else ()
             for token in (c for c in cell if c.type == "image"):
                 figure = _image_figure(token, ctx)
                 figures.append(replace(figure, caption=caption or figure.caption))
-        r += 2 if captions is not None else 1
     return figures
 
 
