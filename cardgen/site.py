@@ -226,8 +226,8 @@ def resolve_author(site: Site | None, name: str, lang: str = "") -> Author:
 
 @lru_cache(maxsize=256)
 def _read_profile(profile: Path, slug: str, fallback: str) -> Author:
-    from cardgen.frontmatter import read_text, split_front_matter
     from cardgen.errors import PageError
+    from cardgen.frontmatter import read_text, split_front_matter
 
     try:
         meta = split_front_matter(read_text(profile), profile).meta

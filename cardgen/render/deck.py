@@ -1,0 +1,716 @@
+"""PowerPoint decks (SPEC §3.1): slide plans from `deck_plan` written into a pptx master.
+
+The master is the template's `base.pptx` (or `base-4x3.pptx`), or an organisation's own file given
+with `pptx_template`. Layouts are found by name (`Title Slide`, `Title and Content`, `Section Header`,
+`Picture with Caption`, `Title Only`, `Blank`) and, failing that, by the placeholders they hold, like
+pandoc's reference doc. Placeholders are filled (never covered by new boxes); geometry comes from the
+layouts, so text is measured against the boxes it will actually sit in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
+from pptx.util import Emu, Pt
+
+from cardgen.errors import RenderError, UsageError
+from cardgen.output import RenderResult, atomic_write
+from cardgen.page import Page
+from cardgen.render.deck_fit import Frame, TextItem, item_size, spacing_before
+from cardgen.render.deck_plan import Geometry, Planner, SlidePlan
+from cardgen.render.pptx_io import (
+    Typefaces,
+    deterministic_bytes,
+    paragraph_format,
+    prepare_frame,
+    rgb,
+    set_alpha_fill,
+    slide_number_field,
+    style_run,
+    write_runs,
+)
+
+if TYPE_CHECKING:
+    from cardgen.render.assets import PageImages
+    from cardgen.templates import Template
+
+ASPECTS = ("16:9", "4:3")
+TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
+HERO_SPLIT = 0.56
+HERO_DPI = 200
+FIXED_DATE = dt.datetime(2000, 1, 1)
+
+
+# --------------------------------------------------------------------------- master and layouts
+
+
+def open_master(template: Template, aspect: str = "16:9", pptx_template: Path | None = None):
+    """The presentation to fill: the organisation's master (its sample slides removed) or the template's."""
+    if aspect not in ASPECTS:
+        raise UsageError(f"--aspect: expected one of {', '.join(ASPECTS)}, got {aspect!r}")
+    if pptx_template is not None:
+        path = Path(pptx_template)
+        try:
+            prs = Presentation(str(path))
+        except Exception as exc:  # python-pptx raises many types for a bad file
+            raise RenderError(f"cannot open the pptx template ({type(exc).__name__}: {exc})", path=path) from None
+    else:
+        name = template.deck.master if aspect == "16:9" else template.deck.master_4x3
+        prs = Presentation(str(template.asset(name)))
+    _drop_all_slides(prs)
+    return prs
+
+
+def _drop_all_slides(prs) -> None:
+    ids = prs.slides._sldIdLst
+    for sld_id in list(ids):
+        prs.part.drop_rel(sld_id.rId)
+        ids.remove(sld_id)
+
+
+def _types(layout) -> list:
+    return [ph.placeholder_format.type for ph in layout.placeholders]
+
+
+def find_layout(prs, name: str):
+    """A layout by name (case-insensitive), else the closest by placeholder types."""
+    layouts = list(prs.slide_layouts)
+    for layout in layouts:
+        if layout.name.strip().lower() == name.lower():
+            return layout
+
+    def count(layout, kinds) -> int:
+        return sum(1 for t in _types(layout) if t in kinds)
+
+    def pick(test):
+        return next((layout for layout in layouts if test(layout)), None)
+
+    chosen = None
+    if name == "Title Slide":
+        chosen = pick(lambda x: PP_PLACEHOLDER.CENTER_TITLE in _types(x))
+    elif name == "Title and Content":
+        chosen = pick(lambda x: count(x, TITLE_TYPES) == 1 and count(x, BODY_TYPES) == 1)
+    elif name == "Section Header":
+        chosen = pick(lambda x: "section" in x.name.lower()) or find_layout(prs, "Title and Content")
+    elif name == "Picture with Caption":
+        chosen = pick(lambda x: PP_PLACEHOLDER.PICTURE in _types(x)) or find_layout(prs, "Title Only")
+    elif name == "Title Only":
+        chosen = pick(lambda x: count(x, TITLE_TYPES) == 1 and count(x, BODY_TYPES) == 0) or find_layout(prs, "Title and Content")
+    elif name == "Blank":
+        chosen = pick(lambda x: count(x, TITLE_TYPES + BODY_TYPES) == 0)
+    return chosen or layouts[min(1, len(layouts) - 1)]
+
+
+def _placeholder(container, kinds, index: int = 0):
+    found = [ph for ph in container.placeholders if ph.placeholder_format.type in kinds]
+    found.sort(key=lambda ph: ph.placeholder_format.idx)
+    return found[index] if len(found) > index else None
+
+
+def _box(shape) -> tuple[float, float, float, float]:
+    return (Emu(shape.left).pt, Emu(shape.top).pt, Emu(shape.width).pt, Emu(shape.height).pt)
+
+
+def _layout_box(prs, layout_name: str, kinds, fallback: tuple[float, float, float, float], index: int = 0):
+    ph = _placeholder(find_layout(prs, layout_name), kinds, index)
+    if ph is None or ph.width is None or ph.left is None:
+        return fallback
+    return _box(ph)
+
+
+def read_geometry(prs) -> tuple[Geometry, dict[str, tuple[float, float, float, float]]]:
+    """Boxes of the master's layouts, in pt, with sensible defaults when a layout lacks one."""
+    w, h = Emu(prs.slide_width).pt, Emu(prs.slide_height).pt
+    m = w * 0.05
+    boxes = {
+        "cover_title": _layout_box(prs, "Title Slide", TITLE_TYPES, (m, h * 0.25, w - 2 * m, h * 0.32)),
+        "cover_meta": _layout_box(prs, "Title Slide", BODY_TYPES, (m, h * 0.6, w - 2 * m, h * 0.25)),
+        "title": _layout_box(prs, "Title and Content", TITLE_TYPES, (m, h * 0.04, w - 2 * m, h * 0.15)),
+        "body": _layout_box(prs, "Title and Content", BODY_TYPES, (m, h * 0.22, w - 2 * m, h * 0.68)),
+        "section_title": _layout_box(prs, "Section Header", TITLE_TYPES, (m, h * 0.3, w - 2 * m, h * 0.25)),
+        "section_body": _layout_box(prs, "Section Header", BODY_TYPES, (m, h * 0.58, w - 2 * m, h * 0.2)),
+    }
+    pic_layout = find_layout(prs, "Picture with Caption")
+    pic = _placeholder(pic_layout, (PP_PLACEHOLDER.PICTURE,))
+    body = boxes["body"]
+    boxes["picture"] = _box(pic) if pic is not None else (body[0], body[1], body[2], body[3] * 0.82)
+    caption = _placeholder(pic_layout, BODY_TYPES) if pic is not None else None
+    boxes["picture_caption"] = _box(caption) if caption is not None else (
+        body[0], body[1] + body[3] * 0.84, body[2], body[3] * 0.16)
+    boxes["picture_title"] = _layout_box(prs, "Picture with Caption", TITLE_TYPES, boxes["title"])
+    boxes["untitled_body"] = (body[0], boxes["title"][1], body[2], body[1] + body[3] - boxes["title"][1])
+    qr = min(body[3] * 0.62, body[2] * 0.3)
+    geometry = Geometry(
+        width=w, height=h,
+        cover_title=Frame(*boxes["cover_title"][2:]), cover_meta=Frame(*boxes["cover_meta"][2:]),
+        hero_split=HERO_SPLIT, title=Frame(*boxes["title"][2:]), body=Frame(*boxes["body"][2:]),
+        section_title=Frame(*boxes["section_title"][2:]), section_body=Frame(*boxes["section_body"][2:]),
+        picture=Frame(*boxes["picture"][2:]), picture_caption=Frame(*boxes["picture_caption"][2:]),
+        picture_title=Frame(*boxes["picture_title"][2:]),
+        untitled_body=Frame(body[2], body[1] + body[3] - boxes["title"][1]), qr_side=qr,
+    )
+    return geometry, boxes
+
+
+# --------------------------------------------------------------------------- writer
+
+
+class DeckWriter:
+    """Writes slide plans into a presentation; shared by `render_deck` and the event showcase."""
+
+    def __init__(self, prs, template: Template, faces: Typefaces, *, inherit_colors: bool = False) -> None:
+        self.prs = prs
+        self.template = template
+        self.deck = template.deck
+        self.faces = faces
+        self.inherit = inherit_colors
+        self.geometry, self.boxes = read_geometry(prs)
+        self.warnings: list[str] = []
+        self.count = 0
+
+    # colours: built-in masters carry them; explicit colours only where a shape needs its own
+    def color(self, role: str) -> str | None:
+        return None if self.inherit else self.deck.color(role)
+
+    def new_slide(self, layout_name: str, plan: SlidePlan | None = None):
+        slide = self.prs.slides.add_slide(find_layout(self.prs, layout_name))
+        self.count += 1
+        self._override = None
+        if plan is not None:
+            self._background(slide, plan)
+        return slide
+
+    # ---------------------------------------------------------------- text
+
+    def title(self, slide, text: str, size: float, *, anchor: str = "bottom", color: str | None = None,
+              box: tuple[float, float, float, float] | None = None, role: str = "title"):
+        shape = _placeholder(slide, TITLE_TYPES)
+        if shape is None:
+            x, y, w, h = box or self.boxes["title"]
+            shape = slide.shapes.add_textbox(Pt(x), Pt(y), Pt(w), Pt(h))
+        elif box is not None:
+            shape.left, shape.top, shape.width, shape.height = (Pt(v) for v in box)
+        tf = shape.text_frame
+        prepare_frame(tf, anchor)
+        paragraph = tf.paragraphs[0]
+        line_height = self.deck.role(role).line_height
+        paragraph_format(paragraph, line=size * line_height)
+        run = paragraph.add_run()
+        run.text = _clean(text)
+        style_run(run, self.faces, size, bold=True, color=color or self._text_override)
+        return shape
+
+    def body(self, shape, items: list[TextItem], size: float, role: str = "body", *, anchor: str = "top",
+             color: str | None = None) -> None:
+        text_role = self.deck.role(role)
+        tf = shape.text_frame
+        prepare_frame(tf, anchor)
+        previous = None
+        code_colors = _code_palette(self.deck.color("code_background"))
+        for index, item in enumerate(items):
+            paragraph = tf.paragraphs[0] if index == 0 else tf.add_paragraph()
+            s = item_size(item, size)
+            paragraph_format(paragraph, line=s * text_role.line_height, before=spacing_before(item, previous, s),
+                             indent=item.indent(), bullet=item.bullet, numbered=item.number,
+                             bullet_color=self.color("accent"))
+            base = color or self._text_override
+            if item.role == "muted":
+                base = color or self._text_override or self.color("muted")
+            if item.label:
+                run = paragraph.add_run()
+                run.text = f"{item.label}: "
+                style_run(run, self.faces, s, bold=True, color=self._text_override or self.color("callout"))
+            if item.role == "code":
+                self._code_runs(paragraph, item, s, code_colors, base)
+            else:
+                write_runs(paragraph, _clean_runs(item.runs), self.faces, s, color=base,
+                           link_color=None if self.inherit else self.color("accent"),
+                           bold=item.role == "heading", italic=item.role == "quote")
+            previous = item
+
+    def _code_runs(self, paragraph, item: TextItem, size: float, palette: dict[str, str], base: str | None) -> None:
+        text = "".join(r.text for r in item.runs)
+        for piece, kind in _highlight(text, item.language):
+            run = paragraph.add_run()
+            run.text = piece
+            style_run(run, self.faces, size, code=True, color=palette.get(kind) or base or self.color("code_text"),
+                      bold=kind == "keyword")
+
+    @property
+    def _text_override(self) -> str | None:
+        return getattr(self, "_override", None)
+
+    def _background(self, slide, plan: SlidePlan) -> None:
+        self._override = None
+        if plan.background_image:
+            self._background_picture(slide, plan.background_image)
+            self._override = "#ffffff"
+        elif plan.background_color:
+            colour = _css_color(plan.background_color)
+            if colour:
+                slide.background.fill.solid()
+                slide.background.fill.fore_color.rgb = rgb(colour)
+                self._override = "#ffffff" if _luminance(colour) < 0.4 else "#1f2328"
+            else:
+                self.warnings.append(f"slide background colour {plan.background_color!r} is not a colour cardgen knows")
+
+    def _background_picture(self, slide, path: str) -> None:
+        from cardgen import imaging
+
+        w, h = int(self.geometry.width / 72 * 150), int(self.geometry.height / 72 * 150)
+        try:
+            img = imaging.focal_crop(imaging.open_image(path, target_size=(w, h)), (w, h), "center")
+        except Exception as exc:  # an unreadable background must not stop the deck
+            self.warnings.append(f"slide background image {path}: {exc}")
+            return
+        data, _ = imaging.to_pptx_compatible(img, prefer="jpeg", quality=85)
+        pic = slide.shapes.add_picture(io.BytesIO(data), 0, 0, self.prs.slide_width, self.prs.slide_height)
+        scrim = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, self.prs.slide_width, self.prs.slide_height)
+        set_alpha_fill(scrim, "#000000", 0.45)
+        scrim.line.fill.background()
+        tree = slide.shapes._spTree
+        for element in (scrim._element, pic._element):
+            tree.remove(element)
+            tree.insert(2, element)
+
+    def slide_number(self, slide) -> None:
+        w, h = self.geometry.width, self.geometry.height
+        m = self.boxes["body"][0]
+        box = slide.shapes.add_textbox(Pt(w - m - 80), Pt(h - 36), Pt(80), Pt(26))
+        box.name = "Slide Number"
+        prepare_frame(box.text_frame, "middle")
+        paragraph = box.text_frame.paragraphs[0]
+        paragraph_format(paragraph, line=14.4, align="right")
+        slide_number_field(paragraph, self.faces, 12, self._text_override or self.color("muted"), self.count)
+
+    def notes(self, slide, notes: list[str]) -> None:
+        text = "\n\n".join(_clean(n) for n in notes if n and n.strip())
+        if text:
+            slide.notes_slide.notes_text_frame.text = text
+
+    def remove_empty_placeholders(self, slide) -> None:
+        for ph in list(slide.placeholders):
+            if ph.has_text_frame and not ph.text_frame.text.strip() or ph.placeholder_format.type == PP_PLACEHOLDER.PICTURE and not hasattr(ph, "image"):
+                ph._element.getparent().remove(ph._element)
+
+    # ---------------------------------------------------------------- pictures
+
+    def picture(self, slide, data: bytes, box: tuple[float, float, float, float], *, fill_placeholder: bool = True,
+                size: tuple[int, int]):
+        """Insert `data` (pixel `size`) fitted inside `box` (pt) without distortion, into the picture
+        placeholder when the slide has one."""
+        x, y, w, h = box
+        scale = min(w / size[0], h / size[1])
+        pw, ph_ = size[0] * scale, size[1] * scale
+        px, py = x + (w - pw) / 2, y + (h - ph_) / 2
+        holder = _placeholder(slide, (PP_PLACEHOLDER.PICTURE,)) if fill_placeholder else None
+        if holder is not None:
+            pic = holder.insert_picture(io.BytesIO(data))
+            pic.crop_left = pic.crop_right = pic.crop_top = pic.crop_bottom = 0.0
+            pic.left, pic.top, pic.width, pic.height = Pt(px), Pt(py), Pt(pw), Pt(ph_)
+            return pic
+        return slide.shapes.add_picture(io.BytesIO(data), Pt(px), Pt(py), Pt(pw), Pt(ph_))
+
+    def caption_on(self, slide, text: str, box: tuple[float, float, float, float], size: float = 10) -> None:
+        """A small credit line on a dark translucent strip along the bottom of a picture."""
+        from cardgen.text.fit import Box, TextStyle, fit_text
+
+        x, y, w, h = box
+        fitted = fit_text(text, Box((w - 28) * 0.95, 2 * size * 1.2), TextStyle(size=size, min_size=8, max_lines=2,
+                                                                                 conservative=True))
+        strip_h = len(fitted.lines) * fitted.size * 1.2 + 12
+        strip = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(x), Pt(y + h - strip_h), Pt(w), Pt(strip_h))
+        set_alpha_fill(strip, "#000000", 0.55)
+        strip.line.fill.background()
+        strip.shadow.inherit = False
+        strip.name = "Image credit"
+        tf = strip.text_frame
+        prepare_frame(tf, "middle", insets=(14, 4, 14, 4))
+        paragraph = tf.paragraphs[0]
+        paragraph_format(paragraph, line=fitted.size * 1.2, align="right")
+        run = paragraph.add_run()
+        run.text = _clean(" ".join(fitted.lines) if not fitted.truncated else fitted.text.replace("\n", " "))
+        style_run(run, self.faces, fitted.size, italic=True, color="#ffffff")
+
+
+# --------------------------------------------------------------------------- slide kinds
+
+
+class DeckBuilder:
+    """One page's deck: plans → slides."""
+
+    def __init__(self, writer: DeckWriter, page: Page, images: PageImages) -> None:
+        self.w = writer
+        self.page = page
+        self.images = images
+
+    def write(self, plans: list[SlidePlan]) -> None:
+        for plan in plans:
+            getattr(self, f"_{plan.kind}")(plan)
+
+    def _finish(self, slide, plan: SlidePlan, number: bool = True) -> None:
+        self.w.remove_empty_placeholders(slide)
+        if number:
+            self.w.slide_number(slide)
+        self.w.notes(slide, plan.notes)
+
+    def _cover(self, plan: SlidePlan) -> None:
+        w = self.w
+        slide = w.new_slide("Title Slide", plan)
+        tx, ty, tw, th = w.boxes["cover_title"]
+        mx, my, mw, mh = w.boxes["cover_meta"]
+        if plan.hero:
+            frame_t, frame_m = w.geometry.cover_title_with_hero, w.geometry.cover_meta_with_hero
+            tw, mw = frame_t.w, frame_m.w
+        w.title(slide, plan.title, plan.title_size, box=(tx, ty, tw, th), role="cover_title")
+        meta = _placeholder(slide, BODY_TYPES)
+        if meta is None:
+            meta = slide.shapes.add_textbox(Pt(mx), Pt(my), Pt(mw), Pt(mh))
+        else:
+            meta.left, meta.top, meta.width, meta.height = Pt(mx), Pt(my), Pt(mw), Pt(mh)
+        from cardgen.document import Run
+
+        items = [TextItem((Run(line, bold=i == 0),)) for i, line in enumerate(plan.meta)]
+        w.body(meta, items, plan.meta_size, role="cover_meta")
+        if plan.hero:
+            self._hero(slide, plan)
+        self._finish(slide, plan, number=False)
+
+    def _hero(self, slide, plan: SlidePlan) -> None:
+        w = self.w
+        x = w.geometry.width * w.geometry.hero_split
+        box = (x, 0.0, w.geometry.width - x, w.geometry.height)
+        px = (round(box[2] / 72 * HERO_DPI), round(box[3] / 72 * HERO_DPI))
+        hero = self.images.hero(px)
+        from cardgen.imaging import to_pptx_compatible
+
+        data, _ = to_pptx_compatible(hero.image, prefer="jpeg", quality=88)
+        w.picture(slide, data, box, fill_placeholder=True, size=hero.image.size)
+        if plan.caption:
+            w.caption_on(slide, plan.caption, box)
+
+    def _summary(self, plan: SlidePlan) -> None:
+        self._text_slide(plan, role="summary")
+
+    def _content(self, plan: SlidePlan) -> None:
+        self._text_slide(plan, role="body")
+
+    def _text_slide(self, plan: SlidePlan, role: str) -> None:
+        w = self.w
+        if not plan.title:  # an untitled slide of a slides page: the text may use the title's room
+            slide = w.new_slide("Blank", plan)
+            body = slide.shapes.add_textbox(*(Pt(v) for v in w.boxes["untitled_body"]))
+            body.name = "Text"
+            w.body(body, plan.items, plan.size, role=role)
+            self._finish(slide, plan)
+            return
+        slide = w.new_slide("Title and Content", plan)
+        w.title(slide, plan.title, plan.title_size)
+        body = _placeholder(slide, BODY_TYPES)
+        if body is None:
+            body = slide.shapes.add_textbox(*(Pt(v) for v in w.boxes["body"]))
+        w.body(body, plan.items, plan.size, role=role)
+        self._finish(slide, plan)
+
+    def _section(self, plan: SlidePlan) -> None:
+        w = self.w
+        slide = w.new_slide("Section Header", plan)
+        w.title(slide, plan.title, plan.title_size, role="cover_title", box=w.boxes["section_title"])
+        body = _placeholder(slide, BODY_TYPES)
+        if body is not None and plan.items:
+            body.left, body.top, body.width, body.height = (Pt(v) for v in w.boxes["section_body"])
+            w.body(body, plan.items, plan.size, role="cover_meta")
+        self._finish(slide, plan, number=False)
+
+    def _closing(self, plan: SlidePlan) -> None:
+        self._section(plan)
+
+    def _table(self, plan: SlidePlan) -> None:
+        from cardgen.render.deck_table import CELL_PAD_Y, column_widths, row_height
+
+        w = self.w
+        slide = w.new_slide("Title Only", plan)
+        w.title(slide, plan.title, plan.title_size)
+        table = plan.table
+        role = w.deck.role("table")
+        x, y, bw, _ = w.boxes["body"]
+        widths = column_widths(table, bw, plan.size)
+        rows = [table.header, *plan.rows]
+        heights = [row_height(r, widths, plan.size, role, self.page.language or None, i == 0) for i, r in enumerate(rows)]
+        shape = slide.shapes.add_table(len(rows), len(widths), Pt(x), Pt(y), Pt(sum(widths)), Pt(sum(heights)))
+        grid = shape.table
+        grid.first_row = True
+        grid.horz_banding = False
+        for col, width in enumerate(widths):
+            grid.columns[col].width = Pt(width)
+        for r, row in enumerate(rows):
+            grid.rows[r].height = Pt(heights[r])
+            for col in range(len(widths)):
+                cell = grid.cell(r, col)
+                cell.margin_left = cell.margin_right = Pt(7.2)
+                cell.margin_top = cell.margin_bottom = Pt(CELL_PAD_Y / 2)
+                fill = w.deck.color("table_header") if r == 0 else (w.deck.color("table_stripe") if r % 2 == 0 else w.deck.color("background"))
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = rgb(fill)
+                tf = cell.text_frame
+                tf.word_wrap = True
+                paragraph = tf.paragraphs[0]
+                align = (table.align[col] if col < len(table.align) else None) or "left"
+                paragraph_format(paragraph, line=plan.size * role.line_height, align=align)
+                runs = row[col] if col < len(row) else ()
+                colour = w.deck.color("table_header_text") if r == 0 else w.deck.color("text")
+                write_runs(paragraph, _clean_runs(runs), w.faces, plan.size, color=colour, bold=r == 0,
+                           link_color=colour if r == 0 else w.deck.color("accent"))
+        self._finish(slide, plan)
+
+    def _code(self, plan: SlidePlan) -> None:
+        w = self.w
+        slide = w.new_slide("Title Only", plan)
+        w.title(slide, plan.title, plan.title_size)
+        x, y, bw, bh = w.boxes["body"]
+        box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(x), Pt(y), Pt(bw), Pt(bh))
+        box.name = "Code"
+        box.fill.solid()
+        box.fill.fore_color.rgb = rgb(w.deck.color("code_background"))
+        box.line.fill.background()
+        box.shadow.inherit = False
+        w.body(box, plan.items, plan.size, role="code", color=w.deck.color("code_text"))
+        prepare_insets = box.text_frame
+        prepare_insets.margin_left = prepare_insets.margin_right = Pt(7.2 + 8)
+        prepare_insets.margin_top = prepare_insets.margin_bottom = Pt(3.6 + 4)
+        self._finish(slide, plan)
+
+    def _picture(self, plan: SlidePlan) -> None:
+        from cardgen import imaging
+
+        w = self.w
+        slide = w.new_slide("Picture with Caption", plan)
+        w.title(slide, plan.title, plan.title_size, box=w.boxes["picture_title"])
+        box = w.boxes["picture"]
+        try:
+            target = (round(box[2] / 72 * HERO_DPI), round(box[3] / 72 * HERO_DPI))
+            img = imaging.open_image(plan.figure.path, target_size=target, keep_alpha=True)
+            img.thumbnail((max(target), max(target)))
+            data, _ = imaging.to_pptx_compatible(img)
+            w.picture(slide, data, box, size=img.size)
+        except Exception as exc:  # a broken figure becomes a text slide, never a crash
+            w.warnings.append(f"figure {plan.figure.src}: {exc}")
+            from cardgen.document import Run
+
+            body = slide.shapes.add_textbox(*(Pt(v) for v in box))
+            w.body(body, [TextItem((Run(plan.caption or plan.figure.src),))], w.deck.role("body").min_size)
+        self._caption(slide, plan)
+        self._finish(slide, plan)
+
+    def _caption(self, slide, plan: SlidePlan) -> None:
+        w = self.w
+        if not plan.caption:
+            return
+        holder = _placeholder(slide, BODY_TYPES)
+        if holder is None:
+            holder = slide.shapes.add_textbox(*(Pt(v) for v in w.boxes["picture_caption"]))
+        from cardgen.document import Run
+
+        w.body(holder, [TextItem((Run(plan.caption, href=plan.video.url if plan.video and plan.video.url else None),))],
+               plan.size, role="caption", color=w._text_override or w.color("muted"))
+        for paragraph in holder.text_frame.paragraphs:
+            paragraph_format(paragraph, line=plan.size * w.deck.role("caption").line_height, align="center")
+
+    def _video(self, plan: SlidePlan) -> None:
+        from cardgen import imaging
+
+        w = self.w
+        slide = w.new_slide("Picture with Caption", plan)
+        w.title(slide, plan.title, plan.title_size, box=w.boxes["picture_title"])
+        art = _video_art(imaging.placeholder(plan.video.title or plan.title, (1280, 720), None))
+        data, _ = imaging.to_pptx_compatible(art, prefer="jpeg")
+        pic = w.picture(slide, data, w.boxes["picture"], size=art.size)
+        if plan.video.url:
+            pic.click_action.hyperlink.address = plan.video.url
+        self._caption(slide, plan)
+        self._finish(slide, plan)
+
+    def _links(self, plan: SlidePlan) -> None:
+        import segno
+
+        w = self.w
+        slide = w.new_slide("Title and Content", plan)
+        w.title(slide, plan.title, plan.title_size)
+        x, y, bw, bh = w.boxes["body"]
+        body = _placeholder(slide, BODY_TYPES)
+        width = w.geometry.links_body.w if plan.qr_url else bw
+        if body is None:
+            body = slide.shapes.add_textbox(Pt(x), Pt(y), Pt(width), Pt(bh))
+        else:
+            body.left, body.top, body.width, body.height = Pt(x), Pt(y), Pt(width), Pt(bh)
+        if plan.items:
+            w.body(body, plan.items, plan.size)
+        if plan.qr_url:
+            side = w.geometry.qr_side
+            qr = segno.make(plan.qr_url, error="m")
+            buffer = io.BytesIO()
+            qr.save(buffer, kind="png", scale=12, border=4, dark="#000000", light="#ffffff")
+            qx = x + bw - side
+            pic = slide.shapes.add_picture(io.BytesIO(buffer.getvalue()), Pt(qx), Pt(y), Pt(side), Pt(side))
+            pic.name = "QR code"
+            pic.click_action.hyperlink.address = plan.qr_url
+            label = slide.shapes.add_textbox(Pt(qx - 20), Pt(y + side + 6), Pt(side + 40), Pt(44))
+            prepare_frame(label.text_frame)
+            paragraph = label.text_frame.paragraphs[0]
+            paragraph_format(paragraph, line=14.4, align="center")
+            from cardgen.render.deck_plan import labels
+
+            run = paragraph.add_run()
+            run.text = labels(self.page.language)["scan"]
+            style_run(run, w.faces, 12, color=w._text_override or w.color("muted"))
+        self._finish(slide, plan)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def render_deck(
+    page: Page,
+    output: Path | str | None = None,
+    *,
+    template: str | Path | Template = "default",
+    pptx_template: Path | str | None = None,
+    aspect: str = "16:9",
+    show_image: bool = False,
+    notes: bool = True,
+    images: PageImages | None = None,
+) -> RenderResult:
+    """Write `page` as an editable talk deck; returns the file written, warnings and slide facts."""
+    from cardgen.render.assets import PageImages
+    from cardgen.templates import Template, load_template
+    from cardgen.text.fonts import pptx_typefaces
+
+    tpl = template if isinstance(template, Template) else load_template(template)
+    path = Path(output) if output is not None else Path(f"{page.slug}.pptx")
+    if path.suffix.lower() != ".pptx":
+        path = path / f"{page.slug}.pptx" if path.is_dir() or not path.suffix else path.with_suffix(".pptx")
+    prs = open_master(tpl, aspect, Path(pptx_template) if pptx_template else None)
+    warnings: list[str] = []
+    if pptx_template and aspect != "16:9":
+        warnings.append("--aspect is ignored with --pptx-template: the template sets the slide size")
+    latin, east_asian = pptx_typefaces(page.language)
+    faces = Typefaces(latin=tpl.fonts.body or latin, east_asian=east_asian, mono=tpl.fonts.mono)
+    writer = DeckWriter(prs, tpl, faces, inherit_colors=pptx_template is not None)
+    images = images or PageImages(page)
+    planner = Planner(page, tpl.deck, writer.geometry, show_image=show_image, mono=tpl.fonts.mono,
+                      has_hero=page.featured_image is not None and images.has_image)
+    plans = planner.plan()
+    if not notes:
+        for plan in plans:
+            plan.notes = []
+    DeckBuilder(writer, page, images).write(plans)
+    _properties(prs, page)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    atomic_write(path, deterministic_bytes(buffer.getvalue()))
+    warnings += planner.warnings + writer.warnings + [x for x in images.warnings if x not in warnings]
+    kinds = [plan.kind for plan in plans]
+    return RenderResult(outputs=(path,), warnings=tuple(dict.fromkeys(warnings)),
+                        info={"slides": len(plans), "kinds": kinds, "continued": sum("(" in p.title for p in plans)})
+
+
+def _properties(prs, page: Page) -> None:
+    from cardgen.fields import authors_line
+
+    props = prs.core_properties
+    props.title = page.title_plain[:250]
+    props.author = authors_line(page, 10)[:250]
+    props.keywords = ", ".join(page.tags)[:250]
+    props.subject = page.description[:250]
+    props.category = ", ".join(page.categories)[:250]
+    props.last_modified_by = "cardgen"
+    props.revision = 1
+    when = page.date if isinstance(page.date, dt.datetime) else (
+        dt.datetime.combine(page.date, dt.time()) if isinstance(page.date, dt.date) else FIXED_DATE)
+    when = when.replace(tzinfo=None)
+    props.created = when
+    props.modified = when
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _clean(text: str) -> str:
+    """Text safe for a:t: no control characters (XML forbids most), line breaks as spaces."""
+    return "".join(" " if ch in "\n\r\t\v\f" else ch for ch in str(text) if ch >= " " or ch in "\n\r\t\v\f")
+
+
+def _clean_runs(runs):
+    from dataclasses import replace
+
+    return tuple(replace(r, text=_clean(r.text)) for r in runs)
+
+
+def _css_color(value: str) -> str | None:
+    from PIL import ImageColor
+
+    try:
+        r, g, b = ImageColor.getrgb(value.strip())[:3]
+    except (ValueError, AttributeError):
+        return None
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _luminance(colour: str) -> float:
+    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _code_palette(background: str) -> dict[str, str]:
+    if _luminance(background) < 0.4:
+        return {"keyword": "#ff7b72", "string": "#a5d6ff", "comment": "#8b949e", "number": "#79c0ff",
+                "name": "", "builtin": "#d2a8ff"}
+    return {"keyword": "#cf222e", "string": "#0a3069", "comment": "#6e7781", "number": "#0550ae",
+            "name": "", "builtin": "#8250df"}
+
+
+def _highlight(text: str, language: str | None) -> list[tuple[str, str]]:
+    """(piece, kind) for one code line with Pygments; the whole line as plain text when unknown."""
+    if not language:
+        return [(text, "")]
+    try:
+        from pygments import lex
+        from pygments.lexers import get_lexer_by_name
+        from pygments.token import Comment, Keyword, Name, Number, String
+        from pygments.util import ClassNotFound
+    except ImportError:  # pragma: no cover
+        return [(text, "")]
+    try:
+        lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return [(text, "")]
+    out: list[tuple[str, str]] = []
+    for token, piece in lex(text, lexer):
+        kind = ("keyword" if token in Keyword else "string" if token in String else "comment" if token in Comment
+                else "number" if token in Number else "builtin" if token in Name.Builtin else "")
+        if out and out[-1][1] == kind:
+            out[-1] = (out[-1][0] + piece, kind)
+        elif piece:
+            out.append((piece, kind))
+    return out or [(text, "")]
+
+
+def _video_art(image):
+    """Placeholder art with a play button: a video thumbnail that does not pretend to be a frame."""
+    from PIL import ImageDraw
+
+    image = image.convert("RGB")
+    draw = ImageDraw.Draw(image, "RGBA")
+    w, h = image.size
+    r = min(w, h) * 0.14
+    cx, cy = w / 2, h / 2
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(0, 0, 0, 150))
+    draw.polygon([(cx - r * 0.35, cy - r * 0.5), (cx - r * 0.35, cy + r * 0.5), (cx + r * 0.55, cy)],
+                 fill=(255, 255, 255, 255))
+    return image

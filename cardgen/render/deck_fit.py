@@ -1,0 +1,257 @@
+"""Measuring slide text with the text engine, so nothing overflows when PowerPoint lays it out.
+
+A slide body is a list of `TextItem`s (paragraphs, list items, code lines). Their height at a font
+size is the sum of wrapped lines × exact line spacing + paragraph spacing, measured with the wider of
+Noto Sans and DejaVu Sans (what a viewer without Noto falls back to) and a small width reserve.
+`paginate()` picks the largest size that fits one box, or splits the items over several boxes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from cardgen.document import Inline, Run, plain
+from cardgen.layouts.deck import TextRole
+from cardgen.render.pptx_io import INSETS
+from cardgen.text.breaking import wrap_lines
+from cardgen.text.fit import TextStyle
+
+WIDTH_RESERVE = 0.96  # measure against 96 % of the box: bold words, kerning and renderer differences
+LEVEL_INDENT = 26.0  # pt per list level
+BULLET_INDENT = 20.0  # hanging indent of a bullet's text
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """One paragraph of a slide body."""
+
+    runs: Inline
+    level: int = 0
+    bullet: str | None = None  # "•", "–", "☐"/"☑"; None for a plain paragraph
+    number: int | None = None  # ordered list: the item's number
+    role: str = "body"  # body | code | quote | callout | heading | caption | muted
+    label: str = ""  # callouts: "Note", "Warning" … drawn bold before the text
+    language: str | None = None  # code: the block's language (syntax colours)
+
+    @property
+    def text(self) -> str:
+        body = plain(self.runs)
+        return f"{self.label}: {body}" if self.label else body
+
+    def indent(self) -> float:
+        base = self.level * LEVEL_INDENT
+        if self.role == "quote":
+            base += 18.0
+        return base + (BULLET_INDENT if (self.bullet or self.number is not None) else 0.0)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A text box in pt (the shape's outer size; insets are subtracted when measuring)."""
+
+    w: float
+    h: float
+
+    @property
+    def inner_w(self) -> float:
+        return max(1.0, self.w - INSETS[0] - INSETS[2])
+
+    @property
+    def inner_h(self) -> float:
+        return max(1.0, self.h - INSETS[1] - INSETS[3])
+
+
+def spacing_before(item: TextItem, previous: TextItem | None, size: float) -> float:
+    if previous is None:
+        return 0.0
+    if item.role == "code" and previous.role == "code":
+        return 0.0
+    if item.level > 0 and previous.level < item.level:
+        return size * 0.15
+    if item.level > 0 or (item.bullet and previous.bullet):
+        return size * 0.3
+    return size * 0.55
+
+
+@lru_cache(maxsize=20000)
+def _lines(text: str, width: float, family: str | None, bold: bool, size: float, lang: str | None) -> int:
+    style = TextStyle(family=family, size=size, bold=bold, conservative=True, lang=lang)
+    return max(1, len(wrap_lines(text, width, style, size)))
+
+
+def item_size(item: TextItem, size: float, code_size: float | None = None) -> float:
+    return code_size if item.role == "code" and code_size else (size * 0.8 if item.role == "muted" else size)
+
+
+def item_lines(item: TextItem, size: float, frame: Frame, lang: str | None, mono: str) -> int:
+    width = (frame.inner_w - item.indent()) * WIDTH_RESERVE
+    family = mono if item.role == "code" else None
+    bold = item.role == "heading" or _mostly_bold(item.runs)
+    text = item.text.replace("\n", " ") if item.role != "code" else item.text
+    return _lines(text, max(10.0, width), family, bold, round(size, 2), lang)
+
+
+def _mostly_bold(runs: Inline) -> bool:
+    total = sum(len(r.text) for r in runs) or 1
+    return sum(len(r.text) for r in runs if r.bold) / total > 0.3
+
+
+def items_height(items: list[TextItem], size: float, role: TextRole, frame: Frame, lang: str | None,
+                 mono: str) -> float:
+    total = 0.0
+    previous = None
+    for item in items:
+        s = item_size(item, size)
+        total += spacing_before(item, previous, s)
+        total += item_lines(item, s, frame, lang, mono) * s * role.line_height
+        previous = item
+    return total
+
+
+def sizes_down(role: TextRole, floor: float | None = None) -> list[float]:
+    top, bottom = role.size, max(role.min_size, floor or role.min_size)
+    out, size = [], top
+    while size >= bottom - 1e-9:
+        out.append(round(size, 2))
+        size -= 1.0 if size <= 20 else 2.0
+    if not out or out[-1] > bottom:
+        out.append(bottom)
+    return out
+
+
+def best_size(items: list[TextItem], role: TextRole, frame: Frame, lang: str | None, mono: str) -> float | None:
+    """The largest size (down to the floor) at which `items` fit `frame`; None when none does."""
+    for size in sizes_down(role):
+        if items_height(items, size, role, frame, lang, mono) <= frame.inner_h:
+            return size
+    return None
+
+
+def paginate(items: list[TextItem], role: TextRole, frame: Frame, lang: str | None, mono: str,
+             first_frame: Frame | None = None) -> list[tuple[list[TextItem], float]]:
+    """Split `items` into chunks that each fit (first chunk in `first_frame` when given), with sizes.
+
+    Items are packed at a size between the preferred and the minimum, so continuation slides stay
+    readable; an item taller than a whole box is split at a sentence or word boundary.
+    """
+    if not items:
+        return []
+    box = first_frame or frame
+    size = best_size(items, role, box, lang, mono)
+    if size is not None:
+        return [(items, size)]
+    pack = max(role.min_size, round((role.size + role.min_size) / 2))
+    chunks: list[list[TextItem]] = []
+    current: list[TextItem] = []
+    queue = list(items)
+    while queue:
+        item = queue.pop(0)
+        trial = current + [item]
+        if items_height(trial, pack, role, box, lang, mono) <= box.inner_h:
+            current = trial
+            continue
+        if current and not _worth_splitting(item, current, pack, role, box, lang, mono):
+            chunks.append(current)
+            current, box = [], frame
+            queue.insert(0, item)
+            continue
+        room = box.inner_h - (items_height(current, pack, role, box, lang, mono) if current else 0.0)
+        head, tail = split_item(item, pack, role, box, lang, mono, room - (pack * 0.55 if current else 0.0))
+        if head is not None and tail is None:  # it fits after all (measurement rounding)
+            chunks.append(current + [head])
+            current, box = [], frame
+            continue
+        if head is None:
+            if not current:  # not even one line fits: place it anyway at the floor and move on
+                chunks.append([item])
+                box = frame
+                continue
+            chunks.append(current)
+            current, box = [], frame
+            queue.insert(0, item)
+            continue
+        chunks.append(current + [head])
+        current, box = [], frame
+        queue.insert(0, tail)
+    if current:
+        chunks.append(current)
+    result = []
+    for index, chunk in enumerate(chunks):
+        target = (first_frame or frame) if index == 0 else frame
+        result.append((chunk, best_size(chunk, role, target, lang, mono) or role.min_size))
+    return result
+
+
+def _worth_splitting(item: TextItem, current: list[TextItem], size: float, role: TextRole, frame: Frame,
+                     lang: str | None, mono: str) -> bool:
+    """Split a paragraph across slides only when it is long; short items move to the next slide whole."""
+    return item_lines(item, size, frame, lang, mono) > 4 and item.role in ("body", "quote", "code")
+
+
+def split_item(item: TextItem, size: float, role: TextRole, frame: Frame, lang: str | None, mono: str,
+               room: float) -> tuple[TextItem | None, TextItem | None]:
+    """(head that fits `room`, the rest), cut at a sentence end when one is near, else at a space."""
+    line = size * role.line_height
+    fit_lines = int(room // line)
+    if fit_lines < 2:
+        return None, None
+    text = plain(item.runs)
+    width = (frame.inner_w - item.indent()) * WIDTH_RESERVE
+    style = TextStyle(family=mono if item.role == "code" else None, size=size, conservative=True, lang=lang)
+    lines = wrap_lines(text.replace("\n", " "), width, style, size)
+    if len(lines) <= fit_lines:
+        return item, None
+    approx = sum(len(x) + 1 for x in lines[:fit_lines])
+    cut = _cut_point(text, min(approx, len(text)))
+    if cut <= 0 or cut >= len(text):
+        return None, None
+    head_runs, tail_runs = slice_runs(item.runs, 0, cut), slice_runs(item.runs, cut, len(text))
+    tail_runs = _lstrip_runs(tail_runs)
+    return replace(item, runs=head_runs), replace(item, runs=tail_runs, label="")
+
+
+def _cut_point(text: str, limit: int) -> int:
+    window = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+    if ends and ends[-1] > limit * 0.5:
+        return ends[-1]
+    space = window.rfind(" ")
+    if space > limit * 0.5:
+        return space + 1
+    return max(1, limit - 1)
+
+
+def slice_runs(runs: Inline, start: int, end: int) -> Inline:
+    out: list[Run] = []
+    pos = 0
+    for run in runs:
+        lo, hi = pos, pos + len(run.text)
+        pos = hi
+        a, b = max(lo, start), min(hi, end)
+        if a < b:
+            out.append(replace(run, text=run.text[a - lo:b - lo]))
+    return tuple(out)
+
+
+def _lstrip_runs(runs: Inline) -> Inline:
+    out = list(runs)
+    while out and not out[0].text.strip():
+        out.pop(0)
+    if out:
+        out[0] = replace(out[0], text=out[0].text.lstrip())
+    return tuple(out)
+
+
+def first_sentences(text: str, limit: int) -> str:
+    """Leading whole sentences of `text` within `limit` characters (at least the first sentence)."""
+    parts = [p for p in _SENTENCE_END.split(text) if p]
+    out = ""
+    for part in parts:
+        candidate = (out + " " + part).strip() if out and not out.endswith(("。", "！", "？")) else out + part
+        if out and len(candidate) > limit:
+            break
+        out = candidate
+    return out.strip()

@@ -1,0 +1,575 @@
+"""Page → slide plans: what goes on each slide, already measured so that nothing overflows.
+
+The planner is pure data (no python-pptx): it turns the page's blocks (or its Wowchemy slides) into
+`SlidePlan`s, fits titles, paginates bodies into "(cont.)" slides, splits long tables and code, and
+collects speaker notes. `cardgen.render.deck` writes the plans into a pptx.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from cardgen.document import (
+    Block,
+    Callout,
+    CodeBlock,
+    Figure,
+    Gallery,
+    Heading,
+    Html,
+    Inline,
+    ListBlock,
+    MathBlock,
+    Paragraph,
+    Quote,
+    Run,
+    Slide,
+    SpeakerNote,
+    Table,
+    ThematicBreak,
+    Video,
+    plain,
+)
+from cardgen.fields import authors_line, date_line, display_url, link_label, site_line
+from cardgen.layouts.deck import DeckLayout
+from cardgen.page import Page
+from cardgen.render.deck_fit import (
+    Frame,
+    TextItem,
+    first_sentences,
+    item_lines,
+    paginate,
+)
+from cardgen.text.fit import Box, TextStyle, fit_text
+
+BULLETS = ("•", "–", "◦", "▪")
+MAX_LEVEL = 3
+INLINE_CODE_LINES = 8  # shorter code blocks stay on the text slide; longer ones get their own
+MATH_ON_SLIDE = 160  # longer display math (LaTeX source) moves to the notes, a marker stays on the slide
+
+LABELS = {
+    "en": {"equation": "[equation: LaTeX source in the speaker notes]", "summary": "Summary", "links": "Links", "thanks": "Thank you", "cont": "(cont.)", "scan": "Scan to open",
+           "video": "Video", "figure": "Figure"},
+    "ja": {"equation": "［数式：LaTeX ソースはノートに］", "summary": "概要", "links": "リンク", "thanks": "ありがとうございました", "cont": "（続き）",
+           "scan": "スキャンして開く", "video": "動画", "figure": "図"},
+    "zh": {"equation": "［公式：LaTeX 源码见备注］", "summary": "摘要", "links": "链接", "thanks": "谢谢", "cont": "（续）", "scan": "扫码打开",
+           "video": "视频", "figure": "图"},
+    "ko": {"equation": "[수식: LaTeX 소스는 노트에]", "summary": "요약", "links": "링크", "thanks": "감사합니다", "cont": "(계속)", "scan": "스캔하여 열기",
+           "video": "동영상", "figure": "그림"},
+    "de": {"equation": "[Formel: LaTeX-Quelltext in den Notizen]", "summary": "Zusammenfassung", "links": "Links", "thanks": "Vielen Dank", "cont": "(Forts.)",
+           "scan": "Scannen zum Öffnen", "video": "Video", "figure": "Abbildung"},
+    "fr": {"equation": "[équation : source LaTeX dans les notes]", "summary": "Résumé", "links": "Liens", "thanks": "Merci", "cont": "(suite)", "scan": "Scanner pour ouvrir",
+           "video": "Vidéo", "figure": "Figure"},
+    "es": {"equation": "[ecuación: fuente LaTeX en las notas]", "summary": "Resumen", "links": "Enlaces", "thanks": "Gracias", "cont": "(cont.)",
+           "scan": "Escanea para abrir", "video": "Vídeo", "figure": "Figura"},
+}
+
+
+def labels(language: str) -> dict[str, str]:
+    return LABELS.get((language or "en").split("-")[0].lower(), LABELS["en"])
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Boxes (pt) read from the master's layouts; see `cardgen.render.deck.read_geometry`."""
+
+    width: float
+    height: float
+    cover_title: Frame
+    cover_meta: Frame
+    hero_split: float  # x where the hero picture starts on the title slide (fraction of the width)
+    title: Frame
+    body: Frame
+    section_title: Frame
+    section_body: Frame
+    picture: Frame
+    picture_caption: Frame
+    picture_title: Frame
+    untitled_body: Frame  # body of a slide without a title: it starts where titles start
+    qr_side: float  # QR code size on the links slide (pt)
+
+    @property
+    def cover_title_with_hero(self) -> Frame:
+        left_w = self.width * self.hero_split - 40
+        return Frame(min(self.cover_title.w, left_w - self._cover_x()), self.cover_title.h)
+
+    @property
+    def cover_meta_with_hero(self) -> Frame:
+        left_w = self.width * self.hero_split - 40
+        return Frame(min(self.cover_meta.w, left_w - self._cover_x()), self.cover_meta.h)
+
+    def _cover_x(self) -> float:
+        return (self.width - self.cover_title.w) / 2
+
+    @property
+    def links_body(self) -> Frame:
+        return Frame(self.body.w - self.qr_side - 36, self.body.h)
+
+
+@dataclass
+class SlidePlan:
+    kind: str  # cover | summary | content | section | table | code | picture | video | links | closing
+    title: str = ""
+    title_size: float = 0.0
+    items: list[TextItem] = field(default_factory=list)
+    size: float = 0.0  # body text size
+    notes: list[str] = field(default_factory=list)
+    # cover
+    meta: list[str] = field(default_factory=list)
+    meta_size: float = 0.0
+    hero: bool = False
+    caption: str = ""  # credit line drawn on a picture
+    # table
+    table: Table | None = None
+    rows: tuple[tuple[Inline, ...], ...] = ()
+    # picture / video
+    figure: Figure | None = None
+    video: Video | None = None
+    # links
+    qr_url: str = ""
+    # slides pages
+    background_color: str | None = None
+    background_image: str | None = None
+
+
+@dataclass
+class _Section:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    level: int = 2
+    background_color: str | None = None
+    background_image: str | None = None
+
+
+class Planner:
+    def __init__(self, page: Page, layout: DeckLayout, geometry: Geometry, *, show_image: bool,
+                 mono: str, has_hero: bool) -> None:
+        self.page = page
+        self.layout = layout
+        self.geo = geometry
+        self.lang = page.language or None
+        self.mono = mono
+        self.words = labels(page.language)
+        self.show_image = show_image
+        self.has_hero = has_hero
+        self.warnings: list[str] = []
+
+    # ------------------------------------------------------------------ whole deck
+
+    def plan(self) -> list[SlidePlan]:
+        slides: list[SlidePlan] = []
+        page = self.page
+        if page.is_slides_page:
+            for section in self._slide_sections(page.slides):
+                slides.extend(self._section(section))
+            if not slides:
+                slides.append(self._cover())
+            return slides
+        slides.append(self._cover())
+        summary = self._summary()
+        if summary:
+            slides.append(summary)
+        if page.slides:
+            for section in self._slide_sections(page.slides):
+                slides.extend(self._section(section))
+        else:
+            for section in self._body_sections():
+                slides.extend(self._section(section))
+        links = self._links()
+        if links:
+            slides.append(links)
+        slides.append(self._closing())
+        return slides
+
+    # ------------------------------------------------------------------ fixed slides
+
+    def _cover(self) -> SlidePlan:
+        page = self.page
+        hero = self.has_hero and (self.show_image or not page.image.preview_only)
+        title_frame = self.geo.cover_title_with_hero if hero else self.geo.cover_title
+        meta_frame = self.geo.cover_meta_with_hero if hero else self.geo.cover_meta
+        role = self.layout.role("cover_title")
+        title = page.title_plain or page.slug
+        fitted = self._fit(title, title_frame, role, max_lines=4, bold=True, balance=True)
+        meta = [line for line in (authors_line(page, 4), " · ".join(x for x in (date_line(page), site_line(page)) if x)) if line]
+        meta_role = self.layout.role("cover_meta")
+        meta_size = meta_role.size
+        for size in _range(meta_role.size, meta_role.min_size):
+            need = sum(len(self._wrap(line, meta_frame, size)) for line in meta) * size * meta_role.line_height
+            need += size * 0.4 * max(0, len(meta) - 1)
+            if need <= meta_frame.inner_h:
+                meta_size = size
+                break
+        else:
+            meta = [self._fit(" — ".join(meta), meta_frame, meta_role, max_lines=None).text.replace("\n", " ")]
+            meta_size = meta_role.min_size
+        notes = [page.description] if page.description else []
+        caption = page.image.caption_text if hero else ""
+        if caption:
+            notes.append(f"Image: {caption}")
+        if fitted.truncated:
+            notes.insert(0, title)
+        return SlidePlan("cover", title=fitted.text.replace("\n", " ") if fitted.truncated else title,
+                         title_size=fitted.size, meta=meta, meta_size=meta_size, hero=hero, caption=caption,
+                         notes=notes)
+
+    def _summary(self) -> SlidePlan | None:
+        page = self.page
+        if not page.description:
+            return None
+        text = page.description
+        items = [TextItem(page.summary_runs if plain(page.summary_runs) == text else (Run(text),))]
+        if page.tags:
+            items.append(TextItem((Run(" · ".join(page.tags)),), role="muted"))
+        role = self.layout.role("summary")
+        plans = self._paginate(items, role)
+        out = []
+        for index, (chunk, size) in enumerate(plans):
+            title = self.words["summary"] + (f" {self.words['cont']}" if index else "")
+            out.append(SlidePlan("summary", title=title, title_size=self._title_size(title), items=chunk, size=size,
+                                 notes=[text] if index == 0 else []))
+        return out[0] if len(out) == 1 else _merge_note(out)
+
+    def _links(self) -> SlidePlan | None:
+        page = self.page
+        links = [link for link in page.links if link.url]
+        qr = page.main_url
+        if not links and not qr:
+            return None
+        items = []
+        for link in links:
+            label = link_label(link)
+            href = link.url if link.url.startswith(("http://", "https://", "mailto:")) else None
+            items.append(TextItem((Run(label + "  ", bold=True), Run(display_url(link.url, 70), href=href)), bullet="•"))
+        title = self.words["links"]
+        frame = self.geo.links_body if qr else self.geo.body
+        chunks = paginate(items, self.layout.role("body"), frame, self.lang, self.mono)
+        chunk, size = chunks[0] if chunks else ([], self.layout.role("body").size)
+        notes = [f"{link_label(link)}: {link.url}" for link in links]
+        if len(chunks) > 1:
+            rest = [item for c, _ in chunks[1:] for item in c]
+            notes.append(f"{len(rest)} more links are listed in these notes only.")
+        return SlidePlan("links", title=title, title_size=self._title_size(title), items=chunk, size=size,
+                         qr_url=qr, notes=notes)
+
+    def _closing(self) -> SlidePlan:
+        page = self.page
+        lines = [x for x in (display_url(page.main_url, 60) if page.main_url else "", site_line(page)) if x]
+        lines = list(dict.fromkeys(lines))
+        role = self.layout.role("cover_meta")
+        items = [TextItem((Run(line, href=page.main_url if i == 0 and page.main_url else None),)) for i, line in enumerate(lines)]
+        fitted = self._fit(self.words["thanks"], self.geo.section_title, self.layout.role("cover_title"), max_lines=2, bold=True)
+        chunks = paginate(items, role, self.geo.section_body, self.lang, self.mono)
+        chunk, size = chunks[0] if chunks else ([], role.size)
+        return SlidePlan("closing", title=self.words["thanks"], title_size=fitted.size, items=chunk, size=size)
+
+    # ------------------------------------------------------------------ body → sections
+
+    def _body_sections(self) -> list[_Section]:
+        page = self.page
+        blocks = list(page.document.blocks)
+        blocks = _drop_first_paragraph(blocks, page.description)
+        sections: list[_Section] = []
+        current = _Section(page.title_plain or page.slug)
+        for block in blocks:
+            if isinstance(block, Heading) and block.level <= 3:
+                if current.blocks or current.notes:
+                    sections.append(current)
+                current = _Section(block.text.strip() or current.title, level=block.level)
+                continue
+            if isinstance(block, ThematicBreak):
+                if current.blocks:
+                    sections.append(current)
+                    current = _Section(current.title, level=current.level)
+                continue
+            if isinstance(block, SpeakerNote):
+                current.notes.append(blocks_text(block.children))
+                continue
+            current.blocks.append(block)
+        if current.blocks or current.notes:
+            sections.append(current)
+        return [s for s in sections if s.blocks or s.level == 1]
+
+    def _slide_sections(self, slides: tuple[Slide, ...]) -> list[_Section]:
+        out = []
+        for slide in slides:
+            if slide.hidden:
+                continue
+            blocks = [b for b in slide.blocks if not isinstance(b, ThematicBreak)]
+            title, level = "", 2
+            if blocks and isinstance(blocks[0], Heading):
+                title, level = blocks[0].text.strip(), blocks[0].level
+                blocks = blocks[1:]
+            notes = [blocks_text(slide.notes)] if slide.notes else []
+            for block in list(blocks):
+                if isinstance(block, SpeakerNote):
+                    notes.append(blocks_text(block.children))
+                    blocks.remove(block)
+            section = _Section(title, blocks, notes, level=1 if level == 1 else 2,
+                               background_color=slide.background_color,
+                               background_image=slide.background_image_path)
+            out.append(section)
+        return out
+
+    def _section(self, section: _Section) -> list[SlidePlan]:
+        """One heading's content → content slides, plus table/code/picture slides in reading order."""
+        out: list[SlidePlan] = []
+        pending: list[TextItem] = []
+        notes = list(section.notes)
+
+        def flush() -> None:
+            if pending:
+                out.extend(self._content(section, list(pending)))
+                pending.clear()
+
+        only_text = all(not isinstance(b, (Table, Figure, Gallery, Video)) for b in section.blocks)
+        if section.level == 1 and not any(isinstance(b, (Table, Figure, Gallery, Video, CodeBlock)) for b in section.blocks):
+            return [self._section_slide(section)]
+        for block in section.blocks:
+            if isinstance(block, Table):
+                flush()
+                out.extend(self._table(section, block))
+            elif isinstance(block, CodeBlock) and (len(block.code.splitlines()) > INLINE_CODE_LINES or not only_text):
+                flush()
+                out.extend(self._code(section, block))
+            elif isinstance(block, (Figure, Gallery)):
+                figures = block.figures if isinstance(block, Gallery) else (block,)
+                if any(f.path for f in figures):
+                    flush()
+                for figure in figures:
+                    picture = self._picture(section, figure)
+                    if picture is not None:
+                        out.append(picture)
+                    elif figure.caption_text or figure.alt:
+                        notes.append(f"Image ({figure.src}): {figure.caption_text or figure.alt}")
+            elif isinstance(block, Video):
+                flush()
+                out.append(self._video(section, block))
+            else:
+                pending.extend(self._items(block, notes))
+        flush()
+        if not out and section.title:
+            out.append(self._section_slide(section))
+        if out:
+            out[0].notes = notes + out[0].notes
+            for plan in out:
+                plan.background_color = plan.background_color or section.background_color
+                plan.background_image = plan.background_image or section.background_image
+        return out
+
+    def _section_slide(self, section: _Section) -> SlidePlan:
+        role = self.layout.role("cover_title")
+        fitted = self._fit(section.title or " ", self.geo.section_title, role, max_lines=3, bold=True, balance=True)
+        items = []
+        for block in section.blocks:
+            items.extend(self._items(block, section.notes))
+        chunks = paginate(items, self.layout.role("cover_meta"), self.geo.section_body, self.lang, self.mono)
+        chunk, size = chunks[0] if chunks else ([], self.layout.role("cover_meta").size)
+        notes = list(section.notes)
+        if len(chunks) > 1:
+            notes.append(blocks_text(section.blocks))
+        return SlidePlan("section", title=section.title, title_size=fitted.size, items=chunk, size=size, notes=notes,
+                         background_color=section.background_color, background_image=section.background_image)
+
+    def _content(self, section: _Section, items: list[TextItem]) -> list[SlidePlan]:
+        frame = self.geo.body if section.title else self.geo.untitled_body
+        chunks = paginate(items, self.layout.role("body"), frame, self.lang, self.mono)
+        out = []
+        for index, (chunk, size) in enumerate(chunks):
+            title = section.title + (f" {self.words['cont']}" if index and section.title else "")
+            out.append(SlidePlan("content", title=title, title_size=self._title_size(title), items=chunk, size=size))
+        return out
+
+    # ------------------------------------------------------------------ blocks → items
+
+    def _items(self, block: Block, notes: list[str], level: int = 0) -> list[TextItem]:
+        if isinstance(block, Paragraph):
+            return [self._paragraph(block.runs, notes, level)] if block.text.strip() else []
+        if isinstance(block, Heading):
+            return [TextItem(block.runs, level=level, role="heading")]
+        if isinstance(block, ListBlock):
+            return self._list(block, notes, level)
+        if isinstance(block, Quote):
+            return [replace(item, role="quote") for child in block.children for item in self._items(child, notes, level)]
+        if isinstance(block, Callout):
+            inner = [item for child in block.children for item in self._items(child, notes, level)]
+            if inner:
+                inner[0] = replace(inner[0], label=block.kind.capitalize(), role="callout")
+            return inner
+        if isinstance(block, CodeBlock):
+            return [TextItem((Run(line or " ", code=True),), role="code", language=block.language)
+                    for line in block.code.rstrip("\n").split("\n")]
+        if isinstance(block, MathBlock):
+            tex = block.tex.strip()
+            if _only_macros(tex):  # MathJax set-up (\newcommand …) shows nothing in the talk either
+                return []
+            if len(tex) > MATH_ON_SLIDE:
+                notes.append(tex)
+                return [TextItem((Run(self.words["equation"]),), level=level, role="muted")]
+            return [TextItem((Run(line.strip() or " ", code=True),), role="code") for line in tex.split("\n")]
+        if isinstance(block, Html):
+            return [TextItem((Run(block.text),), level=level)] if block.text.strip() else []
+        if isinstance(block, SpeakerNote):
+            notes.append(blocks_text(block.children))
+        return []
+
+    def _paragraph(self, runs: Inline, notes: list[str], level: int) -> TextItem:
+        text = plain(runs)
+        if len(text) > self.layout.condense_chars:
+            head = first_sentences(text, int(self.layout.condense_chars * 0.6))
+            if len(head) < len(text) * 0.85:
+                notes.append(text)
+                from cardgen.render.deck_fit import slice_runs
+
+                return TextItem(slice_runs(runs, 0, len(head)) + (Run(" …"),), level=level)
+        return TextItem(runs, level=level)
+
+    def _list(self, block: ListBlock, notes: list[str], level: int) -> list[TextItem]:
+        out = []
+        depth = min(level, MAX_LEVEL)
+        for index, item in enumerate(block.items):
+            bullet = BULLETS[depth % len(BULLETS)]
+            if item.checked is not None:
+                bullet = "☑" if item.checked else "☐"
+            number = block.start + index if block.ordered else None
+            out.append(TextItem(item.runs, level=depth, bullet=None if number else bullet, number=number))
+            for child in item.children:
+                if isinstance(child, ListBlock):
+                    out.extend(self._list(child, notes, level + 1))
+                else:
+                    out.extend(replace(x, level=min(depth + 1, MAX_LEVEL)) for x in self._items(child, notes, depth + 1))
+        return out
+
+    # ------------------------------------------------------------------ special slides
+
+    def _table(self, section: _Section, table: Table) -> list[SlidePlan]:
+        from cardgen.render.deck_table import paginate_rows
+
+        role = self.layout.role("table")
+        pages = paginate_rows(table, role, self.geo.body, self.lang)
+        out = []
+        for index, (rows, size) in enumerate(pages):
+            title = section.title + (f" {self.words['cont']}" if index else "")
+            out.append(SlidePlan("table", title=title, title_size=self._title_size(title), table=table, rows=rows,
+                                 size=size))
+        return out
+
+    def _code(self, section: _Section, block: CodeBlock) -> list[SlidePlan]:
+        items = [TextItem((Run(line or " ", code=True),), role="code", language=block.language)
+                 for line in block.code.rstrip("\n").split("\n")]
+        role = self.layout.role("code")
+        frame = Frame(self.geo.body.w - 16, self.geo.body.h - 8)
+        chunks = paginate(items, role, frame, self.lang, self.mono)
+        out = []
+        for index, (chunk, size) in enumerate(chunks):
+            title = section.title + (f" {self.words['cont']}" if index else "")
+            out.append(SlidePlan("code", title=title, title_size=self._title_size(title), items=chunk, size=size))
+        return out
+
+    def _picture(self, section: _Section, figure: Figure) -> SlidePlan | None:
+        caption = figure.caption_text or figure.alt or figure.title
+        title = section.title or self.words["figure"]
+        notes = [f"Image: {caption}"] if caption else []
+        if figure.path is None:
+            self.warnings.append(f"figure {figure.src!r} is not a local file in the site: left out of the deck")
+            return None
+        fitted = self._fit(caption, self.geo.picture_caption, self.layout.role("caption"), max_lines=2) if caption else None
+        return SlidePlan("picture", title=title, title_size=self._title_size(title, self.geo.picture_title), figure=figure,
+                         caption=fitted.text.replace("\n", " ") if fitted else "",
+                         size=fitted.size if fitted else self.layout.role("caption").size, notes=notes)
+
+    def _video(self, section: _Section, video: Video) -> SlidePlan:
+        title = video.title or section.title or self.words["video"]
+        url = video.url or ""
+        caption = f"▶ {self.words['video']}: {display_url(url, 80)}" if url else f"▶ {self.words['video']}: {video.id_or_src}"
+        fitted = self._fit(caption, self.geo.picture_caption, self.layout.role("caption"), max_lines=2)
+        return SlidePlan("video", title=title, title_size=self._title_size(title, self.geo.picture_title), video=video,
+                         caption=fitted.text.replace("\n", " "), size=fitted.size,
+                         notes=[f"Video: {url or video.id_or_src}"])
+
+    # ------------------------------------------------------------------ fitting helpers
+
+    def _paginate(self, items: list[TextItem], role) -> list[tuple[list[TextItem], float]]:
+        return paginate(items, role, self.geo.body, self.lang, self.mono)
+
+    def _title_size(self, title: str, frame: Frame | None = None) -> float:
+        return self._fit(title, frame or self.geo.title, self.layout.role("title"), max_lines=2, bold=True).size
+
+    def _fit(self, text: str, frame: Frame, role, *, max_lines: int | None, bold: bool = False,
+             balance: bool = False):
+        style = TextStyle(size=role.size, min_size=role.min_size, max_lines=max_lines, bold=bold,
+                          line_height=role.line_height, conservative=True, lang=self.lang, balance=balance)
+        return fit_text(text, Box(frame.inner_w * 0.96, frame.inner_h), style)
+
+    def _wrap(self, text: str, frame: Frame, size: float) -> list[str]:
+        from cardgen.text.breaking import wrap_lines
+
+        style = TextStyle(size=size, conservative=True, lang=self.lang)
+        return wrap_lines(text, frame.inner_w * 0.96, style, size)
+
+
+_MACRO = re.compile(r"^\s*(\\(newcommand|renewcommand|DeclareMathOperator\*?|def|nonumber|let)\b.*)?$")
+
+
+def _only_macros(tex: str) -> bool:
+    return all(_MACRO.match(line) for line in tex.splitlines())
+
+
+def _range(top: float, bottom: float) -> list[float]:
+    out, size = [], top
+    while size >= bottom:
+        out.append(size)
+        size -= 1
+    return out
+
+
+def _merge_note(plans: list[SlidePlan]) -> SlidePlan:
+    """The summary is one slide: keep the first page and note that the rest is in the notes."""
+    first = plans[0]
+    return first
+
+
+def _drop_first_paragraph(blocks: list[Block], description: str) -> list[Block]:
+    """Leading body paragraphs that the summary slide already shows are not repeated."""
+    summary = " ".join(description.split())
+    out = list(blocks)
+    while out and isinstance(out[0], Paragraph):
+        words = " ".join(out[0].text.split())
+        if not words or words[:60] not in summary:
+            break
+        out.pop(0)
+    return out
+
+
+def blocks_text(blocks) -> str:
+    """Plain text of blocks for speaker notes: paragraphs separated by blank lines, list items by lines."""
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, (Paragraph, Heading)):
+            parts.append(block.text)
+        elif isinstance(block, ListBlock):
+            parts.append("\n".join(f"- {item.text}" + ("\n" + blocks_text(item.children) if item.children else "")
+                                   for item in block.items))
+        elif isinstance(block, (Quote, Callout, SpeakerNote)):
+            parts.append(blocks_text(block.children))
+        elif isinstance(block, CodeBlock):
+            parts.append(block.code.rstrip())
+        elif isinstance(block, MathBlock):
+            parts.append(block.tex)
+        elif isinstance(block, Html):
+            parts.append(block.text)
+        elif isinstance(block, Figure):
+            parts.append(f"Image: {block.caption_text or block.alt or block.src}")
+        elif isinstance(block, Table):
+            parts.append("\n".join(" | ".join(plain(c) for c in row) for row in (block.header, *block.rows)))
+    return "\n\n".join(p for p in parts if p.strip())
+
+
+def item_count_lines(item: TextItem, size: float, frame: Frame, lang: str | None, mono: str) -> int:
+    return item_lines(item, size, frame, lang, mono)
+
+
+__all__ = ["Geometry", "Planner", "SlidePlan", "blocks_text", "labels", "Path"]

@@ -1,0 +1,182 @@
+"""Low-level pptx writing shared by decks and the showcase: fonts on runs, paragraphs, pictures, bytes.
+
+python-pptx's `font.name` writes only `<a:latin>`; CJK text then falls back to whatever the viewer
+picks. Every run written here names its latin, east-asian and complex-script typefaces, its size and
+(when asked) its colour, so PowerPoint and LibreOffice lay it out with the fonts it was measured with.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Pt
+
+from cardgen.document import Run
+
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+#: Text frame insets in pt (left, top, right, bottom): python-pptx/PowerPoint defaults, written out.
+INSETS = (7.2, 3.6, 7.2, 3.6)
+
+
+@dataclass(frozen=True)
+class Typefaces:
+    latin: str
+    east_asian: str
+    mono: str
+
+
+def deterministic_bytes(data: bytes) -> bytes:
+    """Rewrite a saved pptx so equal content gives equal bytes (zip entry times are fixed)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def rgb(value: str) -> RGBColor:
+    return RGBColor.from_string(value.lstrip("#")[:6].upper())
+
+
+def style_run(
+    run,
+    faces: Typefaces,
+    size: float,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    code: bool = False,
+    color: str | None = None,
+    href: str | None = None,
+) -> None:
+    font = run.font
+    font.size = Pt(size)
+    font.bold = bold
+    font.italic = italic
+    if color:
+        font.color.rgb = rgb(color)
+    if href:
+        run.hyperlink.address = href
+    rpr = run._r.get_or_add_rPr()
+    latin = faces.mono if code else faces.latin
+    for tag, face in (("latin", latin), ("ea", faces.east_asian), ("cs", latin)):
+        el = rpr.find(f"{{{A}}}{tag}")
+        if el is None:
+            el = etree.SubElement(rpr, f"{{{A}}}{tag}")
+        el.set("typeface", face)
+    _order_rpr(rpr)
+
+
+_RPR_ORDER = ("ln", "noFill", "solidFill", "gradFill", "blipFill", "pattFill", "grpFill", "effectLst",
+              "effectDag", "highlight", "uLnTx", "uLn", "uFillTx", "uFill", "latin", "ea", "cs", "sym",
+              "hlinkClick", "hlinkMouseOver", "rtl", "extLst")
+
+
+def _order_rpr(rpr) -> None:
+    """Children of a:rPr must follow the schema order, or PowerPoint refuses the file."""
+    rank = {f"{{{A}}}{name}": i for i, name in enumerate(_RPR_ORDER)}
+    children = sorted(rpr, key=lambda el: rank.get(el.tag, len(rank)))
+    for child in children:
+        rpr.remove(child)
+        rpr.append(child)
+
+
+def write_runs(paragraph, runs: Iterable[Run], faces: Typefaces, size: float, *, color: str | None = None,
+               link_color: str | None = None, bold: bool = False, italic: bool = False) -> None:
+    for piece in runs:
+        if not piece.text:
+            continue
+        run = paragraph.add_run()
+        run.text = piece.text
+        style_run(run, faces, size, bold=bold or piece.bold, italic=italic or piece.italic, code=piece.code,
+                  color=(link_color or color) if piece.href else color,
+                  href=piece.href if piece.href and piece.href.startswith(("http://", "https://", "mailto:")) else None)
+
+
+def prepare_frame(text_frame, anchor: str = "top", insets: tuple[float, float, float, float] = INSETS) -> None:
+    """A text frame that never autofits behind our back: fixed box, wrapping on, explicit insets."""
+    text_frame.clear()
+    text_frame.word_wrap = True
+    text_frame.auto_size = MSO_AUTO_SIZE.NONE
+    left, top, right, bottom = insets
+    text_frame.margin_left, text_frame.margin_top = Pt(left), Pt(top)
+    text_frame.margin_right, text_frame.margin_bottom = Pt(right), Pt(bottom)
+    text_frame.vertical_anchor = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}[anchor]
+
+
+def paragraph_format(paragraph, *, line: float, before: float = 0.0, after: float = 0.0,
+                     align: str = "left", indent: float = 0.0, bullet: str | None = None,
+                     bullet_color: str | None = None, numbered: int | None = None) -> None:
+    """Exact line spacing (pt), spacing, alignment and bullets written on the paragraph itself."""
+    paragraph.line_spacing = Pt(line)
+    paragraph.space_before = Pt(before)
+    paragraph.space_after = Pt(after)
+    paragraph.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}[align]
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.set("marL", str(int(Pt(indent))))
+    ppr.set("hangingPunct", "0")  # CJK full stops stay inside the box (they were measured there)
+    hanging = 0.0
+    for tag in ("buClr", "buSzPct", "buFont", "buNone", "buAutoNum", "buChar"):
+        for el in ppr.findall(f"{{{A}}}{tag}"):
+            ppr.remove(el)
+    if bullet is None and numbered is None:
+        etree.SubElement(ppr, f"{{{A}}}buNone")
+    else:
+        hanging = min(indent, 20.0)
+        if bullet_color:
+            clr = etree.SubElement(ppr, f"{{{A}}}buClr")
+            etree.SubElement(clr, f"{{{A}}}srgbClr", val=bullet_color.lstrip("#")[:6].upper())
+        if numbered is not None:
+            etree.SubElement(ppr, f"{{{A}}}buFont", typeface="+mj-lt")
+            etree.SubElement(ppr, f"{{{A}}}buAutoNum", type="arabicPeriod", startAt=str(max(1, numbered)))
+        else:
+            etree.SubElement(ppr, f"{{{A}}}buFont", typeface="Arial")
+            etree.SubElement(ppr, f"{{{A}}}buChar", char=bullet)
+    ppr.set("indent", str(-int(Pt(hanging))))
+    _order_ppr(ppr)
+
+
+_PPR_ORDER = ("lnSpc", "spcBef", "spcAft", "buClrTx", "buClr", "buSzTx", "buSzPct", "buSzPts", "buFontTx",
+              "buFont", "buNone", "buAutoNum", "buChar", "buBlip", "tabLst", "defRPr", "extLst")
+
+
+def _order_ppr(ppr) -> None:
+    rank = {f"{{{A}}}{name}": i for i, name in enumerate(_PPR_ORDER)}
+    children = sorted(ppr, key=lambda el: rank.get(el.tag, len(rank)))
+    for child in children:
+        ppr.remove(child)
+        ppr.append(child)
+
+
+def set_alpha_fill(shape, color: str, alpha: float) -> None:
+    """Solid fill with transparency (python-pptx has no API for alpha)."""
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = rgb(color)
+    clr = shape.fill._xPr.find(f".//{{{A}}}srgbClr")
+    for old in clr.findall(f"{{{A}}}alpha"):
+        clr.remove(old)
+    etree.SubElement(clr, f"{{{A}}}alpha", val=str(int(alpha * 100000)))
+
+
+def slide_number_field(paragraph, faces: Typefaces, size: float, color: str | None, number: int) -> None:
+    """A `slidenum` field: PowerPoint and LibreOffice keep it right when slides are reordered."""
+    fld = etree.SubElement(paragraph._p, f"{{{A}}}fld", id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
+    rpr = etree.SubElement(fld, f"{{{A}}}rPr", lang="en-US", sz=str(int(size * 100)), dirty="0")
+    if color:
+        fill = etree.SubElement(rpr, f"{{{A}}}solidFill")
+        etree.SubElement(fill, f"{{{A}}}srgbClr", val=color.lstrip("#")[:6].upper())
+    for tag, face in (("latin", faces.latin), ("ea", faces.east_asian), ("cs", faces.latin)):
+        etree.SubElement(rpr, f"{{{A}}}{tag}", typeface=face)
+    text = etree.SubElement(fld, f"{{{A}}}t")
+    text.text = str(number)
