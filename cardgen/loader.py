@@ -72,7 +72,8 @@ def load_page(
     from cardgen.text.plain import to_plain
 
     slides_value = meta.get("slides")
-    is_slides_page = isinstance(slides_value, dict) or _in_section(site, path, "slides")
+    is_slides_page = (isinstance(slides_value, dict) or str(meta.get("type") or "").lower() == "slides"
+                      or _in_section(site, path, "slides"))
     slides: tuple[Slide, ...] = ()
     slides_path: Path | None = None
     slides_name = ""
@@ -161,9 +162,8 @@ def load_page(
     external_link = _as_text(meta.get("external_link"), "external_link", warn).strip()
     links = _links(meta, url, external_link, warn)
 
-    language = lang or _language_from_meta(meta) or detect_language(title_plain + description) or (
-        site.language if site else ""
-    )
+    language = (lang or _language_from_meta(meta) or detect_language(title_plain + description)
+                or _body_language(document) or (site.language if site else ""))
 
     return Page(
         path=path,
@@ -438,6 +438,18 @@ def _language_from_meta(meta: dict[str, Any]) -> str:
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
+def _body_language(document: Document) -> str:
+    """CJK language of a body written mostly in Chinese, Japanese or Korean (English titles are common)."""
+    from cardgen.document import Heading
+
+    sample = " ".join(b.text for b in document.blocks if isinstance(b, (Paragraph, Heading)))[:800]
+    letters = [ch for ch in sample if ch.isalpha()]
+    cjk = [ch for ch in letters if _KANA.match(ch) or _HANGUL.match(ch) or _HAN.match(ch)]
+    if letters and len(cjk) / len(letters) >= 0.3:
+        return detect_language("".join(cjk))
+    return ""
 
 
 def detect_language(text: str) -> str:

@@ -1,0 +1,538 @@
+"""PowerPoint decks: real pptx files opened with python-pptx, measured, and (slow) rendered with LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+from pptx.util import Emu
+
+from cardgen.errors import TemplateError, UsageError
+from cardgen.loader import load_page
+from cardgen.render.deck import render_deck
+from conftest import CORPUS, SAMPLES, SEED, SHARED, corpus_ids, corpus_pages, tiny_png, write
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+TOOLS = SHARED / "tools"
+FONTS = Path(__file__).resolve().parents[1] / "cardgen" / "fonts"
+SITE = SAMPLES / "site"
+
+
+def deck_of(page_path: Path, tmp_path: Path, **options):
+    page = load_page(page_path)
+    out = tmp_path / f"{page.slug}.pptx"
+    result = render_deck(page, out, **options)
+    return page, result, Presentation(str(out))
+
+
+def texts(slide) -> list[str]:
+    return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame and shape.text_frame.text.strip()]
+
+
+def all_text(prs) -> str:
+    return "\n".join(t for slide in prs.slides for t in texts(slide))
+
+
+def pictures(slide):
+    return [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE or
+            (s.shape_type == MSO_SHAPE_TYPE.PLACEHOLDER and hasattr(s, "image"))]
+
+
+def checker(path: Path) -> list[str]:
+    """The shared overflow / off-slide / distortion checker, measuring with the fonts we ship."""
+    script = TOOLS / "check-pptx.py"
+    if not script.exists():
+        pytest.skip("../shared/tools/check-pptx.py not available")
+    done = subprocess.run([sys.executable, str(script), str(path), "--font-dir", str(FONTS)],
+                          capture_output=True, text=True)
+    return [line for line in done.stdout.splitlines() if line.startswith("slide")]
+
+
+# --------------------------------------------------------------------------- the seed
+
+
+def test_seed_deck_has_title_summary_body_and_closing(tmp_path):
+    page, result, prs = deck_of(SEED, tmp_path)
+    assert result.outputs[0].exists()
+    kinds = result.info["kinds"]
+    assert kinds[0] == "cover" and kinds[1] == "summary" and kinds[-1] == "closing"
+    cover = prs.slides[0]
+    assert cover.slide_layout.name == "Title Slide"
+    title = next(s for s in cover.placeholders if s.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE))
+    assert title.text_frame.text == page.title_plain
+    assert "Hajime Nagahara" in all_text(prs)
+    assert Emu(prs.slide_width).inches == pytest.approx(13.333, abs=0.01)
+
+
+def test_seed_deck_passes_the_overflow_checker(tmp_path):
+    _, result, _ = deck_of(SEED, tmp_path)
+    assert checker(result.outputs[0]) == []
+
+
+def test_hero_is_the_focal_crop_and_not_distorted(tmp_path):
+    from PIL import Image
+
+    from cardgen.render.assets import PageImages
+
+    page, result, prs = deck_of(SAMPLES / "mlphys" / "index.md", tmp_path)
+    pics = pictures(prs.slides[0])
+    assert len(pics) == 1
+    pic = pics[0]
+    shown = Image.open(io.BytesIO(pic.image.blob)).convert("RGB")
+    visible = shown.width * (1 - pic.crop_left - pic.crop_right) / (shown.height * (1 - pic.crop_top - pic.crop_bottom))
+    assert visible == pytest.approx(pic.width / pic.height, rel=0.01)
+    expected = PageImages(page).hero(shown.size).image.convert("RGB")
+    import numpy as np
+
+    small = (64, 80)
+    diff = np.abs(np.asarray(shown.resize(small), float) - np.asarray(expected.resize(small), float)).mean()
+    assert diff < 6, "the hero must show the focal-point crop of the featured image"
+    # the picture sits on the right part of the slide, full height
+    assert pic.left > prs.slide_width * 0.4 and pic.height == prs.slide_height
+
+
+def test_caption_is_a_credit_line_on_the_hero(tmp_path):
+    bundle = tmp_path / "p"
+    tiny_png(bundle / "featured.png", (1600, 900))
+    write(bundle / "index.md", """
+        ---
+        title: A captioned project
+        summary: Short.
+        image:
+          caption: "Photo by [Jane](https://example.org) on Unsplash"
+          focal_point: Left
+        ---
+        Body text.
+        """)
+    _, _, prs = deck_of(bundle / "index.md", tmp_path)
+    cover = prs.slides[0]
+    credit = [s for s in cover.shapes if s.has_text_frame and "Photo by Jane on Unsplash" in s.text_frame.text]
+    assert credit, "caption credit missing"
+    pic = pictures(cover)[0]
+    assert credit[0].left >= pic.left - 12700 and credit[0].top + credit[0].height <= pic.top + pic.height + 12700
+    assert "Photo by Jane on Unsplash" in cover.notes_slide.notes_text_frame.text
+
+
+def test_preview_only_hides_the_hero_unless_asked(tmp_path):
+    bundle = tmp_path / "p"
+    tiny_png(bundle / "featured.jpg", (1200, 800))
+    write(bundle / "index.md", """
+        ---
+        title: Preview only
+        image:
+          preview_only: true
+        ---
+        Text.
+        """)
+    _, _, prs = deck_of(bundle / "index.md", tmp_path)
+    assert pictures(prs.slides[0]) == []
+    _, _, prs = deck_of(bundle / "index.md", tmp_path, show_image=True)
+    assert len(pictures(prs.slides[0])) == 1
+
+
+def test_webp_featured_image_is_converted(tmp_path):
+    from PIL import Image
+
+    bundle = tmp_path / "w"
+    bundle.mkdir()
+    Image.new("RGB", (800, 600), (20, 120, 200)).save(bundle / "featured.webp", "WEBP")
+    write(bundle / "index.md", "---\ntitle: WebP\n---\nBody.\n")
+    _, _, prs = deck_of(bundle / "index.md", tmp_path)
+    pic = pictures(prs.slides[0])[0]
+    assert pic.image.content_type in ("image/jpeg", "image/png")
+
+
+# --------------------------------------------------------------------------- fonts
+
+
+def every_run(prs):
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                yield from shape.text_frame._txBody.iter(f"{A}r")
+            if getattr(shape, "has_table", False) and shape.has_table:
+                for row in shape.table.rows:
+                    for cell in row.cells:
+                        yield from cell.text_frame._txBody.iter(f"{A}r")
+
+
+@pytest.mark.parametrize("page_path, east_asian", [
+    (SITE / "content/project/ja-itijoho/index.md", "Noto Sans CJK JP"),
+    (SITE / "content/project/zh-gan-editing/index.md", "Noto Sans CJK SC"),
+    (SITE / "content/project/ko-spack-packager/index.md", "Noto Sans CJK KR"),
+])
+def test_every_run_names_latin_and_east_asian_fonts(tmp_path, page_path, east_asian):
+    _, _, prs = deck_of(page_path, tmp_path)
+    runs = list(every_run(prs))
+    assert runs
+    for run in runs:
+        rpr = run.find(f"{A}rPr")
+        assert rpr is not None and rpr.get("sz"), "every run carries its size"
+        assert rpr.find(f"{A}latin").get("typeface") in ("Noto Sans", "Noto Sans Mono")
+        assert rpr.find(f"{A}ea").get("typeface") == east_asian
+
+
+def test_cjk_deck_passes_the_checker(tmp_path):
+    _, result, _ = deck_of(SITE / "content/project/ja-itijoho/index.md", tmp_path)
+    assert checker(result.outputs[0]) == []
+
+
+# --------------------------------------------------------------------------- body
+
+
+LONG_BODY = """
+---
+title: A long project page
+summary: What we did, in one line.
+authors: [admin]
+links:
+  - name: Code
+    url: https://github.com/example/project
+    icon: github
+    icon_pack: fab
+url_pdf: https://example.org/paper.pdf
+external_link: https://project.example.org/
+---
+## Background
+
+{para}
+
+- Top level point with **bold** text
+  - Nested point one
+  - Nested point two
+    - Third level
+- Another top level point
+
+{{{{% speaker_note %}}}}
+Remember to mention the funding agency.
+{{{{% /speaker_note %}}}}
+
+## Many points
+
+{bullets}
+
+## Results table
+
+| Model | Accuracy | Notes |
+|-------|---------:|-------|
+{rows}
+
+## Code
+
+```python
+{code}
+```
+
+## Video
+
+{{{{< youtube dQw4w9WgXcQ >}}}}
+
+> [!NOTE]
+> Callouts keep their label.
+"""
+
+
+def long_page(tmp_path: Path) -> Path:
+    para = " ".join(f"Sentence number {i} explains one more detail of the method we used." for i in range(40))
+    bullets = "\n".join(f"- Point {i}: a statement long enough to wrap on a narrow slide at a large size, really." for i in range(30))
+    rows = "\n".join(f"| model-{i} | {90 - i * 0.5:.1f} | trained on split {i} with a long description |" for i in range(40))
+    code = "\n".join(f"def step_{i}(x):\n    return x * {i}  # comment {i}" for i in range(25))
+    text = LONG_BODY.format(para=para, bullets=bullets, rows=rows, code=code)
+    return write(tmp_path / "long" / "index.md", text)
+
+
+def test_long_body_continues_on_cont_slides_and_never_overflows(tmp_path):
+    page, result, prs = deck_of(long_page(tmp_path), tmp_path)
+    titles = [next(iter(texts(s)), "") for s in prs.slides]
+    assert any(t.startswith("Many points (cont.)") for t in titles)
+    assert any(t.startswith("Results table (cont.)") for t in titles)
+    assert any(t.startswith("Code (cont.)") for t in titles)
+    assert checker(result.outputs[0]) == []
+    # every bullet survives somewhere in the deck
+    body = all_text(prs)
+    for i in range(30):
+        assert f"Point {i}:" in body
+
+
+def test_lists_keep_nesting_levels(tmp_path):
+    _, _, prs = deck_of(long_page(tmp_path), tmp_path)
+    slide = next(s for s in prs.slides if any("Nested point one" in t for t in texts(s)))
+    margins = {}
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            for p in shape.text_frame.paragraphs:
+                ppr = p._p.find(f"{A}pPr")
+                margins[p.text] = int(ppr.get("marL")) if ppr is not None else 0
+    top = margins["Top level point with bold text"]
+    assert margins["Nested point one"] > top
+    assert margins["Third level"] > margins["Nested point one"]
+
+
+def test_tables_are_native_and_split_with_header_repeated(tmp_path):
+    _, _, prs = deck_of(long_page(tmp_path), tmp_path)
+    tables = [shape.table for slide in prs.slides for shape in slide.shapes if getattr(shape, "has_table", False) and shape.has_table]
+    assert len(tables) >= 2
+    for table in tables:
+        assert table.cell(0, 0).text == "Model" and table.cell(0, 1).text == "Accuracy"
+    cells = [table.cell(r, 0).text for table in tables for r in range(1, len(table.rows))]
+    assert cells == [f"model-{i}" for i in range(40)], "every row once, in order"
+    assert tables[0].cell(1, 1).text_frame.paragraphs[0].alignment is not None  # right-aligned numbers
+
+
+def test_code_is_monospace_with_syntax_colour(tmp_path):
+    _, _, prs = deck_of(long_page(tmp_path), tmp_path)
+    slide = next(s for s in prs.slides if any("def step_0" in t for t in texts(s)))
+    runs = [r for shape in slide.shapes if shape.has_text_frame for p in shape.text_frame.paragraphs for r in p.runs
+            if r.text.strip()]
+    code_runs = [r for r in runs if r.font.name == "Noto Sans Mono"]
+    assert code_runs
+    colours = {str(r.font.color.rgb) for r in code_runs if r.font.color and r.font.color.type is not None}
+    assert len(colours) >= 2, "keywords, comments and numbers get their own colours"
+
+
+def test_notes_carry_speaker_notes_and_condensed_text(tmp_path):
+    _, _, prs = deck_of(long_page(tmp_path), tmp_path)
+    notes = "\n".join(s.notes_slide.notes_text_frame.text for s in prs.slides if s.has_notes_slide)
+    assert "Remember to mention the funding agency." in notes
+    assert "Sentence number 39 explains" in notes  # the long paragraph is condensed on the slide, kept in notes
+    assert "Remember to mention" not in all_text(prs)
+
+
+def test_no_notes_option(tmp_path):
+    _, _, prs = deck_of(long_page(tmp_path), tmp_path, notes=False)
+    assert not any(s.has_notes_slide and s.notes_slide.notes_text_frame.text.strip() for s in prs.slides)
+
+
+def test_video_becomes_a_link_with_a_thumbnail(tmp_path):
+    _, _, prs = deck_of(long_page(tmp_path), tmp_path)
+    slide = next(s for s in prs.slides if any("youtube.com/watch?v=dQw4w9WgXcQ" in t for t in texts(s)))
+    pic = pictures(slide)[0]
+    assert pic.click_action.hyperlink.address == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+def test_callout_keeps_its_label(tmp_path):
+    _, _, prs = deck_of(long_page(tmp_path), tmp_path)
+    assert "Note: Callouts keep their label." in all_text(prs)
+
+
+def test_links_slide_lists_links_and_qr_decodes_to_main_url(tmp_path):
+    import numpy as np
+    import segno
+    from PIL import Image
+
+    page, _, prs = deck_of(long_page(tmp_path), tmp_path)
+    slide = next(s for s in prs.slides if texts(s) and texts(s)[0] == "Links")
+    text = "\n".join(texts(slide))
+    assert "github.com/example/project" in text and "example.org/paper.pdf" in text
+    qr = next(s for s in slide.shapes if s.name == "QR code")
+    assert Emu(qr.width).mm >= 20
+    image = np.array(Image.open(io.BytesIO(qr.image.blob)).convert("L")) < 128
+    expected = segno.make(page.main_url, error="m")
+    border = 4
+    n = len(expected.matrix) + 2 * border
+    step = image.shape[0] / n
+    sampled = np.array([[image[int((r + 0.5) * step), int((c + 0.5) * step)] for c in range(n)] for r in range(n)])
+    assert page.main_url == "https://project.example.org/"
+    assert (sampled[border:-border, border:-border] == np.array(expected.matrix, dtype=bool)).all()
+    assert not sampled[:border].any(), "quiet zone kept"
+
+
+def test_figures_become_picture_slides_with_caption(tmp_path):
+    bundle = tmp_path / "fig"
+    tiny_png(bundle / "plot.png", (300, 600))
+    write(bundle / "index.md", """
+        ---
+        title: Figures
+        ---
+        ## Results
+
+        {{< figure src="plot.png" caption="Accuracy over time" >}}
+        """)
+    _, _, prs = deck_of(bundle / "index.md", tmp_path)
+    slide = next(s for s in prs.slides if pictures(s))
+    assert slide.slide_layout.name == "Picture with Caption"
+    assert "Accuracy over time" in "\n".join(texts(slide))
+    pic = pictures(slide)[0]
+    assert pic.width / pic.height == pytest.approx(0.5, rel=0.02)  # contained, never stretched
+    assert "Accuracy over time" in slide.notes_slide.notes_text_frame.text
+
+
+# --------------------------------------------------------------------------- slides pages
+
+
+def test_slides_page_one_slide_per_section_hidden_skipped_backgrounds(tmp_path):
+    path = write(tmp_path / "talk" / "index.md", """
+        ---
+        title: A talk
+        type: slides
+        ---
+        # The talk
+
+        ---
+
+        ## Second
+
+        {{% fragment %}} Appears later {{% /fragment %}}
+
+        {{% speaker_note %}}
+        Say hello.
+        {{% /speaker_note %}}
+
+        ---
+
+        <!-- hide -->
+        ## Hidden one
+
+        ---
+
+        {{< slide background-color="#0d47a1" >}}
+        ## Blue
+
+        White text here.
+        """)
+    page, _, prs = deck_of(path, tmp_path)
+    assert page.is_slides_page
+    body = all_text(prs)
+    assert "Hidden one" not in body
+    titles = [texts(s)[0] for s in prs.slides]
+    assert titles == ["The talk", "Second", "Blue"]
+    assert "Appears later" in body
+    assert "Say hello." in prs.slides[1].notes_slide.notes_text_frame.text
+    blue = prs.slides[2]
+    assert str(blue.background.fill.fore_color.rgb) == "0D47A1"
+    run = next(r for s in blue.shapes if s.has_text_frame for p in s.text_frame.paragraphs for r in p.runs)
+    assert str(run.font.color.rgb) == "FFFFFF"
+
+
+def test_project_with_slides_key_uses_its_slides(tmp_path):
+    page, result, prs = deck_of(SITE / "content/project/stat-mech-talk/index.md", tmp_path)
+    assert page.slides
+    assert result.info["slides"] > len(page.slides) // 2
+    assert checker(result.outputs[0]) == []
+
+
+# --------------------------------------------------------------------------- masters and options
+
+
+def test_aspect_4_3_uses_the_4_3_master(tmp_path):
+    _, result, prs = deck_of(SEED, tmp_path, aspect="4:3")
+    assert Emu(prs.slide_width).inches == pytest.approx(10, abs=0.01)
+    assert checker(result.outputs[0]) == []
+    with pytest.raises(UsageError):
+        deck_of(SEED, tmp_path, aspect="21:9")
+
+
+def test_corporate_master_layouts_found_and_placeholders_filled(tmp_path):
+    corporate = Presentation()  # python-pptx's stock master: 4:3, standard layout names
+    corporate.slides.add_slide(corporate.slide_layouts[0]).shapes.title.text = "Sample slide to drop"
+    master = tmp_path / "corporate.pptx"
+    corporate.save(str(master))
+    _, result, prs = deck_of(long_page(tmp_path), tmp_path, pptx_template=master)
+    assert "Sample slide to drop" not in all_text(prs)
+    assert Emu(prs.slide_width).inches == pytest.approx(10, abs=0.01)
+    layouts = {s.slide_layout.name for s in prs.slides}
+    assert {"Title Slide", "Title and Content"} <= layouts
+    for slide in prs.slides:
+        if slide.slide_layout.name == "Title and Content":
+            kinds = {ph.placeholder_format.type for ph in slide.placeholders}
+            assert PP_PLACEHOLDER.TITLE in kinds
+    assert checker(result.outputs[0]) == []
+
+
+def test_layouts_found_by_placeholder_type_when_names_differ(tmp_path):
+    from cardgen.render.deck import find_layout
+
+    corporate = Presentation()
+    for layout in corporate.slide_layouts:
+        layout.name = "Custom " + layout.name.upper()
+    assert PP_PLACEHOLDER.CENTER_TITLE in [p.placeholder_format.type for p in find_layout(corporate, "Title Slide").placeholders]
+    pic = find_layout(corporate, "Picture with Caption")
+    assert PP_PLACEHOLDER.PICTURE in [p.placeholder_format.type for p in pic.placeholders]
+
+
+def test_bad_pptx_template_is_a_clear_error(tmp_path):
+    from cardgen.errors import RenderError
+
+    bad = tmp_path / "bad.pptx"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(RenderError, match="bad.pptx"):
+        deck_of(SEED, tmp_path, pptx_template=bad)
+
+
+@pytest.mark.parametrize("template", ["default", "dark", "event"])
+def test_builtin_templates_make_clean_decks(tmp_path, template):
+    _, result, prs = deck_of(long_page(tmp_path), tmp_path, template=template)
+    assert checker(result.outputs[0]) == []
+    assert prs.core_properties.title == "A long project page"
+
+
+def test_document_properties(tmp_path):
+    page, _, prs = deck_of(SITE / "content/project/counterfactual-fairness/index.md", tmp_path)
+    props = prs.core_properties
+    assert props.title == page.title_plain
+    assert page.author_names[0] in props.author
+    for tag in page.tags:
+        assert tag in props.keywords
+
+
+def test_output_is_deterministic(tmp_path):
+    page = load_page(long_page(tmp_path))
+    a, b = tmp_path / "a.pptx", tmp_path / "b.pptx"
+    render_deck(page, a)
+    render_deck(page, b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_bad_deck_section_is_a_template_error(tmp_path):
+    from cardgen.templates import load_template
+
+    folder = tmp_path / "tpl"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates" / "default", folder)
+    text = (folder / "template.toml").read_text()
+    (folder / "template.toml").write_text(text + "\n[deck]\nbody = { size = 24, sise = 3 }\n")
+    with pytest.raises(TemplateError, match="deck.body.sise"):
+        load_template(folder)
+
+
+# --------------------------------------------------------------------------- corpus (slow)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page_path", corpus_pages(), ids=corpus_ids(corpus_pages()))
+def test_corpus_decks_pass_the_checker(tmp_path, page_path):
+    _, result, _ = deck_of(page_path, tmp_path)
+    assert checker(result.outputs[0]) == []
+
+
+RENDER_PAGES = [SEED, SITE / "content/project/ja-itijoho/index.md", SITE / "content/project/stat-mech-talk/index.md"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page_path", RENDER_PAGES + corpus_pages()[:0], ids=lambda p: p.parent.name)
+def test_libreoffice_draws_no_word_outside_its_box(tmp_path, page_path):
+    script = TOOLS / "render-check-pptx.py"
+    if not script.exists() or not shutil.which("soffice"):
+        pytest.skip("LibreOffice or render-check-pptx.py not available")
+    _, result, _ = deck_of(page_path, tmp_path)
+    done = subprocess.run([sys.executable, str(script), str(result.outputs[0])], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.slow
+def test_libreoffice_render_of_long_page(tmp_path):
+    script = TOOLS / "render-check-pptx.py"
+    if not script.exists() or not shutil.which("soffice"):
+        pytest.skip("LibreOffice or render-check-pptx.py not available")
+    _, result, _ = deck_of(long_page(tmp_path), tmp_path)
+    done = subprocess.run([sys.executable, str(script), str(result.outputs[0])], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+
+
+def test_corpus_is_available_for_the_slow_suite():
+    assert CORPUS.is_dir() or not (SHARED / "tools").is_dir()
