@@ -21,6 +21,7 @@ from cardgen.text.fit import TextStyle
 WIDTH_RESERVE = 0.96  # measure against 96 % of the box: bold words, kerning and renderer differences
 LEVEL_INDENT = 26.0  # pt per list level
 BULLET_INDENT = 20.0  # hanging indent of a bullet's text
+NUMBER_INDENT = 32.0  # room for "10." before a numbered item's text
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 
 
@@ -45,7 +46,9 @@ class TextItem:
         base = self.level * LEVEL_INDENT
         if self.role == "quote":
             base += 18.0
-        return base + (BULLET_INDENT if (self.bullet or self.number is not None) else 0.0)
+        if self.number is not None:
+            return base + NUMBER_INDENT
+        return base + (BULLET_INDENT if self.bullet else 0.0)
 
 
 @dataclass(frozen=True)

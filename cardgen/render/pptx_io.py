@@ -133,7 +133,7 @@ def paragraph_format(paragraph, *, line: float, before: float = 0.0, after: floa
     if bullet is None and numbered is None:
         etree.SubElement(ppr, f"{{{A}}}buNone")
     else:
-        hanging = min(indent, 20.0)
+        hanging = min(indent, 32.0 if numbered is not None else 20.0)
         if bullet_color:
             clr = etree.SubElement(ppr, f"{{{A}}}buClr")
             etree.SubElement(clr, f"{{{A}}}srgbClr", val=bullet_color.lstrip("#")[:6].upper())
