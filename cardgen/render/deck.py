@@ -43,7 +43,7 @@ ASPECTS = ("16:9", "4:3")
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
 HERO_SPLIT = 0.56
-HERO_DPI = 200
+HERO_DPI = 150  # projectors show 13.3 in slides at ~1920 px: 150 dpi is sharp there
 FIXED_DATE = dt.datetime(2000, 1, 1)
 
 
@@ -528,7 +528,7 @@ class DeckBuilder:
         w = self.w
         slide = w.new_slide("Picture with Caption", plan)
         w.title(slide, plan.title, plan.title_size, box=w.boxes["picture_title"])
-        art = _video_art(imaging.placeholder(plan.video.title or plan.title, (1280, 720), None))
+        art = _video_art(imaging.placeholder(plan.video.title or plan.title, (800, 450), None))
         data, _ = imaging.to_pptx_compatible(art, prefer="jpeg")
         pic = w.picture(slide, data, w.boxes["picture"], size=art.size)
         if plan.video.url:
