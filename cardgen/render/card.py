@@ -820,3 +820,22 @@ def render_card(
         "qr_url": built.qr["url"] if built.qr else "",
     }
     return RenderResult((path,), tuple(built.warnings), info)
+
+
+def render_card_sheet(
+    pages: list[Page] | tuple[Page, ...],
+    output: Path | str,
+    *,
+    sheet: str = "a4",
+    size: str = "a6",
+    template: str | Path | Template = "default",
+    images: dict[Path, PageImages | None] | None = None,
+    **options: Any,
+) -> RenderResult:
+    """One card per page imposed N-up on A4/letter with cut marks and duplex-aligned backs
+    (see `cardgen.render.card_sheet`)."""
+    from cardgen.render import card_sheet
+
+    return card_sheet.render_card_sheet(
+        pages, output, sheet=sheet, size=size, template=template, images=images, **options
+    )
