@@ -121,11 +121,9 @@ def load_page(
             summary_md, description_source = value.strip(), key
             break
     if not summary_md:
-        first = next((b for b in document.blocks if isinstance(b, Paragraph) and b.text.strip()), None)
+        first = next((b for b in document.blocks if _describes(b)), None)
         if first is None:
-            first = next(
-                (b for s in slides for b in s.blocks if isinstance(b, Paragraph) and b.text.strip()), None
-            )
+            first = next((b for s in slides for b in s.blocks if _describes(b)), None)
         if first is not None:
             summary_runs = first.runs
             description = to_plain(first.text)
@@ -438,6 +436,15 @@ def _language_from_meta(meta: dict[str, Any]) -> str:
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
+def _describes(block) -> bool:
+    """A body paragraph that can stand in for a summary: real prose, not just a link, a URL or math."""
+    if not isinstance(block, Paragraph) or not block.text.strip():
+        return False
+    prose = "".join(r.text for r in block.runs if not (r.href or r.math or r.code))
+    prose = re.sub(r"https?://\S+", "", prose)
+    return sum(ch.isalpha() for ch in prose) >= 4
 
 
 def _body_language(document: Document) -> str:

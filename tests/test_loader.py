@@ -274,3 +274,21 @@ def test_page_without_front_matter_still_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "lang"), [("日本語のテキスト", "ja"), ("한국어", "ko"), ("中文文本", "zh"), ("English", "")])
 def test_detect_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+def test_description_fallback_skips_link_only_and_math_only_paragraphs(tmp_path: Path) -> None:
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Links first
+        ---
+        https://x.com/someone/status/1325474361407660034
+
+        $$E = mc^2$$
+
+        [Slides](https://example.org/slides)
+
+        The real first sentence of this project.
+        """)
+    page = load_page(path)
+    assert page.description == "The real first sentence of this project."
+    assert page.description_source == "body"
