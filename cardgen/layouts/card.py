@@ -25,7 +25,12 @@ class CardLayout:
     kicker_color: str = "#0969da"
     accent: str = "#0969da"
     on_accent: str = "#ffffff"
+    header_color: str = "#0969da"  # band behind the back's title (with `back_header`)
+    on_header: str = "#ffffff"
     rule_color: str = "#d0d7de"
+    back_title_color: str = "#1f2328"  # the back's colours default to the front's
+    back_text_color: str = "#1f2328"
+    back_link_color: str = "#0969da"
     qr_color: str = "#000000"
     qr_tile: str = "#ffffff"  # light square behind the QR code (its quiet zone)
     title_font: str = "heading"
@@ -56,6 +61,8 @@ _COLOURS = (
     ("kicker_color", "accent"),
     ("accent", "accent"),
     ("on_accent", "on_accent"),
+    ("header_color", "accent"),
+    ("on_header", "on_accent"),
     ("rule_color", "#d0d7de"),
     ("qr_color", "#000000"),
     ("qr_tile", "#ffffff"),

@@ -407,17 +407,24 @@ def _picture(
 
 def _hero(w: Writer, card: CardSpec, size_mm: tuple[float, float]) -> Any:
     """Crop at 300 dpi, or at the source's own resolution when it has fewer pixels (no upscaling)."""
-    px = (max(8, round(size_mm[0] / 25.4 * TARGET_DPI)), max(8, round(size_mm[1] / 25.4 * TARGET_DPI)))
-    hero = card.images.hero(px)
+    from cardgen.imaging import INFO_SOURCE_SIZE
+
+    px = (size_mm[0] / 25.4 * TARGET_DPI, size_mm[1] / 25.4 * TARGET_DPI)
+    source = card.images.source()
+    if source is not None:
+        full = source.info.get(INFO_SOURCE_SIZE, source.size)
+        widest = min(full[0], full[1] * px[0] / px[1])
+        focal = (card.page.image.focal_point or "smart").lower()
+        headroom = 0.9 if focal == "smart" else 1.0  # a smart crop may keep 0.9x the largest window
+        factor = min(1.0, widest * headroom / px[0])
+        px = (px[0] * factor, px[1] * factor)
+    hero = card.images.hero((max(8, round(px[0])), max(8, round(px[1]))))
     dpi = hero.dpi(size_mm)
-    if dpi is not None and dpi < TARGET_DPI * 0.98:
-        factor = max(0.05, dpi / TARGET_DPI)
-        hero = card.images.hero((max(8, round(px[0] * factor)), max(8, round(px[1] * factor))))
-        if dpi < LOW_DPI:
-            w.warnings.append(
-                f"{card.page.path}: featured image prints at {dpi:.0f} dpi on this card "
-                f"(below {LOW_DPI}; use a larger image for sharp print)"
-            )
+    if dpi is not None and dpi < LOW_DPI:
+        w.warnings.append(
+            f"{card.page.path}: featured image prints at {dpi:.0f} dpi on this card "
+            f"(below {LOW_DPI}; use a larger image for sharp print)"
+        )
     return hero
 
 
@@ -554,7 +561,7 @@ def draw_back(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sid
             "has no baseURL, so no absolute URL is known)"
         )
     y = m
-    title_color = layout.title_color
+    title_color = layout.back_title_color
     if layout.back_header:
         head_h = _back_header(w, card, origin, bleed)
         y = head_h + m * 0.9
@@ -598,9 +605,9 @@ def _back_header(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: 
         origin[1] - bleed.top,
         width + bleed.left + bleed.right,
         band + bleed.top,
-        layout.accent,
+        layout.header_color,
     )
-    w.block("back", "title", title, origin, (m, m), layout.on_accent, bold=True)
+    w.block("back", "title", title, origin, (m, m), layout.on_header, bold=True)
     return band
 
 
@@ -627,9 +634,9 @@ def _links(w: Writer, card: CardSpec, origin: tuple[float, float], url: str, qr_
     top = y
     for label, short in rows:
         lab = fit(label, (col_w, row_h), size, size * 0.85, max_lines=1, bold=True, lang=w.lang)
-        y += w.block("back", "link", lab, origin, (m, y), layout.text_color, bold=True)
+        y += w.block("back", "link", lab, origin, (m, y), layout.back_text_color, bold=True)
         address = fit(short, (col_w, row_h), size, size * 0.8, max_lines=1, lang=w.lang)
-        y += w.block("back", "link", address, origin, (m, y), layout.kicker_color) + 1.0
+        y += w.block("back", "link", address, origin, (m, y), layout.back_link_color) + 1.0
     return top
 
 
@@ -659,7 +666,7 @@ def _body(
             truncated = True
             break
         piece = fit(para, (bw, room), size, size, line_height=lh, lang=w.lang)
-        y += w.block("back", "body", piece, origin, (x, y), layout.text_color) + gap * lead
+        y += w.block("back", "body", piece, origin, (x, y), layout.back_text_color) + gap * lead
         if piece.truncated:
             truncated = True
             break
