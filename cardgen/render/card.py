@@ -149,11 +149,11 @@ def fixed_date(page: Page) -> dt.datetime:
     return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def new_pdf(title: str, date: dt.datetime) -> FPDF:
+def new_pdf(title: str, date: dt.datetime, page_size: tuple[float, float]) -> FPDF:
     """An fpdf2 document in mm with deterministic metadata and print-at-100 % preferences."""
     from fpdf import FPDF, ViewerPreferences
 
-    pdf = FPDF(unit="mm")
+    pdf = FPDF(unit="mm", format=page_size)
     pdf.set_auto_page_break(False)
     pdf.set_margin(0)
     pdf.set_creation_date(date)
@@ -550,11 +550,21 @@ def draw_back(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sid
     )
     url = page.main_url
     qr_info = None
-    qr_side = _qr_size(card)
+    qr_side = 0.0
     bottom = height - m
     if url:
-        qr_info = draw_qr(w, url, (x0 + width - m - qr_side, y0 + height - m - qr_side), qr_side, layout)
-        qr_info["trim_xy"] = (width - m - qr_side, height - m - qr_side)
+        matrix, module, qr_side = qr_layout(url, card)
+        trim_xy = (width - m - qr_side, height - m - qr_side)
+        draw_qr(w, matrix, module, (x0 + trim_xy[0], y0 + trim_xy[1]), layout)
+        qr_info = {
+            "url": url,
+            "xy": (x0 + trim_xy[0], y0 + trim_xy[1]),
+            "trim_xy": trim_xy,
+            "side": qr_side,
+            "module": module,
+            "modules": len(matrix),
+            "matrix": matrix,
+        }
     else:
         w.warnings.append(
             f"{page.path}: card back: no QR code (the page has no external_link and the site "
@@ -579,8 +589,8 @@ def draw_back(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sid
         y += w.block("back", "title", title, origin, (m, y), title_color, bold=True)
         w.rect(x0 + m, y0 + y + 2.2 * s, 10 * s, 0.6, layout.accent)
         y += 5.0 * s
-    links_top = _links(w, card, origin, url, qr_side if url else 0.0)
-    body_bottom = min(links_top, bottom - (qr_side if url else 0.0)) - 3.0 * s
+    links_top = _links(w, card, origin, url, qr_side)
+    body_bottom = min(links_top, bottom - qr_side) - 3.0 * s
     _body(w, card, origin, (m, y, width - 2 * m, body_bottom - y))
     return qr_info
 
@@ -611,9 +621,15 @@ def _back_header(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: 
     return band
 
 
-def _qr_size(card: CardSpec) -> float:
-    """≥ 20 mm printed; a little larger on bigger cards so it scans from arm's length."""
-    return max(QR_MIN_MM, min(30.0, round(min(card.trim) * 0.24, 1)))
+def qr_layout(url: str, card: CardSpec) -> tuple[list[list[int]], float, float]:
+    """(matrix, module mm, tile side mm) for `url`: a symbol of ≥ 20 mm (more on bigger cards, so it
+    scans from arm's length) plus its quiet zone of 4 modules on each side."""
+    import segno
+
+    matrix = [list(row) for row in segno.make(url, error="m", micro=False).matrix]
+    symbol = max(QR_MIN_MM, min(26.0, round(min(card.trim) * 0.2, 1)))
+    module = symbol / len(matrix)
+    return matrix, module, module * (len(matrix) + 2 * QR_QUIET)
 
 
 def _links(w: Writer, card: CardSpec, origin: tuple[float, float], url: str, qr_side: float) -> float:
@@ -674,18 +690,15 @@ def _body(
         w.warnings.append(f"{card.page.path}: card back: description shortened with an ellipsis to fit")
 
 
-def draw_qr(w: Writer, url: str, xy: tuple[float, float], side: float, layout: CardLayout) -> dict[str, Any]:
+def draw_qr(
+    w: Writer, matrix: list[list[int]], module: float, xy: tuple[float, float], layout: CardLayout
+) -> None:
     """A vector QR code: a light tile (the quiet zone) and one filled rectangle per run of dark modules."""
-    import segno
-
-    qr = segno.make(url, error="m", micro=False)
-    matrix = [list(row) for row in qr.matrix]
-    count = len(matrix)
-    module = side / (count + 2 * QR_QUIET)
-    x, y = xy
-    info = {"url": url, "xy": xy, "side": side, "module": module, "modules": count, "matrix": matrix}
     if w.text_only:
-        return info
+        return
+    count = len(matrix)
+    side = module * (count + 2 * QR_QUIET)
+    x, y = xy
     w.rect(x, y, side, side, layout.qr_tile)
     w.fill(layout.qr_color)
     ox, oy = x + QR_QUIET * module, y + QR_QUIET * module
@@ -699,7 +712,6 @@ def draw_qr(w: Writer, url: str, xy: tuple[float, float], side: float, layout: C
             while c < count and row[c]:
                 c += 1
             w.pdf.rect(ox + start * module, oy + r * module, (c - start) * module, module, style="F")
-    return info
 
 
 # --------------------------------------------------------------------------- marks
@@ -758,9 +770,9 @@ def build_card(
     tpl = _template(template)
     card = card_spec(page, trim, tpl, images)
     mark = MARK_AREA_MM if marks else 0.0
-    pdf = new_pdf(page.title_plain or page.slug, fixed_date(page))
-    writer = Writer(pdf, page.language or None, text_only)
     page_w, page_h = trim[0] + 2 * (bleed + mark), trim[1] + 2 * (bleed + mark)
+    pdf = new_pdf(page.title_plain or page.slug, fixed_date(page), (page_w, page_h))
+    writer = Writer(pdf, page.language or None, text_only)
     origin = (bleed + mark, bleed + mark)
     trim_rect = (origin[0], origin[1], origin[0] + trim[0], origin[1] + trim[1])
     bleed_rect = (origin[0] - bleed, origin[1] - bleed, trim_rect[2] + bleed, trim_rect[3] + bleed)

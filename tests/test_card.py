@@ -1,0 +1,469 @@
+"""Printable cards: print geometry (TrimBox/BleedBox), embedded fonts, QR code, safe margin, CJK, imposition."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from cardgen.errors import TemplateError, UsageError
+from cardgen.loader import load_page
+from cardgen.page import Author, ImageSettings, Link, Page
+from cardgen.render.card import (
+    PT_PER_MM,
+    QR_MIN_MM,
+    QR_QUIET,
+    SAFE_MM,
+    SIZES,
+    build_card,
+    card_size,
+    render_card,
+    render_card_sheet,
+)
+from cardgen.render.card_sheet import plan_grid
+from cardgen.templates import load_template
+
+from conftest import CORPUS, SAMPLES, SEED, corpus_ids, corpus_pages, tiny_png, write
+
+TEMPLATES = ("default", "dark", "event")
+CJK_PAGES = (
+    SAMPLES / "site" / "content" / "project" / "ja-itijoho" / "index.md",
+    SAMPLES / "site" / "content" / "project" / "zh-gan-editing" / "index.md",
+)
+URL = "https://lab.example.org/project/mlphys/"
+
+
+def make_page(
+    tmp_path: Path,
+    *,
+    title: str = "MLPhys: Foundation of Machine Learning Physics",
+    description: str = "Physics meets machine learning: a research area integrating two major fields.",
+    image: Path | None = None,
+    url: str = URL,
+    caption: str = "Photo: Example Lab",
+    links: tuple[Link, ...] = (Link("Code", "https://github.com/example/mlphys", "code", "fab", "github"),),
+) -> Page:
+    bundle = tmp_path / "content" / "project" / "mlphys"
+    bundle.mkdir(parents=True, exist_ok=True)
+    return Page(
+        path=bundle / "index.md",
+        title=title,
+        title_runs=(),
+        title_plain=title,
+        description=description,
+        description_source="summary",
+        summary_runs=(),
+        authors=(Author("Hajime Nagahara"), Author("Yuta Nakashima")),
+        date=dt.date(2020, 7, 1),
+        image=ImageSettings(caption=caption),
+        featured_image=image,
+        links=links,
+        bundle_dir=bundle,
+        url=url,
+    )
+
+
+def boxes(data: bytes, name: str) -> list[tuple[float, ...]]:
+    """Every /TrimBox (or /BleedBox, /MediaBox) in the raw PDF, in mm."""
+    pattern = rb"/" + name.encode() + rb"\s*\[([-\d.\s]+)\]"
+    return [tuple(float(v) / PT_PER_MM for v in m.group(1).split()) for m in re.finditer(pattern, data)]
+
+
+def approx_box(box: tuple[float, ...], expected: tuple[float, ...], tol: float = 0.01) -> bool:
+    return all(abs(a - b) <= tol for a, b in zip(box, expected, strict=True))
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_trim_and_bleed_boxes_are_the_chosen_size(tmp_path: Path, size: str, orientation: str) -> None:
+    page = make_page(tmp_path)
+    built = build_card(page, size=size, orientation=orientation)
+    width, height = card_size(size, orientation)
+    assert (width > height) == (orientation == "landscape")
+    bleed = 3.175 if size in ("postcard", "5x7") else 3.0
+    trims, bleeds = boxes(built.data, "TrimBox"), boxes(built.data, "BleedBox")
+    assert len(trims) == len(bleeds) == 2  # front and back
+    for trim, bleed_box in zip(trims, bleeds, strict=True):
+        assert approx_box(trim, (bleed, bleed, bleed + width, bleed + height))
+        assert approx_box(bleed_box, (0, 0, width + 2 * bleed, height + 2 * bleed))
+
+
+def test_marks_grow_the_media_box_and_keep_the_trim(tmp_path: Path) -> None:
+    built = build_card(make_page(tmp_path), marks=True, bleed_mm=2)
+    trim = boxes(built.data, "TrimBox")[0]
+    assert approx_box(trim, (8, 8, 8 + 105, 8 + 148))  # 2 mm bleed + 6 mm for the marks
+    assert approx_box(boxes(built.data, "BleedBox")[0], (6, 6, 6 + 109, 6 + 152))
+    media = boxes(built.data, "MediaBox")
+    assert media and all(approx_box(m, (0, 0, 105 + 16, 148 + 16)) for m in media)
+
+
+def test_pdfinfo_reports_trim_and_bleed(tmp_path: Path) -> None:
+    if not shutil.which("pdfinfo"):
+        pytest.skip("pdfinfo not installed")
+    result = render_card(make_page(tmp_path), tmp_path / "c.pdf", size="postcard", orientation="landscape")
+    out = subprocess.run(
+        ["pdfinfo", "-box", "-f", "1", "-l", "2", str(result.outputs[0])],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    trims = re.findall(r"TrimBox:\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", out)
+    bleeds = re.findall(r"BleedBox:\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", out)
+    assert len(trims) == len(bleeds) == 2
+    for trim, bleed in zip(trims, bleeds, strict=True):
+        x0, y0, x1, y1 = (float(v) for v in trim)
+        assert (x1 - x0, y1 - y0) == (pytest.approx(6 * 72, abs=0.05), pytest.approx(4 * 72, abs=0.05))
+        assert x0 == pytest.approx(0.125 * 72, abs=0.05)  # US bleed: 0.125 in
+        bx0, by0, bx1, by1 = (float(v) for v in bleed)
+        assert (bx1 - bx0, by1 - by0) == (
+            pytest.approx(6.25 * 72, abs=0.05),
+            pytest.approx(4.25 * 72, abs=0.05),
+        )
+
+
+def test_unknown_size_orientation_and_bleed_are_usage_errors(tmp_path: Path) -> None:
+    page = make_page(tmp_path)
+    with pytest.raises(UsageError, match="--size"):
+        build_card(page, size="a3")
+    with pytest.raises(UsageError, match="--orientation"):
+        build_card(page, orientation="sideways")
+    with pytest.raises(UsageError, match="--bleed"):
+        build_card(page, bleed_mm=-1)
+    with pytest.raises(UsageError, match="--sheet"):
+        render_card(page, tmp_path / "x.pdf", sheet="a3")
+
+
+# --------------------------------------------------------------------------- fonts and text
+
+
+def pdffonts(path: Path) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_font_is_embedded_and_subset(tmp_path: Path, template: str) -> None:
+    if not shutil.which("pdffonts"):
+        pytest.skip("pdffonts not installed")
+    page = make_page(tmp_path, title="Émergence 🙂 日本語 in physics")
+    result = render_card(page, tmp_path / "c.pdf", template=template)
+    rows = pdffonts(result.outputs[0])
+    assert rows, "no fonts in the PDF"
+    for row in rows:
+        emb, sub = row[-5], row[-4]
+        assert (emb, sub) == ("yes", "yes"), row
+    names = " ".join(row[0] for row in rows)
+    assert "NotoSansCJK" in names and "Symbola" in names and "NotoSansBold" in names
+
+
+@pytest.mark.parametrize("path", CJK_PAGES, ids=lambda p: p.parent.name)
+def test_cjk_cards_have_no_tofu(tmp_path: Path, path: Path) -> None:
+    page = load_page(path)
+    built = build_card(page)
+    assert not [w for w in built.warnings if "no font has" in w]
+    title = next(t for t in built.texts if t.side == "front" and t.name == "title")
+    assert "".join(title.lines).replace("…", "")[:4] in page.title_plain.replace(" ", "")
+    if shutil.which("pdftotext"):
+        out = tmp_path / "c.pdf"
+        out.write_bytes(built.data)
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        cjk = [ch for ch in page.title_plain if "\u3000" <= ch <= "\u9fff"]
+        assert cjk and all(ch in text for ch in cjk)
+
+
+def test_text_stays_inside_the_safe_margin_on_every_size(tmp_path: Path) -> None:
+    long = "A very long title " * 12
+    page = make_page(tmp_path, title=long, description="Words " * 400)
+    for size in SIZES:
+        for orientation in ("portrait", "landscape"):
+            built = build_card(page, size=size, orientation=orientation)
+            assert_inside_safe_margin(built)
+            assert any("title: shortened" in w for w in built.warnings)
+
+
+def assert_inside_safe_margin(built) -> None:
+    width, height = built.trim
+    for placed in built.texts:
+        x, y, w, h = placed.box
+        assert x >= SAFE_MM - 1e-6 and y >= SAFE_MM - 1e-6, placed
+        assert x + w <= width - SAFE_MM + 1e-6 and y + h <= height - SAFE_MM + 1e-6, placed
+
+
+@pytest.mark.slow
+def test_rendered_text_pixels_stay_inside_the_safe_margin(tmp_path: Path) -> None:
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm not installed")
+    import numpy as np
+    from PIL import Image
+
+    page = make_page(tmp_path, title="Glyphs with descenders: gjpqy Ågström " * 4, description="jumpy " * 300)
+    for size in ("a6", "business"):
+        built = build_card(page, size=size, text_only=True)
+        pdf = tmp_path / f"{size}.pdf"
+        pdf.write_bytes(built.data)
+        subprocess.run(["pdftoppm", "-r", "100", "-png", str(pdf), str(tmp_path / size)], check=True)
+        for png in sorted(tmp_path.glob(f"{size}-*.png")):
+            ink = np.asarray(Image.open(png).convert("L")) < 250
+            ys, xs = np.nonzero(ink)
+            assert len(xs), png
+            px = 100 / 25.4
+            left = (built.bleed + SAFE_MM) * px - 1
+            right = (built.bleed + built.trim[0] - SAFE_MM) * px + 1
+            bottom = (built.bleed + built.trim[1] - SAFE_MM) * px + 1
+            assert xs.min() >= left and xs.max() <= right, png
+            assert ys.min() >= left and ys.max() <= bottom, png
+
+
+def test_long_summary_is_shortened_with_a_warning(tmp_path: Path) -> None:
+    built = build_card(make_page(tmp_path, description="Lorem ipsum dolor sit amet. " * 200), size="business")
+    summary = next(t for t in built.texts if t.name == "summary")
+    assert summary.truncated and summary.lines[-1].endswith("…")
+    assert any("summary: shortened" in w for w in built.warnings)
+
+
+# --------------------------------------------------------------------------- QR code
+
+
+def content_rects(data: bytes) -> list[tuple[float, float, float, float]]:
+    """Every `x y w h re` in the PDF's content streams, in mm with y measured downwards."""
+    rects = []
+    heights = [float(v) for v in re.findall(rb"/MediaBox\s*\[[-\d.]+ [-\d.]+ [-\d.]+ ([-\d.]+)\]", data)]
+    page_h = heights[0] if heights else None
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            body = zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+        for x, y, w, h in re.findall(rb"([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+) re", body):
+            x, y, w, h = (float(v) / PT_PER_MM for v in (x, y, w, h))
+            rects.append((x, y, w, h))
+    return [(x, (page_h / PT_PER_MM if page_h else 0) - y, w, -h) for x, y, w, h in rects]
+
+
+def test_qr_modules_match_segnos_matrix(tmp_path: Path) -> None:
+    import segno
+
+    page = make_page(tmp_path)
+    built = build_card(page, back=True)
+    qr = built.qr
+    assert qr is not None and qr["url"] == URL
+    module = qr["module"]
+    assert module * qr["modules"] >= QR_MIN_MM - 1e-6  # the symbol itself, quiet zone not counted
+    expected = [list(row) for row in segno.make(URL, error="m", micro=False).matrix]
+    x0, y0 = qr["xy"][0] + QR_QUIET * module, qr["xy"][1] + QR_QUIET * module
+    dark = [r for r in content_rects(built.data) if abs(r[3] - module) < 0.01 and r[2] < qr["side"] - 1]
+    n = len(expected)
+    drawn = [[0] * n for _ in range(n)]
+    for x, y, w, _h in dark:
+        row = round((y - y0) / module)
+        for col in range(round((x - x0) / module), round((x + w - x0) / module)):
+            if 0 <= row < n and 0 <= col < n:
+                drawn[row][col] = 1
+    assert drawn == expected
+
+
+def test_qr_quiet_zone_is_light_and_inside_the_card(tmp_path: Path) -> None:
+    page = make_page(tmp_path)
+    for template in TEMPLATES:
+        built = build_card(page, template=template, size="business")
+        qr = built.qr
+        tile = load_template(template).card.qr_tile
+        assert int(tile[1:3], 16) > 200  # light tile behind dark modules
+        x, y = qr["trim_xy"]
+        assert x >= SAFE_MM and y + qr["side"] <= built.trim[1] - SAFE_MM + 1e-6
+        assert qr["side"] - 2 * QR_QUIET * qr["module"] >= QR_MIN_MM - 1e-6
+
+
+@pytest.mark.slow
+def test_qr_decodes_back_to_the_url(tmp_path: Path) -> None:
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        pytest.skip("pdftoppm or zbarimg not installed")
+    result = render_card(make_page(tmp_path), tmp_path / "c.pdf", template="dark")
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-f", "2", "-l", "2", "-png", str(result.outputs[0]), str(tmp_path / "b")],
+        check=True,
+    )
+    png = next(tmp_path.glob("b*.png"))
+    out = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True, text=True).stdout
+    assert out.strip() == URL
+
+
+def test_no_url_means_no_qr_and_a_warning(tmp_path: Path) -> None:
+    built = build_card(make_page(tmp_path, url=""))
+    assert built.qr is None
+    assert any("no QR code" in w for w in built.warnings)
+
+
+# --------------------------------------------------------------------------- images
+
+
+def test_low_resolution_image_warns_and_is_not_upscaled(tmp_path: Path) -> None:
+    image = tiny_png(tmp_path / "content" / "project" / "mlphys" / "featured.png", (300, 200))
+    built = build_card(make_page(tmp_path, image=image))
+    assert any("dpi" in w and "below 200" in w for w in built.warnings)
+    assert not any("upscaled" in w for w in built.warnings)
+
+
+def test_broken_image_gives_placeholder_and_warning(tmp_path: Path) -> None:
+    bad = tmp_path / "content" / "project" / "mlphys" / "featured.jpg"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(b"not a jpeg")
+    built = build_card(make_page(tmp_path, image=bad))
+    assert built.data.startswith(b"%PDF")
+    assert any("placeholder" in w for w in built.warnings)
+
+
+def test_big_sample_image_is_embedded_at_300_dpi() -> None:
+    built = build_card(load_page(SAMPLES / "mlphys" / "index.md"))
+    widths = [int(w) for w in re.findall(rb"/Width (\d+)", built.data)]
+    assert max(widths) == pytest.approx((105 + 6) / 25.4 * 300, abs=2)
+    assert not any("dpi" in w for w in built.warnings)
+
+
+# --------------------------------------------------------------------------- imposition
+
+
+def test_four_a6_on_a4_with_mirrored_backs(tmp_path: Path) -> None:
+    pages = [make_page(tmp_path / str(i), title=f"Project {i}") for i in range(5)]
+    result = render_card_sheet(pages, tmp_path / "sheet.pdf", sheet="a4", size="a6")
+    info = result.info
+    assert info["grid"] == (2, 2) and info["per_sheet"] == 4 and info["sheets"] == 2
+    assert len(boxes(result.outputs[0].read_bytes(), "TrimBox")) == 4  # 2 sheets × (fronts, backs)
+    slots = info["slots"]
+    sheet_w = info["sheet_mm"][0]
+    for front in (s for s in slots if s["side"] == "front"):
+        back = next(
+            s
+            for s in slots
+            if s["side"] == "back" and s["sheet"] == front["sheet"] and s["index"] == front["index"]
+        )
+        assert back["page"] == front["page"]
+        assert back["row"] == front["row"] and back["col"] == 1 - front["col"]
+        # a long-edge flip maps x to sheet_w - x - w: the back is exactly behind its front
+        assert back["x"] == pytest.approx(sheet_w - front["x"] - front["w"], abs=0.01)
+        assert back["y"] == pytest.approx(front["y"], abs=0.01)
+        assert (front["w"], front["h"]) == (105.0, 148.0)
+    fronts = sorted((s["x"], s["y"]) for s in slots if s["side"] == "front" and s["sheet"] == 0)
+    assert fronts == [(0.0, 0.5), (0.0, 148.5), (105.0, 0.5), (105.0, 148.5)]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "size", "orientation", "grid", "landscape"),
+    [
+        ("a4", "a6", "portrait", (2, 2), False),
+        ("a4", "a5", "portrait", (2, 1), True),
+        ("letter", "postcard", "portrait", (2, 1), False),
+        ("a4", "business", "portrait", (5, 2), True),
+        ("a4", "business", "landscape", (2, 5), False),
+        ("letter", "business", "landscape", (2, 5), False),
+    ],
+)
+def test_grid_per_sheet(
+    sheet: str, size: str, orientation: str, grid: tuple[int, int], landscape: bool
+) -> None:
+    planned = plan_grid(sheet, card_size(size, orientation))
+    assert (planned.cols, planned.rows) == grid
+    assert planned.landscape == landscape
+    assert min(planned.margin) >= 0
+
+
+def test_landscape_sheet_mirrors_rows(tmp_path: Path) -> None:
+    grid = plan_grid("a4", card_size("business"))
+    assert grid.landscape
+    assert grid.back_slot(0, 0) == (0, grid.rows - 1)
+
+
+def test_render_card_with_sheet_fills_it_with_copies(tmp_path: Path) -> None:
+    result = render_card(make_page(tmp_path), tmp_path / "c.pdf", sheet="a4")
+    assert result.info["per_sheet"] == 4 and result.info["sheets"] == 1
+    data = result.outputs[0].read_bytes()
+    assert len(boxes(data, "TrimBox")) == 2
+    assert b"DuplexFlipLongEdge" in data
+
+
+# --------------------------------------------------------------------------- corpus, determinism, robustness
+
+
+@pytest.mark.parametrize("path", corpus_pages(), ids=corpus_ids(corpus_pages()))
+def test_every_corpus_page_renders_a_card(tmp_path: Path, path: Path) -> None:
+    page = load_page(path)
+    result = render_card(page, tmp_path / "card.pdf")
+    data = result.outputs[0].read_bytes()
+    assert data.startswith(b"%PDF") and len(boxes(data, "TrimBox")) == 2
+
+
+def test_every_corpus_page_keeps_text_inside_the_safe_margin() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("corpus missing")
+    for path in corpus_pages():
+        assert_inside_safe_margin(build_card(load_page(path), text_only=True))
+
+
+def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
+    page = load_page(SEED)
+    first = render_card(page, tmp_path / "a.pdf").outputs[0].read_bytes()
+    second = render_card(load_page(SEED), tmp_path / "b.pdf").outputs[0].read_bytes()
+    assert first == second
+
+
+def test_default_output_name_is_the_slug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = render_card(make_page(tmp_path), back=False)
+    assert result.outputs == (tmp_path / "mlphys-card.pdf",)
+    assert len(boxes(result.outputs[0].read_bytes(), "TrimBox")) == 1
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["", " ", "x" * 500, "🙂" * 40, "<b>bold</b> & &amp;", "\u200b\u200d", "A" + "\u0301" * 30, "Ω≈ç√∫"],
+)
+def test_odd_titles_never_crash(tmp_path: Path, title: str) -> None:
+    built = build_card(make_page(tmp_path, title=title, description="", caption="", links=()))
+    assert built.data.startswith(b"%PDF")
+    assert_inside_safe_margin(built)
+
+
+def test_unknown_card_template_key_names_file_and_key(tmp_path: Path) -> None:
+    text = (load_template("default").path / "template.toml").read_text(encoding="utf-8")
+    write(tmp_path / "tpl" / "template.toml", text.replace("[card]\n", "[card]\ntitel_size = 12\n"))
+    with pytest.raises(TemplateError) as err:
+        load_template(tmp_path / "tpl")
+    assert "card.titel_size" in str(err.value) and "template.toml" in str(err.value)
+
+
+def test_card_template_values_are_validated(tmp_path: Path) -> None:
+    text = (load_template("default").path / "template.toml").read_text(encoding="utf-8")
+    cases = (
+        ("title_min_size = 30", "card.title_min_size"),
+        ('background = "chartreuse"', "card.background"),
+        ("band = 3", "card.band"),
+        ('title_font = "serif"', "card.title_font"),
+    )
+    for i, (line, key) in enumerate(cases):
+        folder = tmp_path / f"tpl{i}"  # load_template caches per folder
+        write(folder / "template.toml", _with_card_value(text, line))
+        with pytest.raises(TemplateError, match=re.escape(key)):
+            load_template(folder)
+
+
+def _with_card_value(text: str, line: str) -> str:
+    """The template text with one `[card]` key replaced by `line`."""
+    key = line.split(" ")[0]
+    head, card = text.split("[card]\n", 1)
+    card = re.sub(rf"(?m)^{key} = .*\n", "", card)
+    return f"{head}[card]\n{line}\n{card}"
+
+
+def test_templates_look_different(tmp_path: Path) -> None:
+    layouts = {name: load_template(name).card for name in TEMPLATES}
+    backgrounds = {layout.background for layout in layouts.values()}
+    assert len(backgrounds) == 3
+    assert layouts["event"].back_header and not layouts["default"].back_header
