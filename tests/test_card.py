@@ -467,3 +467,29 @@ def test_templates_look_different(tmp_path: Path) -> None:
     backgrounds = {layout.background for layout in layouts.values()}
     assert len(backgrounds) == 3
     assert layouts["event"].back_header and not layouts["default"].back_header
+
+
+def _contrast(a: str, b: str) -> float:
+    from cardgen.render.card import _luminance
+
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_card_text_colours_are_readable(template: str) -> None:
+    card = load_template(template).card
+    pairs = [
+        (card.title_color, card.background),
+        (card.text_color, card.background),
+        (card.muted_color, card.background),
+        (card.kicker_color, card.background),
+        (card.back_title_color, card.back_background),
+        (card.back_text_color, card.back_background),
+        (card.back_link_color, card.back_background),
+        (card.qr_color, card.qr_tile),
+    ]
+    if card.back_header:
+        pairs.append((card.on_header, card.header_color))
+    for fg, bg in pairs:
+        assert _contrast(fg, bg) >= 4.5, (template, fg, bg)

@@ -107,6 +107,12 @@ def parse(section: dict[str, Any], where: str, context: dict[str, Any]) -> CardL
     values["title_font"] = choice(section.get("title_font", "heading"), FONT_ROLES, where, "card.title_font")
     for key, default in (("kicker_uppercase", True), ("back_header", False)):
         values[key] = boolean(section.get(key, default), where, f"card.{key}")
+    for key, front in (
+        ("back_title_color", "title_color"),
+        ("back_text_color", "text_color"),
+        ("back_link_color", "kicker_color"),
+    ):
+        values[key] = color_ref(section.get(key, values[front]), colors, where, f"card.{key}")
     palette = section.get("placeholder_palette", [])
     if not isinstance(palette, list):
         raise fail(where, "card.placeholder_palette", f"expected a list of colours, got {palette!r}")

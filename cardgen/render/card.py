@@ -316,6 +316,8 @@ def body_text(page: Page, limit: int = 1200) -> list[str]:
     total = 0
     for block in page.document.blocks:
         if isinstance(block, Paragraph):
+            if _mostly_link(block.runs):
+                continue  # "For more detail, visit here.": the link itself is on the back already
             text = plain(block.runs)
         elif isinstance(block, ListBlock):
             text = "; ".join(plain(item.runs).strip() for item in block.items if plain(item.runs).strip())
@@ -333,6 +335,13 @@ def body_text(page: Page, limit: int = 1200) -> list[str]:
     if not paragraphs and page.description:
         paragraphs.append(page.description)
     return paragraphs
+
+
+def _mostly_link(runs: tuple) -> bool:
+    """A short paragraph that is mostly link text (it only points elsewhere; useless on paper)."""
+    total = len(plain(runs).strip())
+    linked = sum(len(r.text.strip()) for r in runs if r.href)
+    return 0 < total < 120 and linked > 0 and (linked >= total * 0.5 or total < 40)
 
 
 def print_links(page: Page, qr_url: str, limit: int = 5) -> list[tuple[str, str]]:
