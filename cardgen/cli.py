@@ -301,7 +301,12 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        app(args=args, prog_name="cardgen", standalone_mode=False)
+        # Without standalone mode typer returns (not raises) the code of `typer.Exit`, and turns
+        # Ctrl-C into code 130.
+        code = app(args=args, prog_name="cardgen", standalone_mode=False)
+        if code == 130:
+            print("cardgen: interrupted", file=sys.stderr)
+        return code if isinstance(code, int) else 0
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:

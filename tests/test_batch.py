@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cardgen.batch import discover, run_batch, unique_slugs
+from conftest import SAMPLES, tiny_png, write
+
+
+def small_site(root: Path, n: int = 3) -> Path:
+    write(root / "hugo.toml", 'baseURL = "https://lab.example.org/"\ntitle = "Lab"\n')
+    for i in range(n):
+        bundle = root / "content" / "project" / f"p{i}"
+        write(bundle / "index.md", f"---\ntitle: Project number {i}\nauthors: [A, B]\nsummary: Summary {i}.\n---\n## Part\n\nText {i}.\n")
+        tiny_png(bundle / "featured.png", (320, 200), (40 * i, 120, 200))
+    return root
+
+
+def test_discover_bundles_single_files_and_language_sections(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    write(root / "hugo.toml", 'title = "x"\n')
+    write(root / "content" / "project" / "a" / "index.md", "---\ntitle: A\n---\n")
+    write(root / "content" / "project" / "a" / "sub" / "notes.md", "resource, not a page")
+    write(root / "content" / "project" / "b.md", "---\ntitle: B\n---\n")
+    write(root / "content" / "project" / "_index.md", "---\ntitle: list\n---\n")
+    write(root / "content" / "ja" / "project" / "c" / "index.md", "---\ntitle: C\n---\n")
+    write(root / "content" / "post" / "d" / "index.md", "---\ntitle: D\n---\n")
+    pages, site_root = discover(root)
+    rel = [str(p.relative_to(root / "content")) for p in pages]
+    assert rel == ["ja/project/c/index.md", "project/a/index.md", "project/b.md"]
+    assert site_root == root.resolve()
+
+
+def test_slugs_are_unique_and_deterministic() -> None:
+    paths = [Path("en/project/x/index.md"), Path("ja/project/x/index.md"), Path("project/y.md")]
+    assert unique_slugs(paths) == ["x", "x-2", "y"]
+
+
+def test_batch_builds_every_page_and_the_event_pack_then_caches(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, quiet=True, event="Open Lab Day") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["summary"]["built"] == 3 and manifest["summary"]["failed"] == 0
+    for record in manifest["pages"]:
+        names = {Path(o["path"]).name for o in record["outputs"]}
+        slug = record["slug"]
+        assert f"{slug}.pptx" in names and f"{slug}-card.pdf" in names
+        assert any(n.startswith(f"{slug}-og.") for n in names)
+        for o in record["outputs"]:
+            assert (out / o["path"]).stat().st_size == o["bytes"]
+    event_files = {Path(o["path"]).name for o in manifest["event_pack"]["outputs"]}
+    assert {"cards-a4.pdf", "showcase.pptx", "contact-sheet.png"} <= event_files
+
+    first = {o["path"]: o["sha256"] for r in manifest["pages"] for o in r["outputs"]}
+    assert run_batch(site, out, jobs=1, quiet=True) == 0
+    again = json.loads((out / "manifest.json").read_text())
+    assert again["summary"]["cached"] == 3 and again["summary"]["built"] == 0
+
+    # --force rebuilds and gives the same bytes (deterministic output)
+    assert run_batch(site, out, jobs=1, quiet=True, force=True) == 0
+    forced = json.loads((out / "manifest.json").read_text())
+    assert {o["path"]: o["sha256"] for r in forced["pages"] for o in r["outputs"]} == first
+
+
+def test_one_bad_page_and_one_bad_image_do_not_stop_the_batch(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site", n=3)
+    (site / "content" / "project" / "p1" / "index.md").write_text("---\ntitle: [broken\n---\n")
+    (site / "content" / "project" / "p2" / "featured.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    out = tmp_path / "out"
+    code = run_batch(site, out, jobs=2, quiet=True)
+    manifest = json.loads((out / "manifest.json").read_text())
+    by_slug = {r["slug"]: r for r in manifest["pages"]}
+    assert by_slug["p1"]["status"] == "failed" and "invalid YAML" in by_slug["p1"]["error"]
+    assert by_slug["p0"]["status"] == "built"
+    # a corrupt image is not fatal: placeholder art plus a warning naming the file
+    assert by_slug["p2"]["status"] == "built"
+    assert any("featured.png" in w for w in by_slug["p2"]["warnings"])
+    assert code == 1
+    assert not list(out.rglob("*.part"))
+
+
+def test_drafts_are_skipped_unless_asked(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site", n=1)
+    write(site / "content" / "project" / "draft" / "index.md", "---\ntitle: Draft\ndraft: true\n---\n")
+    out = tmp_path / "out"
+    run_batch(site, out, jobs=1, quiet=True, formats="social")
+    statuses = {r["slug"]: r["status"] for r in json.loads((out / "manifest.json").read_text())["pages"]}
+    assert statuses == {"draft": "skipped", "p0": "built"}
+    run_batch(site, out, jobs=1, quiet=True, formats="social", include_drafts=True)
+    statuses = {r["slug"]: r["status"] for r in json.loads((out / "manifest.json").read_text())["pages"]}
+    assert statuses["draft"] == "built"
+
+
+@pytest.mark.slow
+def test_batch_on_the_sample_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "site", site)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=2, quiet=True, event="Open Lab Day 2026") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["summary"]["failed"] == 0
+    assert len(manifest["event_pack"]["outputs"]) == 3
+
+
+@pytest.mark.slow
+def test_interrupted_batch_leaves_no_partial_files_and_resumes(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    site = small_site(tmp_path / "site", n=60)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "cardgen", "-q", "batch", str(site), "-o", str(out), "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out / ".cardgen-cache.json").exists():
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=60)
+    assert proc.returncode == 130
+    assert not list(out.rglob("*.part"))
+    for pdf in out.rglob("*.pdf"):
+        assert pdf.read_bytes().rstrip().endswith(b"%%EOF"), f"{pdf} is incomplete"
+
+    rerun = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["summary"]["failed"] == 0
+    assert manifest["summary"]["built"] + manifest["summary"]["cached"] == 60
+    assert manifest["summary"]["cached"] >= 1, "pages finished before the interrupt are not rebuilt"
