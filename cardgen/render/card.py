@@ -54,6 +54,7 @@ LOW_DPI = 200
 QR_MIN_MM = 20.0
 QR_QUIET = 4  # modules of quiet zone, as ISO/IEC 18004 asks
 PT_PER_MM = 72 / 25.4
+MIN_PT = 5.5  # nothing smaller is printed: below this, text is shortened instead
 
 
 @dataclass(frozen=True)
@@ -269,9 +270,10 @@ def fit(
     """`fit_text` in print units: box in mm, sizes in pt."""
     from cardgen.text.fit import Box, TextStyle, fit_text
 
+    size = max(size, MIN_PT)
     style = TextStyle(
         size=size,
-        min_size=min(min_size, size),
+        min_size=min(max(min_size, MIN_PT), size),
         max_lines=max_lines,
         bold=bold,
         line_height=line_height,
@@ -279,6 +281,18 @@ def fit(
         step=0.5,
     )
     return fit_text(text, Box(box_mm[0] * PT_PER_MM, max(0.0, box_mm[1]) * PT_PER_MM), style)
+
+
+def fit_url(url: str, width_mm: float, size: float, lang: str | None = None) -> FittedText:
+    """A URL on one line, shortened in the middle (host and last path part stay readable)."""
+    from cardgen.text.measure import text_width
+
+    limit = 60
+    text = fields.display_url(url, limit)
+    while limit > 12 and text_width(text, size, lang=lang) > width_mm * PT_PER_MM:
+        limit -= 2
+        text = fields.display_url(url, limit)
+    return fit(text, (width_mm, size * 1.4 / PT_PER_MM), size, size, max_lines=1, lang=lang)
 
 
 # --------------------------------------------------------------------------- content
@@ -309,7 +323,8 @@ class CardSpec:
 
 
 def body_text(page: Page, limit: int = 1200) -> list[str]:
-    """The first paragraphs of the body (lists become 'item; item'), up to about `limit` characters."""
+    """The first paragraphs of the body (lists become 'item; item'), up to about `limit` characters,
+    leaving out those the front shows as the summary (unless nothing else is left)."""
     from cardgen.text.plain import to_plain
 
     paragraphs: list[str] = []
@@ -332,6 +347,10 @@ def body_text(page: Page, limit: int = 1200) -> list[str]:
         total += len(text)
         if total >= limit:
             break
+    shown = " ".join(page.description.split())
+    fresh = [p for p in paragraphs if p not in shown]  # the front already prints the summary
+    if fresh:
+        return fresh
     if not paragraphs and page.description:
         paragraphs.append(page.description)
     return paragraphs
@@ -345,7 +364,7 @@ def _mostly_link(runs: tuple) -> bool:
 
 
 def print_links(page: Page, qr_url: str, limit: int = 5) -> list[tuple[str, str]]:
-    """(label, short URL) of the page's absolute links, the QR target first."""
+    """(label, URL) of the page's absolute links, the QR target first."""
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
     for link in page.links:
@@ -353,9 +372,9 @@ def print_links(page: Page, qr_url: str, limit: int = 5) -> list[tuple[str, str]
         if not url.startswith(("http://", "https://")) or url.rstrip("/") in seen:
             continue
         seen.add(url.rstrip("/"))
-        rows.append((fields.link_label(link) or "Link", fields.display_url(url, 44)))
+        rows.append((fields.link_label(link) or "Link", url))
     if qr_url and qr_url.rstrip("/") not in seen:
-        rows.insert(0, ("Project page", fields.display_url(qr_url, 44)))
+        rows.insert(0, ("Project page", qr_url))
     return rows[:limit]
 
 
@@ -478,18 +497,22 @@ def _front_text(
     lang, lh = w.lang, layout.line_height
     bottom = y + bh
     kicker = fields.site_line(page) or fields.date_line(page)
-    footer = fields.display_url(page.main_url, 48) if page.main_url else ""
+    footer = page.main_url
     if not footer and kicker != fields.date_line(page):
         footer = fields.date_line(page)
-    meta = layout.meta_size * s
+    meta = max(MIN_PT, layout.meta_size * s)
     if footer:
-        foot = fit(footer, (bw, meta * 1.4 / PT_PER_MM), meta, meta * 0.8, max_lines=1, lang=lang)
+        foot = (
+            fit_url(footer, bw, meta, lang)
+            if footer == page.main_url
+            else fit(footer, (bw, meta * 1.4 / PT_PER_MM), meta, meta * 0.8, max_lines=1, lang=lang)
+        )
         foot_h = foot.line_height / PT_PER_MM
         w.block("front", "footer", foot, origin, (x, bottom - foot_h), layout.muted_color)
         bottom -= foot_h + 2.0 * s
     if kicker:
         kicker = kicker.upper() if layout.kicker_uppercase and not _is_cjk(kicker) else kicker
-        kick = fit(kicker, (bw, meta * 1.4 / PT_PER_MM), meta, meta * 0.8, max_lines=1, bold=True, lang=lang)
+        kick = fit(kicker, (bw, meta * 1.4 / PT_PER_MM), meta, MIN_PT, max_lines=1, bold=True, lang=lang)
         y += w.block("front", "kicker", kick, origin, (x, y), layout.kicker_color, bold=True) + 1.2 * s
     title_size = layout.title_size * s
     title = fit(
@@ -599,8 +622,12 @@ def draw_back(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sid
         w.rect(x0 + m, y0 + y + 2.2 * s, 10 * s, 0.6, layout.accent)
         y += 5.0 * s
     links_top = _links(w, card, origin, url, qr_side)
-    body_bottom = min(links_top, bottom - qr_side) - 3.0 * s
-    _body(w, card, origin, (m, y, width - 2 * m, body_bottom - y))
+    if card.landscape and qr_side:
+        # A column beside the QR code keeps lines to a readable length on wide cards.
+        body = (m, y, width - 2 * m - qr_side - 4.0 * s, links_top - 3.0 * s - y)
+    else:
+        body = (m, y, width - 2 * m, min(links_top, bottom - qr_side) - 3.0 * s - y)
+    _body(w, card, origin, body)
     return qr_info
 
 
@@ -648,9 +675,9 @@ def _links(w: Writer, card: CardSpec, origin: tuple[float, float], url: str, qr_
     gap = 4.0 * s if qr_side else 0.0
     col_w = width - 2 * m - qr_side - gap
     rows = print_links(card.page, url)
-    size = layout.meta_size * s
+    size = max(MIN_PT, layout.meta_size * s)
     row_h = size * 1.3 / PT_PER_MM
-    if col_w < 18 or not rows:
+    if col_w < 28 or not rows:  # too narrow for a readable address: the QR code carries it alone
         return height - m
     available = qr_side if qr_side else height * 0.3
     fit_rows = max(1, int((available + 0.5) // (2 * row_h + 1.0)))
@@ -660,7 +687,7 @@ def _links(w: Writer, card: CardSpec, origin: tuple[float, float], url: str, qr_
     for label, short in rows:
         lab = fit(label, (col_w, row_h), size, size * 0.85, max_lines=1, bold=True, lang=w.lang)
         y += w.block("back", "link", lab, origin, (m, y), layout.back_text_color, bold=True)
-        address = fit(short, (col_w, row_h), size, size * 0.8, max_lines=1, lang=w.lang)
+        address = fit_url(short, col_w, size, w.lang)
         y += w.block("back", "link", address, origin, (m, y), layout.back_link_color) + 1.0
     return top
 
@@ -674,7 +701,7 @@ def _body(
     paragraphs = body_text(card.page)
     if not paragraphs or bh < 5:
         return
-    size, floor = layout.body_size * s, layout.body_min_size * s
+    size, floor = max(MIN_PT, layout.body_size * s), max(MIN_PT, layout.body_min_size * s)
     lh = layout.line_height
     gap = 0.5  # paragraph gap, in lines
     while True:
