@@ -45,7 +45,7 @@ def make_images(folder: Path) -> list[Path]:
             y, x = np.mgrid[0:h, 0:w].astype(np.float32)
             base = np.stack([x / w * 180 + 40, y / h * 120 + 60, (x + y) / (w + h) * 200 + 30], axis=-1)
             blob = np.exp(-(((x - w * 0.7) ** 2 + (y - h * 0.35) ** 2) / (2 * (w * 0.08) ** 2)))[..., None] * 160
-            noise = rng.normal(0, 18, (h // 4, w // 4, 3)).astype(np.float32)
+            noise = rng.normal(0, 18, ((h + 3) // 4, (w + 3) // 4, 3)).astype(np.float32)
             noise = np.kron(noise, np.ones((4, 4, 1), dtype=np.float32))[:h, :w]
             arr = np.clip(base + blob + noise, 0, 255).astype(np.uint8)
             Image.fromarray(arr).save(path, quality=88)

@@ -78,6 +78,22 @@ def smart_crop_box(img: Image.Image, aspect: float | tuple[int, int]) -> Box:
     return box
 
 
+def _analysis(img: Image.Image, small: tuple[int, int]) -> np.ndarray:
+    """Feature values of the prescaled copy; they do not depend on the target aspect, so every crop
+    of one image (deck, social, card) shares them."""
+    key = ("values", img.size, img.mode, small)
+    entry = _memo.get(id(img))
+    if entry is not None and entry[0]() is img and key in entry[1]:
+        return entry[1][key]
+    values = _sample_values(_prescaled_rgb(img, small))
+    if entry is None or entry[0]() is not img:
+        ident = id(img)
+        entry = (weakref.ref(img, lambda _ref, ident=ident: _memo.pop(ident, None)), {})
+        _memo[ident] = entry
+    entry[1][key] = values
+    return values
+
+
 def _find_best_crop(img: Image.Image, aspect: float | tuple[int, int]) -> Box:
     width, height = img.size
     if isinstance(aspect, tuple):
@@ -99,7 +115,7 @@ def _find_best_crop(img: Image.Image, aspect: float | tuple[int, int]) -> Box:
     crop_h = _chop(th * scale * factor)
     real_min_scale = min(MAX_SCALE, max(1.0 / scale, MIN_SCALE))
 
-    values = _sample_values(_prescaled_rgb(img, (small_w, small_h)))
+    values = _analysis(img, (small_w, small_h))
     best = _best_window(values, small_w, small_h, crop_w, crop_h, real_min_scale)
     if best is None:  # no window fits (degenerate sizes): fall back to the centre, like Hugo's Fill
         return _centre_box(width, height, tw / th)
