@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -22,6 +23,9 @@ from cardgen.errors import CardgenError, UsageError
 from cardgen.output import atomic_write
 
 CACHE_FILE = ".cardgen-cache.json"
+#: Crops cut while building each page, kept so the event pack never decodes an image again.
+CROPS_DIR = ".cardgen-crops"
+PACK_KEY = "__event_pack__"
 MANIFEST = "manifest.json"
 EVENT_DIR = "event"
 
@@ -36,6 +40,7 @@ class Task:
     template: str
     formats: tuple[str, ...]
     site_root: str | None
+    crops: str | None = None  # folder where this page's image crops are kept for the event pack
 
 
 @dataclass
@@ -162,7 +167,13 @@ def process_page(task: Task) -> dict[str, Any]:
     try:
         page = load_page(Path(task.source), site_root=task.site_root)
         out_dir = Path(task.out_dir)
-        result = render_all(page, out_dir, template=task.template, formats=task.formats)
+        images = None
+        if task.crops:
+            from cardgen.render.assets import PageImages
+
+            shutil.rmtree(task.crops, ignore_errors=True)  # crops of an older version of the page
+            images = PageImages(page, store=Path(task.crops), persist=True)
+        result = render_all(page, out_dir, template=task.template, formats=task.formats, images=images)
         record["warnings"] = list(page.warnings) + list(result.warnings)
         record["errors"] = dict(result.info.get("errors", {}))
         record["outputs"] = [str(p) for p in result.outputs]
@@ -235,19 +246,32 @@ def run_batch(
             record.outputs = cached["outputs"]
             record.warnings = cached.get("warnings", [])
             continue
-        task = Task(str(path), slug, str(output / slug), str(tpl.path), chosen, str(site_root) if site_root else None)
+        task = Task(str(path), slug, str(output / slug), str(tpl.path), chosen, str(site_root) if site_root else None,
+                    str(output / CROPS_DIR / slug))
         tasks.append((record, task))
 
     _run_tasks(tasks, output, cache, jobs, quiet, verbose)
-    pack = build_event_pack(
-        [loaded[r.slug] for r in records if r.status in ("built", "cached") and r.slug in loaded],
-        [r for r in records if r.status in ("built", "cached")],
-        output,
-        event=event,
-        template=tpl,
-        formats=chosen,
-        quiet=quiet,
-    )
+    _prune_crops(output, {r.slug for r in records})
+    ready = [r for r in records if r.status in ("built", "cached")]
+    pack_key = _digest([__version__, event or "", tpl.digest, list(chosen), [(r.source, r.key) for r in ready]])
+    previous = cache.get(PACK_KEY)
+    if not force and previous and previous.get("key") == pack_key and _outputs_intact(previous, output):
+        pack = {"outputs": previous["outputs"], "errors": {}, "cached": True}
+    else:
+        pack = build_event_pack(
+            [loaded[r.slug] for r in ready if r.slug in loaded],
+            ready,
+            output,
+            event=event,
+            template=tpl,
+            formats=chosen,
+            quiet=quiet,
+        )
+        if pack["outputs"] and not pack["errors"]:
+            cache[PACK_KEY] = {"key": pack_key, "outputs": pack["outputs"]}
+        else:
+            cache.pop(PACK_KEY, None)
+        _write_cache(output, cache)
     failed = [r for r in records if r.status == "failed" or r.errors]
     manifest = {
         "cardgen": __version__,
@@ -340,7 +364,9 @@ def build_event_pack(pages, records, output: Path, *, event, template, formats, 
     folder.mkdir(exist_ok=True)
     from cardgen.render.assets import PageImages
 
-    images = {p.path: PageImages(p) for p in pages}
+    slugs = {r.source: r.slug for r in records}
+    images = {p.path: PageImages(p, store=output / CROPS_DIR / slugs.get(str(p.path), p.slug), remember=False)
+              for p in pages}
     steps = []
     if "card" in formats:
         steps.append(("card_sheet", lambda: _card_sheet(pages, folder, template, images)))
@@ -405,6 +431,19 @@ def _outputs_intact(cached: dict[str, Any], output: Path) -> bool:
         if not path.is_file() or path.stat().st_size != item["bytes"]:
             return False
     return bool(cached.get("outputs"))
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _prune_crops(output: Path, slugs: set[str]) -> None:
+    """Crops of pages that are no longer in the site."""
+    folder = output / CROPS_DIR
+    if folder.is_dir():
+        for child in folder.iterdir():
+            if child.is_dir() and child.name not in slugs:
+                shutil.rmtree(child, ignore_errors=True)
 
 
 def _remove_partial_files(output: Path) -> None:

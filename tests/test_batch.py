@@ -66,6 +66,30 @@ def test_batch_builds_every_page_and_the_event_pack_then_caches(tmp_path: Path) 
     assert {o["path"]: o["sha256"] for r in forced["pages"] for o in r["outputs"]} == first
 
 
+def test_event_pack_reuses_crops_and_is_skipped_when_nothing_changed(tmp_path: Path, monkeypatch) -> None:
+    site = small_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, quiet=True, event="Day one") == 0
+    sheet = out / "event" / "cards-a4.pdf"
+    stamp = sheet.stat().st_mtime_ns
+    assert run_batch(site, out, jobs=1, quiet=True, event="Day one") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["event_pack"].get("cached") is True
+    assert sheet.stat().st_mtime_ns == stamp, "an unchanged site does not rebuild the event pack"
+
+    # A new event name rebuilds the pack from the crops the pages were built with: no image decodes.
+    import cardgen.imaging.cache as cache_module
+
+    def no_decode(*args, **kwargs):
+        raise AssertionError("the event pack decoded an image instead of reusing stored crops")
+
+    monkeypatch.setattr(cache_module, "open_image", no_decode)
+    assert run_batch(site, out, jobs=1, quiet=True, event="Day two") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert not manifest["event_pack"]["errors"]
+    assert sheet.stat().st_mtime_ns != stamp
+
+
 def test_one_bad_page_and_one_bad_image_do_not_stop_the_batch(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site", n=3)
     (site / "content" / "project" / "p1" / "index.md").write_text("---\ntitle: [broken\n---\n")

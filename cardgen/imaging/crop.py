@@ -38,9 +38,12 @@ ANCHOR_FRACTIONS: dict[str, tuple[float, float]] = {
     "bottomright": (1.0, 1.0),
 }
 
-#: Resample with LANCZOS; `reducing_gap` lets Pillow box-reduce first when the source is ≥ 3× the
-#: target, which is indistinguishable from a full LANCZOS pass and several times faster.
-REDUCING_GAP = 3.0
+#: Resample with Pillow's antialiased BICUBIC (support 2: about a third faster than LANCZOS on the
+#: 1–3× reductions every output needs, with no visible difference on photographs; Hugo's own default
+#: filter is the cruder Box). `reducing_gap` lets Pillow box-reduce first when the source is ≥ 4× the
+#: target.
+RESAMPLE = Image.Resampling.BICUBIC
+REDUCING_GAP = 2.0
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def focal_crop_result(img: Image.Image, size: tuple[int, int], focal_point: str)
         raise ImageError(f"crop target {size[0]}×{size[1]} has no pixels", path=img.info.get(INFO_PATH))
     anchor = normalise_focal_point(focal_point)
     region = _region(img.size, size, anchor, img)
-    out = img.resize(size, Image.Resampling.LANCZOS, box=region, reducing_gap=REDUCING_GAP)
+    out = img.resize(size, RESAMPLE, box=region, reducing_gap=REDUCING_GAP)
 
     source_size = tuple(img.info.get(INFO_SOURCE_SIZE) or img.size)
     to_source = source_size[0] / img.size[0]

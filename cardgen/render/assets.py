@@ -6,6 +6,9 @@ for a given box size, or placeholder art when the page has none (or it cannot be
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +36,10 @@ class HeroImage:
         return self.crop.dpi(size_mm) if self.crop is not None else None
 
 
+#: Bump when stored crops would differ for the same inputs (crop algorithm or encoding changes).
+STORE_VERSION = "1"
+
+
 class PageImages:
     """Decoded featured image and its crops for one page; create one per page and pass it around.
 
@@ -45,6 +52,10 @@ class PageImages:
         page: Page,
         palette: tuple[str, ...] | None = None,
         decode_size: tuple[int, int] | None = None,
+        *,
+        store: Path | None = None,
+        persist: Iterable[tuple[int, int]] | bool = (),
+        remember: bool = True,
     ) -> None:
         from cardgen.imaging import CropCache
 
@@ -55,10 +66,45 @@ class PageImages:
         self._cache = CropCache()
         self._failed = False
         self._heroes: dict[tuple[int, int, str], HeroImage] = {}
+        # A batch shares crops between its worker processes and the event pack through `store`:
+        # crops of the sizes in `persist` are written there and read back instead of decoding again.
+        self.store = Path(store) if store is not None else None
+        self.remember = remember  # False: crops read from `store` are not kept in memory (event pack)
+        self.persist_all = persist is True
+        self.persist = set() if isinstance(persist, bool) else {(int(w), int(h)) for w, h in persist}
 
     @property
     def has_image(self) -> bool:
+        if self.page.featured_image is None:
+            return False
+        if self.store is not None and self.store.is_dir() and any(self.store.glob("*.json")):
+            return True  # crops of this page's image were cut (and stored) by an earlier step
         return self.source() is not None
+
+    def source_size(self) -> tuple[int, int] | None:
+        """Full-resolution pixel size of the featured image (EXIF rotation applied), read from the
+        file header without decoding; None when there is no usable image."""
+        path = self.page.featured_image
+        if path is None or self._failed:
+            return None
+        from PIL import Image
+
+        try:
+            with Image.open(path) as img:
+                width, height = img.size
+                if img.getexif().get(0x0112) in (5, 6, 7, 8):  # rotated by 90°: sides swap
+                    width, height = height, width
+        except Exception:  # noqa: BLE001 - unreadable: let `source()` record the real reason
+            src = self.source()
+            if src is None:
+                return None
+            from cardgen.imaging import INFO_SOURCE_SIZE
+
+            return tuple(src.info.get(INFO_SOURCE_SIZE, src.size))
+        return width, height
+
+    def _focal(self, focal_point: str | None = None) -> str:
+        return (focal_point or self.page.image.focal_point or "smart").lower()
 
     def source(self, target_size: tuple[int, int] | None = None) -> Image.Image | None:
         """The decoded featured image (RGB) covering `target_size`, or None when there is none or it
@@ -78,10 +124,15 @@ class PageImages:
 
     def hero(self, size: tuple[int, int], focal_point: str | None = None) -> HeroImage:
         """The featured image cropped at the page's focal point to `size`, or placeholder art."""
-        focal = (focal_point or self.page.image.focal_point or "smart").lower()
+        focal = self._focal(focal_point)
         key = (max(1, int(size[0])), max(1, int(size[1])), focal)
         if key in self._heroes:
             return self._heroes[key]
+        stored = self._load(key)
+        if stored is not None:
+            if self.remember:
+                self._heroes[key] = stored
+            return stored
         src = self.source(key[:2])
         if src is None:
             result = HeroImage(self.placeholder(key[:2]), True, None, None, None)
@@ -92,8 +143,68 @@ class PageImages:
             result = HeroImage(
                 crop.image, False, self.page.featured_image, tuple(crop.source_size), tuple(crop.box), crop
             )
+            if self.persist_all or key[:2] in self.persist:
+                self._save(key, crop)
         self._heroes[key] = result
         return result
+
+    # ------------------------------------------------------------------ shared crop store
+
+    def _store_key(self, key: tuple[int, int, str]) -> str | None:
+        path = self.page.featured_image
+        if self.store is None or path is None:
+            return None
+        try:
+            st = Path(path).stat()
+        except OSError:
+            return None
+        ident = f"{Path(path).resolve()}|{st.st_size}|{st.st_mtime_ns}|{key[0]}x{key[1]}|{key[2]}|{STORE_VERSION}"
+        return hashlib.sha256(ident.encode()).hexdigest()[:32]
+
+    def _stored_path(self, key: tuple[int, int, str]) -> Path | None:
+        name = self._store_key(key)
+        if name is None:
+            return None
+        candidate = self.store / f"{name}.jpg"
+        return candidate if candidate.is_file() and candidate.with_suffix(".json").is_file() else None
+
+    def _save(self, key: tuple[int, int, str], crop: CropResult) -> None:
+        from cardgen.output import atomic_write
+
+        name = self._store_key(key)
+        if name is None:
+            return
+        import io
+
+        buffer = io.BytesIO()
+        crop.image.convert("RGB").save(buffer, "JPEG", quality=92)
+        facts = {"box": list(crop.box), "focal_point": crop.focal_point, "decoded_size": list(crop.decoded_size),
+                 "source_size": list(crop.source_size), "scale": crop.scale, "warnings": list(crop.warnings)}
+        atomic_write(self.store / f"{name}.jpg", buffer.getvalue())
+        atomic_write(self.store / f"{name}.json", json.dumps(facts).encode())
+
+    def _load(self, key: tuple[int, int, str]) -> HeroImage | None:
+        path = self._stored_path(key)
+        if path is None:
+            return None
+        from PIL import Image
+
+        from cardgen.imaging import CropResult
+
+        try:
+            facts = json.loads(path.with_suffix(".json").read_text())
+            with Image.open(path) as stored:
+                image = stored.convert("RGB")
+            crop = CropResult(image=image, box=tuple(facts["box"]), focal_point=facts["focal_point"],
+                              decoded_size=tuple(facts["decoded_size"]), source_size=tuple(facts["source_size"]),
+                              scale=float(facts["scale"]), warnings=tuple(facts["warnings"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # a damaged entry is simply recomputed
+        if image.size != key[:2]:
+            return None
+        for warning in crop.warnings:
+            self._warn(warning)
+        return HeroImage(image, False, self.page.featured_image, crop.source_size, crop.box, crop)
 
     def placeholder(self, size: tuple[int, int]) -> Image.Image:
         """Deterministic art from the page title, for pages without a usable featured image."""

@@ -306,6 +306,7 @@ class CardSpec:
     layout: CardLayout
     trim: tuple[float, float]
     images: PageImages
+    bleed: float = 3.0  # nominal bleed: pictures are cut for it even where an imposed sheet clips it
 
     @property
     def landscape(self) -> bool:
@@ -392,9 +393,11 @@ def draw_front(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Si
         height + bleed.top + bleed.bottom,
         layout.background,
     )
+    b = card.bleed
     if card.landscape:
         band = round(width * layout.band, 2)
         picture = (x0 - bleed.left, y0 - bleed.top, band + bleed.left, height + bleed.top + bleed.bottom)
+        full = (x0 - b, y0 - b, band + b, height + 2 * b)
         w.rect(x0 + band, y0 - bleed.top, layout.accent_bar, height + bleed.top + bleed.bottom, layout.accent)
         text_box = (
             band + layout.accent_bar + card.margin,
@@ -405,11 +408,12 @@ def draw_front(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Si
     else:
         band = round(height * layout.band, 2)
         picture = (x0 - bleed.left, y0 - bleed.top, width + bleed.left + bleed.right, band + bleed.top)
+        full = (x0 - b, y0 - b, width + 2 * b, band + b)
         w.rect(x0 - bleed.left, y0 + band, width + bleed.left + bleed.right, layout.accent_bar, layout.accent)
         top = band + layout.accent_bar + card.margin * 0.9
         text_box = (card.margin, top, width - 2 * card.margin, height - top - card.margin)
     visible = (0.0, 0.0, band, height) if card.landscape else (0.0, 0.0, width, band)
-    _picture(w, card, picture, origin, visible)
+    _picture(w, card, picture, origin, visible, full)
     _front_text(w, card, origin, text_box)
 
 
@@ -419,15 +423,24 @@ def _picture(
     rect: tuple[float, float, float, float],
     origin: tuple[float, float],
     visible: tuple[float, float, float, float],
+    full: tuple[float, float, float, float] | None = None,
 ) -> None:
     """The featured image (or placeholder art) filling `rect` (mm, page coordinates, bleed included)
-    and its credit line inside the `visible` part (trim coordinates)."""
+    and its credit line inside the `visible` part (trim coordinates).
+
+    The picture is always cut for the card with its full bleed (`full`) and clipped to `rect`, so a
+    card on an imposed sheet shows the same crop as the single card (and a batch reuses that crop)."""
     x, y, rw, rh = rect
+    fx, fy, fw, fh = full or rect
     if not w.text_only:
-        hero = _hero(w, card, (rw, rh))
+        hero = _hero(w, card, (fw, fh))
         buffer = io.BytesIO()
         hero.image.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True, subsampling=0)
-        w.pdf.image(buffer, x, y, rw, rh)
+        if (fx, fy, fw, fh) == (x, y, rw, rh):
+            w.pdf.image(buffer, x, y, rw, rh)
+        else:
+            with w.pdf.rect_clip(x, y, rw, rh):
+                w.pdf.image(buffer, fx, fy, fw, fh)
     caption = card.page.image.caption_text.strip()
     if caption:
         _credit(w, card, caption, origin, visible)
@@ -435,12 +448,9 @@ def _picture(
 
 def _hero(w: Writer, card: CardSpec, size_mm: tuple[float, float]) -> Any:
     """Crop at 300 dpi, or at the source's own resolution when it has fewer pixels (no upscaling)."""
-    from cardgen.imaging import INFO_SOURCE_SIZE
-
     px = (size_mm[0] / 25.4 * TARGET_DPI, size_mm[1] / 25.4 * TARGET_DPI)
-    source = card.images.source()
-    if source is not None:
-        full = source.info.get(INFO_SOURCE_SIZE, source.size)
+    full = card.images.source_size()
+    if full is not None:
         widest = min(full[0], full[1] * px[0] / px[1])
         focal = (card.page.image.focal_point or "smart").lower()
         headroom = 0.9 if focal == "smart" else 1.0  # a smart crop may keep 0.9x the largest window
@@ -778,13 +788,14 @@ def _template(template: str | Path | Template) -> Template:
     return template if hasattr(template, "card") else load_template(template)  # type: ignore[return-value]
 
 
-def card_spec(page: Page, trim: tuple[float, float], tpl: Template, images: PageImages | None) -> CardSpec:
+def card_spec(page: Page, trim: tuple[float, float], tpl: Template, images: PageImages | None,
+              bleed: float = 3.0) -> CardSpec:
     from cardgen.render.assets import PageImages
 
     layout = tpl.card
     if images is None:
         images = PageImages(page, palette=layout.placeholder_palette or None)
-    return CardSpec(page, layout, trim, images)
+    return CardSpec(page, layout, trim, images, bleed)
 
 
 def build_card(
@@ -804,7 +815,7 @@ def build_card(
     trim = card_size(size, orientation)
     bleed = check_bleed(bleed_mm, size)
     tpl = _template(template)
-    card = card_spec(page, trim, tpl, images)
+    card = card_spec(page, trim, tpl, images, bleed)
     mark = MARK_AREA_MM if marks else 0.0
     page_w, page_h = trim[0] + 2 * (bleed + mark), trim[1] + 2 * (bleed + mark)
     pdf = new_pdf(page.title_plain or page.slug, fixed_date(page), (page_w, page_h))

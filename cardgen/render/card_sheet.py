@@ -181,7 +181,7 @@ def render_card_sheet(
     bleed = check_bleed(bleed_mm, size)
     tpl = _template(template)
     images = images or {}
-    specs = [card_spec(p, grid.card, tpl, images.get(p.path)) for p in pages]
+    specs = [card_spec(p, grid.card, tpl, images.get(p.path), bleed) for p in pages]
     if fill and len(specs) % grid.per_sheet:
         specs += [specs[i % len(specs)] for i in range(grid.per_sheet - len(specs) % grid.per_sheet)]
     pdf = new_pdf("Cards", fixed_date(pages[0]), grid.sheet)

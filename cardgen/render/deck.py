@@ -158,6 +158,16 @@ def read_geometry(prs) -> tuple[Geometry, dict[str, tuple[float, float, float, f
     return geometry, boxes
 
 
+def hero_pixels(geometry: Geometry) -> tuple[int, int]:
+    """Pixel size of the title slide's hero crop (the showcase reuses it, so a batch cuts it once)."""
+    width = geometry.width * (1 - geometry.hero_split)
+    return round(width / 72 * HERO_DPI), round(geometry.height / 72 * HERO_DPI)
+
+
+def template_hero_pixels(template: Template, aspect: str = "16:9") -> tuple[int, int]:
+    return hero_pixels(read_geometry(open_master(template, aspect))[0])
+
+
 # --------------------------------------------------------------------------- writer
 
 
@@ -386,8 +396,7 @@ class DeckBuilder:
         w = self.w
         x = w.geometry.width * w.geometry.hero_split
         box = (x, 0.0, w.geometry.width - x, w.geometry.height)
-        px = (round(box[2] / 72 * HERO_DPI), round(box[3] / 72 * HERO_DPI))
-        hero = self.images.hero(px)
+        hero = self.images.hero(hero_pixels(w.geometry))
         from cardgen.imaging import to_pptx_compatible
 
         data, _ = to_pptx_compatible(hero.image, prefer="jpeg", quality=88)

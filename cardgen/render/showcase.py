@@ -17,7 +17,7 @@ from cardgen.document import Run
 from cardgen.fields import authors_line, display_url, site_line
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
-from cardgen.render.deck import BODY_TYPES, HERO_DPI, DeckWriter, _placeholder, open_master
+from cardgen.render.deck import BODY_TYPES, DeckWriter, _placeholder, hero_pixels, open_master
 from cardgen.render.deck_fit import Frame, TextItem, paginate
 from cardgen.render.pptx_io import Typefaces, deterministic_bytes, paragraph_format, prepare_frame, style_run
 from cardgen.text.fit import Box, TextStyle, fit_text
@@ -120,8 +120,8 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
                   bold=True, line_height=title_role.line_height, lang=lang)
     w.title(slide, fitted.text.replace("\n", " ") if fitted.truncated else (page.title_plain or page.slug), fitted.size)
     x, y, bw, bh = w.boxes["body"]
-    pic_w = bw * 0.5
-    hero = images.hero((round(pic_w / 72 * HERO_DPI), round(bh / 72 * HERO_DPI)))
+    hero = images.hero(hero_pixels(w.geometry))  # the deck's title-slide crop: cut once per page
+    pic_w = bh * hero.image.width / hero.image.height
     data, _ = to_pptx_compatible(hero.image, prefer="png" if hero.is_placeholder else "jpeg", quality=86)
     w.picture(slide, data, (x, y, pic_w, bh), fill_placeholder=False, size=hero.image.size)
     if page.image.caption_text and not hero.is_placeholder:
