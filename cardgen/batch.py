@@ -226,7 +226,7 @@ def run_batch(
     records: list[PageRecord] = []
     tasks: list[tuple[PageRecord, Task]] = []
     loaded = {}
-    for path, slug in zip(paths, unique_slugs(paths)):
+    for path, slug in zip(paths, unique_slugs(paths), strict=True):
         record = PageRecord(source=str(path), slug=slug)
         records.append(record)
         try:

@@ -187,9 +187,9 @@ def page_url(site: Site | None, page_path: Path, meta: dict[str, Any]) -> str:
     elif parts:
         parts[-1] = Path(parts[-1]).stem
     lang = page_language(site, page_path)
-    if lang and parts and parts[0].lower() == lang:
-        if lang == (site.language or "en") and not site.params.get("_in_subdir"):
-            parts = parts[1:]
+    if (lang and parts and parts[0].lower() == lang and lang == (site.language or "en")
+            and not site.params.get("_in_subdir")):
+        parts = parts[1:]
     slug = meta.get("slug")
     if isinstance(slug, str) and slug.strip() and parts:
         parts[-1] = slug.strip()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cardgen.batch import discover, run_batch, unique_slugs
+
 from conftest import SAMPLES, tiny_png, write
 
 

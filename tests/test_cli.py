@@ -9,6 +9,7 @@ import pytest
 
 from cardgen import __version__
 from cardgen.cli import main
+
 from conftest import CORPUS, SEED, write
 
 

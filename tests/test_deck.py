@@ -16,6 +16,7 @@ from pptx.util import Emu
 from cardgen.errors import TemplateError, UsageError
 from cardgen.loader import load_page
 from cardgen.render.deck import render_deck
+
 from conftest import CORPUS, SAMPLES, SEED, SHARED, corpus_ids, corpus_pages, tiny_png, write
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

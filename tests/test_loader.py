@@ -9,6 +9,7 @@ import pytest
 from cardgen.document import Paragraph
 from cardgen.errors import PageError
 from cardgen.loader import detect_language, load_page, normalize_focal_point
+
 from conftest import SEED, corpus_ids, corpus_pages, tiny_png, write
 
 

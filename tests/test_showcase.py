@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from pptx import Presentation
+from test_deck import checker, pictures, texts
 
 from cardgen.loader import load_page
 from cardgen.render.showcase import render_showcase
+
 from conftest import SAMPLES
-from test_deck import checker, pictures, texts
 
 PROJECTS = sorted((SAMPLES / "site" / "content" / "project").glob("*/index.md"))
 
