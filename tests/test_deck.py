@@ -118,6 +118,7 @@ def test_caption_is_a_credit_line_on_the_hero(tmp_path):
     pic = pictures(cover)[0]
     assert credit[0].left >= pic.left - 12700 and credit[0].top + credit[0].height <= pic.top + pic.height + 12700
     assert "Photo by Jane on Unsplash" in cover.notes_slide.notes_text_frame.text
+    assert pic._element.xpath("./*[1]/p:cNvPr")[0].get("descr") == "Photo by Jane on Unsplash"  # alt text
 
 
 def test_preview_only_hides_the_hero_unless_asked(tmp_path):
@@ -430,12 +431,22 @@ def test_aspect_4_3_uses_the_4_3_master(tmp_path):
 
 
 def test_corporate_master_layouts_found_and_placeholders_filled(tmp_path):
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
     corporate = Presentation()  # python-pptx's stock master: 4:3, standard layout names
+    theme = corporate.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(theme.blob)  # the organisation's own colours and fonts
+    root.find(f".//{A}majorFont/{A}latin").set("typeface", "Corporate Sans")
+    root.find(f".//{A}accent1/{A}srgbClr").set("val", "C00040")
+    theme._blob = etree.tostring(root)
     corporate.slides.add_slide(corporate.slide_layouts[0]).shapes.title.text = "Sample slide to drop"
     master = tmp_path / "corporate.pptx"
     corporate.save(str(master))
     _, result, prs = deck_of(long_page(tmp_path), tmp_path, pptx_template=master)
     assert "Sample slide to drop" not in all_text(prs)
+    kept = prs.slide_master.part.part_related_by(RT.THEME).blob
+    assert b"Corporate Sans" in kept and b"C00040" in kept, "the organisation's theme is kept"
     assert Emu(prs.slide_width).inches == pytest.approx(10, abs=0.01)
     layouts = {s.slide_layout.name for s in prs.slides}
     assert {"Title Slide", "Title and Content"} <= layouts

@@ -312,9 +312,9 @@ class DeckWriter:
     # ---------------------------------------------------------------- pictures
 
     def picture(self, slide, data: bytes, box: tuple[float, float, float, float], *, fill_placeholder: bool = True,
-                size: tuple[int, int]):
+                size: tuple[int, int], alt: str = ""):
         """Insert `data` (pixel `size`) fitted inside `box` (pt) without distortion, into the picture
-        placeholder when the slide has one."""
+        placeholder when the slide has one; `alt` is the description screen readers announce."""
         x, y, w, h = box
         scale = min(w / size[0], h / size[1])
         pw, ph_ = size[0] * scale, size[1] * scale
@@ -324,8 +324,10 @@ class DeckWriter:
             pic = holder.insert_picture(io.BytesIO(data))
             pic.crop_left = pic.crop_right = pic.crop_top = pic.crop_bottom = 0.0
             pic.left, pic.top, pic.width, pic.height = Pt(px), Pt(py), Pt(pw), Pt(ph_)
-            return pic
-        return slide.shapes.add_picture(io.BytesIO(data), Pt(px), Pt(py), Pt(pw), Pt(ph_))
+        else:
+            pic = slide.shapes.add_picture(io.BytesIO(data), Pt(px), Pt(py), Pt(pw), Pt(ph_))
+        set_alt_text(pic, alt)
+        return pic
 
     def caption_on(self, slide, text: str, box: tuple[float, float, float, float], size: float = 10) -> None:
         """A small credit line on a dark translucent strip along the bottom of a picture."""
@@ -400,7 +402,7 @@ class DeckBuilder:
         from cardgen.imaging import to_pptx_compatible
 
         data, _ = to_pptx_compatible(hero.image, prefer="jpeg", quality=88)
-        w.picture(slide, data, box, fill_placeholder=True, size=hero.image.size)
+        w.picture(slide, data, box, fill_placeholder=True, size=hero.image.size, alt=hero_alt(self.page))
         if plan.caption:
             w.caption_on(slide, plan.caption, box)
 
@@ -507,7 +509,8 @@ class DeckBuilder:
             img = imaging.open_image(plan.figure.path, target_size=target, keep_alpha=True)
             img.thumbnail((max(target), max(target)))
             data, _ = imaging.to_pptx_compatible(img)
-            w.picture(slide, data, box, size=img.size)
+            w.picture(slide, data, box, size=img.size,
+                      alt=plan.figure.alt or plan.figure.caption_text or plan.figure.title or plan.title)
         except Exception as exc:  # a broken figure becomes a text slide, never a crash
             w.warnings.append(f"figure {plan.figure.src}: {exc}")
             from cardgen.document import Run
@@ -539,7 +542,8 @@ class DeckBuilder:
         w.title(slide, plan.title, plan.title_size, box=w.boxes["picture_title"])
         art = _video_art(imaging.placeholder(plan.video.title or plan.title, (800, 450), None))
         data, _ = imaging.to_pptx_compatible(art, prefer="jpeg")
-        pic = w.picture(slide, data, w.boxes["picture"], size=art.size)
+        pic = w.picture(slide, data, w.boxes["picture"], size=art.size,
+                        alt=f"Video: {plan.video.title or plan.title}")
         if plan.video.url:
             pic.click_action.hyperlink.address = plan.video.url
         self._caption(slide, plan)
@@ -569,6 +573,7 @@ class DeckBuilder:
             pic = slide.shapes.add_picture(io.BytesIO(buffer.getvalue()), Pt(qx), Pt(y), Pt(side), Pt(side))
             pic.name = "QR code"
             pic.click_action.hyperlink.address = plan.qr_url
+            set_alt_text(pic, f"QR code for {plan.qr_url}")
             label = slide.shapes.add_textbox(Pt(qx - 20), Pt(y + side + 6), Pt(side + 40), Pt(44))
             prepare_frame(label.text_frame)
             paragraph = label.text_frame.paragraphs[0]
@@ -648,6 +653,16 @@ def _properties(prs, page: Page) -> None:
 
 
 # --------------------------------------------------------------------------- small helpers
+
+
+def set_alt_text(shape, text: str) -> None:
+    """The picture's description (`descr`), what PowerPoint shows as alt text."""
+    if text:
+        shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", _clean(text)[:1000])
+
+
+def hero_alt(page: Page) -> str:
+    return page.image.alt_text or page.image.caption_text or page.title_plain
 
 
 def _clean(text: str) -> str:

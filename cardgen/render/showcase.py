@@ -17,7 +17,15 @@ from cardgen.document import Run
 from cardgen.fields import authors_line, display_url, site_line
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
-from cardgen.render.deck import BODY_TYPES, DeckWriter, _placeholder, hero_pixels, open_master
+from cardgen.render.deck import (
+    BODY_TYPES,
+    DeckWriter,
+    _placeholder,
+    hero_alt,
+    hero_pixels,
+    open_master,
+    set_alt_text,
+)
 from cardgen.render.deck_fit import Frame, TextItem, paginate
 from cardgen.render.pptx_io import Typefaces, deterministic_bytes, paragraph_format, prepare_frame, style_run
 from cardgen.text.fit import Box, TextStyle, fit_text
@@ -123,7 +131,7 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
     hero = images.hero(hero_pixels(w.geometry))  # the deck's title-slide crop: cut once per page
     pic_w = bh * hero.image.width / hero.image.height
     data, _ = to_pptx_compatible(hero.image, prefer="png" if hero.is_placeholder else "jpeg", quality=86)
-    w.picture(slide, data, (x, y, pic_w, bh), fill_placeholder=False, size=hero.image.size)
+    w.picture(slide, data, (x, y, pic_w, bh), fill_placeholder=False, size=hero.image.size, alt=hero_alt(page))
     if page.image.caption_text and not hero.is_placeholder:
         w.caption_on(slide, page.image.caption_text, (x, y, pic_w, bh), size=9)
 
@@ -164,6 +172,7 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
         pic = slide.shapes.add_picture(io.BytesIO(buffer.getvalue()), Pt(col_x), Pt(qy), Pt(qr_side), Pt(qr_side))
         pic.name = "QR code"
         pic.click_action.hyperlink.address = url
+        set_alt_text(pic, f"QR code for {url}")
         label = slide.shapes.add_textbox(Pt(col_x + qr_side + 12), Pt(qy), Pt(col_w - qr_side - 12), Pt(qr_side))
         prepare_frame(label.text_frame, "bottom")
         link = _fit(display_url(url, 60), Frame(col_w - qr_side - 12, qr_side), 14, 9, 3, lang=lang)
