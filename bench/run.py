@@ -109,6 +109,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path)
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="cardgen-bench-"))
+    # In a child process: this one must stay small, or its pages would count in the children's peak RSS
+    # (a forked child shares the parent's memory until it execs).
+    subprocess.run([sys.executable, __file__, "--make-images", str(work / "images")], check=True)
     images = make_images(work / "images")
     rows = []
     for n in [int(x) for x in args.pages.split(",")]:
@@ -167,4 +170,7 @@ def _fmt(value) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--make-images":
+        make_images(Path(sys.argv[2]))
+    else:
+        main()

@@ -266,6 +266,7 @@ def run_batch(
             template=tpl,
             formats=chosen,
             quiet=quiet,
+            jobs=workers_for(jobs, 3),
         )
         if pack["outputs"] and not pack["errors"]:
             cache[PACK_KEY] = {"key": pack_key, "outputs": pack["outputs"]}
@@ -304,8 +305,7 @@ def run_batch(
 def _run_tasks(tasks, output: Path, cache: dict, jobs: int, quiet: bool, verbose: bool) -> None:
     if not tasks:
         return
-    workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-    workers = max(1, min(workers, len(tasks)))
+    workers = workers_for(jobs, len(tasks))
     progress = None
     if not quiet:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -355,34 +355,69 @@ def _run_tasks(tasks, output: Path, cache: dict, jobs: int, quiet: bool, verbose
             progress.stop()
 
 
-def build_event_pack(pages, records, output: Path, *, event, template, formats, quiet) -> dict[str, Any]:
-    """One imposed card sheet, one showcase deck and a contact sheet for all built pages."""
+def build_event_pack(pages, records, output: Path, *, event, template, formats, quiet, jobs: int = 1) -> dict[str, Any]:
+    """One imposed card sheet, one showcase deck and a contact sheet for all built pages.
+
+    The three are independent: with `jobs` > 1 they run side by side in worker processes (which also
+    keeps the main process small on big sites). Pictures come from the crops the pages were built with.
+    """
     pack: dict[str, Any] = {"outputs": [], "errors": {}}
     if not pages:
         return pack
     folder = output / EVENT_DIR
     folder.mkdir(exist_ok=True)
-    from cardgen.render.assets import PageImages
-
     slugs = {r.source: r.slug for r in records}
-    images = {p.path: PageImages(p, store=output / CROPS_DIR / slugs.get(str(p.path), p.slug), remember=False)
-              for p in pages}
+    stores = {str(p.path): str(output / CROPS_DIR / slugs.get(str(p.path), p.slug)) for p in pages}
+    template_dir = str(template.path)
     steps = []
     if "card" in formats:
-        steps.append(("card_sheet", lambda: _card_sheet(pages, folder, template, images)))
+        steps.append(("card_sheet", (pages, stores, str(folder), template_dir, event)))
     if "deck" in formats:
-        steps.append(("showcase_deck", lambda: _showcase(pages, folder, event, template, images)))
+        steps.append(("showcase_deck", (pages, stores, str(folder), template_dir, event)))
     if "social" in formats:
-        steps.append(("contact_sheet", lambda: _contact_sheet(records, output, folder, event)))
-    for name, step in steps:
-        try:
-            for path in step():
-                pack["outputs"].append(file_record(path, output))
-        except CardgenError as exc:
-            pack["errors"][name] = str(exc)
-        except Exception as exc:  # noqa: BLE001
-            pack["errors"][name] = f"internal error: {type(exc).__name__}: {exc}"
+        steps.append(("contact_sheet", (records, str(output), str(folder), event)))
+    if jobs > 1 and len(steps) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(steps))) as pool:
+            futures = [(name, pool.submit(pack_step, name, args)) for name, args in steps]
+            results = [(name, future.result()) for name, future in futures]
+    else:
+        results = [(name, pack_step(name, args)) for name, args in steps]
+    for name, (paths, error) in results:
+        if error:
+            pack["errors"][name] = error
+        for path in paths:
+            pack["outputs"].append(file_record(Path(path), output))
     return pack
+
+
+def workers_for(jobs: int, tasks: int) -> int:
+    """--jobs N, or one process per CPU core for 0; never more processes than tasks."""
+    workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    return max(1, min(workers, tasks))
+
+
+def pack_step(name: str, args: tuple) -> tuple[list[str], str | None]:
+    """One part of the event pack (runs in a worker process). Never raises: failures are data."""
+    try:
+        if name == "contact_sheet":
+            records, out, folder, event = args
+            paths = _contact_sheet(records, Path(out), Path(folder), event)
+        else:
+            from cardgen.render.assets import PageImages
+            from cardgen.templates import load_template
+
+            pages, stores, folder, template_dir, event = args
+            template = load_template(template_dir)
+            images = {p.path: PageImages(p, store=Path(stores[str(p.path)]), remember=False) for p in pages}
+            if name == "card_sheet":
+                paths = _card_sheet(pages, Path(folder), template, images)
+            else:
+                paths = _showcase(pages, Path(folder), event, template, images)
+        return [str(p) for p in paths], None
+    except CardgenError as exc:
+        return [], str(exc)
+    except Exception as exc:  # noqa: BLE001 - the other parts of the pack still get made
+        return [], f"internal error: {type(exc).__name__}: {exc}"
 
 
 def _card_sheet(pages, folder: Path, template, images) -> list[Path]:
