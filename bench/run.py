@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -76,14 +75,26 @@ def make_site(root: Path, n: int, images: list[Path]) -> list[Path]:
     return pages
 
 
+_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
 def timed(cmd: list[str], **kw) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of a child process tree."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS (KiB) of one command's process tree (its largest process).
+
+    A small wrapper process runs the command, so the figure covers that command's processes only
+    (getrusage's children peak would otherwise include every earlier child of this script)."""
     start = time.perf_counter()
-    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], check=False, capture_output=True, text=True, **kw)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(before, after)
+    try:
+        peak = int(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        peak = 0
+    return wall, peak
 
 
 def pandoc_decks(pages: list[Path], out: Path, jobs: int) -> float | None:
