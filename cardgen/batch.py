@@ -234,6 +234,10 @@ def run_batch(
         except CardgenError as exc:
             record.status, record.error = "failed", str(exc)
             continue
+        if not page.front_matter and not page.is_slides_page:
+            record.status = "skipped"  # README.md, notes: Hugo pages of a site always carry front matter
+            record.warnings.append(f"{path}: no front matter: not a project page, skipped")
+            continue
         if page.draft and not include_drafts:
             record.status = "skipped"
             record.warnings.append(f"{path}: draft: skipped (use --include-drafts)")

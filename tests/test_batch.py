@@ -108,6 +108,15 @@ def test_one_bad_page_and_one_bad_image_do_not_stop_the_batch(tmp_path: Path) ->
     assert not list(out.rglob("*.part"))
 
 
+def test_markdown_without_front_matter_is_not_a_page(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site", n=1)
+    write(site / "content" / "project" / "README.md", "# Notes for editors\n\nNot a page.\n")
+    out = tmp_path / "out"
+    run_batch(site, out, jobs=1, quiet=True, formats="social")
+    statuses = {r["slug"]: r["status"] for r in json.loads((out / "manifest.json").read_text())["pages"]}
+    assert statuses == {"README": "skipped", "p0": "built"}
+
+
 def test_drafts_are_skipped_unless_asked(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site", n=1)
     write(site / "content" / "project" / "draft" / "index.md", "---\ntitle: Draft\ndraft: true\n---\n")
