@@ -57,7 +57,8 @@ def render_showcase(
     latin, east_asian = pptx_typefaces(_common_language(pages))
     writer = DeckWriter(prs, tpl, Typefaces(tpl.fonts.body or latin, east_asian, tpl.fonts.mono))
     images = dict(images or {})
-    site = next((site_line(p) for p in pages if site_line(p)), "")
+    sites = {site_line(p) for p in pages}
+    site = sites.pop() if len(sites) == 1 else ""  # a name only when every project shares it
     title = event or site or "Projects"
     _cover(writer, title, [x for x in (site if event else "", f"{len(pages)} projects") if x])
     _agenda(writer, pages)
