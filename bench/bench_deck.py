@@ -2,8 +2,8 @@
 
     python bench/bench_deck.py [--repeat 5]
 
-Pages: the seed (samples/mlphys, 12 MP featured image), a CJK page, a slides page and a synthetic
-long page (40 paragraphs, a 40-row table, 50 lines of code). For each: cardgen in-process (warm:
+Pages: the seed (samples/mlphys, 12 MP featured image), a CJK page, a slides page, a synthetic
+long page (40 paragraphs, a 40-row table, 50 lines of code) and the longest page of the shared corpus. For each: cardgen in-process (warm:
 fonts and masters loaded), cardgen as a fresh process (`cardgen deck`, what a user waits for) and
 `pandoc PAGE -o deck.pptx` (also a fresh process; it makes no title image, notes or QR code).
 Prints a table. Not a test: numbers depend on the machine.
@@ -60,6 +60,10 @@ def main() -> int:
         "slides (38 slides)": REPO / "samples" / "site" / "content" / "project" / "stat-mech-talk" / "index.md",
         "long page": long_page(work),
     }
+    corpus = REPO.parent / "shared" / "corpus"
+    if corpus.is_dir():
+        longest = max(corpus.glob("*/index.md"), key=lambda p: p.stat().st_size)
+        pages[f"corpus: {longest.parent.name}"[:22]] = longest
     pandoc = shutil.which("pandoc")
     print(f"{'page':<22} {'slides':>6} {'in-process ms':>14} {'cardgen cmd ms':>15} {'KB':>6} "
           f"{'pandoc ms':>10} {'pandoc KB':>10} {'ratio':>6}")
