@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,8 @@ def process_page(task: Task) -> dict[str, Any]:
             shutil.rmtree(task.crops, ignore_errors=True)  # crops of an older version of the page
             images = PageImages(page, store=Path(task.crops), persist=True)
         result = render_all(page, out_dir, template=task.template, formats=task.formats, images=images)
+        if images is not None and "deck" in task.formats:
+            _cut_showcase_crop(images, task.template)
         record["warnings"] = list(page.warnings) + list(result.warnings)
         record["errors"] = dict(result.info.get("errors", {}))
         record["outputs"] = [str(p) for p in result.outputs]
@@ -208,6 +211,25 @@ def process_page(task: Task) -> dict[str, Any]:
         record["error"] = f"{task.source}: internal error: {type(exc).__name__}: {exc}"
     record["seconds"] = time.perf_counter() - started
     return record
+
+
+def _cut_showcase_crop(images, template_dir: str) -> None:
+    """The showcase shows every project's picture, also where the page's own deck leaves it out
+    (`image.preview_only`): cut it now, while the image is decoded anyway."""
+    if images.page.featured_image is None:
+        return
+    try:
+        images.hero(_showcase_pixels(template_dir))
+    except CardgenError:
+        pass
+
+
+@lru_cache(maxsize=8)
+def _showcase_pixels(template_dir: str) -> tuple[int, int]:
+    from cardgen.render.deck import template_hero_pixels
+    from cardgen.templates import load_template
+
+    return template_hero_pixels(load_template(template_dir))
 
 
 # --- the run --------------------------------------------------------------------------------------------

@@ -145,7 +145,10 @@ class PageImages:
             )
             if self.persist_all or key[:2] in self.persist:
                 self._save(key, crop)
-        self._heroes[key] = result
+        if self.remember:
+            self._heroes[key] = result
+        else:
+            self._cache.clear()  # a big site's event pack must not hold every decoded image
         return result
 
     # ------------------------------------------------------------------ shared crop store
