@@ -79,7 +79,9 @@ class PageImages:
             return False
         if self.store is not None and self.store.is_dir() and any(self.store.glob("*.json")):
             return True  # crops of this page's image were cut (and stored) by an earlier step
-        return self.source() is not None
+        # The header is enough: decoding now, before the outputs ask for their sizes, would decode at
+        # full resolution. A file that turns out to be broken gives placeholder art and a warning.
+        return self.source_size() is not None
 
     def source_size(self) -> tuple[int, int] | None:
         """Full-resolution pixel size of the featured image (EXIF rotation applied), read from the
