@@ -151,24 +151,37 @@ def segments(
     text: str, family: str | None = None, bold: bool = False, italic: bool = False, lang: str | None = None
 ) -> list[tuple[str, Path]]:
     """`text` split into maximal runs drawn with one font each (the first in the chain covering them)."""
-    chain = fallback_chain(family, bold, italic, lang)
+    return list(_segments(text, _key(family), bold, italic))
+
+
+@lru_cache(maxsize=32768)
+def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str, Path], ...]:
+    # Fitting measures the same strings at many sizes: the split is cached per string.
+    chain = _chain_sets(key, bold, italic)
+    first = chain[0][0]
     out: list[tuple[str, Path]] = []
     current: list[str] = []
     current_font: Path | None = None
     for ch in text:
-        if _skippable(ch) and current_font is not None:
+        if current_font is not None and _skippable(ch):
             current.append(ch)
             continue
         code = ord(ch)
-        font = _font_for(code, chain) or chain[0]
-        if font != current_font and current:
+        font = next((path for path, covered in chain if code in covered), first)
+        if font is not current_font and current:
             out.append(("".join(current), current_font))  # type: ignore[arg-type]
             current = []
         current_font = font
         current.append(ch)
     if current:
-        out.append(("".join(current), current_font or chain[0]))
-    return out
+        out.append(("".join(current), current_font or first))
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _chain_sets(key: str, bold: bool, italic: bool) -> tuple[tuple[Path, frozenset[int]], ...]:
+    """The fallback chain with each font's coverage, looked up once (Path hashing is slow per character)."""
+    return tuple((path, coverage(path)) for path in _chain(key, bold, italic))
 
 
 def missing_glyphs(text: str, family: str | None = None) -> list[str]:
