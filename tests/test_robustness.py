@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cardgen.errors import CardgenError
@@ -110,6 +110,8 @@ def test_random_pages_render_every_output(tmp_path_factory, meta: dict, body: st
 @pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(meta=front_matter, body=bodies)
+@example(meta={"authors": "\x08"}, body="")  # a control character once reached the deck's core properties
+@example(meta={"title": "a\ufffeb", "tags": ["\x00x"], "summary": "\x1f"}, body="\x0b")
 def test_many_random_pages_render_every_output(tmp_path_factory, meta: dict, body: str) -> None:
     folder = tmp_path_factory.mktemp("page")
     page = _write_page(folder, meta, body)

@@ -638,11 +638,11 @@ def _properties(prs, page: Page) -> None:
     from cardgen.fields import authors_line
 
     props = prs.core_properties
-    props.title = page.title_plain[:250]
-    props.author = authors_line(page, 10)[:250]
-    props.keywords = ", ".join(page.tags)[:250]
-    props.subject = page.description[:250]
-    props.category = ", ".join(page.categories)[:250]
+    props.title = _clean(page.title_plain)[:250]
+    props.author = _clean(authors_line(page, 10))[:250]
+    props.keywords = _clean(", ".join(page.tags))[:250]
+    props.subject = _clean(page.description)[:250]
+    props.category = _clean(", ".join(page.categories))[:250]
     props.last_modified_by = "cardgen"
     props.revision = 1
     when = page.date if isinstance(page.date, dt.datetime) else (
@@ -666,8 +666,14 @@ def hero_alt(page: Page) -> str:
 
 
 def _clean(text: str) -> str:
-    """Text safe for a:t: no control characters (XML forbids most), line breaks as spaces."""
-    return "".join(" " if ch in "\n\r\t\v\f" else ch for ch in str(text) if ch >= " " or ch in "\n\r\t\v\f")
+    """Text safe for XML 1.0 (what lxml accepts): no control characters, surrogates or U+FFFE/U+FFFF;
+    line breaks become spaces."""
+    return "".join(" " if ch in "\n\r\t\v\f" else ch for ch in str(text) if _xml_char(ch))
+
+
+def _xml_char(ch: str) -> bool:
+    code = ord(ch)
+    return (code >= 0x20 and not 0xD800 <= code <= 0xDFFF and code not in (0xFFFE, 0xFFFF)) or ch in "\n\r\t\v\f"
 
 
 def _clean_runs(runs):

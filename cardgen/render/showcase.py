@@ -20,6 +20,7 @@ from cardgen.page import Page
 from cardgen.render.deck import (
     BODY_TYPES,
     DeckWriter,
+    _clean,
     _placeholder,
     hero_alt,
     hero_pixels,
@@ -67,7 +68,7 @@ def render_showcase(
         _project(writer, page, images.get(page.path) or PageImages(page))
     writer.faces = Typefaces(latin, east_asian, tpl.fonts.mono)
     _closing(writer, title, site)
-    prs.core_properties.title = title[:250]
+    prs.core_properties.title = _clean(title)[:250]
     prs.core_properties.subject = f"{len(pages)} projects"
     prs.core_properties.last_modified_by = "cardgen"
     buffer = io.BytesIO()
