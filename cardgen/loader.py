@@ -307,6 +307,18 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
+def _is_file(path: Path) -> bool:
+    """`Path.is_file` that says no (instead of raising) for names the OS cannot even look up."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # name too long, NUL byte, …
+        return False
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def find_featured_image(
     bundle_dir: Path | None, filename: str, site_root: Path | None, warn
 ) -> Path | None:
@@ -343,12 +355,12 @@ def find_featured_image(
         candidates.append((media / clean, media))
     for candidate, folder in candidates:
         if not _inside(candidate, folder):
-            warn("image.filename", f"{filename!r} points outside {folder}; refused")
+            warn("image.filename", f"{_short(filename)!r} points outside {folder}; refused")
             return None
-        if candidate.is_file():
+        if _is_file(candidate):
             return candidate
     where = " or ".join(str(folder) for _, folder in candidates) or "a page bundle (this page is a single file)"
-    warn("image.filename", f"{filename!r} not found in {where}")
+    warn("image.filename", f"{_short(filename)!r} not found in {where}")
     return None
 
 

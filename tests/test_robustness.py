@@ -112,6 +112,7 @@ def test_random_pages_render_every_output(tmp_path_factory, meta: dict, body: st
 @given(meta=front_matter, body=bodies)
 @example(meta={"authors": "\x08"}, body="")  # a control character once reached the deck's core properties
 @example(meta={"title": "a\ufffeb", "tags": ["\x00x"], "summary": "\x1f"}, body="\x0b")
+@example(meta={"image": "x" * 5000}, body="")  # a file name longer than the OS allows
 def test_many_random_pages_render_every_output(tmp_path_factory, meta: dict, body: str) -> None:
     folder = tmp_path_factory.mktemp("page")
     page = _write_page(folder, meta, body)
