@@ -71,6 +71,13 @@ def test_seed_deck_has_title_summary_body_and_closing(tmp_path):
     assert Emu(prs.slide_width).inches == pytest.approx(13.333, abs=0.01)
 
 
+def test_a_short_untitled_lead_joins_the_summary_instead_of_an_almost_empty_slide(tmp_path):
+    _, result, prs = deck_of(SEED, tmp_path)
+    assert result.info["kinds"] == ["cover", "summary", "closing"]
+    summary = "\n".join(texts(prs.slides[1]))
+    assert summary.startswith("Summary") and "For more detail, visit here." in summary
+
+
 def test_seed_deck_passes_the_overflow_checker(tmp_path):
     _, result, _ = deck_of(SEED, tmp_path)
     assert checker(result.outputs[0]) == []

@@ -169,15 +169,16 @@ class Planner:
                 slides.append(self._cover())
             return slides
         slides.append(self._cover())
-        summary = self._summary()
-        if summary:
-            slides.append(summary)
-        if page.slides:
-            for section in self._slide_sections(page.slides):
-                slides.extend(self._section(section))
-        else:
-            for section in self._body_sections():
-                slides.extend(self._section(section))
+        sections = self._slide_sections(page.slides) if page.slides else self._body_sections()
+        lead: list[TextItem] = []
+        if not page.slides and page.description and sections and _is_short_lead(sections[0], page):
+            # One short line under the page title ("For more detail, visit here.") would make a nearly
+            # empty slide: it joins the summary instead.
+            lead = [item for block in sections[0].blocks for item in self._items(block, [])]
+            sections = sections[1:]
+        slides.extend(self._summary(lead))
+        for section in sections:
+            slides.extend(self._section(section))
         links = self._links()
         if links:
             slides.append(links)
@@ -216,22 +217,22 @@ class Planner:
                          title_size=fitted.size, meta=meta, meta_size=meta_size, hero=hero, caption=caption,
                          notes=notes)
 
-    def _summary(self) -> SlidePlan | None:
+    def _summary(self, lead: list[TextItem] | None = None) -> list[SlidePlan]:
         page = self.page
         if not page.description:
-            return None
+            return []
         text = page.description
         items = [TextItem(page.summary_runs if plain(page.summary_runs) == text else (Run(text),))]
+        items += lead or []
         if page.tags:
             items.append(TextItem((Run(" · ".join(page.tags)),), role="muted"))
         role = self.layout.role("summary")
-        plans = self._paginate(items, role)
         out = []
-        for index, (chunk, size) in enumerate(plans):
+        for index, (chunk, size) in enumerate(self._paginate(items, role)):
             title = self.words["summary"] + (f" {self.words['cont']}" if index else "")
             out.append(SlidePlan("summary", title=title, title_size=self._title_size(title), items=chunk, size=size,
                                  notes=[text] if index == 0 else []))
-        return out[0] if len(out) == 1 else _merge_note(out)
+        return out
 
     def _links(self) -> SlidePlan | None:
         page = self.page
@@ -526,10 +527,13 @@ def _range(top: float, bottom: float) -> list[float]:
     return out
 
 
-def _merge_note(plans: list[SlidePlan]) -> SlidePlan:
-    """The summary is one slide: keep the first page and note that the rest is in the notes."""
-    first = plans[0]
-    return first
+def _is_short_lead(section: _Section, page: Page) -> bool:
+    """The untitled start of the body is a sentence or two of plain paragraphs."""
+    if section.title != (page.title_plain or page.slug) or section.notes:
+        return False
+    if not section.blocks or not all(isinstance(b, Paragraph) for b in section.blocks):
+        return False
+    return sum(len(b.text) for b in section.blocks) <= 160
 
 
 def _drop_first_paragraph(blocks: list[Block], description: str) -> list[Block]:
