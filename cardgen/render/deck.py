@@ -227,7 +227,8 @@ class DeckWriter:
             paragraph = tf.paragraphs[0] if index == 0 else tf.add_paragraph()
             s = item_size(item, size)
             paragraph_format(paragraph, line=s * text_role.line_height, before=spacing_before(item, previous, s),
-                             indent=item.indent(), bullet=item.bullet, numbered=item.number,
+                             indent=item.indent(s), hanging=item.hanging(s), bullet=item.bullet,
+                             numbered=item.number,
                              bullet_color=self.color("accent"))
             base = color or self._text_override
             if item.role == "muted":

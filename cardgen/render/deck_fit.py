@@ -36,19 +36,26 @@ class TextItem:
     role: str = "body"  # body | code | quote | callout | heading | caption | muted
     label: str = ""  # callouts: "Note", "Warning" … drawn bold before the text
     language: str | None = None  # code: the block's language (syntax colours)
+    digits: int = 1  # ordered list: digits of its largest number, so every item's text lines up
 
     @property
     def text(self) -> str:
         body = plain(self.runs)
         return f"{self.label}: {body}" if self.label else body
 
-    def indent(self) -> float:
+    def indent(self, size: float = 24.0) -> float:
+        """Left margin of the text (pt): nesting, quote inset and the room for a bullet or number."""
         base = self.level * LEVEL_INDENT
         if self.role == "quote":
             base += 18.0
+        return base + self.hanging(size)
+
+    def hanging(self, size: float = 24.0) -> float:
+        """Room for the bullet or the number ("12.") before the text, at font `size`."""
         if self.number is not None:
-            return base + NUMBER_INDENT
-        return base + (BULLET_INDENT if self.bullet else 0.0)
+            digits = min(6, max(self.digits, len(str(self.number))))
+            return max(NUMBER_INDENT, size * 0.62 * (digits + 1) + 6)
+        return BULLET_INDENT if self.bullet else 0.0
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def item_size(item: TextItem, size: float, code_size: float | None = None) -> fl
 
 
 def item_lines(item: TextItem, size: float, frame: Frame, lang: str | None, mono: str) -> int:
-    width = (frame.inner_w - item.indent()) * WIDTH_RESERVE
+    width = (frame.inner_w - item.indent(size)) * WIDTH_RESERVE
     family = mono if item.role == "code" else None
     bold = item.role == "heading" or _mostly_bold(item.runs)
     text = item.text.replace("\n", " ") if item.role != "code" else item.text
@@ -202,7 +209,7 @@ def split_item(item: TextItem, size: float, role: TextRole, frame: Frame, lang: 
     if fit_lines < 2:
         return None, None
     text = plain(item.runs)
-    width = (frame.inner_w - item.indent()) * WIDTH_RESERVE
+    width = (frame.inner_w - item.indent(size)) * WIDTH_RESERVE
     style = TextStyle(family=mono if item.role == "code" else None, size=size, conservative=True, lang=lang)
     lines = wrap_lines(text.replace("\n", " "), width, style, size)
     if len(lines) <= fit_lines:

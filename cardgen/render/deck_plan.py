@@ -436,7 +436,9 @@ class Planner:
             if item.checked is not None:
                 bullet = "☑" if item.checked else "☐"
             number = block.start + index if block.ordered else None
-            out.append(TextItem(item.runs, level=depth, bullet=None if number else bullet, number=number))
+            digits = len(str(block.start + len(block.items) - 1))
+            out.append(TextItem(item.runs, level=depth, bullet=None if number else bullet, number=number,
+                                digits=digits))
             for child in item.children:
                 if isinstance(child, ListBlock):
                     out.extend(self._list(child, notes, level + 1))

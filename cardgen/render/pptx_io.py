@@ -121,7 +121,8 @@ def prepare_frame(text_frame, anchor: str = "top", insets: tuple[float, float, f
 
 def paragraph_format(paragraph, *, line: float, before: float = 0.0, after: float = 0.0,
                      align: str = "left", indent: float = 0.0, bullet: str | None = None,
-                     bullet_color: str | None = None, numbered: int | None = None) -> None:
+                     bullet_color: str | None = None, numbered: int | None = None,
+                     hanging: float | None = None) -> None:
     """Exact line spacing (pt), spacing, alignment and bullets written on the paragraph itself."""
     ppr = paragraph._p.get_or_add_pPr()
     for child in list(ppr):
@@ -133,11 +134,11 @@ def paragraph_format(paragraph, *, line: float, before: float = 0.0, after: floa
     ppr.set("algn", {"left": "l", "center": "ctr", "right": "r"}[align])
     ppr.set("marL", str(int(Pt(indent))))
     ppr.set("hangingPunct", "0")  # CJK full stops stay inside the box (they were measured there)
-    hanging = 0.0
     if bullet is None and numbered is None:
+        hanging = 0.0
         etree.SubElement(ppr, f"{{{A}}}buNone")
     else:
-        hanging = min(indent, 32.0 if numbered is not None else 20.0)
+        hanging = min(indent, hanging if hanging is not None else (32.0 if numbered is not None else 20.0))
         if bullet_color:
             clr = etree.SubElement(ppr, f"{{{A}}}buClr")
             etree.SubElement(clr, f"{{{A}}}srgbClr", val=bullet_color.lstrip("#")[:6].upper())

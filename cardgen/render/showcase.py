@@ -106,7 +106,8 @@ def _cover(w: DeckWriter, title: str, meta: list[str]) -> None:
 
 
 def _agenda(w: DeckWriter, pages: Sequence[Page]) -> None:
-    items = [TextItem((Run(p.title_plain or p.slug),), number=i + 1) for i, p in enumerate(pages)]
+    digits = len(str(len(pages)))
+    items = [TextItem((Run(p.title_plain or p.slug),), number=i + 1, digits=digits) for i, p in enumerate(pages)]
     chunks = paginate(items, w.deck.role("body"), w.geometry.body, None, w.faces.mono) if items else []
     for index, (chunk, size) in enumerate(chunks):
         slide = w.new_slide("Title and Content")
