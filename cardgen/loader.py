@@ -16,6 +16,7 @@ from cardgen.document import Document, Paragraph, Slide
 from cardgen.errors import PageError
 from cardgen.frontmatter import parse_date, read_text, split_front_matter
 from cardgen.page import FOCAL_POINTS, ImageSettings, Link, Page
+from cardgen.safepath import inside, is_file, short
 from cardgen.site import find_site_root, load_site, page_language, page_url, resolve_author, resolve_slides
 
 #: Image types Hugo's `.Resources.ByType "image"` returns and its image processing can read.
@@ -299,26 +300,6 @@ def _image_settings(meta: dict[str, Any], default_focal_point: str, warn, parse_
     )
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
-
-
-def _is_file(path: Path) -> bool:
-    """`Path.is_file` that says no (instead of raising) for names the OS cannot even look up."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):  # name too long, NUL byte, …
-        return False
-
-
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def find_featured_image(
     bundle_dir: Path | None, filename: str, site_root: Path | None, warn
 ) -> Path | None:
@@ -336,7 +317,7 @@ def find_featured_image(
              if p.is_file() and "featured" in p.name.lower() and p.suffix.lower() in IMAGE_EXTENSIONS),
             key=lambda p: p.name.lower(),
         )
-        matches = [p for p in matches if _inside(p, bundle_dir)]
+        matches = [p for p in matches if inside(p, bundle_dir)]
         if len(matches) > 1:
             warn("image", f"several featured images ({', '.join(p.name for p in matches)}); using {matches[0].name}")
         if matches:
@@ -354,13 +335,13 @@ def find_featured_image(
         media = site_root / "assets" / "media"
         candidates.append((media / clean, media))
     for candidate, folder in candidates:
-        if not _inside(candidate, folder):
-            warn("image.filename", f"{_short(filename)!r} points outside {folder}; refused")
+        if not inside(candidate, folder):
+            warn("image.filename", f"{short(filename)!r} points outside {folder}; refused")
             return None
-        if _is_file(candidate):
+        if is_file(candidate):
             return candidate
     where = " or ".join(str(folder) for _, folder in candidates) or "a page bundle (this page is a single file)"
-    warn("image.filename", f"{_short(filename)!r} not found in {where}")
+    warn("image.filename", f"{short(filename)!r} not found in {where}")
     return None
 
 

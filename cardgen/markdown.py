@@ -52,6 +52,7 @@ from cardgen.document import (
     ThematicBreak,
     Video,
 )
+from cardgen.safepath import inside, is_dir, is_file, short
 from cardgen.shortcodes import Shortcode, read_shortcode, shortcodes_plugin
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp")
@@ -812,16 +813,16 @@ def _gallery(sc: Shortcode, ctx: Context) -> Gallery:
     figures: list[Figure] = []
     if ctx.base_dir is not None:
         folder = ctx.base_dir / album
-        if _inside(folder, _jail(ctx)) and _is_dir(folder):
+        if inside(folder, _jail(ctx)) and is_dir(folder):
             try:
                 entries = sorted(folder.iterdir(), key=lambda p: p.name.lower())
             except OSError:
                 entries = []
             for path in entries:
-                if path.suffix.lower() in IMAGE_SUFFIXES and _is_file(path) and _inside(path, _jail(ctx)):
+                if path.suffix.lower() in IMAGE_SUFFIXES and is_file(path) and inside(path, _jail(ctx)):
                     figures.append(Figure(f"{album}/{path.name}", (), path.stem, "", str(path)))
     if not figures:
-        ctx.warn(f"gallery album {_short(album)!r}: no images found in the page bundle")
+        ctx.warn(f"gallery album {short(album)!r}: no images found in the page bundle")
     return Gallery(album, tuple(figures))
 
 
@@ -994,36 +995,6 @@ def _jail(ctx: Context) -> Path | None:
     return ctx.site_root or ctx.base_dir
 
 
-def _inside(path: Path, folder: Path | None) -> bool:
-    if folder is None:
-        return False
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
-def _short(text: str, limit: int = 120) -> str:
-    """A path as quoted in a warning: long ones are cut in the middle."""
-    return text if len(text) <= limit else text[: limit // 2] + "…" + text[-limit // 2 :]
-
-
-def _is_file(path: Path) -> bool:
-    """`Path.is_file` that also says no for names the OS rejects (too long, invalid)."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except (OSError, ValueError):
-        return False
-
-
 def resolve_image(src: str, ctx: Context) -> str | None:
     """The local file a body image refers to, as the theme finds it; None when remote, missing or unsafe.
 
@@ -1035,7 +1006,7 @@ def resolve_image(src: str, ctx: Context) -> str | None:
         return None
     if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
         if src.lower().startswith(("http:", "https:", "//")):
-            ctx.warn(f"remote image {_short(src)} skipped (cardgen never downloads)")
+            ctx.warn(f"remote image {short(src)} skipped (cardgen never downloads)")
         return None
     clean = unquote(src.split("#", 1)[0].split("?", 1)[0])
     jail = _jail(ctx)
@@ -1050,15 +1021,15 @@ def resolve_image(src: str, ctx: Context) -> str | None:
         if ctx.site_root is not None:
             candidates += [ctx.site_root / "assets" / "media" / clean, ctx.site_root / "static" / clean]
     for candidate in candidates:
-        if not _inside(candidate, jail):
-            ctx.warn(f"image {_short(src)!r} refused: outside the site")
+        if not inside(candidate, jail):
+            ctx.warn(f"image {short(src)!r} refused: outside the site")
             return None
-        if _is_file(candidate):
+        if is_file(candidate):
             return str(candidate)
     if candidates:
-        ctx.warn(f"image {_short(src)!r} not found")
+        ctx.warn(f"image {short(src)!r} not found")
     elif clean.startswith("/"):
-        ctx.warn(f"image {_short(src)!r} is relative to the site root, which is unknown")
+        ctx.warn(f"image {short(src)!r} is relative to the site root, which is unknown")
     return None
 
 
