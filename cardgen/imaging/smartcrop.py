@@ -53,7 +53,7 @@ PRESCALE_MIN = 400.0
 Box = tuple[int, int, int, int]
 
 # Smart boxes of images still alive, keyed by id(img): crop_box and focal_crop ask for the same box.
-_memo: dict[int, tuple[weakref.ref, dict[tuple, Box]]] = {}
+_memo: dict[int, tuple[weakref.ref, dict[tuple, object]]] = {}
 
 
 def smart_crop_box(img: Image.Image, aspect: float | tuple[int, int]) -> Box:
@@ -66,32 +66,28 @@ def smart_crop_box(img: Image.Image, aspect: float | tuple[int, int]) -> Box:
     decoding, because the analysis runs on a 400-px prescaled copy.
     """
     key = (img.size, img.mode, aspect if isinstance(aspect, tuple) else float(aspect))
-    entry = _memo.get(id(img))
-    if entry is not None and entry[0]() is img and key in entry[1]:
-        return entry[1][key]
-    box = _find_best_crop(img, aspect)
-    if entry is None or entry[0]() is not img:
-        ident = id(img)
-        entry = (weakref.ref(img, lambda _ref, ident=ident: _memo.pop(ident, None)), {})
-        _memo[ident] = entry
-    entry[1][key] = box
-    return box
+    return _memoised(img, key, lambda: _find_best_crop(img, aspect))
 
 
 def _analysis(img: Image.Image, small: tuple[int, int]) -> np.ndarray:
     """Feature values of the prescaled copy; they do not depend on the target aspect, so every crop
     of one image (deck, social, card) shares them."""
     key = ("values", img.size, img.mode, small)
+    return _memoised(img, key, lambda: _sample_values(_prescaled_rgb(img, small)))
+
+
+def _memoised(img: Image.Image, key: tuple, compute):
+    """`compute()` once per (live image, key); entries go when the image is garbage-collected."""
     entry = _memo.get(id(img))
     if entry is not None and entry[0]() is img and key in entry[1]:
         return entry[1][key]
-    values = _sample_values(_prescaled_rgb(img, small))
+    value = compute()
     if entry is None or entry[0]() is not img:
         ident = id(img)
         entry = (weakref.ref(img, lambda _ref, ident=ident: _memo.pop(ident, None)), {})
         _memo[ident] = entry
-    entry[1][key] = values
-    return values
+    entry[1][key] = value
+    return value
 
 
 def _find_best_crop(img: Image.Image, aspect: float | tuple[int, int]) -> Box:

@@ -78,7 +78,7 @@ def style_run(
     latin = faces.mono if code else faces.latin
     for tag, face in (("latin", latin), ("ea", faces.east_asian), ("cs", latin)):
         etree.SubElement(rpr, f"{{{A}}}{tag}", typeface=face)
-    _order_rpr(rpr)
+    _schema_order(rpr, _RPR_ORDER)
 
 
 _REPLACED = {f"{{{A}}}{tag}" for tag in ("solidFill", "latin", "ea", "cs")}
@@ -87,13 +87,12 @@ _RPR_ORDER = ("ln", "noFill", "solidFill", "gradFill", "blipFill", "pattFill", "
               "hlinkClick", "hlinkMouseOver", "rtl", "extLst")
 
 
-def _order_rpr(rpr) -> None:
-    """Children of a:rPr must follow the schema order, or PowerPoint refuses the file."""
-    rank = {f"{{{A}}}{name}": i for i, name in enumerate(_RPR_ORDER)}
-    children = sorted(rpr, key=lambda el: rank.get(el.tag, len(rank)))
-    for child in children:
-        rpr.remove(child)
-        rpr.append(child)
+def _schema_order(element, order: tuple[str, ...]) -> None:
+    """Children of a:rPr / a:pPr must follow the schema order, or PowerPoint refuses the file."""
+    rank = {f"{{{A}}}{name}": i for i, name in enumerate(order)}
+    for child in sorted(element, key=lambda el: rank.get(el.tag, len(rank))):
+        element.remove(child)
+        element.append(child)
 
 
 def write_runs(paragraph, runs: Iterable[Run], faces: Typefaces, size: float, *, color: str | None = None,
@@ -149,7 +148,7 @@ def paragraph_format(paragraph, *, line: float, before: float = 0.0, after: floa
             etree.SubElement(ppr, f"{{{A}}}buFont", typeface="Arial")
             etree.SubElement(ppr, f"{{{A}}}buChar", char=bullet)
     ppr.set("indent", str(-int(Pt(hanging))))
-    _order_ppr(ppr)
+    _schema_order(ppr, _PPR_ORDER)
 
 
 _PPR_REPLACED = {f"{{{A}}}{tag}" for tag in ("lnSpc", "spcBef", "spcAft", "buClr", "buSzPct", "buFont", "buNone",
@@ -158,12 +157,6 @@ _PPR_ORDER = ("lnSpc", "spcBef", "spcAft", "buClrTx", "buClr", "buSzTx", "buSzPc
               "buFont", "buNone", "buAutoNum", "buChar", "buBlip", "tabLst", "defRPr", "extLst")
 
 
-def _order_ppr(ppr) -> None:
-    rank = {f"{{{A}}}{name}": i for i, name in enumerate(_PPR_ORDER)}
-    children = sorted(ppr, key=lambda el: rank.get(el.tag, len(rank)))
-    for child in children:
-        ppr.remove(child)
-        ppr.append(child)
 
 
 def set_alpha_fill(shape, color: str, alpha: float) -> None:
