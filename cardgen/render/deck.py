@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,11 +19,12 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.util import Emu, Pt
 
+from cardgen.document import Run
 from cardgen.errors import RenderError, UsageError
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
 from cardgen.render.deck_fit import Frame, TextItem, item_size, spacing_before
-from cardgen.render.deck_plan import Geometry, Planner, SlidePlan
+from cardgen.render.deck_plan import Geometry, Planner, SlidePlan, labels
 from cardgen.render.pptx_io import (
     Typefaces,
     deterministic_bytes,
@@ -183,6 +185,8 @@ class DeckWriter:
         self.geometry, self.boxes = read_geometry(prs)
         self.warnings: list[str] = []
         self.count = 0
+        # Text colour forced by the current slide's own background (white on a dark picture or colour).
+        self.text_override: str | None = None
 
     # colours: built-in masters carry them; explicit colours only where a shape needs its own
     def color(self, role: str) -> str | None:
@@ -191,7 +195,7 @@ class DeckWriter:
     def new_slide(self, layout_name: str, plan: SlidePlan | None = None):
         slide = self.prs.slides.add_slide(find_layout(self.prs, layout_name))
         self.count += 1
-        self._override = None
+        self.text_override = None
         if plan is not None:
             self._background(slide, plan)
         return slide
@@ -213,7 +217,7 @@ class DeckWriter:
         paragraph_format(paragraph, line=size * line_height)
         run = paragraph.add_run()
         run.text = _clean(text)
-        style_run(run, self.faces, size, bold=True, color=color or self._text_override)
+        style_run(run, self.faces, size, bold=True, color=color or self.text_override)
         return shape
 
     def body(self, shape, items: list[TextItem], size: float, role: str = "body", *, anchor: str = "top",
@@ -230,13 +234,13 @@ class DeckWriter:
                              indent=item.indent(s), hanging=item.hanging(s), bullet=item.bullet,
                              numbered=item.number,
                              bullet_color=self.color("accent"))
-            base = color or self._text_override
+            base = color or self.text_override
             if item.role == "muted":
-                base = color or self._text_override or self.color("muted")
+                base = color or self.text_override or self.color("muted")
             if item.label:
                 run = paragraph.add_run()
                 run.text = f"{item.label}: "
-                style_run(run, self.faces, s, bold=True, color=self._text_override or self.color("callout"))
+                style_run(run, self.faces, s, bold=True, color=self.text_override or self.color("callout"))
             if item.role == "code":
                 self._code_runs(paragraph, item, s, code_colors, base)
             else:
@@ -253,21 +257,16 @@ class DeckWriter:
             style_run(run, self.faces, size, code=True, color=palette.get(kind) or base or self.color("code_text"),
                       bold=kind == "keyword")
 
-    @property
-    def _text_override(self) -> str | None:
-        return getattr(self, "_override", None)
-
     def _background(self, slide, plan: SlidePlan) -> None:
-        self._override = None
         if plan.background_image:
             self._background_picture(slide, plan.background_image)
-            self._override = "#ffffff"
+            self.text_override = "#ffffff"
         elif plan.background_color:
             colour = _css_color(plan.background_color)
             if colour:
                 slide.background.fill.solid()
                 slide.background.fill.fore_color.rgb = rgb(colour)
-                self._override = "#ffffff" if _luminance(colour) < 0.4 else "#1f2328"
+                self.text_override = "#ffffff" if _luminance(colour) < 0.4 else "#1f2328"
             else:
                 self.warnings.append(f"slide background colour {plan.background_color!r} is not a colour cardgen knows")
 
@@ -298,7 +297,7 @@ class DeckWriter:
         prepare_frame(box.text_frame, "middle")
         paragraph = box.text_frame.paragraphs[0]
         paragraph_format(paragraph, line=14.4, align="right")
-        slide_number_field(paragraph, self.faces, 12, self._text_override or self.color("muted"), self.count)
+        slide_number_field(paragraph, self.faces, 12, self.text_override or self.color("muted"), self.count)
 
     def notes(self, slide, notes: list[str]) -> None:
         text = "\n\n".join(_clean(n) for n in notes if n and n.strip())
@@ -328,6 +327,19 @@ class DeckWriter:
         else:
             pic = slide.shapes.add_picture(io.BytesIO(data), Pt(px), Pt(py), Pt(pw), Pt(ph_))
         set_alt_text(pic, alt)
+        return pic
+
+    def qr_code(self, slide, url: str, xy: tuple[float, float], side: float):
+        """A QR code for `url` (black on white, 4-module quiet zone: scanners need the contrast on every
+        template), linked to the same address."""
+        import segno
+
+        buffer = io.BytesIO()
+        segno.make(url, error="m").save(buffer, kind="png", scale=12, border=4, dark="#000000", light="#ffffff")
+        pic = slide.shapes.add_picture(io.BytesIO(buffer.getvalue()), Pt(xy[0]), Pt(xy[1]), Pt(side), Pt(side))
+        pic.name = "QR code"
+        pic.click_action.hyperlink.address = url
+        set_alt_text(pic, f"QR code for {url}")
         return pic
 
     def caption_on(self, slide, text: str, box: tuple[float, float, float, float], size: float = 10) -> None:
@@ -387,8 +399,6 @@ class DeckBuilder:
             meta = slide.shapes.add_textbox(Pt(mx), Pt(my), Pt(mw), Pt(mh))
         else:
             meta.left, meta.top, meta.width, meta.height = Pt(mx), Pt(my), Pt(mw), Pt(mh)
-        from cardgen.document import Run
-
         items = [TextItem((Run(line, bold=i == 0),)) for i, line in enumerate(plan.meta)]
         w.body(meta, items, plan.meta_size, role="cover_meta")
         if plan.hero:
@@ -493,9 +503,9 @@ class DeckBuilder:
         box.line.fill.background()
         box.shadow.inherit = False
         w.body(box, plan.items, plan.size, role="code", color=w.deck.color("code_text"))
-        prepare_insets = box.text_frame
-        prepare_insets.margin_left = prepare_insets.margin_right = Pt(7.2 + 8)
-        prepare_insets.margin_top = prepare_insets.margin_bottom = Pt(3.6 + 4)
+        frame = box.text_frame  # the code sits 8 pt further in than other text: the panel needs room
+        frame.margin_left = frame.margin_right = Pt(7.2 + 8)
+        frame.margin_top = frame.margin_bottom = Pt(3.6 + 4)
         self._finish(slide, plan)
 
     def _picture(self, plan: SlidePlan) -> None:
@@ -514,8 +524,6 @@ class DeckBuilder:
                       alt=plan.figure.alt or plan.figure.caption_text or plan.figure.title or plan.title)
         except Exception as exc:  # a broken figure becomes a text slide, never a crash
             w.warnings.append(f"figure {plan.figure.src}: {exc}")
-            from cardgen.document import Run
-
             body = slide.shapes.add_textbox(*(Pt(v) for v in box))
             w.body(body, [TextItem((Run(plan.caption or plan.figure.src),))], w.deck.role("body").min_size)
         self._caption(slide, plan)
@@ -528,10 +536,8 @@ class DeckBuilder:
         holder = _placeholder(slide, BODY_TYPES)
         if holder is None:
             holder = slide.shapes.add_textbox(*(Pt(v) for v in w.boxes["picture_caption"]))
-        from cardgen.document import Run
-
         w.body(holder, [TextItem((Run(plan.caption, href=plan.video.url if plan.video and plan.video.url else None),))],
-               plan.size, role="caption", color=w._text_override or w.color("muted"))
+               plan.size, role="caption", color=w.text_override or w.color("muted"))
         for paragraph in holder.text_frame.paragraphs:
             paragraph_format(paragraph, line=plan.size * w.deck.role("caption").line_height, align="center")
 
@@ -551,8 +557,6 @@ class DeckBuilder:
         self._finish(slide, plan)
 
     def _links(self, plan: SlidePlan) -> None:
-        import segno
-
         w = self.w
         slide = w.new_slide("Title and Content", plan)
         w.title(slide, plan.title, plan.title_size)
@@ -567,23 +571,15 @@ class DeckBuilder:
             w.body(body, plan.items, plan.size)
         if plan.qr_url:
             side = w.geometry.qr_side
-            qr = segno.make(plan.qr_url, error="m")
-            buffer = io.BytesIO()
-            qr.save(buffer, kind="png", scale=12, border=4, dark="#000000", light="#ffffff")
             qx = x + bw - side
-            pic = slide.shapes.add_picture(io.BytesIO(buffer.getvalue()), Pt(qx), Pt(y), Pt(side), Pt(side))
-            pic.name = "QR code"
-            pic.click_action.hyperlink.address = plan.qr_url
-            set_alt_text(pic, f"QR code for {plan.qr_url}")
+            w.qr_code(slide, plan.qr_url, (qx, y), side)
             label = slide.shapes.add_textbox(Pt(qx - 20), Pt(y + side + 6), Pt(side + 40), Pt(44))
             prepare_frame(label.text_frame)
             paragraph = label.text_frame.paragraphs[0]
             paragraph_format(paragraph, line=14.4, align="center")
-            from cardgen.render.deck_plan import labels
-
             run = paragraph.add_run()
             run.text = labels(self.page.language)["scan"]
-            style_run(run, w.faces, 12, color=w._text_override or w.color("muted"))
+            style_run(run, w.faces, 12, color=w.text_override or w.color("muted"))
         self._finish(slide, plan)
 
 
@@ -678,8 +674,6 @@ def _xml_char(ch: str) -> bool:
 
 
 def _clean_runs(runs):
-    from dataclasses import replace
-
     return tuple(replace(r, text=_clean(r.text)) for r in runs)
 
 

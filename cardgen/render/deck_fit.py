@@ -16,7 +16,7 @@ from cardgen.document import Inline, Run, plain
 from cardgen.layouts.deck import TextRole
 from cardgen.render.pptx_io import INSETS
 from cardgen.text.breaking import wrap_lines
-from cardgen.text.fit import TextStyle
+from cardgen.text.fit import Box, FittedText, TextStyle, fit_text
 
 WIDTH_RESERVE = 0.96  # measure against 96 % of the box: bold words, kerning and renderer differences
 LEVEL_INDENT = 26.0  # pt per list level
@@ -72,6 +72,15 @@ class Frame:
     @property
     def inner_h(self) -> float:
         return max(1.0, self.h - INSETS[1] - INSETS[3])
+
+
+def fit_in(text: str, frame: Frame, size: float, min_size: float, *, max_lines: int | None = None,
+           bold: bool = False, line_height: float = 1.2, lang: str | None = None,
+           balance: bool = False) -> FittedText:
+    """One text fitted into a deck box, measured like body text (conservative, with the width reserve)."""
+    style = TextStyle(size=size, min_size=min_size, max_lines=max_lines, bold=bold, line_height=line_height,
+                      conservative=True, lang=lang, balance=balance)
+    return fit_text(text, Box(frame.inner_w * WIDTH_RESERVE, frame.inner_h), style)
 
 
 def spacing_before(item: TextItem, previous: TextItem | None, size: float) -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from cardgen.document import (
     Block,
@@ -38,11 +37,12 @@ from cardgen.page import Page
 from cardgen.render.deck_fit import (
     Frame,
     TextItem,
+    best_size,
     first_sentences,
-    item_lines,
+    fit_in,
     paginate,
+    slice_runs,
 )
-from cardgen.text.fit import Box, TextStyle, fit_text
 
 BULLETS = ("•", "–", "◦", "▪")
 MAX_LEVEL = 3
@@ -197,14 +197,9 @@ class Planner:
         fitted = self._fit(title, title_frame, role, max_lines=4, bold=True, balance=True)
         meta = [line for line in (authors_line(page, 4), " · ".join(x for x in (date_line(page), site_line(page)) if x)) if line]
         meta_role = self.layout.role("cover_meta")
-        meta_size = meta_role.size
-        for size in _range(meta_role.size, meta_role.min_size):
-            need = sum(len(self._wrap(line, meta_frame, size)) for line in meta) * size * meta_role.line_height
-            need += size * 0.4 * max(0, len(meta) - 1)
-            if need <= meta_frame.inner_h:
-                meta_size = size
-                break
-        else:
+        meta_items = [TextItem((Run(line, bold=i == 0),)) for i, line in enumerate(meta)]  # as the writer sets them
+        meta_size = best_size(meta_items, meta_role, meta_frame, self.lang, self.mono)
+        if meta_size is None:
             meta = [self._fit(" — ".join(meta), meta_frame, meta_role, max_lines=None).text.replace("\n", " ")]
             meta_size = meta_role.min_size
         notes = [page.description] if page.description else []
@@ -423,8 +418,6 @@ class Planner:
             head = first_sentences(text, int(self.layout.condense_chars * 0.6))
             if len(head) < len(text) * 0.85:
                 notes.append(text)
-                from cardgen.render.deck_fit import slice_runs
-
                 return TextItem(slice_runs(runs, 0, len(head)) + (Run(" …"),), level=level)
         return TextItem(runs, level=level)
 
@@ -503,15 +496,8 @@ class Planner:
 
     def _fit(self, text: str, frame: Frame, role, *, max_lines: int | None, bold: bool = False,
              balance: bool = False):
-        style = TextStyle(size=role.size, min_size=role.min_size, max_lines=max_lines, bold=bold,
-                          line_height=role.line_height, conservative=True, lang=self.lang, balance=balance)
-        return fit_text(text, Box(frame.inner_w * 0.96, frame.inner_h), style)
-
-    def _wrap(self, text: str, frame: Frame, size: float) -> list[str]:
-        from cardgen.text.breaking import wrap_lines
-
-        style = TextStyle(size=size, conservative=True, lang=self.lang)
-        return wrap_lines(text, frame.inner_w * 0.96, style, size)
+        return fit_in(text, frame, role.size, role.min_size, max_lines=max_lines, bold=bold,
+                      line_height=role.line_height, lang=self.lang, balance=balance)
 
 
 _MACRO = re.compile(r"^\s*(\\(newcommand|renewcommand|DeclareMathOperator\*?|def|nonumber|let)\b.*)?$")
@@ -519,14 +505,6 @@ _MACRO = re.compile(r"^\s*(\\(newcommand|renewcommand|DeclareMathOperator\*?|def
 
 def _only_macros(tex: str) -> bool:
     return all(_MACRO.match(line) for line in tex.splitlines())
-
-
-def _range(top: float, bottom: float) -> list[float]:
-    out, size = [], top
-    while size >= bottom:
-        out.append(size)
-        size -= 1
-    return out
 
 
 def _is_short_lead(section: _Section, page: Page) -> bool:
@@ -574,8 +552,4 @@ def blocks_text(blocks) -> str:
     return "\n\n".join(p for p in parts if p.strip())
 
 
-def item_count_lines(item: TextItem, size: float, frame: Frame, lang: str | None, mono: str) -> int:
-    return item_lines(item, size, frame, lang, mono)
-
-
-__all__ = ["Geometry", "Planner", "SlidePlan", "blocks_text", "labels", "Path"]
+__all__ = ["Geometry", "Planner", "SlidePlan", "blocks_text", "labels"]

@@ -25,11 +25,9 @@ from cardgen.render.deck import (
     hero_alt,
     hero_pixels,
     open_master,
-    set_alt_text,
 )
-from cardgen.render.deck_fit import Frame, TextItem, paginate
+from cardgen.render.deck_fit import Frame, TextItem, fit_in, paginate
 from cardgen.render.pptx_io import Typefaces, deterministic_bytes, paragraph_format, prepare_frame, style_run
-from cardgen.text.fit import Box, TextStyle, fit_text
 
 if TYPE_CHECKING:
     from cardgen.render.assets import PageImages
@@ -84,17 +82,10 @@ def _common_language(pages: Sequence[Page]) -> str:
     return cjk[0] if len(cjk) == 1 else "ja"
 
 
-def _fit(text: str, frame: Frame, size: float, min_size: float, max_lines: int | None, *, bold: bool = False,
-         line_height: float = 1.2, lang: str | None = None):
-    style = TextStyle(size=size, min_size=min_size, max_lines=max_lines, bold=bold, line_height=line_height,
-                      conservative=True, lang=lang)
-    return fit_text(text, Box(frame.inner_w * 0.96, frame.inner_h), style)
-
-
 def _cover(w: DeckWriter, title: str, meta: list[str]) -> None:
     slide = w.new_slide("Title Slide")
     role = w.deck.role("cover_title")
-    fitted = _fit(title, w.geometry.cover_title, role.size * 1.2, role.min_size, 3, bold=True,
+    fitted = fit_in(title, w.geometry.cover_title, role.size * 1.2, role.min_size, max_lines=3, bold=True,
                   line_height=role.line_height)
     w.title(slide, fitted.text.replace("\n", " "), fitted.size, box=w.boxes["cover_title"], role="cover_title")
     body = _placeholder(slide, BODY_TYPES)
@@ -120,14 +111,12 @@ def _agenda(w: DeckWriter, pages: Sequence[Page]) -> None:
 
 
 def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
-    import segno
-
     from cardgen.imaging import to_pptx_compatible
 
     slide = w.new_slide("Title Only")
     lang = page.language or None
     title_role = w.deck.role("title")
-    fitted = _fit(page.title_plain or page.slug, w.geometry.title, title_role.size, title_role.min_size, 2,
+    fitted = fit_in(page.title_plain or page.slug, w.geometry.title, title_role.size, title_role.min_size, max_lines=2,
                   bold=True, line_height=title_role.line_height, lang=lang)
     w.title(slide, fitted.text.replace("\n", " ") if fitted.truncated else (page.title_plain or page.slug), fitted.size)
     x, y, bw, bh = w.boxes["body"]
@@ -147,7 +136,8 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
     meta_size = 16.0
     author_h = 0.0
     if authors:
-        author_fit = _fit(authors, Frame(col_w, meta_size * 1.2 * 2 + 8), meta_size, 11, 2, bold=True, lang=lang)
+        author_fit = fit_in(authors, Frame(col_w, meta_size * 1.2 * 2 + 8), meta_size, 11, max_lines=2, bold=True,
+                            lang=lang)
         author_h = len(author_fit.lines) * author_fit.size * 1.2 + 7.2 + 6
         box = slide.shapes.add_textbox(Pt(col_x), Pt(y), Pt(col_w), Pt(author_h))
         box.name = "Authors"
@@ -160,7 +150,7 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
     description = page.description
     if description:
         frame = Frame(col_w, text_h - author_h)
-        fitted = _fit(description, frame, min(body_role.size, 22), 14, None, lang=lang, line_height=1.25)
+        fitted = fit_in(description, frame, min(body_role.size, 22), 14, lang=lang, line_height=1.25)
         box = slide.shapes.add_textbox(Pt(col_x), Pt(y + author_h), Pt(col_w), Pt(frame.h))
         box.name = "Summary"
         w.body(box, [TextItem((Run(fitted.text.replace("\n", " ") if fitted.truncated else description),))],
@@ -168,17 +158,11 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
         for paragraph in box.text_frame.paragraphs:
             paragraph_format(paragraph, line=fitted.size * 1.25)
     if url:
-        qr = segno.make(url, error="m")
-        buffer = io.BytesIO()
-        qr.save(buffer, kind="png", scale=12, border=4, dark="#000000", light="#ffffff")
         qy = y + bh - qr_side
-        pic = slide.shapes.add_picture(io.BytesIO(buffer.getvalue()), Pt(col_x), Pt(qy), Pt(qr_side), Pt(qr_side))
-        pic.name = "QR code"
-        pic.click_action.hyperlink.address = url
-        set_alt_text(pic, f"QR code for {url}")
+        w.qr_code(slide, url, (col_x, qy), qr_side)
         label = slide.shapes.add_textbox(Pt(col_x + qr_side + 12), Pt(qy), Pt(col_w - qr_side - 12), Pt(qr_side))
         prepare_frame(label.text_frame, "bottom")
-        link = _fit(display_url(url, 60), Frame(col_w - qr_side - 12, qr_side), 14, 9, 3, lang=lang)
+        link = fit_in(display_url(url, 60), Frame(col_w - qr_side - 12, qr_side), 14, 9, max_lines=3, lang=lang)
         paragraph = label.text_frame.paragraphs[0]
         paragraph_format(paragraph, line=link.size * 1.2)
         run = paragraph.add_run()
