@@ -14,48 +14,15 @@ Prints a table. Not a test: numbers depend on the machine.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import statistics
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-PHOTO = REPO / "samples" / "mlphys" / "featured.jpg"
-TITLE = "MLPhys: Foundation of Machine Learning Physics"
+from common import PHOTO, timed
+from common import sample_page as _sample_page
 
 
 def make_page(folder: Path, image: Path | None, n: int = 0):
-    from cardgen.page import Author, Link, Page, Site
-
-    return Page(
-        path=folder / f"p{n}" / "index.md",
-        title=f"{TITLE} {n}" if n else TITLE,
-        title_runs=(),
-        title_plain=f"{TITLE} {n}" if n else TITLE,
-        description="Physics meets machine learning: a transformative research area integrating two fields.",
-        description_source="summary",
-        summary_runs=(),
-        authors=(Author("Hajime Nagahara"), Author("Yuta Nakashima"), Author("Noriko Takemura")),
-        date=dt.date(2020, 7, 1),
-        featured_image=image,
-        links=(Link("Code", "https://github.com/example/mlphys", "code", "fab", "github"),),
-        bundle_dir=folder,
-        site=Site(root=folder, title="Kyoto ML Physics", base_url="https://mlphys.example.org/"),
-        url=f"https://mlphys.example.org/project/mlphys-{n}/",
-    )
-
-
-def timed(fn, repeat: int) -> tuple[float, object]:
-    fn()  # warm imports and caches
-    samples, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), result
+    return _sample_page(folder, image, n, web=True)
 
 
 def main() -> None:

@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from common import REPO, median_ms
+
 CARDGEN = Path(sys.executable).with_name("cardgen")
 
 
@@ -35,15 +33,6 @@ def long_page(folder: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def median_ms(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def main() -> int:
@@ -71,16 +60,16 @@ def main() -> int:
         page = load_page(path)
         out = work / f"{page.slug}.pptx"
         result = render_deck(page, out)  # warm
-        warm = median_ms(lambda page=page, out=out: render_deck(page, out), args.repeat)
+        warm = median_ms(lambda page=page, out=out: render_deck(page, out), args.repeat, warm=False)
         cmd = median_ms(lambda path=path, out=out: subprocess.run([str(CARDGEN), "-q", "deck", str(path), "-o", str(out)],
-                                                                  check=True), max(2, args.repeat // 2))
+                                                                  check=True), max(2, args.repeat // 2), warm=False)
         size = out.stat().st_size / 1024
         p_ms = p_kb = None
         if pandoc:
             p_out = work / f"{page.slug}-pandoc.pptx"
             p_ms = median_ms(lambda path=path, p_out=p_out: subprocess.run(
                 [pandoc, str(path), "-o", str(p_out)], check=True, capture_output=True, cwd=path.parent),
-                max(2, args.repeat // 2))
+                max(2, args.repeat // 2), warm=False)
             p_kb = p_out.stat().st_size / 1024
         ratio = f"{cmd / p_ms:.2f}" if p_ms else "—"
         print(f"{name:<22} {result.info['slides']:>6} {warm:>14.0f} {cmd:>15.0f} {size:>6.0f} "

@@ -16,11 +16,10 @@ so the encoder and the saliency maps see realistic work, not a flat field. Times
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from common import median_ms
 
 SIZES = {"2 MP": (1732, 1155), "12 MP": (4242, 2828), "24 MP": (6000, 4000)}
 
@@ -55,16 +54,6 @@ def make_photo(path: Path, size: tuple[int, int], seed: int) -> None:
     texture = Image.merge("RGB", (coarse, fine, coarse))
     img = Image.blend(img, texture, 0.18)
     img.save(path, "JPEG", quality=90)
-
-
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm caches (file in page cache, imports)
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -16,46 +16,11 @@ Prints a table. Not a test: numbers depend on the machine.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import statistics
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-PHOTO = REPO / "samples" / "mlphys" / "featured.jpg"
-TITLE = "MLPhys: Foundation of Machine Learning Physics"
-
-
-def make_page(folder: Path, image: Path | None):
-    from cardgen.page import Author, Page, Site
-
-    return Page(
-        path=folder / "index.md",
-        title=TITLE,
-        title_runs=(),
-        title_plain=TITLE,
-        description="Physics meets machine learning: a transformative research area integrating two fields.",
-        description_source="summary",
-        summary_runs=(),
-        authors=(Author("Hajime Nagahara"), Author("Yuta Nakashima"), Author("Noriko Takemura")),
-        date=dt.date(2020, 7, 1),
-        featured_image=image,
-        bundle_dir=folder,
-        site=Site(root=folder, title="Kyoto ML Physics"),
-    )
-
-
-def timed(fn, repeat: int) -> tuple[float, object]:
-    fn()  # warm imports and caches
-    samples, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), result
+from common import PHOTO, timed
+from common import sample_page as make_page
 
 
 def mkdocs_material_style(photo: Path, out: Path) -> int:

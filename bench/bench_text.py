@@ -8,8 +8,9 @@ same call again (measurement cache hit). Prints a table; not a test.
 
 from __future__ import annotations
 
-import statistics
 import time
+
+from common import median_ms
 
 from cardgen.text.fit import Box, TextStyle, fit_text
 from cardgen.text.measure import text_width
@@ -36,12 +37,7 @@ SUMMARY_BOX = Box(280, 160)
 
 
 def ms(fn, repeat: int = 50) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return median_ms(fn, repeat, warm=False)  # the cold measurement just before already warmed the case
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ class HeroImage:
 
 #: Bump when stored crops would differ for the same inputs (crop algorithm or encoding changes).
 STORE_VERSION = "1"
+_UNREAD = object()
 
 
 class PageImages:
@@ -66,6 +67,7 @@ class PageImages:
         self._cache = CropCache()
         self._failed = False
         self._heroes: dict[tuple[int, int, str], HeroImage] = {}
+        self._source_size: tuple[int, int] | None | object = _UNREAD
         # A batch shares crops between its worker processes and the event pack through `store`:
         # crops of the sizes in `persist` are written there and read back instead of decoding again.
         self.store = Path(store) if store is not None else None
@@ -85,9 +87,16 @@ class PageImages:
 
     def source_size(self) -> tuple[int, int] | None:
         """Full-resolution pixel size of the featured image (EXIF rotation applied), read from the
-        file header without decoding; None when there is no usable image."""
+        file header without decoding (once); None when there is no usable image."""
+        if self._failed:
+            return None
+        if self._source_size is _UNREAD:
+            self._source_size = self._read_source_size()
+        return self._source_size
+
+    def _read_source_size(self) -> tuple[int, int] | None:
         path = self.page.featured_image
-        if path is None or self._failed:
+        if path is None:
             return None
         from PIL import Image
 

@@ -388,17 +388,18 @@ def print_links(page: Page, qr_url: str, limit: int = 5) -> list[tuple[str, str]
 # --------------------------------------------------------------------------- front
 
 
+def _paint(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sides, colour: str) -> None:
+    """The card's background, trim plus its bleed on every side that has one."""
+    width, height = card.trim
+    w.rect(origin[0] - bleed.left, origin[1] - bleed.top, width + bleed.left + bleed.right,
+           height + bleed.top + bleed.bottom, colour)
+
+
 def draw_front(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sides) -> None:
     """The front: picture band into the bleed, credit line, kicker, title, authors, summary, URL."""
     layout, (width, height) = card.layout, card.trim
     x0, y0 = origin
-    w.rect(
-        x0 - bleed.left,
-        y0 - bleed.top,
-        width + bleed.left + bleed.right,
-        height + bleed.top + bleed.bottom,
-        layout.background,
-    )
+    _paint(w, card, origin, bleed, layout.background)
     b = card.bleed
     if card.landscape:
         band = round(width * layout.band, 2)
@@ -589,13 +590,7 @@ def draw_back(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sid
     width, height = card.trim
     x0, y0 = origin
     m = card.margin
-    w.rect(
-        x0 - bleed.left,
-        y0 - bleed.top,
-        width + bleed.left + bleed.right,
-        height + bleed.top + bleed.bottom,
-        layout.back_background,
-    )
+    _paint(w, card, origin, bleed, layout.back_background)
     url = page.main_url
     qr_info = None
     qr_side = 0.0
