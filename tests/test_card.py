@@ -470,7 +470,7 @@ def test_templates_look_different(tmp_path: Path) -> None:
 
 
 def _contrast(a: str, b: str) -> float:
-    from cardgen.render.card import _luminance
+    from cardgen.colors import relative_luminance as _luminance
 
     hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)

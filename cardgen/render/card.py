@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cardgen import fields
+from cardgen.colors import rgb as _rgb
 from cardgen.document import ListBlock, Paragraph, Quote, plain
 from cardgen.errors import UsageError
 from cardgen.output import RenderResult, atomic_write
@@ -124,20 +125,6 @@ def check_bleed(bleed_mm: float | None, size: str) -> float:
 
 
 # --------------------------------------------------------------------------- PDF writer
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    value = colour.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-
-
-def _luminance(colour: str) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in _rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def fixed_date(page: Page) -> dt.datetime:

@@ -19,6 +19,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.util import Emu, Pt
 
+from cardgen.colors import readable_on
 from cardgen.document import Run
 from cardgen.errors import RenderError, UsageError
 from cardgen.output import RenderResult, atomic_write
@@ -155,7 +156,8 @@ def read_geometry(prs) -> tuple[Geometry, dict[str, tuple[float, float, float, f
         section_title=Frame(*boxes["section_title"][2:]), section_body=Frame(*boxes["section_body"][2:]),
         picture=Frame(*boxes["picture"][2:]), picture_caption=Frame(*boxes["picture_caption"][2:]),
         picture_title=Frame(*boxes["picture_title"][2:]),
-        untitled_body=Frame(body[2], body[1] + body[3] - boxes["title"][1]), qr_side=qr,
+        untitled_body=Frame(*boxes["untitled_body"][2:]), qr_side=qr,
+        cover_left=boxes["cover_title"][0],
     )
     return geometry, boxes
 
@@ -266,7 +268,7 @@ class DeckWriter:
             if colour:
                 slide.background.fill.solid()
                 slide.background.fill.fore_color.rgb = rgb(colour)
-                self.text_override = "#ffffff" if _luminance(colour) < 0.4 else "#1f2328"
+                self.text_override = readable_on(colour)
             else:
                 self.warnings.append(f"slide background colour {plan.background_color!r} is not a colour cardgen knows")
 
@@ -687,13 +689,8 @@ def _css_color(value: str) -> str | None:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _luminance(colour: str) -> float:
-    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
 def _code_palette(background: str) -> dict[str, str]:
-    if _luminance(background) < 0.4:
+    if readable_on(background) == "#ffffff":  # dark panel: the light-on-dark palette
         return {"keyword": "#ff7b72", "string": "#a5d6ff", "comment": "#8b949e", "number": "#79c0ff",
                 "name": "", "builtin": "#d2a8ff"}
     return {"keyword": "#cf222e", "string": "#0a3069", "comment": "#6e7781", "number": "#0550ae",

@@ -89,19 +89,20 @@ class Geometry:
     picture_title: Frame
     untitled_body: Frame  # body of a slide without a title: it starts where titles start
     qr_side: float  # QR code size on the links slide (pt)
+    cover_left: float = 48.0  # left edge of the title slide's title box (pt)
 
     @property
     def cover_title_with_hero(self) -> Frame:
-        left_w = self.width * self.hero_split - 40
-        return Frame(min(self.cover_title.w, left_w - self._cover_x()), self.cover_title.h)
+        return self._beside_hero(self.cover_title)
 
     @property
     def cover_meta_with_hero(self) -> Frame:
-        left_w = self.width * self.hero_split - 40
-        return Frame(min(self.cover_meta.w, left_w - self._cover_x()), self.cover_meta.h)
+        return self._beside_hero(self.cover_meta)
 
-    def _cover_x(self) -> float:
-        return (self.width - self.cover_title.w) / 2
+    def _beside_hero(self, frame: Frame) -> Frame:
+        """`frame` narrowed to end 40 pt before the hero picture on the right of the title slide."""
+        room = self.width * self.hero_split - 40 - self.cover_left
+        return Frame(min(frame.w, room), frame.h)
 
     @property
     def links_body(self) -> Frame:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cardgen.colors import contrast_ratio, relative_luminance
+from cardgen.colors import rgb as _rgb
 from cardgen.errors import UsageError
 from cardgen.layouts.social import REFERENCE, ImageArea, SocialLayout, TextElement, Variant
 from cardgen.output import RenderResult, atomic_write
@@ -129,8 +131,8 @@ def compose(
             plan
             for plan in plans
             if not plan.pill
-            and _luminance_of(plan.color) > 0.4  # a darker tint only helps light text
-            and _measure(canvas, plan.box, _luminance_of(plan.color)) < layout.min_contrast
+            and relative_luminance(plan.color) > 0.4  # a darker tint only helps light text
+            and _measure(canvas, plan.box, relative_luminance(plan.color)) < layout.min_contrast
         ]
         if (
             not failing
@@ -196,12 +198,6 @@ def _over_image(plans: list[_Plan], variant: Variant, size: tuple[int, int]) -> 
     assert variant.image is not None
     left, top, right, bottom = variant.image.rect.px(size)
     return any(p.box[0] < right and p.box[2] > left and p.box[1] < bottom and p.box[3] > top for p in plans)
-
-
-def _luminance_of(colour: str) -> float:
-    import numpy as np
-
-    return float(_luminance(np.array(_rgb(colour), np.float32)))
 
 
 def _background(variant: Variant, size: tuple[int, int]) -> Image.Image:
@@ -612,11 +608,6 @@ def _luminance(rgb):
     return c[..., 0] * 0.2126 + c[..., 1] * 0.7152 + c[..., 2] * 0.0722
 
 
-def contrast_ratio(a: float, b: float) -> float:
-    hi, lo = max(a, b), min(a, b)
-    return (hi + 0.05) / (lo + 0.05)
-
-
 def _region(canvas: Image.Image, box: tuple[int, int, int, int]):
     import numpy as np
 
@@ -698,11 +689,6 @@ def _ensure_contrast(canvas: Image.Image, plan: _Plan, minimum: float) -> bool:
             break
     plan.measured = measured
     return True
-
-
-def _rgb(value: str) -> tuple[int, int, int]:
-    value = value.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
 # --------------------------------------------------------------------------- files

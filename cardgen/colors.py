@@ -1,0 +1,33 @@
+"""Colour arithmetic shared by the renderers: hex → RGB, WCAG relative luminance and contrast."""
+
+from __future__ import annotations
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    """'#1f2328' (or '#1f2328ff') → (31, 35, 40)."""
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a hex colour, 0 (black) … 1 (white)."""
+
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: float, b: float) -> float:
+    """WCAG contrast ratio of two relative luminances (1 … 21)."""
+    hi, lo = max(a, b), min(a, b)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def readable_on(background: str, light: str = "#ffffff", dark: str = "#1f2328") -> str:
+    """Whichever of `light` and `dark` text contrasts more with `background`."""
+    bg = relative_luminance(background)
+    light_ratio = contrast_ratio(relative_luminance(light), bg)
+    return light if light_ratio >= contrast_ratio(relative_luminance(dark), bg) else dark
