@@ -315,7 +315,6 @@ def run_batch(
             event=event,
             template=tpl,
             formats=chosen,
-            quiet=quiet,
             jobs=workers_for(jobs, 3),
         )
         if pack["outputs"] and not pack["errors"]:
@@ -405,7 +404,7 @@ def _run_tasks(tasks, output: Path, cache: dict, jobs: int, quiet: bool, verbose
             progress.stop()
 
 
-def build_event_pack(pages, records, output: Path, *, event, template, formats, quiet, jobs: int = 1) -> dict[str, Any]:
+def build_event_pack(pages, records, output: Path, *, event, template, formats, jobs: int = 1) -> dict[str, Any]:
     """One imposed card sheet, one showcase deck and a contact sheet for all built pages.
 
     The three are independent: with `jobs` > 1 they run side by side in worker processes (which also

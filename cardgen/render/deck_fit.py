@@ -96,13 +96,14 @@ def spacing_before(item: TextItem, previous: TextItem | None, size: float) -> fl
 
 
 @lru_cache(maxsize=20000)
-def _lines(text: str, width: float, family: str | None, bold: bool, size: float, lang: str | None) -> int:
+def line_count(text: str, width: float, family: str | None, bold: bool, size: float, lang: str | None) -> int:
     style = TextStyle(family=family, size=size, bold=bold, conservative=True, lang=lang)
     return max(1, len(wrap_lines(text, width, style, size)))
 
 
-def item_size(item: TextItem, size: float, code_size: float | None = None) -> float:
-    return code_size if item.role == "code" and code_size else (size * 0.8 if item.role == "muted" else size)
+def item_size(item: TextItem, size: float) -> float:
+    """Muted lines (tags, markers) are set a size smaller than the body."""
+    return size * 0.8 if item.role == "muted" else size
 
 
 def item_lines(item: TextItem, size: float, frame: Frame, lang: str | None, mono: str) -> int:
@@ -110,7 +111,7 @@ def item_lines(item: TextItem, size: float, frame: Frame, lang: str | None, mono
     family = mono if item.role == "code" else None
     bold = item.role == "heading" or _mostly_bold(item.runs)
     text = item.text.replace("\n", " ") if item.role != "code" else item.text
-    return _lines(text, max(10.0, width), family, bold, round(size, 2), lang)
+    return line_count(text, max(10.0, width), family, bold, round(size, 2), lang)
 
 
 def _mostly_bold(runs: Inline) -> bool:

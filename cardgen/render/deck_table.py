@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cardgen.document import Inline, Table, plain
 from cardgen.layouts.deck import TextRole
-from cardgen.render.deck_fit import Frame, _lines, sizes_down
+from cardgen.render.deck_fit import Frame, line_count, sizes_down
 from cardgen.text.measure import text_width
 
 CELL_PAD_X = 14.4  # left + right cell margins (pt), PowerPoint's defaults written explicitly
@@ -45,7 +45,7 @@ def row_height(row: tuple[Inline, ...], widths: list[float], size: float, role: 
     for col, width in enumerate(widths):
         text = _cell(row, col)
         if text:
-            lines = max(lines, _lines(text, max(8.0, (width - CELL_PAD_X) * RESERVE), None, bold, round(size, 2), lang))
+            lines = max(lines, line_count(text, max(8.0, (width - CELL_PAD_X) * RESERVE), None, bold, round(size, 2), lang))
     return lines * size * role.line_height + CELL_PAD_Y + 2
 
 
