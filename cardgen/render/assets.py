@@ -79,8 +79,6 @@ class PageImages:
     def has_image(self) -> bool:
         if self.page.featured_image is None:
             return False
-        if self.store is not None and self.store.is_dir() and any(self.store.glob("*.json")):
-            return True  # crops of this page's image were cut (and stored) by an earlier step
         # The header is enough: decoding now, before the outputs ask for their sizes, would decode at
         # full resolution. A file that turns out to be broken gives placeholder art and a warning.
         return self.source_size() is not None
