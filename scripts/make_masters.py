@@ -54,7 +54,8 @@ def geometry(width: float) -> dict[str, dict[str, tuple[float, float, float, flo
     title = (m, 22.0, full, 78.0)
     body = (m, 120.0, full, HEIGHT - 120 - 52)
     number = (width - m - 100, HEIGHT - 38, 100, 26)
-    footer = (m, HEIGHT - 38, full - 120, 26)
+    date = (m, HEIGHT - 38, 150, 26)
+    footer = (m + 160, HEIGHT - 38, full - 280, 26)
     return {
         "Title Slide": {"title": (m, 128.0, full, 180.0), "body": (m, 330.0, full, 150.0)},
         "Title and Content": {"title": title, "body": body},
@@ -66,9 +67,9 @@ def geometry(width: float) -> dict[str, dict[str, tuple[float, float, float, flo
         "Picture with Caption": {
             "title": (m, 22.0, full, 64.0),
             "pic": (m, 96.0, full, 338.0),
-            "body": (m, 440.0, full, 56.0),
+            "body2": (m, 440.0, full, 56.0),  # the caption is the layout's second body placeholder (idx 2)
         },
-        "_all": {"sldNum": number, "ftr": footer},
+        "_all": {"sldNum": number, "ftr": footer, "date": date},
     }
 
 
