@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from cardgen.document import (
     ThematicBreak,
     Video,
 )
+from cardgen.frontmatter import split_front_matter
 from cardgen.loader import load_page
 from cardgen.markdown import parse_document, parse_inline
 from cardgen.shortcodes import parse_args, read_shortcode
@@ -176,7 +178,11 @@ def test_relref_in_link_target_and_html_img() -> None:
 def test_every_corpus_page_parses(page: Path) -> None:
     loaded = load_page(page)
     assert loaded.title_plain
-    assert loaded.document.blocks or loaded.slides or page.parent.name == "ggasym"
+    # A body with any text must give blocks; real pages may have an empty body (img-small-225px) or one
+    # that holds only an HTML comment (ggasym): those give none, and that is right.
+    body = split_front_matter(page.read_text(encoding="utf-8"), page).body
+    body = re.sub(r"<!--.*?-->", "", body, flags=re.S).strip()
+    assert loaded.document.blocks or loaded.slides or not body
 
 
 def test_corpus_features_come_through() -> None:
