@@ -8,12 +8,74 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
 from cardgen import __version__
 from cardgen.errors import CardgenError, UsageError
 
+
+class _State:
+    debug = False
+    quiet = False
+    verbose = False
+
+
+state = _State()
+
+
+def _switch_on(name: str):
+    def callback(value: bool) -> None:
+        if value:
+            setattr(state, name, True)
+
+    return callback
+
+
+def _global_options() -> list:
+    """`--debug`, `-q/--quiet` and `-v/--verbose` as options of every subcommand too.
+
+    They only ever switch a setting on, so `cardgen -q batch …` and `cardgen batch … -q` mean the same.
+    They are declared through typer (a throw-away command) and not exposed to the command functions.
+    """
+    options = typer.Typer(add_completion=False)
+
+    @options.command()
+    def _globals(
+        debug: bool = typer.Option(False, "--debug", callback=_switch_on("debug"), help="Show full tracebacks on errors."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", callback=_switch_on("quiet"), help="Print errors only."),
+        verbose: bool = typer.Option(False, "--verbose", "-v", callback=_switch_on("verbose"),
+                                     help="Print every warning and step."),
+    ) -> None:  # pragma: no cover - never invoked
+        pass
+
+    params = list(typer.main.get_command(options).params)
+    for param in params:
+        param.expose_value = False
+    return params
+
+
+def _add_global_options(command, params: list) -> None:
+    if hasattr(command, "commands"):  # a group: its subcommands
+        for sub in command.commands.values():
+            _add_global_options(sub, params)
+        return
+    names = {opt for param in command.params for opt in getattr(param, "opts", ())}
+    command.params.extend(p for p in params if not set(p.opts) & names)
+
+
+class _Group(TyperGroup):
+    """The root group: hands the global options to every subcommand, nested ones included."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        params = _global_options()
+        for command in self.commands.values():
+            _add_global_options(command, params)
+
+
 app = typer.Typer(
     name="cardgen",
+    cls=_Group,
     help=(
         "Turn a Hugo Academic / Wowchemy / Hugo Blox project page into a PowerPoint deck, social preview "
         "images and a print-ready card.\n\n"
@@ -31,15 +93,6 @@ app = typer.Typer(
 )
 templates_app = typer.Typer(help="List, show and copy templates.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
-
-
-class _State:
-    debug = False
-    quiet = False
-    verbose = False
-
-
-state = _State()
 
 
 def _version(value: bool) -> None:

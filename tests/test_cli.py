@@ -100,3 +100,39 @@ def test_inspect_warns_about_low_print_resolution(tmp_path: Path, capsys) -> Non
     assert code == 0 and "600×400 px" in out and "below 200 dpi" in out
     code, out, _ = run(["inspect", str(page), "--json"], capsys)
     assert json.loads(out)["image"]["print_dpi"]["A6 card"] < 200
+
+
+def _tiny_site(root: Path) -> Path:
+    write(root / "hugo.toml", 'baseURL = "https://lab.example.org/"\ntitle = "Lab"\n')
+    write(root / "content" / "project" / "p0" / "index.md", "---\ntitle: Project zero\nsummary: Zero.\n---\nText.\n")
+    return root
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_is_accepted_before_or_after_the_subcommand(tmp_path: Path, capsys, where: str) -> None:
+    site = _tiny_site(tmp_path / "site")
+    args = ["batch", str(site), "-o", str(tmp_path / "out"), "--formats", "social", "-j", "1"]
+    args = ["--quiet", *args] if where == "before" else [*args, "--quiet"]
+    code, out, err = run(args, capsys)
+    assert code == 0, err
+    assert out == "" and err == ""
+    assert (tmp_path / "out" / "manifest.json").is_file()
+
+
+def test_short_global_options_after_the_subcommand(tmp_path: Path, capsys) -> None:
+    site = _tiny_site(tmp_path / "site")
+    code, out, _ = run(["build", str(site / "content/project/p0/index.md"), "-o", str(tmp_path / "o"),
+                        "--formats", "social", "-q"], capsys)
+    assert code == 0 and out == ""
+    code, out, _ = run(["build", str(site / "content/project/p0/index.md"), "-o", str(tmp_path / "o"),
+                        "--formats", "social"], capsys)
+    assert code == 0 and "p0-og" in out  # state does not leak from the previous call
+    code, out, _ = run(["templates", "list", "-v"], capsys)
+    assert code == 0 and "default" in out
+
+
+def test_debug_after_the_subcommand_shows_the_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path / "index.md", "---\ntitle: [broken\n---\n")
+    proc = subprocess.run([sys.executable, "-m", "cardgen.cli", "inspect", str(path), "--debug"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" in proc.stderr
