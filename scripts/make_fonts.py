@@ -10,12 +10,18 @@ Sources (all SIL Open Font License 1.1, except DejaVu: Bitstream Vera licence):
     (Simplified Chinese), Big5 (Traditional Chinese) and KS X 1001 (Korean Hangul), CJK punctuation
     and full-width forms, and converted from CFF to TrueType outlines so that every backend (Pillow,
     fpdf2, LibreOffice) reads them the same way.
+  - Noto Sans Arabic, Hebrew, Devanagari, Bengali, Tamil and Thai, Regular and Bold: Debian
+    `fonts-noto-core` (20201225), `/usr/share/fonts/truetype/noto/`. Every character and every
+    OpenType layout feature is kept (shaping needs GSUB/GPOS whole: Arabic joining forms, Indic
+    conjuncts and reordering, Thai mark stacking); only the TrueType hinting is dropped, which
+    no renderer of ours uses and which is half of each file.
   - Symbola 2.60 (monochrome emoji and symbols up to Unicode 9; "free for any use"): Debian
     `fonts-symbola` (`apt-get download fonts-symbola`), subset to the symbol and emoji blocks.
   - DejaVu Sans / Bold: `/usr/share/fonts/truetype/dejavu/` (`fonts-dejavu-core`), the metrics
     fallback (see cardgen/fonts/README.md).
 
     python scripts/make_fonts.py --noto-dir noto/usr/share/fonts/truetype/noto
+    python scripts/make_fonts.py --scripts-only        # only the complex-script faces
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "cardgen" / "fonts"
 CJK_TTC = Path("/usr/share/fonts/opentype/noto")
+NOTO_SYSTEM = Path("/usr/share/fonts/truetype/noto")
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+SCRIPTS = ["Arabic", "Hebrew", "Devanagari", "Bengali", "Tamil", "Thai"]
 LATIN_FILES = [
     "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf",
     "NotoSansMono-Regular.ttf", "NotoSansMono-Bold.ttf",
@@ -108,6 +116,29 @@ def rename(font, family: str, weight: str) -> None:
             record.string = f"{ps};cardgen"
 
 
+def make_script(noto_dir: Path, script: str, weight: str) -> Path:
+    """An unhinted copy of a complex-script Noto face with every glyph and layout feature kept."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(noto_dir / f"NotoSans{script}-{weight}.ttf"))
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.layout_scripts = ["*"]
+    options.hinting = False
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.glyph_names = False
+    options.drop_tables += ["DSIG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(font.getBestCmap()))
+    subsetter.subset(font)
+    out = OUT / f"NotoSans{script}-{weight}.ttf"
+    font.save(str(out))
+    return out
+
+
 SYMBOL_RANGES = [(0x2000, 0x2BFF), (0x3000, 0x303F), (0x1F000, 0x1FAFF), (0xFE0F, 0xFE0F), (0x20E3, 0x20E3)]
 
 
@@ -131,10 +162,18 @@ def make_symbols(symbola: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--noto-dir", type=Path, help="folder with NotoSans-*.ttf and NotoSansMono-*.ttf")
+    parser.add_argument("--scripts-only", action="store_true",
+                        help="only rebuild the complex-script fonts (from --noto-dir or the system folder)")
     parser.add_argument("--symbola", type=Path, help="Symbola_hint.ttf from fonts-symbola")
     parser.add_argument("--metrics-only", action="store_true", help="only rewrite metrics.json.gz")
     args = parser.parse_args()
     if args.metrics_only:
+        write_metrics()
+        return
+    if args.scripts_only:
+        for script in SCRIPTS:
+            for weight in ("Regular", "Bold"):
+                print(make_script(args.noto_dir or NOTO_SYSTEM, script, weight))
         write_metrics()
         return
     if args.symbola and args.noto_dir is None:
@@ -152,6 +191,8 @@ def main() -> None:
         print(make_symbols(args.symbola))
     for weight in ("Regular", "Bold"):
         print(make_cjk(weight))
+        for script in SCRIPTS:
+            print(make_script(args.noto_dir, script, weight))
     write_metrics()
     for path in sorted([*OUT.glob("*.ttf"), *OUT.glob("*.otf"), *OUT.glob("*.gz")]):
         print(f"{path.name:40} {path.stat().st_size / 1e6:6.2f} MB")

@@ -17,7 +17,9 @@ from conftest import CORPUS, corpus_pages
 
 def test_bundled_fonts_exist_with_licences() -> None:
     for name in ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSansMono-Regular.ttf",
-                 "NotoSansCJK-Regular.subset.otf", "NotoSansCJK-Bold.subset.otf", "DejaVuSans.ttf", "OFL.txt"):
+                 "NotoSansCJK-Regular.subset.otf", "NotoSansCJK-Bold.subset.otf", "DejaVuSans.ttf", "OFL.txt",
+                 *(f"NotoSans{s}-{w}.ttf" for s in ("Arabic", "Hebrew", "Devanagari", "Bengali", "Tamil", "Thai")
+                   for w in ("Regular", "Bold"))):
         assert (FONTS_DIR / name).is_file(), name
     assert font_path("Noto Sans", bold=True).name == "NotoSans-Bold.ttf"
     assert font_path("monospace").name == "NotoSansMono-Regular.ttf"
@@ -34,6 +36,28 @@ def test_cjk_and_latin_are_covered_and_gaps_reported() -> None:
     assert missing_glyphs("🙂🚀🎉👍❤️✅⭐🔬📊 → ✓ ★") == []
     assert missing_glyphs("  \n\t") == []
     assert "\U00020bb7" in missing_glyphs("𠮷野家")  # CJK Ext-B: not in any bundled font
+
+
+@pytest.mark.parametrize(("text", "face"), [
+    ("العربية والفارسية: پژوهش گروهی، اردو: ٹیم ڈیٹا ے", "NotoSansArabic"),
+    ("עברית: צוות מחקר", "NotoSansHebrew"),
+    ("हिन्दी: मशीन लर्निंग", "NotoSansDevanagari"),
+    ("বাংলা: স্টিফেন হকিং।", "NotoSansBengali"),
+    ("தமிழ்: இயந்திர கற்றல்", "NotoSansTamil"),
+    ("ภาษาไทย: การเรียนรู้ของเครื่อง", "NotoSansThai"),
+])
+def test_complex_scripts_are_covered_by_their_noto_face(text: str, face: str) -> None:
+    assert missing_glyphs(text) == []
+    for bold in (False, True):
+        script_runs = [(part, path) for part, path in segments(text, bold=bold) if not path.name.startswith("NotoSans-")]
+        assert script_runs and all(path.name.startswith(face + "-") for _, path in script_runs)
+        assert all(("Bold" in path.name) == bold for _, path in script_runs)
+
+
+def test_marks_and_danda_stay_in_the_run_of_their_script() -> None:
+    # the Bengali danda and Arabic digits/comma are shaped with their words, not split off to Noto Sans
+    assert [p.name for _, p in segments("হকিং।")] == ["NotoSansBengali-Regular.ttf"]
+    assert [p.name for _, p in segments("عام 2020، نعم")] == ["NotoSansArabic-Regular.ttf"]
 
 
 def test_segments_pick_a_covering_font_per_run() -> None:

@@ -1,8 +1,10 @@
 """Font files, per-character fallback and glyph coverage.
 
 A template names families; every character is drawn with the first font of the chain
-(template font → Noto Sans → Noto Sans CJK subset → DejaVu Sans → Symbola → system symbol fonts)
-that has a glyph for it. Characters no font covers are reported, never silently drawn as boxes.
+(template font → Noto Sans → Noto Sans Arabic / Hebrew / Devanagari / Bengali / Tamil / Thai →
+Noto Sans CJK subset → DejaVu Sans → Symbola → system symbol fonts) that has a glyph for it. A
+combining mark, and punctuation or a digit inside a complex-script run, stays in the font of the
+run when that font has it, so that shaping sees whole clusters and words. Characters no font covers are reported, never silently drawn as boxes.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ MONO = "Noto Sans Mono"
 CJK = "Noto Sans CJK"
 METRICS_FALLBACK = "DejaVu Sans"
 METRICS_FILE = "metrics.json.gz"
+SCRIPT_FAMILIES = ("Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Bengali",
+                   "Noto Sans Tamil", "Noto Sans Thai")
 
 _BUNDLED: dict[str, dict[tuple[bool, bool], str]] = {
     "noto sans": {
@@ -31,6 +35,12 @@ _BUNDLED: dict[str, dict[tuple[bool, bool], str]] = {
     },
     "noto sans mono": {(False, False): "NotoSansMono-Regular.ttf", (True, False): "NotoSansMono-Bold.ttf"},
     "noto sans cjk": {(False, False): "NotoSansCJK-Regular.subset.otf", (True, False): "NotoSansCJK-Bold.subset.otf"},
+    **{
+        f"noto sans {script.lower()}": {
+            (False, False): f"NotoSans{script}-Regular.ttf", (True, False): f"NotoSans{script}-Bold.ttf"
+        }
+        for script in ("Arabic", "Hebrew", "Devanagari", "Bengali", "Tamil", "Thai")
+    },
     "dejavu sans": {(False, False): "DejaVuSans.ttf", (True, False): "DejaVuSans-Bold.ttf"},
     "symbola": {(False, False): "Symbola.subset.ttf"},
 }
@@ -83,6 +93,11 @@ def cjk_path(bold: bool = False) -> Path:
     return _bundled("noto sans cjk", bold, False)  # type: ignore[return-value]
 
 
+def script_paths(bold: bool = False) -> tuple[Path, ...]:
+    """The bundled complex-script faces, in fallback order."""
+    return tuple(_bundled(_key(family), bold, False) for family in SCRIPT_FAMILIES)  # type: ignore[misc]
+
+
 def pptx_typefaces(lang: str | None) -> tuple[str, str]:
     """(latin, east-asian) typeface names for a deck in `lang` (see cardgen/fonts/README.md)."""
     code = (lang or "").strip().lower().replace("_", "-")
@@ -100,8 +115,8 @@ def fallback_chain(
 @lru_cache(maxsize=64)
 def _chain(key: str, bold: bool, italic: bool) -> tuple[Path, ...]:
     chain: list[Path] = [font_path(key, bold, italic)]
-    extras = (_bundled("noto sans", bold, italic), cjk_path(bold), _bundled("dejavu sans", bold, False),
-              _bundled("symbola", False, False))
+    extras = (_bundled("noto sans", bold, italic), *script_paths(bold), cjk_path(bold),
+              _bundled("dejavu sans", bold, False), _bundled("symbola", False, False))
     for extra in extras:
         if extra is not None and extra not in chain:
             chain.append(extra)
@@ -159,6 +174,8 @@ def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str,
     # Fitting measures the same strings at many sizes: the split is cached per string.
     chain = _chain_sets(key, bold, italic)
     first = chain[0][0]
+    covers = dict(chain)
+    sticky_fonts = _script_files()
     out: list[tuple[str, Path]] = []
     current: list[str] = []
     current_font: Path | None = None
@@ -167,6 +184,9 @@ def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str,
             current.append(ch)
             continue
         code = ord(ch)
+        if current_font is not None and code in covers[current_font] and _stays_in_run(ch, current_font, sticky_fonts):
+            current.append(ch)
+            continue
         font = next((path for path, covered in chain if code in covered), first)
         if font is not current_font and current:
             out.append(("".join(current), current_font))  # type: ignore[arg-type]
@@ -176,6 +196,22 @@ def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str,
     if current:
         out.append(("".join(current), current_font or first))
     return tuple(out)
+
+
+def _stays_in_run(ch: str, font: Path, script_files: frozenset[str]) -> bool:
+    """A combining mark always joins its base's font; punctuation and digits join a complex-script run
+    (the danda after Bengali, digits and the comma in Arabic), so shaping sees them with their words."""
+    import unicodedata
+
+    category = unicodedata.category(ch)
+    if category[0] == "M":
+        return True
+    return font.name in script_files and category[0] in "PNS"
+
+
+@lru_cache(maxsize=1)
+def _script_files() -> frozenset[str]:
+    return frozenset(p.name for bold in (False, True) for p in script_paths(bold))
 
 
 @lru_cache(maxsize=64)

@@ -2,8 +2,9 @@
 
 Widths are sums of glyph advances of the font each character is drawn with (see `fonts.segments`);
 kerning is ignored, as in Pillow's basic layout, which is what draws social images. `conservative`
-widths are the larger of the Noto Sans and DejaVu Sans measurements, for decks that may be shown
-with either (cardgen/fonts/README.md).
+widths are the largest of the Noto Sans and DejaVu Sans measurements and of the width in the primary
+face alone (characters it lacks at its .notdef advance), for decks that may be shown with any of them or
+without the complex-script faces (cardgen/fonts/README.md).
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def _em_width(text: str, family: str | None, bold: bool, italic: bool) -> float:
 def _em_width_conservative(text: str, family: str | None, bold: bool, italic: bool) -> float:
     normal = _em_width(text, family, bold, italic)
     wide = _em_width(text, METRICS_FALLBACK, bold, False)
-    return max(normal, wide)
+    alone = _advance_units(text, font_path(family, bold, italic))
+    return max(normal, wide, alone)
 
 
 def text_width(
