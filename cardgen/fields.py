@@ -87,10 +87,95 @@ def display_url(url: str, limit: int = 60) -> str:
     return text
 
 
-def main_link(page: Page) -> Link | None:
-    """The link a QR code points to: external link, else the page URL, else the first absolute link."""
-    order = {"external": 0, "page": 1}
-    candidates = [k for k in page.links if k.url.startswith(("http://", "https://"))]
-    if not candidates:
-        return None
-    return sorted(candidates, key=lambda k: order.get(k.kind, 2))[0]
+#: Link texts that name the project's own site ("Project website", "ホームページ").
+SITE_LINK_WORDS = (
+    "website", "web site", "homepage", "home page", "project page", "project site", "official site",
+    "ホームページ", "ウェブサイト", "公式サイト", "プロジェクトページ", "项目主页", "官网", "主页", "網站", "홈페이지",
+    "sitio web", "página web", "site web", "webseite", "web sitesi",
+)
+#: Words of a short paragraph that only points to the project ("For more detail, visit here.").
+POINTER_WORDS = (
+    "visit", "more detail", "more information", "more info", "learn more", "read more", "find out more",
+    "詳細", "詳しく", "详情", "詳情", "자세한", "más información", "plus d'informations", "mehr erfahren",
+    "daha fazla",
+)
+#: Hosts a body link points to for a paper, code or a reference, never the project's own site.
+NOT_PROJECT_HOSTS = (
+    "github.com", "gitlab.com", "bitbucket.org", "arxiv.org", "doi.org", "dx.doi.org", "scholar.google.com",
+    "youtube.com", "youtu.be", "vimeo.com", "twitter.com", "x.com", "wikipedia.org", "zenodo.org",
+    "pypi.org", "cran.r-project.org",
+)
+
+
+def main_url(page: Page) -> str:
+    """The one address a QR code, a closing slide and a card footer point to.
+
+    The rule, in order: `external_link` (the theme sends visitors there instead of the page) → the
+    page's public URL (site baseURL known) → `url_project` → the body's link to the project's own site
+    (`body_project_link`) → the first absolute link of `links:`/`url_*` (the theme's example
+    `https://twitter.com` left in a page is not one). '' when none is absolute.
+    """
+    if page.external_link.startswith(("http://", "https://")):
+        return page.external_link
+    if page.url.startswith(("http://", "https://")):
+        return page.url
+    absolute = [k for k in page.links if k.url.startswith(("http://", "https://"))]
+    for link in absolute:
+        if link.kind == "project":
+            return link.url
+    body = body_project_link(page)
+    if body:
+        return body
+    rest = [k for k in absolute if not _bare_service_home(k.url)]
+    return rest[0].url if rest else ""
+
+
+def _bare_service_home(url: str) -> bool:
+    """`https://twitter.com` and the like: the theme's example link left in, not a project address."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    host = (parsed.hostname or "").removeprefix("www.")
+    return host in NOT_PROJECT_HOSTS and parsed.path.strip("/") == ""
+
+
+def body_project_link(page: Page) -> str:
+    """The body's link to the project's own site: one whose text names a website ("Project website",
+    "ホームページ"), or the link of a short paragraph that only points there ("For more detail, [visit
+    here](…)"). Links to code, papers (PDF, DOI) and references are never it."""
+    from urllib.parse import urlparse
+
+    for text, runs in _body_inlines(page.document.blocks):
+        linked = [r for r in runs if r.href and r.href.startswith(("http://", "https://"))]
+        if not linked:
+            continue
+        lowered = " ".join(text.lower().split())
+        pointer = len(lowered) < 120 and any(word in lowered for word in POINTER_WORDS)
+        for run in linked:
+            href = str(run.href)
+            parsed = urlparse(href)
+            host = (parsed.hostname or "").removeprefix("www.")
+            if parsed.path.lower().endswith(".pdf") or any(
+                host == h or host.endswith("." + h) for h in NOT_PROJECT_HOSTS
+            ):
+                continue
+            if pointer or any(word in run.text.lower() for word in SITE_LINK_WORDS):
+                return href
+    return ""
+
+
+def _body_inlines(blocks: tuple) -> list[tuple[str, tuple]]:
+    """(plain text, runs) of every paragraph and list item, in reading order, nested ones included."""
+    from cardgen.document import Callout, ListBlock, Paragraph, Quote
+
+    found: list[tuple[str, tuple]] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            found.append((block.text, block.runs))
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                found.append((item.text, item.runs))
+                found.extend(_body_inlines(item.children))
+        elif isinstance(block, (Quote, Callout)):
+            found.extend(_body_inlines(block.children))
+    return found

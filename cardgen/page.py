@@ -126,10 +126,10 @@ class Page:
 
     @property
     def main_url(self) -> str:
-        """The address a QR code should point to: `external_link`, else the page's public URL."""
-        if self.external_link.startswith(("http://", "https://")):
-            return self.external_link
-        return self.url
+        """The address a QR code, closing slide or card points to (the rule: `cardgen.fields.main_url`)."""
+        from cardgen.fields import main_url
+
+        return main_url(self)
 
     @property
     def author_names(self) -> tuple[str, ...]:

@@ -297,7 +297,7 @@ def test_qr_decodes_back_to_the_url(tmp_path: Path) -> None:
 
 
 def test_no_url_means_no_qr_and_a_warning(tmp_path: Path) -> None:
-    built = build_card(make_page(tmp_path, url=""))
+    built = build_card(make_page(tmp_path, url="", links=()))
     assert built.qr is None
     assert any("no QR code" in w for w in built.warnings)
 

@@ -73,7 +73,7 @@ def test_seed_deck_has_title_summary_body_and_closing(tmp_path):
 
 def test_a_short_untitled_lead_joins_the_summary_instead_of_an_almost_empty_slide(tmp_path):
     _, result, prs = deck_of(SEED, tmp_path)
-    assert result.info["kinds"] == ["cover", "summary", "closing"]
+    assert result.info["kinds"] == ["cover", "summary", "links", "closing"]  # links: QR to the body's project site
     summary = "\n".join(texts(prs.slides[1]))
     assert summary.startswith("Summary") and "For more detail, visit here." in summary
 

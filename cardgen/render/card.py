@@ -597,8 +597,8 @@ def draw_back(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sid
         }
     else:
         w.warnings.append(
-            f"{page.path}: card back: no QR code (the page has no external_link and the site "
-            "has no baseURL, so no absolute URL is known)"
+            f"{page.path}: card back: no QR code (no absolute URL in external_link, the site's "
+            "baseURL, url_project, the body's project link or links)"
         )
     y = m
     title_color = layout.back_title_color
