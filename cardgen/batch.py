@@ -42,6 +42,7 @@ class Task:
     formats: tuple[str, ...]
     site_root: str | None
     crops: str | None = None  # folder where this page's image crops are kept for the event pack
+    presets: tuple[str, ...] = ("og",)  # social presets
 
 
 @dataclass
@@ -198,7 +199,8 @@ def process_page(task: Task) -> dict[str, Any]:
 
             shutil.rmtree(task.crops, ignore_errors=True)  # crops of an older version of the page
             images = PageImages(page, store=Path(task.crops), persist=True)
-        result = render_all(page, out_dir, template=task.template, formats=task.formats, images=images)
+        result = render_all(page, out_dir, template=task.template, formats=task.formats, images=images,
+                            social_presets=task.presets)
         if images is not None and "deck" in task.formats:
             _cut_showcase_crop(images, task.template)
         record["warnings"] = list(page.warnings) + list(result.warnings)
@@ -211,6 +213,30 @@ def process_page(task: Task) -> dict[str, Any]:
         record["error"] = f"{task.source}: internal error: {type(exc).__name__}: {exc}"
     record["seconds"] = time.perf_counter() - started
     return record
+
+
+def _publish_to_hugo(page, outputs: list[Path]) -> list[str]:
+    """`--hugo`: the page's social images, copied (not re-rendered) to where the theme partial finds
+    them (`static/og/<page path>.<ext>`), plus the helper partial. Returns the files written.
+
+    Done for unchanged pages too: in CI the output folder comes from a cache while the site is a
+    fresh checkout without `static/og/`."""
+    from cardgen.render import social_hugo
+
+    written = []
+    for path in outputs:
+        name = Path(path).name
+        for preset in ("og", "x", "square", "linkedin", "github"):
+            prefix = f"{page.slug}-{preset}."
+            if name.startswith(prefix) and Path(path).suffix in (".png", ".jpg", ".webp"):
+                target = social_hugo.static_path(page, Path(path).suffix.lstrip("."), preset)
+                atomic_write(target, Path(path).read_bytes())
+                written.append(str(target))
+    if written:
+        partial = social_hugo.write_partial(page)
+        if partial is not None:
+            written.append(str(partial))
+    return written
 
 
 def _cut_showcase_crop(images, template_dir: str) -> None:
@@ -247,6 +273,9 @@ def run_batch(
     force: bool = False,
     event: str | None = None,
     template: str = "default",
+    presets: tuple[str, ...] = ("og",),
+    sheet: str = "a4",
+    hugo: bool = False,
     quiet: bool = False,
     verbose: bool = False,
 ) -> int:
@@ -266,8 +295,10 @@ def run_batch(
     paths, site_root = discover(Path(source), section, glob)
     if not paths:
         raise UsageError(f"{source}: no pages found (section {section!r}{', glob ' + repr(glob) if glob else ''})")
+    if hugo and site_root is None:
+        raise UsageError(f"{source}: --hugo needs a Hugo site (a folder with a config file and content/)")
     cache = _read_cache(output)
-    options = {"formats": list(chosen), "template": str(tpl.path.name)}
+    options = {"formats": list(chosen), "template": str(tpl.path.name), "presets": list(presets)}
 
     records: list[PageRecord] = []
     tasks: list[tuple[PageRecord, Task]] = []
@@ -297,13 +328,18 @@ def run_batch(
             record.warnings = cached.get("warnings", [])
             continue
         task = Task(str(path), slug, str(output / slug), str(tpl.path), chosen, str(site_root) if site_root else None,
-                    str(output / CROPS_DIR / slug))
+                    str(output / CROPS_DIR / slug), tuple(presets))
         tasks.append((record, task))
 
     _run_tasks(tasks, output, cache, jobs, quiet, verbose)
+    published: list[str] = []
+    if hugo:
+        for record in records:
+            if record.status in ("built", "cached") and record.slug in loaded:
+                published += _publish_to_hugo(loaded[record.slug], [output / o["path"] for o in record.outputs])
     _prune_crops(output, {r.slug for r in records})
     ready = [r for r in records if r.status in ("built", "cached")]
-    pack_key = _digest([__version__, event or "", tpl.digest, list(chosen), [(r.source, r.key) for r in ready]])
+    pack_key = _digest([__version__, event or "", tpl.digest, list(chosen), sheet, [(r.source, r.key) for r in ready]])
     previous = cache.get(PACK_KEY)
     if not force and previous and previous.get("key") == pack_key and _outputs_intact(previous, output):
         pack = {"outputs": previous["outputs"], "errors": {}, "cached": True}
@@ -315,6 +351,7 @@ def run_batch(
             event=event,
             template=tpl,
             formats=chosen,
+            sheet=sheet,
             jobs=workers_for(jobs, 3),
         )
         if pack["outputs"] and not pack["errors"]:
@@ -331,6 +368,7 @@ def run_batch(
         "formats": list(chosen),
         "pages": [asdict(r) for r in records],
         "event_pack": pack,
+        "hugo": published,
         "summary": {
             "pages": len(records),
             "built": sum(r.status == "built" for r in records),
@@ -404,7 +442,8 @@ def _run_tasks(tasks, output: Path, cache: dict, jobs: int, quiet: bool, verbose
             progress.stop()
 
 
-def build_event_pack(pages, records, output: Path, *, event, template, formats, jobs: int = 1) -> dict[str, Any]:
+def build_event_pack(pages, records, output: Path, *, event, template, formats, sheet: str = "a4",
+                     jobs: int = 1) -> dict[str, Any]:
     """One imposed card sheet, one showcase deck and a contact sheet for all built pages.
 
     The three are independent: with `jobs` > 1 they run side by side in worker processes (which also
@@ -419,8 +458,8 @@ def build_event_pack(pages, records, output: Path, *, event, template, formats, 
     stores = {str(p.path): str(output / CROPS_DIR / slugs.get(str(p.path), p.slug)) for p in pages}
     template_dir = str(template.path)
     steps = []
-    if "card" in formats:
-        steps.append(("card_sheet", (pages, stores, str(folder), template_dir, event)))
+    if "card" in formats and sheet != "none":
+        steps.append(("card_sheet", (pages, stores, str(folder), template_dir, sheet)))
     if "deck" in formats:
         steps.append(("showcase_deck", (pages, stores, str(folder), template_dir, event)))
     if "social" in formats:
@@ -456,13 +495,13 @@ def pack_step(name: str, args: tuple) -> tuple[list[str], str | None]:
             from cardgen.render.assets import PageImages
             from cardgen.templates import load_template
 
-            pages, stores, folder, template_dir, event = args
+            pages, stores, folder, template_dir, extra = args  # extra: the sheet, or the event name
             template = load_template(template_dir)
             images = {p.path: PageImages(p, store=Path(stores[str(p.path)]), remember=False) for p in pages}
             if name == "card_sheet":
-                paths = _card_sheet(pages, Path(folder), template, images)
+                paths = _card_sheet(pages, Path(folder), template, images, extra)
             else:
-                paths = _showcase(pages, Path(folder), event, template, images)
+                paths = _showcase(pages, Path(folder), extra, template, images)
         return [str(p) for p in paths], None
     except CardgenError as exc:
         return [], str(exc)
@@ -470,10 +509,11 @@ def pack_step(name: str, args: tuple) -> tuple[list[str], str | None]:
         return [], f"internal error: {type(exc).__name__}: {exc}"
 
 
-def _card_sheet(pages, folder: Path, template, images) -> list[Path]:
+def _card_sheet(pages, folder: Path, template, images, sheet: str = "a4") -> list[Path]:
     from cardgen.render.card import render_card_sheet
 
-    return list(render_card_sheet(pages, folder / "cards-a4.pdf", sheet="a4", template=template, images=images).outputs)
+    return list(render_card_sheet(pages, folder / f"cards-{sheet}.pdf", sheet=sheet, template=template,
+                                  images=images).outputs)
 
 
 def _showcase(pages, folder: Path, event, template, images) -> list[Path]:

@@ -113,7 +113,8 @@ def _main(
 
 PageArg = typer.Argument(..., help="The page: content/project/<slug>/index.md (or a single .md file).")
 SiteOpt = typer.Option(None, "--site", help="Hugo site root (detected from the page when omitted).")
-TemplateOpt = typer.Option("default", "--template", "-t", help="Built-in template name or a template folder.")
+TemplateOpt = typer.Option(None, "--template", "-t",
+                           help="Built-in template name or a template folder [default: params.cardgen.template, else default].")
 
 
 def _load(page: Path, site: Optional[Path]):
@@ -122,6 +123,26 @@ def _load(page: Path, site: Optional[Path]):
     if not page.exists():
         raise UsageError(f"{page}: no such file")
     return load_page(page, site_root=site)
+
+
+def _settings(site_root: Optional[Path]):
+    """The site's `[params.cardgen]` (its unknown keys are warned about once per run)."""
+    from cardgen.settings import read_settings
+
+    settings = read_settings(site_root)
+    _warn_all(settings.warnings)
+    return settings
+
+
+def _page_settings(page):
+    return _settings(page.site.root if page.site is not None else None)
+
+
+def _pick(flag, setting, default):
+    """Flag, else the site's setting, else cardgen's default."""
+    if flag is not None:
+        return flag
+    return setting if setting is not None else default
 
 
 def _say(message: str) -> None:
@@ -175,7 +196,7 @@ def inspect(
 def deck(
     page: Path = PageArg,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output .pptx (default: <slug>.pptx)."),
-    template: str = TemplateOpt,
+    template: Optional[str] = TemplateOpt,
     pptx_template: Optional[Path] = typer.Option(None, "--pptx-template", help="Use an organisation's PowerPoint master (.pptx/.potx)."),
     aspect: str = typer.Option("16:9", "--aspect", help="Slide shape: 16:9 or 4:3."),
     show_image: bool = typer.Option(False, "--show-image", help="Show the hero image even when image.preview_only is set."),
@@ -190,6 +211,7 @@ def deck(
         raise UsageError(f"--aspect: expected 16:9 or 4:3, got {aspect!r}")
     render = _renderer("deck", "render_deck", "deck")
     parsed = _load(page, site)
+    template = _pick(template, _page_settings(parsed).template, "default")
     result = render(parsed, output, template=template, pptx_template=pptx_template, aspect=aspect,
                     show_image=show_image, notes=notes)
     _report(parsed, result)
@@ -199,9 +221,10 @@ def deck(
 def social(
     page: Path = PageArg,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output file or folder."),
-    preset: str = typer.Option("og", "--preset", "-p", help="og, x, square, linkedin, github or all."),
+    preset: Optional[str] = typer.Option(None, "--preset", "-p",
+                                         help="og, x, square, linkedin, github or all [default: params.cardgen.presets, else og]."),
     size: Optional[str] = typer.Option(None, "--size", help="Custom size WxH, e.g. 1600x900."),
-    template: str = TemplateOpt,
+    template: Optional[str] = TemplateOpt,
     fmt: str = typer.Option("auto", "--format", help="auto, png, jpeg or webp."),
     max_bytes: int = typer.Option(1_000_000, "--max-bytes", help="Byte budget per image."),
     meta: bool = typer.Option(False, "--meta", help="Print the HTML meta snippet instead of writing it."),
@@ -214,6 +237,9 @@ def social(
     """
     render = _renderer("social", "render_social", "social")
     parsed = _load(page, site)
+    settings = _page_settings(parsed)
+    template = _pick(template, settings.template, "default")
+    preset = _pick(preset, ",".join(settings.presets) if settings.presets else None, "og")
     result = render(parsed, output, preset=preset, size=size, template=template, format=fmt,
                     max_bytes=max_bytes, print_meta=meta, hugo=hugo)
     if meta and result.info.get("meta_html"):
@@ -230,8 +256,9 @@ def card(
     back: bool = typer.Option(True, "--back/--no-back", help="Add a back page with description, links and QR code."),
     bleed: Optional[float] = typer.Option(None, "--bleed", help="Bleed in mm (default 3 mm; 0.125 in for US sizes)."),
     marks: bool = typer.Option(False, "--marks", help="Add crop marks outside the bleed."),
-    sheet: str = typer.Option("none", "--sheet", help="Impose on a sheet: none, a4 or letter."),
-    template: str = TemplateOpt,
+    sheet: Optional[str] = typer.Option(None, "--sheet",
+                                        help="Impose on a sheet: none, a4 or letter [default: params.cardgen.sheet, else none]."),
+    template: Optional[str] = TemplateOpt,
     site: Optional[Path] = SiteOpt,
 ) -> None:
     """Make a print-ready summary card (PDF with bleed, TrimBox, embedded fonts, QR code).
@@ -240,17 +267,28 @@ def card(
     """
     render = _renderer("card", "render_card", "card")
     parsed = _load(page, site)
+    settings = _page_settings(parsed)
+    template = _pick(template, settings.template, "default")
+    sheet = _pick(sheet, settings.sheet, "none")
     result = render(parsed, output, size=size, orientation=orientation, back=back, bleed_mm=bleed,
                     marks=marks, sheet=None if sheet == "none" else sheet, template=template)
     _report(parsed, result)
 
 
+FormatsOpt = typer.Option(None, "--formats",
+                          help="Comma-separated outputs: deck, social, card [default: params.cardgen.formats, else all].")
+PresetsOpt = typer.Option(None, "--preset", "-p",
+                          help="Social presets, comma-separated or all [default: params.cardgen.presets, else og].")
+
+
 @app.command()
 def build(
     page: Path = PageArg,
-    output: Path = typer.Option(Path("."), "--output", "-o", help="Output folder."),
-    template: str = TemplateOpt,
-    formats: str = typer.Option("deck,social,card", "--formats", help="Comma-separated outputs to make."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Output folder [default: params.cardgen.output/<slug>, else .]."),
+    template: Optional[str] = TemplateOpt,
+    formats: Optional[str] = FormatsOpt,
+    preset: Optional[str] = PresetsOpt,
     site: Optional[Path] = SiteOpt,
 ) -> None:
     """Make every output for one page: deck, social images and card.
@@ -260,7 +298,12 @@ def build(
     from cardgen.render.build import render_all
 
     parsed = _load(page, site)
-    result = render_all(parsed, output, template=template, formats=_formats(formats))
+    settings = _page_settings(parsed)
+    if output is None:
+        output = settings.output / parsed.slug if settings.output is not None else Path(".")
+    result = render_all(parsed, output, template=_pick(template, settings.template, "default"),
+                        formats=_pick(_formats(formats) if formats else None, settings.formats, _formats("deck,social,card")),
+                        social_presets=_presets(preset, settings))
     _report(parsed, result)
     for fmt, reason in result.info.get("errors", {}).items():
         print(f"cardgen: error: {fmt}: {reason}", file=sys.stderr)
@@ -268,28 +311,55 @@ def build(
         raise typer.Exit(1)
 
 
+def _presets(flag: Optional[str], settings) -> tuple[str, ...]:
+    from cardgen.render.social import resolve_presets
+
+    if flag is None:
+        return settings.presets or ("og",)
+    return tuple(name for name, _ in resolve_presets(flag))
+
+
 @app.command()
 def batch(
     source: Path = typer.Argument(..., help="A Hugo site root or a content folder."),
-    output: Path = typer.Option(..., "--output", "-o", help="Output folder for every page and the event pack."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Output folder for every page and the event pack [default: params.cardgen.output]."),
     section: str = typer.Option("project", "--section", help="Content section to scan."),
     glob: Optional[str] = typer.Option(None, "--glob", help="Glob (relative to the content folder) selecting pages."),
     include_drafts: bool = typer.Option(False, "--include-drafts", help="Include pages with draft: true."),
-    formats: str = typer.Option("deck,social,card", "--formats", help="Comma-separated outputs per page."),
+    formats: Optional[str] = FormatsOpt,
+    preset: Optional[str] = PresetsOpt,
     jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel processes (0: one per CPU core)."),
     force: bool = typer.Option(False, "--force", help="Rebuild pages whose inputs did not change."),
-    event: Optional[str] = typer.Option(None, "--event", help="Event name for the event pack (showcase deck, card sheet)."),
-    template: str = TemplateOpt,
+    event: Optional[str] = typer.Option(
+        None, "--event", help="Event name for the event pack and its gallery page [default: params.cardgen.event]."),
+    sheet: Optional[str] = typer.Option(
+        None, "--sheet", help="Paper of the event pack's card sheet: a4, letter or none [default: params.cardgen.sheet, else a4]."),
+    hugo: bool = typer.Option(False, "--hugo", help="Also write each social image into the site for the theme's og:image (see docs/ci.md)."),
+    template: Optional[str] = TemplateOpt,
 ) -> None:
-    """Export a whole site: every project page plus an event pack (card sheet, showcase deck, contact sheet).
+    """Export a whole site: every project page plus an event pack (card sheet, showcase deck, contact sheet, gallery page).
+
+    Settings in the site's [params.cardgen] are used for options not given.
 
     Example: cardgen batch path/to/site -o open-lab-day/ --event "Open Lab Day 2026"
     """
-    from cardgen import batch as batch_mod  # noqa: F401
+    from cardgen.batch import content_root
 
     run = _renderer_batch()
-    code = run(source, output, section=section, glob=glob, include_drafts=include_drafts, formats=formats,
-               jobs=jobs, force=force, event=event, template=template, quiet=state.quiet, verbose=state.verbose)
+    _, site_root = content_root(source)
+    settings = _settings(site_root)
+    output = _pick(output, settings.output, None)
+    if output is None:
+        raise UsageError("batch: no output folder: pass -o/--output or set params.cardgen.output in the site's config")
+    sheet = _pick(sheet, settings.sheet, "a4")
+    if sheet not in ("none", "a4", "letter"):
+        raise UsageError(f"--sheet: expected none, a4 or letter, got {sheet!r}")
+    code = run(source, output, section=section, glob=glob, include_drafts=include_drafts,
+               formats=_pick(_formats(formats) if formats else None, settings.formats, "deck,social,card"),
+               presets=_presets(preset, settings), jobs=jobs, force=force, event=_pick(event, settings.event, None),
+               sheet=sheet, hugo=hugo,
+               template=_pick(template, settings.template, "default"), quiet=state.quiet, verbose=state.verbose)
     raise typer.Exit(code)
 
 

@@ -82,15 +82,16 @@ def parse_size(value: str) -> tuple[int, int]:
 
 
 def resolve_presets(preset: str, size: str | None = None) -> list[tuple[str, tuple[int, int]]]:
-    """`og` → [("og", (1200, 630))]; `all` → every preset; a custom size → [("custom", (w, h))]."""
+    """`og` → [("og", (1200, 630))]; `og,x` → both; `all` → every preset; a custom size → [("custom", (w, h))]."""
     if size:
         return [("custom", parse_size(size))]
-    name = (preset or "og").strip().lower()
-    if name == "all":
+    names = [n.strip().lower() for n in (preset or "og").split(",") if n.strip()] or ["og"]
+    if names == ["all"]:
         return list(PRESETS.items())
-    if name not in PRESETS:
+    bad = [n for n in names if n not in PRESETS]
+    if bad:
         raise UsageError(f"--preset: expected one of {', '.join(PRESETS)} or all, got {preset!r}")
-    return [(name, PRESETS[name])]
+    return [(name, PRESETS[name]) for name in dict.fromkeys(names)]
 
 
 def safe_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
