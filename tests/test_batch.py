@@ -167,3 +167,19 @@ def test_interrupted_batch_leaves_no_partial_files_and_resumes(tmp_path: Path) -
     assert manifest["summary"]["failed"] == 0
     assert manifest["summary"]["built"] + manifest["summary"]["cached"] == 60
     assert manifest["summary"]["cached"] >= 1, "pages finished before the interrupt are not rebuilt"
+
+
+def test_hugo_mode_publishes_social_images_into_the_site_also_for_unchanged_pages(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site", n=2)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, quiet=True, formats="social", hugo=True) == 0
+    published = sorted(p.relative_to(site).as_posix() for p in (site / "static" / "og").rglob("*.*"))
+    assert published == ["static/og/project/p0.jpg", "static/og/project/p1.jpg"]
+    assert (site / "layouts" / "partials" / "cardgen_og_image.html").is_file()
+    assert (site / "static/og/project/p0.jpg").read_bytes() == (out / "p0" / "p0-og.jpg").read_bytes()
+    # CI: the output folder comes from a cache, the site is a fresh checkout
+    shutil.rmtree(site / "static")
+    assert run_batch(site, out, jobs=1, quiet=True, formats="social", hugo=True) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["summary"]["cached"] == 2
+    assert (site / "static/og/project/p1.jpg").is_file()
