@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 import shutil
 import subprocess
@@ -45,14 +47,27 @@ def pictures(slide):
             (s.shape_type == MSO_SHAPE_TYPE.PLACEHOLDER and hasattr(s, "image"))]
 
 
-def checker(path: Path) -> list[str]:
-    """The shared overflow / off-slide / distortion checker, measuring with the fonts we ship."""
+@functools.lru_cache(maxsize=1)
+def _check_pptx():
+    """The shared checker script loaded once as a module (its font look-ups are then cached across decks)."""
     script = TOOLS / "check-pptx.py"
     if not script.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("check_pptx", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.scan_font_dirs([str(FONTS)])
+    return module
+
+
+def checker(path: Path) -> list[str]:
+    """The shared overflow / off-slide / distortion / no-title checker, measuring with the fonts we ship;
+    its default tolerance, nothing ignored, one line per problem as the script prints them."""
+    module = _check_pptx()
+    if module is None:
         pytest.skip("../shared/tools/check-pptx.py not available")
-    done = subprocess.run([sys.executable, str(script), str(path), "--font-dir", str(FONTS)],
-                          capture_output=True, text=True)
-    return [line for line in done.stdout.splitlines() if line.startswith("slide")]
+    _, problems = module.check(str(path), 0.05)
+    return [f"slide {p['slide']}: {p['kind']}: {p['shape']}: {p['detail']}".replace(": : ", ": ") for p in problems]
 
 
 # --------------------------------------------------------------------------- the seed
@@ -524,9 +539,12 @@ def test_bad_deck_section_is_a_template_error(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page_path", corpus_pages(), ids=corpus_ids(corpus_pages()))
-def test_corpus_decks_pass_the_checker(tmp_path, page_path):
-    _, result, _ = deck_of(page_path, tmp_path)
-    assert checker(result.outputs[0]) == []
+def test_corpus_decks_pass_the_checker_in_every_template(tmp_path, page_path):
+    page = load_page(page_path)
+    for template in ("default", "dark", "event"):
+        out = tmp_path / f"{page.slug}-{template}.pptx"
+        render_deck(page, out, template=template)
+        assert checker(out) == [], template
 
 
 RENDER_PAGES = [SEED, SITE / "content/project/ja-itijoho/index.md", SITE / "content/project/stat-mech-talk/index.md"]
@@ -555,3 +573,106 @@ def test_libreoffice_render_of_long_page(tmp_path):
 
 def test_corpus_is_available_for_the_slow_suite():
     assert CORPUS.is_dir() or not (SHARED / "tools").is_dir()
+
+
+# --------------------------------------------------------------------------- titles on every slide
+
+
+def slide_title(slide) -> str:
+    holder = next((ph for ph in slide.placeholders
+                   if ph.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)), None)
+    return holder.text_frame.text if holder is not None else ""
+
+
+UNTITLED_SLIDES = """
+    ---
+    title: Untitled slides
+    type: slides
+    ---
+    $$
+    \\newcommand{\\cE}{\\mathcal{E}}
+    $$
+
+    # The talk
+
+    ---
+
+    Text before any section heading.
+
+    ---
+
+    ## Probabilities
+
+    - One
+
+    ---
+
+    - Joint probabilities, a slide the author left without a heading
+
+    ---
+
+    | a | b |
+    |---|---|
+    | 1 | 2 |
+
+    ---
+
+    ```python
+    print("untitled code")
+    ```
+    """
+
+
+def test_every_slide_has_a_title_placeholder_with_text(tmp_path):
+    path = write(tmp_path / "talk" / "index.md", UNTITLED_SLIDES)
+    _, result, prs = deck_of(path, tmp_path)
+    titles = [slide_title(s) for s in prs.slides]
+    assert titles == ["The talk", "The talk (cont.)", "Probabilities", "Probabilities (cont.)",
+                      "Probabilities (cont.)", "Probabilities (cont.)"]
+    assert checker(result.outputs[0]) == []
+
+
+def test_a_borrowed_title_is_a_small_running_head_that_leaves_the_body_its_room(tmp_path):
+    path = write(tmp_path / "talk" / "index.md", UNTITLED_SLIDES)
+    _, _, prs = deck_of(path, tmp_path)
+    titled, running = prs.slides[2], prs.slides[3]
+    def title_shape(slide):
+        return next(ph for ph in slide.placeholders if ph.placeholder_format.type == PP_PLACEHOLDER.TITLE)
+    big, small = title_shape(titled), title_shape(running)
+    big_size = big.text_frame.paragraphs[0].runs[0].font.size.pt
+    small_size = small.text_frame.paragraphs[0].runs[0].font.size.pt
+    assert small_size <= 16 < big_size
+    assert small.height < big.height / 2
+    body_top = min(s.top for s in running.shapes if s.has_text_frame and s != small and s.name != "Slide Number")
+    titled_body_top = min(s.top for s in titled.shapes if s.has_text_frame and s != big and s.name != "Slide Number")
+    assert body_top < titled_body_top, "an untitled slide's text may use most of the title's room"
+    assert running.slide_layout.name == "Blank"  # no title rule under a running head
+
+
+def test_the_title_of_a_slide_on_a_layout_without_one_is_still_a_placeholder(tmp_path):
+    from cardgen.render.deck import DeckWriter, open_master
+    from cardgen.render.pptx_io import Typefaces
+    from cardgen.templates import load_template
+
+    template = load_template("default")
+    writer = DeckWriter(open_master(template), template, Typefaces("Noto Sans", "Noto Sans CJK JP", "Noto Sans Mono"))
+    slide = writer.new_slide("Blank")
+    writer.title(slide, "Shown in the outline", 24)
+    assert slide.shapes.title is not None and slide.shapes.title.text_frame.text == "Shown in the outline"
+
+
+def test_a_slides_page_without_any_heading_borrows_the_deck_title(tmp_path):
+    path = write(tmp_path / "talk" / "index.md", """
+        ---
+        title: Only text
+        type: slides
+        ---
+        First untitled slide.
+
+        ---
+
+        Second untitled slide.
+        """)
+    _, result, prs = deck_of(path, tmp_path)
+    assert [slide_title(s) for s in prs.slides] == ["Only text", "Only text"]
+    assert checker(result.outputs[0]) == []

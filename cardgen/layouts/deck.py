@@ -19,7 +19,7 @@ from typing import Any
 
 from cardgen.layouts import check_keys, color_ref, number, table, text
 
-TEXT_ROLES = ("cover_title", "cover_meta", "title", "body", "summary", "code", "caption", "table")
+TEXT_ROLES = ("cover_title", "cover_meta", "title", "running", "body", "summary", "code", "caption", "table")
 COLOR_ROLES = (
     "background",  # slide background (built-in masters already carry it)
     "title",
@@ -39,6 +39,7 @@ DEFAULT_SIZES: dict[str, tuple[float, float, float]] = {
     "cover_title": (40, 26, 1.1),
     "cover_meta": (18, 12, 1.3),
     "title": (32, 22, 1.1),
+    "running": (16, 12, 1.2),  # the slim title strip of a slide the source left without a heading
     "body": (24, 16, 1.2),
     "summary": (28, 18, 1.3),
     "code": (16, 9, 1.2),

@@ -28,6 +28,7 @@ from cardgen.render.deck_fit import Frame, TextItem, item_size, spacing_before
 from cardgen.render.deck_plan import Geometry, Planner, SlidePlan, labels
 from cardgen.render.pptx_io import (
     Typefaces,
+    add_title_placeholder,
     deterministic_bytes,
     paragraph_format,
     prepare_frame,
@@ -48,6 +49,8 @@ BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITL
 HERO_SPLIT = 0.56
 HERO_DPI = 150  # projectors show 13.3 in slides at ~1920 px: 150 dpi is sharp there
 FIXED_DATE = dt.datetime(2000, 1, 1)
+RUNNING_TITLE_HEIGHT = 30.0  # pt: one line of the `running` role (16 pt x 1.2) plus the frame's insets
+RUNNING_GAP = 8.0
 
 
 # --------------------------------------------------------------------------- master and layouts
@@ -147,7 +150,10 @@ def read_geometry(prs) -> tuple[Geometry, dict[str, tuple[float, float, float, f
     boxes["picture_caption"] = _box(caption) if caption is not None else (
         body[0], body[1] + body[3] * 0.84, body[2], body[3] * 0.16)
     boxes["picture_title"] = _layout_box(prs, "Picture with Caption", TITLE_TYPES, boxes["title"])
-    boxes["untitled_body"] = (body[0], boxes["title"][1], body[2], body[1] + body[3] - boxes["title"][1])
+    tx, ty, tw, _ = boxes["title"]
+    boxes["running_title"] = (tx, ty, tw, RUNNING_TITLE_HEIGHT)
+    top = ty + RUNNING_TITLE_HEIGHT + RUNNING_GAP
+    boxes["running_body"] = (body[0], top, body[2], body[1] + body[3] - top)
     qr = min(body[3] * 0.62, body[2] * 0.3)
     geometry = Geometry(
         width=w, height=h,
@@ -156,7 +162,8 @@ def read_geometry(prs) -> tuple[Geometry, dict[str, tuple[float, float, float, f
         section_title=Frame(*boxes["section_title"][2:]), section_body=Frame(*boxes["section_body"][2:]),
         picture=Frame(*boxes["picture"][2:]), picture_caption=Frame(*boxes["picture_caption"][2:]),
         picture_title=Frame(*boxes["picture_title"][2:]),
-        untitled_body=Frame(*boxes["untitled_body"][2:]), qr_side=qr,
+        running_title=Frame(*boxes["running_title"][2:]), running_body=Frame(*boxes["running_body"][2:]),
+        qr_side=qr,
         cover_left=boxes["cover_title"][0],
     )
     return geometry, boxes
@@ -205,11 +212,10 @@ class DeckWriter:
     # ---------------------------------------------------------------- text
 
     def title(self, slide, text: str, size: float, *, anchor: str = "bottom", color: str | None = None,
-              box: tuple[float, float, float, float] | None = None, role: str = "title"):
+              box: tuple[float, float, float, float] | None = None, role: str = "title", bold: bool = True):
         shape = _placeholder(slide, TITLE_TYPES)
         if shape is None:
-            x, y, w, h = box or self.boxes["title"]
-            shape = slide.shapes.add_textbox(Pt(x), Pt(y), Pt(w), Pt(h))
+            shape = add_title_placeholder(slide, box or self.boxes["title"])
         elif box is not None:
             shape.left, shape.top, shape.width, shape.height = (Pt(v) for v in box)
         tf = shape.text_frame
@@ -219,8 +225,23 @@ class DeckWriter:
         paragraph_format(paragraph, line=size * line_height)
         run = paragraph.add_run()
         run.text = _clean(text)
-        style_run(run, self.faces, size, bold=True, color=color or self.text_override)
+        style_run(run, self.faces, size, bold=bold, color=color or self.text_override)
         return shape
+
+    def titled_slide(self, layout_name: str, plan: SlidePlan, **title_options):
+        """A new slide with `plan`'s title: in the layout's title placeholder, or, for a running head, in a
+        slim strip at the top of a Blank slide (no title rule; the body then starts higher)."""
+        if plan.running:
+            slide = self.new_slide("Blank", plan)
+            self.title(slide, plan.title, plan.title_size, anchor="top", box=self.boxes["running_title"],
+                       role="running", bold=False, color=self.text_override or self.color("muted"))
+            return slide
+        slide = self.new_slide(layout_name, plan)
+        self.title(slide, plan.title, plan.title_size, **title_options)
+        return slide
+
+    def body_box(self, plan: SlidePlan) -> tuple[float, float, float, float]:
+        return self.boxes["running_body"] if plan.running else self.boxes["body"]
 
     def body(self, shape, items: list[TextItem], size: float, role: str = "body", *, anchor: str = "top",
              color: str | None = None) -> None:
@@ -427,18 +448,11 @@ class DeckBuilder:
 
     def _text_slide(self, plan: SlidePlan, role: str) -> None:
         w = self.w
-        if not plan.title:  # an untitled slide of a slides page: the text may use the title's room
-            slide = w.new_slide("Blank", plan)
-            body = slide.shapes.add_textbox(*(Pt(v) for v in w.boxes["untitled_body"]))
-            body.name = "Text"
-            w.body(body, plan.items, plan.size, role=role)
-            self._finish(slide, plan)
-            return
-        slide = w.new_slide("Title and Content", plan)
-        w.title(slide, plan.title, plan.title_size)
+        slide = w.titled_slide("Title and Content", plan)
         body = _placeholder(slide, BODY_TYPES)
         if body is None:
-            body = slide.shapes.add_textbox(*(Pt(v) for v in w.boxes["body"]))
+            body = slide.shapes.add_textbox(*(Pt(v) for v in w.body_box(plan)))
+            body.name = "Text"
         w.body(body, plan.items, plan.size, role=role)
         self._finish(slide, plan)
 
@@ -459,11 +473,10 @@ class DeckBuilder:
         from cardgen.render.deck_table import CELL_PAD_Y, column_widths, row_height
 
         w = self.w
-        slide = w.new_slide("Title Only", plan)
-        w.title(slide, plan.title, plan.title_size)
+        slide = w.titled_slide("Title Only", plan)
         table = plan.table
         role = w.deck.role("table")
-        x, y, bw, _ = w.boxes["body"]
+        x, y, bw, _ = w.body_box(plan)
         widths = column_widths(table, bw, plan.size)
         rows = [table.header, *plan.rows]
         heights = [row_height(r, widths, plan.size, role, self.page.language or None, i == 0) for i, r in enumerate(rows)]
@@ -495,9 +508,8 @@ class DeckBuilder:
 
     def _code(self, plan: SlidePlan) -> None:
         w = self.w
-        slide = w.new_slide("Title Only", plan)
-        w.title(slide, plan.title, plan.title_size)
-        x, y, bw, bh = w.boxes["body"]
+        slide = w.titled_slide("Title Only", plan)
+        x, y, bw, bh = w.body_box(plan)
         box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(x), Pt(y), Pt(bw), Pt(bh))
         box.name = "Code"
         box.fill.solid()

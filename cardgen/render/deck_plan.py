@@ -87,7 +87,8 @@ class Geometry:
     picture: Frame
     picture_caption: Frame
     picture_title: Frame
-    untitled_body: Frame  # body of a slide without a title: it starts where titles start
+    running_title: Frame  # the slim title strip of a slide whose source gave it no heading
+    running_body: Frame  # body under that strip: it starts just below where titles start
     qr_side: float  # QR code size on the links slide (pt)
     cover_left: float = 48.0  # left edge of the title slide's title box (pt)
 
@@ -114,6 +115,9 @@ class SlidePlan:
     kind: str  # cover | summary | content | section | table | code | picture | video | links | closing
     title: str = ""
     title_size: float = 0.0
+    # The slide's source had no heading: `title` (its section's or the deck's) is a small running head,
+    # there for the outline, accessibility checkers and screen readers without taking the slide's room.
+    running: bool = False
     items: list[TextItem] = field(default_factory=list)
     size: float = 0.0  # body text size
     notes: list[str] = field(default_factory=list)
@@ -141,6 +145,7 @@ class _Section:
     blocks: list[Block] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     level: int = 2
+    running: bool = False  # `title` was borrowed (nearest heading or deck title): shown as a running head
     background_color: str | None = None
     background_image: str | None = None
 
@@ -291,25 +296,44 @@ class Planner:
         return [s for s in sections if s.blocks or s.level == 1]
 
     def _slide_sections(self, slides: tuple[Slide, ...]) -> list[_Section]:
+        """One section per visible slide. A slide without a heading of its own borrows the nearest
+        heading before it (as a continuation) or the deck title, shown as a running head."""
         out = []
+        last_title = ""
         for slide in slides:
             if slide.hidden:
                 continue
             blocks = [b for b in slide.blocks if not isinstance(b, ThematicBreak)]
-            title, level = "", 2
-            if blocks and isinstance(blocks[0], Heading):
-                title, level = blocks[0].text.strip(), blocks[0].level
-                blocks = blocks[1:]
+            title, level, running = "", 2, False
+            first = next((i for i, b in enumerate(blocks) if not _shows_nothing(b)), None)
+            if first is not None and isinstance(blocks[first], Heading) and blocks[first].text.strip():
+                title, level = blocks[first].text.strip(), blocks[first].level
+                blocks = blocks[:first] + blocks[first + 1:]
+                last_title = title
+            else:
+                title = self._continued(last_title, 1) if last_title else self.deck_title
+                running = True
             notes = [blocks_text(slide.notes)] if slide.notes else []
             for block in list(blocks):
                 if isinstance(block, SpeakerNote):
                     notes.append(blocks_text(block.children))
                     blocks.remove(block)
-            section = _Section(title, blocks, notes, level=1 if level == 1 else 2,
+            section = _Section(title, blocks, notes, level=1 if level == 1 else 2, running=running,
                                background_color=slide.background_color,
                                background_image=slide.background_image_path)
             out.append(section)
         return out
+
+    @property
+    def deck_title(self) -> str:
+        return self.page.title_plain or self.page.slug
+
+    def _continued(self, title: str, index: int) -> str:
+        """`title` marked as the `index`-th continuation (once: "(cont.)" is never doubled)."""
+        mark = self.words["cont"]
+        if not index or not title or title.endswith(mark):
+            return title
+        return f"{title} {mark}"
 
     def _section(self, section: _Section) -> list[SlidePlan]:
         """One heading's content → content slides, plus table/code/picture slides in reading order."""
@@ -348,7 +372,7 @@ class Planner:
             else:
                 pending.extend(self._items(block, notes))
         flush()
-        if not out and section.title:
+        if not out and section.title and not section.running:
             out.append(self._section_slide(section))
         if out:
             out[0].notes = notes + out[0].notes
@@ -372,13 +396,21 @@ class Planner:
                          background_color=section.background_color, background_image=section.background_image)
 
     def _content(self, section: _Section, items: list[TextItem]) -> list[SlidePlan]:
-        frame = self.geo.body if section.title else self.geo.untitled_body
+        frame = self.geo.running_body if section.running else self.geo.body
         chunks = paginate(items, self.layout.role("body"), frame, self.lang, self.mono)
         out = []
         for index, (chunk, size) in enumerate(chunks):
-            title = section.title + (f" {self.words['cont']}" if index and section.title else "")
-            out.append(SlidePlan("content", title=title, title_size=self._title_size(title), items=chunk, size=size))
+            out.append(self._titled("content", section, index, items=chunk, size=size))
         return out
+
+    def _titled(self, kind: str, section: _Section, index: int, **fields) -> SlidePlan:
+        """A plan titled for `section`: its heading, "(cont.)" on continuations, a running head when
+        the source slide had no heading."""
+        title = self._continued(section.title, index)
+        if section.running:
+            size = self._fit(title, self.geo.running_title, self.layout.role("running"), max_lines=1).size
+            return SlidePlan(kind, title=title, title_size=size, running=True, **fields)
+        return SlidePlan(kind, title=title, title_size=self._title_size(title), **fields)
 
     # ------------------------------------------------------------------ blocks → items
 
@@ -446,25 +478,21 @@ class Planner:
         from cardgen.render.deck_table import paginate_rows
 
         role = self.layout.role("table")
-        pages = paginate_rows(table, role, self.geo.body, self.lang)
-        out = []
-        for index, (rows, size) in enumerate(pages):
-            title = section.title + (f" {self.words['cont']}" if index else "")
-            out.append(SlidePlan("table", title=title, title_size=self._title_size(title), table=table, rows=rows,
-                                 size=size))
-        return out
+        pages = paginate_rows(table, role, self._body_frame(section), self.lang)
+        return [self._titled("table", section, index, table=table, rows=rows, size=size)
+                for index, (rows, size) in enumerate(pages)]
 
     def _code(self, section: _Section, block: CodeBlock) -> list[SlidePlan]:
         items = [TextItem((Run(line or " ", code=True),), role="code", language=block.language)
                  for line in block.code.rstrip("\n").split("\n")]
         role = self.layout.role("code")
-        frame = Frame(self.geo.body.w - 16, self.geo.body.h - 8)
+        body = self._body_frame(section)
+        frame = Frame(body.w - 16, body.h - 8)
         chunks = paginate(items, role, frame, self.lang, self.mono)
-        out = []
-        for index, (chunk, size) in enumerate(chunks):
-            title = section.title + (f" {self.words['cont']}" if index else "")
-            out.append(SlidePlan("code", title=title, title_size=self._title_size(title), items=chunk, size=size))
-        return out
+        return [self._titled("code", section, index, items=chunk, size=size) for index, (chunk, size) in enumerate(chunks)]
+
+    def _body_frame(self, section: _Section) -> Frame:
+        return self.geo.running_body if section.running else self.geo.body
 
     def _picture(self, section: _Section, figure: Figure) -> SlidePlan | None:
         caption = figure.caption_text or figure.alt or figure.title
@@ -506,6 +534,15 @@ _MACRO = re.compile(r"^\s*(\\(newcommand|renewcommand|DeclareMathOperator\*?|def
 
 def _only_macros(tex: str) -> bool:
     return all(_MACRO.match(line) for line in tex.splitlines())
+
+
+def _shows_nothing(block: Block) -> bool:
+    """Blocks a talk shows nothing of: MathJax macro set-up, empty HTML (comments)."""
+    if isinstance(block, MathBlock):
+        return _only_macros(block.tex.strip())
+    if isinstance(block, Html):
+        return not block.text.strip()
+    return isinstance(block, SpeakerNote)
 
 
 def _is_short_lead(section: _Section, page: Page) -> bool:

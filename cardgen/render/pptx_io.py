@@ -157,6 +157,18 @@ _PPR_ORDER = ("lnSpc", "spcBef", "spcAft", "buClrTx", "buClr", "buSzTx", "buSzPc
               "buFont", "buNone", "buAutoNum", "buChar", "buBlip", "tabLst", "defRPr", "extLst")
 
 
+def add_title_placeholder(slide, box: tuple[float, float, float, float]):
+    """A title placeholder on a slide whose layout has none (a Blank layout, an organisation's master):
+    it inherits the master's title style, and outline views, accessibility checkers and screen readers
+    find the slide's title there, which they never do in a plain text box."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    shapes = slide.shapes
+    shape_id = shapes._next_shape_id
+    sp = shapes._spTree.add_placeholder(shape_id, f"Title {shape_id}", PP_PLACEHOLDER.TITLE, "horz", "full", 0)
+    shape = shapes._shape_factory(sp)
+    shape.left, shape.top, shape.width, shape.height = (Pt(v) for v in box)
+    return shape
 
 
 def set_alpha_fill(shape, color: str, alpha: float) -> None:
