@@ -510,7 +510,7 @@ def pack_step(name: str, args: tuple) -> tuple[list[str], str | None]:
 
 
 def _card_sheet(pages, folder: Path, template, images, sheet: str = "a4") -> list[Path]:
-    from cardgen.render.card import render_card_sheet
+    from cardgen.render.card_sheet import render_card_sheet
 
     return list(render_card_sheet(pages, folder / f"cards-{sheet}.pdf", sheet=sheet, template=template,
                                   images=images).outputs)

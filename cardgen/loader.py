@@ -15,7 +15,7 @@ from typing import Any
 from cardgen.document import Document, Paragraph, Slide
 from cardgen.errors import PageError
 from cardgen.frontmatter import parse_date, read_text, split_front_matter
-from cardgen.page import FOCAL_POINTS, ImageSettings, Link, Page
+from cardgen.page import FocalPoint, ImageSettings, Link, Page
 from cardgen.safepath import inside, is_file, short
 from cardgen.site import find_site_root, load_site, page_language, page_url, resolve_author, resolve_slides
 
@@ -255,16 +255,16 @@ def _as_bool(value: Any, field: str, warn) -> bool:
     return False
 
 
-def normalize_focal_point(value: Any, default: str = "smart") -> tuple[str, str | None]:
-    """A front-matter focal point → (one of FOCAL_POINTS, warning or None). Case and separators ignored."""
-    default = default.lower()
+def normalize_focal_point(value: Any, default: str | FocalPoint = FocalPoint.SMART) -> tuple[FocalPoint, str | None]:
+    """A front-matter focal point → (its FocalPoint, warning or None); empty or unknown → `default`."""
+    fallback = FocalPoint.parse(default) or FocalPoint.SMART
     if value is None or (isinstance(value, str) and not value.strip()):
-        return default, None
-    key = re.sub(r"[\s_\-]", "", str(value)).lower()
-    if key in FOCAL_POINTS:
-        return key, None
-    names = ", ".join(("Smart", "Center", "TopLeft", "Top", "TopRight", "Left", "Right", "BottomLeft", "Bottom", "BottomRight"))
-    return default, f"{value!r} is not one of {names}; using {default.capitalize()}"
+        return fallback, None
+    focal = FocalPoint.parse(value)
+    if focal is not None:
+        return focal, None
+    names = ", ".join(f.display for f in FocalPoint)
+    return fallback, f"{value!r} is not one of {names}; using {fallback.display}"
 
 
 def _image_settings(meta: dict[str, Any], default_focal_point: str, warn, parse_inline) -> ImageSettings:

@@ -7,28 +7,66 @@ cardgen can import it cheaply.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from cardgen.document import Document, Inline, Slide, plain
 
-#: Hugo's anchors for `image.focal_point`, lower-cased (the theme compares case-insensitively).
-FOCAL_POINTS = (
-    "smart",
-    "center",
-    "topleft",
-    "top",
-    "topright",
-    "left",
-    "right",
-    "bottomleft",
-    "bottom",
-    "bottomright",
-)
 
-#: The display spelling of each anchor, as the theme's documentation writes it.
-FOCAL_POINT_NAMES = {
+class FocalPoint(str, Enum):
+    """Hugo's anchors for `image.focal_point` (the theme compares case-insensitively).
+
+    A `str` enum, so a value compares equal to its lower-case name ("topleft"). `fractions` says where a
+    fixed anchor sits along x and y (0 = left/top, 0.5 = centre, 1 = right/bottom); `Smart` has none
+    (the saliency analysis decides). The loader normalises front matter once with `parse`; everything
+    after it holds a `FocalPoint`.
+    """
+
+    SMART = "smart"
+    CENTER = "center"
+    TOPLEFT = "topleft"
+    TOP = "top"
+    TOPRIGHT = "topright"
+    LEFT = "left"
+    RIGHT = "right"
+    BOTTOMLEFT = "bottomleft"
+    BOTTOM = "bottom"
+    BOTTOMRIGHT = "bottomright"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def display(self) -> str:
+        """The spelling of the theme's documentation: `TopLeft`, `Smart`."""
+        return _DISPLAY[self.value]
+
+    @property
+    def fractions(self) -> tuple[float, float] | None:
+        return _FRACTIONS.get(self.value)
+
+    @classmethod
+    def parse(cls, value: object) -> FocalPoint | None:
+        """`"TopLeft"`, `" top_left "`, `"TOP-LEFT"` → TOPLEFT; empty or None → SMART; unknown → None.
+
+        Case, spaces, `_` and `-` are ignored, as the theme lower-cases the value before comparing."""
+        if isinstance(value, FocalPoint):
+            return value
+        if value is None:
+            return cls.SMART
+        key = re.sub(r"[\s_\-]", "", str(value)).lower()
+        if not key:
+            return cls.SMART
+        try:
+            return cls(key)
+        except ValueError:
+            return None
+
+
+_DISPLAY = {
     "smart": "Smart",
     "center": "Center",
     "topleft": "TopLeft",
@@ -40,6 +78,22 @@ FOCAL_POINT_NAMES = {
     "bottom": "Bottom",
     "bottomright": "BottomRight",
 }
+_FRACTIONS: dict[str, tuple[float, float]] = {
+    "topleft": (0.0, 0.0),
+    "top": (0.5, 0.0),
+    "topright": (1.0, 0.0),
+    "left": (0.0, 0.5),
+    "center": (0.5, 0.5),
+    "right": (1.0, 0.5),
+    "bottomleft": (0.0, 1.0),
+    "bottom": (0.5, 1.0),
+    "bottomright": (1.0, 1.0),
+}
+
+#: Anchor names, lower-cased, in the theme's documentation order.
+FOCAL_POINTS = tuple(f.value for f in FocalPoint)
+#: name → display spelling.
+FOCAL_POINT_NAMES = dict(_DISPLAY)
 
 
 @dataclass(frozen=True)
@@ -48,7 +102,7 @@ class ImageSettings:
 
     caption: str = ""  # Markdown, as written
     caption_runs: Inline = ()
-    focal_point: str = "smart"  # one of FOCAL_POINTS
+    focal_point: FocalPoint = FocalPoint.SMART
     preview_only: bool = False
     alt_text: str = ""
     filename: str = ""

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from cardgen import document as d
-from cardgen.page import FOCAL_POINT_NAMES, Page
+from cardgen.page import Page
+from cardgen.units import MM_PER_INCH
 
 
 def _date(value: dt.date | dt.datetime | None) -> str | None:
@@ -85,8 +86,8 @@ def page_to_dict(page: Page) -> dict[str, Any]:
         "image": {
             "featured": str(page.featured_image) if page.featured_image else None,
             "caption": page.image.caption,
-            "focal_point": page.image.focal_point,
-            "focal_point_name": FOCAL_POINT_NAMES[page.image.focal_point],
+            "focal_point": page.image.focal_point.value,
+            "focal_point_name": page.image.focal_point.display,
             "preview_only": page.image.preview_only,
             "alt_text": page.image.alt_text,
             "filename": page.image.filename,
@@ -145,7 +146,7 @@ def _print_resolution(page: Page) -> dict:
     dpi = {}
     for name, (w_mm, h_mm) in _PRINT_CHECKS.items():
         scale = max(w_mm / size[0], h_mm / size[1])  # cover: the crop keeps w_mm/scale × h_mm/scale px
-        dpi[name] = round(25.4 / scale)
+        dpi[name] = round(MM_PER_INCH / scale)
     return {"pixels": list(size), "print_dpi": dpi}
 
 

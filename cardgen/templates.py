@@ -93,7 +93,11 @@ def template_dir(name_or_path: str | Path) -> Path:
     raise UsageError(f"{value}: not a template folder (no {TEMPLATE_FILE} inside)")
 
 
-def load_template(name_or_path: str | Path = "default") -> Template:
+def load_template(name_or_path: str | Path | Template = "default") -> Template:
+    """The one way to get a template: a built-in name, a folder (or its template.toml), or a Template
+    (returned as it is, so every entry point can take any of the three)."""
+    if isinstance(name_or_path, Template):
+        return name_or_path
     return _load(template_dir(name_or_path).resolve())
 
 

@@ -20,7 +20,7 @@ from cardgen.imaging import (
     effective_dpi,
     focal_crop,
     focal_crop_result,
-    normalise_focal_point,
+    anchor_of,
     open_image,
     placeholder,
     to_pptx_compatible,
@@ -109,9 +109,9 @@ def test_crop_box_from_aspect_agrees_with_crop_box_from_size():
 
 
 def test_focal_point_is_case_insensitive():
-    assert normalise_focal_point("TopLeft") == "topleft"
-    assert normalise_focal_point(" SMART ") == "smart"
-    assert normalise_focal_point("") == "smart"
+    assert anchor_of("TopLeft") == "topleft"
+    assert anchor_of(" SMART ") == "smart"
+    assert anchor_of("") == "smart"
     src = _thirds_image("wide")
     a = np.asarray(focal_crop(src, (300, 300), "BottomRight"))
     b = np.asarray(focal_crop(src, (300, 300), "bottomright"))
@@ -120,7 +120,7 @@ def test_focal_point_is_case_insensitive():
 
 def test_unknown_focal_point_is_a_one_line_error():
     with pytest.raises(ImageError, match="image.focal_point") as info:
-        normalise_focal_point("Middle")
+        anchor_of("Middle")
     assert "\n" not in str(info.value)
 
 

@@ -12,12 +12,12 @@ from cardgen.imaging.cache import CropCache
 from cardgen.imaging.crop import (
     ANCHOR_FRACTIONS,
     CropResult,
+    anchor_of,
     crop_box,
     dpi_warning,
     effective_dpi,
     focal_crop,
     focal_crop_result,
-    normalise_focal_point,
 )
 from cardgen.imaging.decode import (
     DEFAULT_MAX_PIXELS,
@@ -44,7 +44,7 @@ __all__ = [
     "focal_crop",
     "focal_crop_result",
     "needed_decode_size",
-    "normalise_focal_point",
+    "anchor_of",
     "open_image",
     "placeholder",
     "smart_crop_box",

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from cardgen.imaging.crop import CropResult, focal_crop_result, normalise_focal_point
+from cardgen.imaging.crop import CropResult, anchor_of, focal_crop_result
 from cardgen.imaging.decode import INFO_SOURCE_SIZE, _needed_size, open_image
+from cardgen.page import FocalPoint
 
 
 class CropCache:
@@ -51,9 +52,9 @@ class CropCache:
         self._pinned[id(img)] = img
         return img
 
-    def crop(self, img: Image.Image, size: tuple[int, int], focal_point: str) -> CropResult:
+    def crop(self, img: Image.Image, size: tuple[int, int], focal_point: FocalPoint | str) -> CropResult:
         """`focal_crop_result` memoised on (this decoded image, size, anchor)."""
-        key = (id(img), int(size[0]), int(size[1]), normalise_focal_point(focal_point))
+        key = (id(img), int(size[0]), int(size[1]), anchor_of(focal_point))
         hit = self._crops.get(key)
         if hit is not None:
             return hit

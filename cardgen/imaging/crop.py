@@ -20,22 +20,15 @@ from PIL import Image
 from cardgen.errors import ImageError
 from cardgen.imaging.decode import INFO_PATH, INFO_SOURCE_SIZE
 from cardgen.imaging.smartcrop import smart_crop_box
-from cardgen.page import FOCAL_POINT_NAMES, FOCAL_POINTS
+from cardgen.page import FocalPoint
+from cardgen.units import MM_PER_INCH
 
 Box = tuple[int, int, int, int]
 Region = tuple[float, float, float, float]
 
-#: Where each fixed anchor sits along x and y: 0 = left/top, 0.5 = centre, 1 = right/bottom.
+#: Where each fixed anchor sits along x and y (kept for callers; the enum carries the same values).
 ANCHOR_FRACTIONS: dict[str, tuple[float, float]] = {
-    "topleft": (0.0, 0.0),
-    "top": (0.5, 0.0),
-    "topright": (1.0, 0.0),
-    "left": (0.0, 0.5),
-    "center": (0.5, 0.5),
-    "right": (1.0, 0.5),
-    "bottomleft": (0.0, 1.0),
-    "bottom": (0.5, 1.0),
-    "bottomright": (1.0, 1.0),
+    f.value: f.fractions for f in FocalPoint if f.fractions is not None
 }
 
 #: Resample with Pillow's antialiased BICUBIC (support 2: about a third faster than LANCZOS on the
@@ -52,7 +45,7 @@ class CropResult:
 
     image: Image.Image  # exactly the requested size
     box: Box  # kept region in pixels of the decoded image (what `crop_box` returns)
-    focal_point: str  # normalised anchor name, e.g. "smart", "topleft"
+    focal_point: FocalPoint
     decoded_size: tuple[int, int]  # size of the image that was cropped
     source_size: tuple[int, int]  # full-resolution size of the file (= decoded_size if unknown)
     scale: float  # output pixels per source pixel of the file; > 1 means upscaled
@@ -67,25 +60,21 @@ class CropResult:
         return effective_dpi(self.source_size, self.box, out_size_mm, decoded_size=self.decoded_size)
 
 
-def normalise_focal_point(focal_point: str | None) -> str:
-    """`"TopLeft"`, `"topleft"`, `" Smart "` → the lower-case name in `FOCAL_POINTS`; empty → smart.
-
-    The theme compares case-insensitively; the page loader already warns about unknown values, so
-    an unknown value here is a caller bug and raises.
-    """
-    name = (focal_point or "").strip().lower().replace("_", "").replace("-", "").replace(" ", "")
-    if not name:
-        return "smart"
-    if name not in FOCAL_POINTS:
-        valid = ", ".join(FOCAL_POINT_NAMES[f] for f in FOCAL_POINTS)
+def anchor_of(focal_point: FocalPoint | str | None) -> FocalPoint:
+    """The anchor a crop uses: a `FocalPoint` as it is; a name (any case, as `FocalPoint.parse` reads
+    it) for callers that build crops without a page. An unknown name is a caller bug and raises (the
+    page loader already turned front-matter mistakes into a warning and the default)."""
+    anchor = FocalPoint.parse(focal_point)
+    if anchor is None:
+        valid = ", ".join(f.display for f in FocalPoint)
         raise ImageError(f"{focal_point!r} is not one of {valid}", field="image.focal_point")
-    return name
+    return anchor
 
 
 def crop_box(
     img_size: tuple[int, int],
     aspect_or_size: float | tuple[int, int],
-    focal_point: str,
+    focal_point: FocalPoint | str,
     img: Image.Image | None = None,
 ) -> Box:
     """The `(left, top, right, bottom)` pixels of an `img_size` image that `focal_crop` keeps.
@@ -94,27 +83,27 @@ def crop_box(
       full-resolution size (the pptx backend crops the original file and needs fractions of it).
     - `aspect_or_size`: the target as output pixels `(w, h)` (exactly what `focal_crop` gets) or a
       width/height ratio (for a box in EMU or mm); with a ratio the box is exact to the pixel.
-    - `focal_point`: any case of a `FOCAL_POINTS` name.
+    - `focal_point`: a `FocalPoint` (or a name, read as `FocalPoint.parse` reads it).
     - `img`: required for `smart` (the analysis needs pixels); it may be a smaller decode of the same
       picture — the box is scaled from `img.size` to `img_size`.
 
     The box has the target aspect to within one pixel of rounding.
     """
-    region = _region(img_size, aspect_or_size, normalise_focal_point(focal_point), img)
+    region = _region(img_size, aspect_or_size, anchor_of(focal_point), img)
     return _round_box(region, img_size)
 
 
-def focal_crop(img: Image.Image, size: tuple[int, int], focal_point: str) -> Image.Image:
+def focal_crop(img: Image.Image, size: tuple[int, int], focal_point: FocalPoint | str) -> Image.Image:
     """`img` scaled to cover `size` and cut at `focal_point`; always exactly `size` pixels."""
     return focal_crop_result(img, size, focal_point).image
 
 
-def focal_crop_result(img: Image.Image, size: tuple[int, int], focal_point: str) -> CropResult:
+def focal_crop_result(img: Image.Image, size: tuple[int, int], focal_point: FocalPoint | str) -> CropResult:
     """`focal_crop` plus the kept box, the scale and an upscale warning (print cares: see `dpi`)."""
     size = (int(size[0]), int(size[1]))
     if size[0] <= 0 or size[1] <= 0:
         raise ImageError(f"crop target {size[0]}×{size[1]} has no pixels", path=img.info.get(INFO_PATH))
-    anchor = normalise_focal_point(focal_point)
+    anchor = anchor_of(focal_point)
     region = _region(img.size, size, anchor, img)
     out = img.resize(size, RESAMPLE, box=region, reducing_gap=REDUCING_GAP)
 
@@ -128,7 +117,7 @@ def focal_crop_result(img: Image.Image, size: tuple[int, int], focal_point: str)
     warnings: tuple[str, ...] = ()
     if scale > 1.0 + 1e-6:
         warnings = (
-            f"{name}image is {source_size[0]}×{source_size[1]} px; its {FOCAL_POINT_NAMES[anchor]} crop is "
+            f"{name}image is {source_size[0]}×{source_size[1]} px; its {anchor.display} crop is "
             f"upscaled {scale:.2f}× to {size[0]}×{size[1]}",
         )
     elif decoded_scale > 1.05:
@@ -162,7 +151,7 @@ def effective_dpi(
     """
     dec = decoded_size or src_size
     kx, ky = src_size[0] / dec[0], src_size[1] / dec[1]
-    w_in, h_in = out_size_mm[0] / 25.4, out_size_mm[1] / 25.4
+    w_in, h_in = out_size_mm[0] / MM_PER_INCH, out_size_mm[1] / MM_PER_INCH
     if w_in <= 0 or h_in <= 0:
         raise ValueError(f"effective_dpi: output size {out_size_mm!r} mm has no area")
     dpi_x = (crop_box[2] - crop_box[0]) * kx / w_in
@@ -186,13 +175,14 @@ def dpi_warning(result: CropResult, out_size_mm: tuple[float, float], minimum: f
 def _region(
     img_size: tuple[int, int],
     aspect_or_size: float | tuple[int, int],
-    anchor: str,
+    anchor: FocalPoint,
     img: Image.Image | None,
 ) -> Region:
     width, height = int(img_size[0]), int(img_size[1])
     if width <= 0 or height <= 0:
         raise ImageError(f"image of {width}×{height} pixels cannot be cropped")
-    if anchor == "smart":
+    fractions = anchor.fractions
+    if fractions is None:  # Smart
         if img is None:
             raise ValueError("crop_box(…, 'smart') needs the image: pass img=")
         target = _target(aspect_or_size)
@@ -202,7 +192,7 @@ def _region(
             box = (box[0] * kx, box[1] * ky, box[2] * kx, box[3] * ky)
         aspect = target if isinstance(target, float) else target[0] / target[1]
         return _trim_to_aspect(box, aspect)
-    fx, fy = ANCHOR_FRACTIONS[anchor]
+    fx, fy = fractions
     if isinstance(aspect_or_size, (int, float)):
         return _anchor_region(width, height, float(aspect_or_size), fx, fy)
     return _fill_region(width, height, int(aspect_or_size[0]), int(aspect_or_size[1]), fx, fy)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cardgen.errors import ImageError
-from cardgen.page import Page
+from cardgen.page import FocalPoint, Page
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -112,8 +112,12 @@ class PageImages:
             return tuple(src.info.get(INFO_SOURCE_SIZE, src.size))
         return width, height
 
-    def _focal(self, focal_point: str | None = None) -> str:
-        return (focal_point or self.page.image.focal_point or "smart").lower()
+    def _focal(self, focal_point: FocalPoint | str | None = None) -> FocalPoint:
+        if not focal_point:
+            return self.page.image.focal_point
+        from cardgen.imaging.crop import anchor_of
+
+        return anchor_of(focal_point)
 
     def source(self, target_size: tuple[int, int] | None = None) -> Image.Image | None:
         """The decoded featured image (RGB) covering `target_size`, or None when there is none or it
@@ -131,7 +135,7 @@ class PageImages:
             self._warn(f"{exc}; using placeholder art")
             return None
 
-    def hero(self, size: tuple[int, int], focal_point: str | None = None) -> HeroImage:
+    def hero(self, size: tuple[int, int], focal_point: FocalPoint | str | None = None) -> HeroImage:
         """The featured image cropped at the page's focal point to `size`, or placeholder art."""
         focal = self._focal(focal_point)
         key = (max(1, int(size[0])), max(1, int(size[1])), focal)
@@ -207,7 +211,7 @@ class PageImages:
             facts = json.loads(path.with_suffix(".json").read_text())
             with Image.open(path) as stored:
                 image = stored.convert("RGB")
-            crop = CropResult(image=image, box=tuple(facts["box"]), focal_point=facts["focal_point"],
+            crop = CropResult(image=image, box=tuple(facts["box"]), focal_point=FocalPoint(facts["focal_point"]),
                               decoded_size=tuple(facts["decoded_size"]), source_size=tuple(facts["source_size"]),
                               scale=float(facts["scale"]), warnings=tuple(facts["warnings"]))
         except (OSError, ValueError, KeyError, TypeError):

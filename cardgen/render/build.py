@@ -36,7 +36,7 @@ def render_all(
         from cardgen.errors import UsageError
 
         raise UsageError(f"unknown output format {unknown[0]!r} (expected {', '.join(FORMATS)})")
-    tpl = load_template(template) if not hasattr(template, "colors") else template
+    tpl = load_template(template)
     images = images or PageImages(page)
     outputs: list[Path] = []
     warnings: list[str] = []

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from cardgen.errors import UsageError
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
-from cardgen.render.card import (
+from cardgen.render.card_draw import (
     MARK_GAP_MM,
     CardSpec,
     Sides,
@@ -30,6 +30,7 @@ from cardgen.render.card import (
     new_pdf,
     set_boxes,
 )
+from cardgen.units import pt_to_mm
 
 if TYPE_CHECKING:
     from cardgen.render.assets import PageImages
@@ -108,7 +109,7 @@ def cut_marks(w: Writer, grid: Grid, bleed: Sides) -> int:
     """Short lines in the sheet margin on every cut line; returns how many were drawn."""
     pdf = w.pdf
     pdf.set_draw_color(0, 0, 0)
-    pdf.set_line_width(0.25 * 25.4 / 72)
+    pdf.set_line_width(pt_to_mm(0.25))
     mx, my = grid.margin
     width, height = grid.sheet
     count = 0
@@ -172,14 +173,14 @@ def render_card_sheet(
     """Impose one card per page N-up on `sheet` paper (fronts page, then mirrored backs page, per sheet).
 
     `fill=True` repeats the cards to fill every slot of the last sheet (one page → a sheet of copies)."""
-    from cardgen.render.card import _template
-
     pages = list(pages)
     if not pages:
         raise UsageError("card sheet: no pages to impose")
     grid = plan_grid(sheet, card_size(size, orientation))
     bleed = check_bleed(bleed_mm, size)
-    tpl = _template(template)
+    from cardgen.templates import load_template
+
+    tpl = load_template(template)
     images = images or {}
     specs = [card_spec(p, grid.card, tpl, images.get(p.path), bleed) for p in pages]
     if fill and len(specs) % grid.per_sheet:

@@ -38,6 +38,7 @@ from cardgen.render.pptx_io import (
     style_run,
     write_runs,
 )
+from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
     from cardgen.render.assets import PageImages
@@ -172,7 +173,7 @@ def read_geometry(prs) -> tuple[Geometry, dict[str, tuple[float, float, float, f
 def hero_pixels(geometry: Geometry) -> tuple[int, int]:
     """Pixel size of the title slide's hero crop (the showcase reuses it, so a batch cuts it once)."""
     width = geometry.width * (1 - geometry.hero_split)
-    return round(width / 72 * HERO_DPI), round(geometry.height / 72 * HERO_DPI)
+    return round(pt_to_px(width, HERO_DPI)), round(pt_to_px(geometry.height, HERO_DPI))
 
 
 def template_hero_pixels(template: Template, aspect: str = "16:9") -> tuple[int, int]:
@@ -296,7 +297,7 @@ class DeckWriter:
     def _background_picture(self, slide, path: str) -> None:
         from cardgen import imaging
 
-        w, h = int(self.geometry.width / 72 * 150), int(self.geometry.height / 72 * 150)
+        w, h = int(pt_to_px(self.geometry.width, 150)), int(pt_to_px(self.geometry.height, 150))
         try:
             img = imaging.focal_crop(imaging.open_image(path, target_size=(w, h)), (w, h), "center")
         except Exception as exc:  # an unreadable background must not stop the deck
@@ -530,7 +531,7 @@ class DeckBuilder:
         w.title(slide, plan.title, plan.title_size, box=w.boxes["picture_title"])
         box = w.boxes["picture"]
         try:
-            target = (round(box[2] / 72 * HERO_DPI), round(box[3] / 72 * HERO_DPI))
+            target = (round(pt_to_px(box[2], HERO_DPI)), round(pt_to_px(box[3], HERO_DPI)))
             img = imaging.open_image(plan.figure.path, target_size=target, keep_alpha=True)
             img.thumbnail((max(target), max(target)))
             data, _ = imaging.to_pptx_compatible(img)
@@ -613,10 +614,10 @@ def render_deck(
 ) -> RenderResult:
     """Write `page` as an editable talk deck; returns the file written, warnings and slide facts."""
     from cardgen.render.assets import PageImages
-    from cardgen.templates import Template, load_template
+    from cardgen.templates import load_template
     from cardgen.text.fonts import pptx_typefaces
 
-    tpl = template if isinstance(template, Template) else load_template(template)
+    tpl = load_template(template)
     path = Path(output) if output is not None else Path(f"{page.slug}.pptx")
     if path.suffix.lower() != ".pptx":
         path = path / f"{page.slug}.pptx" if path.is_dir() or not path.suffix else path.with_suffix(".pptx")

@@ -47,10 +47,10 @@ def render_showcase(
 ) -> RenderResult:
     """Write the showcase deck for `pages` (in the given order) to `output`."""
     from cardgen.render.assets import PageImages
-    from cardgen.templates import Template, load_template
+    from cardgen.templates import load_template
     from cardgen.text.fonts import pptx_typefaces
 
-    tpl = template if isinstance(template, Template) else load_template(template)
+    tpl = load_template(template)
     path = Path(output)
     prs = open_master(tpl, aspect)
     latin, east_asian = pptx_typefaces(_common_language(pages))

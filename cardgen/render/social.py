@@ -745,7 +745,7 @@ def render_social(
     from cardgen.templates import load_template
 
     presets = resolve_presets(preset, size)
-    tpl = template if hasattr(template, "social") else load_template(template)  # type: ignore[arg-type]
+    tpl = load_template(template)
     folder, explicit, fmt = _targets(page, output, presets, format)
     if images is None:
         images = PageImages(page, palette=tpl.social.placeholder_palette or None)

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from cardgen.text.measure import text_width
-
-if TYPE_CHECKING:
-    from cardgen.text.fit import TextStyle
+from cardgen.text.style import TextStyle
 
 #: Characters that must not start a line (closing brackets, small kana, prolonged sound mark, punctuation).
 NO_START = set(

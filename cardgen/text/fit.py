@@ -11,29 +11,9 @@ from dataclasses import dataclass, field
 from cardgen.text.breaking import wrap_lines
 from cardgen.text.fonts import missing_glyphs
 from cardgen.text.measure import text_width
+from cardgen.text.style import Box, TextStyle
 
 ELLIPSIS = "…"
-
-
-@dataclass(frozen=True)
-class Box:
-    w: float
-    h: float
-
-
-@dataclass(frozen=True)
-class TextStyle:
-    family: str | None = None
-    size: float = 24
-    min_size: float = 12
-    max_lines: int | None = None
-    bold: bool = False
-    italic: bool = False
-    line_height: float = 1.2  # multiple of the font size
-    balance: bool = False  # even line lengths (no orphan word on the last line)
-    conservative: bool = False  # measure with the wider of Noto Sans and DejaVu Sans (decks)
-    lang: str | None = None
-    step: float = 1.0  # size decrement while shrinking
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cardgen.text.metrics import FONTS_DIR, bundled_metrics
+
 if TYPE_CHECKING:
     from PIL import ImageFont
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
 LATIN = "Noto Sans"
 MONO = "Noto Sans Mono"
 CJK = "Noto Sans CJK"
 METRICS_FALLBACK = "DejaVu Sans"
-METRICS_FILE = "metrics.json.gz"
 SCRIPT_FAMILIES = ("Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Bengali",
                    "Noto Sans Tamil", "Noto Sans Thai")
 
@@ -141,8 +141,6 @@ def _symbol_files() -> tuple[Path, ...]:
 def coverage(path: Path) -> frozenset[int]:
     """Code points a font file maps to a glyph."""
     if path.parent == FONTS_DIR:
-        from cardgen.text.measure import bundled_metrics
-
         known = bundled_metrics().get(path.name)
         if known is not None:
             return frozenset(known.advances)

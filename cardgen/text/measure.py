@@ -9,75 +9,11 @@ without the complex-script faces (cardgen/fonts/README.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from cardgen.text.fonts import FONTS_DIR, METRICS_FALLBACK, METRICS_FILE, fallback_chain, font_path, segments
-
-
-@dataclass(frozen=True)
-class FontMetrics:
-    units_per_em: int
-    advances: dict[int, int]  # code point → advance in font units
-    default_advance: int
-    ascent: int
-    descent: int  # positive
-
-
-@lru_cache(maxsize=64)
-def metrics(path: Path) -> FontMetrics:
-    """Advance widths and vertical metrics of a font file (precomputed for the bundled fonts)."""
-    bundled = bundled_metrics().get(path.name) if path.parent == FONTS_DIR else None
-    if bundled is not None:
-        return bundled
-    return read_metrics(path)
-
-
-@lru_cache(maxsize=1)
-def bundled_metrics() -> dict[str, FontMetrics]:
-    """`cardgen/fonts/metrics.json.gz` (written by scripts/make_fonts.py): reading it is ~20× faster
-    than parsing the cmap and hmtx tables of the fonts at every start."""
-    import gzip
-    import json
-
-    index = FONTS_DIR / METRICS_FILE
-    if not index.is_file():
-        return {}
-    data = json.loads(gzip.decompress(index.read_bytes()))
-    out: dict[str, FontMetrics] = {}
-    for name, entry in data.items():
-        codes, code = [], 0
-        for delta in entry["code_deltas"]:
-            code += delta
-            codes.append(code)
-        out[name] = FontMetrics(entry["upem"], dict(zip(codes, entry["advances"], strict=True)),
-                                entry["default"], entry["ascent"], entry["descent"])
-    return out
-
-
-def metrics_record(path: Path) -> dict:
-    """The JSON record of one font for `metrics.json.gz`."""
-    m = read_metrics(path)
-    codes = sorted(m.advances)
-    deltas = [b - a for a, b in zip([0, *codes[:-1]], codes, strict=True)]
-    return {"upem": m.units_per_em, "default": m.default_advance, "ascent": m.ascent, "descent": m.descent,
-            "code_deltas": deltas, "advances": [m.advances[c] for c in codes]}
-
-
-def read_metrics(path: Path) -> FontMetrics:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(path), lazy=True, fontNumber=0)
-    try:
-        cmap = font.getBestCmap() or {}
-        hmtx = font["hmtx"].metrics
-        advances = {code: hmtx[name][0] for code, name in cmap.items() if name in hmtx}
-        hhea = font["hhea"]
-        upem = font["head"].unitsPerEm
-        return FontMetrics(upem, advances, hmtx.get(".notdef", (upem // 2, 0))[0], hhea.ascent, abs(hhea.descent))
-    finally:
-        font.close()
+from cardgen.text.fonts import METRICS_FALLBACK, fallback_chain, font_path, segments
+from cardgen.text.metrics import FontMetrics, bundled_metrics, metrics, metrics_record, read_metrics
 
 
 def _advance_units(text: str, path: Path) -> float:
@@ -124,4 +60,13 @@ def ascent_descent(size: float, family: str | None = None, bold: bool = False) -
     return m.ascent / m.units_per_em * size, m.descent / m.units_per_em * size
 
 
-__all__ = ["FontMetrics", "ascent_descent", "fallback_chain", "metrics", "text_width"]
+__all__ = [
+    "FontMetrics",
+    "ascent_descent",
+    "bundled_metrics",
+    "fallback_chain",
+    "metrics",
+    "metrics_record",
+    "read_metrics",
+    "text_width",
+]
