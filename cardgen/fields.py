@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from cardgen.page import Link, Page
+if TYPE_CHECKING:
+    from cardgen.page import Link, Page
 
 
 def authors_line(page: Page, max_names: int = 3, conjunction: str = "and") -> str:
