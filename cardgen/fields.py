@@ -23,6 +23,17 @@ def authors_line(page: Page, max_names: int = 3, conjunction: str = "and") -> st
     return f"{', '.join(names[:shown])} {conjunction} {rest} others"
 
 
+def contact_lines(page: Page, limit: int = 3) -> list[tuple[str, str]]:
+    """How to reach the authors, as (text, link) lines: "Ada Lovelace · ada@lab.org" (a mailto link) for
+    authors whose profile gives an address, else the authors' names and affiliations; [] when unknown."""
+    reachable = [a for a in page.authors if a.email][:limit]
+    if reachable:
+        return [(f"{a.name} · {a.email}", f"mailto:{a.email}") for a in reachable]
+    names = authors_line(page, 4)
+    affiliations = " · ".join(dict.fromkeys(a.affiliation for a in page.authors if a.affiliation))
+    return [(line, "") for line in (names, affiliations) if line]
+
+
 def date_line(page: Page, fmt: str = "%B %Y") -> str:
     """The page date as "July 2020" (month precision suits project pages); '' when unknown."""
     value = page.date

@@ -120,6 +120,7 @@ class Author:
     slug: str | None = None  # set when the front matter named an author profile
     role: str = ""
     affiliation: str = ""
+    email: str = ""  # from the profile's `email`, or its `social` envelope link (mailto:)
 
 
 @dataclass(frozen=True)

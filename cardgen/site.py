@@ -241,7 +241,29 @@ def _read_profile(profile: Path, slug: str, fallback: str) -> Author:
     if isinstance(orgs, list) and orgs:
         first = orgs[0]
         affiliation = str(first.get("name", "")) if isinstance(first, dict) else str(first)
-    return Author(name=str(title), slug=slug, role=str(meta.get("role") or ""), affiliation=affiliation)
+    return Author(name=str(title), slug=slug, role=str(meta.get("role") or ""), affiliation=affiliation,
+                  email=_profile_email(meta))
+
+
+def _profile_email(meta: dict) -> str:
+    """The profile's public address: `email`, else a `social` link to `mailto:` (the theme's envelope
+    icon). Only a plausible address (one @, a dot after it, no spaces) is kept."""
+    candidates = [meta.get("email")]
+    social = meta.get("social") or []
+    if isinstance(social, list):
+        candidates += [item.get("link") or item.get("url") for item in social if isinstance(item, dict)]
+    for value in candidates:
+        if not isinstance(value, str):
+            continue
+        value = value.strip()
+        if value.lower().startswith("mailto:"):
+            value = value[7:].split("?", 1)[0]
+        elif value != (meta.get("email") or "").strip():
+            continue
+        local, _, domain = value.partition("@")
+        if local and "." in domain and not any(ch.isspace() for ch in value) and "@" not in domain:
+            return value
+    return ""
 
 
 def resolve_slides(site: Site | None, page_path: Path, name: str, lang: str = "") -> Path | None:

@@ -88,7 +88,7 @@ def test_seed_deck_has_title_summary_body_and_closing(tmp_path):
 
 def test_a_short_untitled_lead_joins_the_summary_instead_of_an_almost_empty_slide(tmp_path):
     _, result, prs = deck_of(SEED, tmp_path)
-    assert result.info["kinds"] == ["cover", "summary", "links", "closing"]  # links: QR to the body's project site
+    assert result.info["kinds"] == ["cover", "summary", "closing"]  # the QR to the project site is on the closing slide
     summary = "\n".join(texts(prs.slides[1]))
     assert summary.startswith("Summary") and "For more detail, visit here." in summary
 
@@ -345,7 +345,7 @@ def test_callout_keeps_its_label(tmp_path):
     assert "Note: Callouts keep their label." in all_text(prs)
 
 
-def test_links_slide_lists_links_and_qr_decodes_to_main_url(tmp_path):
+def test_links_slide_lists_links_and_the_closing_qr_encodes_the_main_url(tmp_path):
     import numpy as np
     import segno
     from PIL import Image
@@ -354,7 +354,8 @@ def test_links_slide_lists_links_and_qr_decodes_to_main_url(tmp_path):
     slide = next(s for s in prs.slides if texts(s) and texts(s)[0] == "Links")
     text = "\n".join(texts(slide))
     assert "github.com/example/project" in text and "example.org/paper.pdf" in text
-    qr = next(s for s in slide.shapes if s.name == "QR code")
+    assert not any(s.name == "QR code" for s in slide.shapes), "one QR code per deck, on the closing slide"
+    qr = next(s for s in prs.slides[-1].shapes if s.name == "QR code")
     assert Emu(qr.width).mm >= 20
     image = np.array(Image.open(io.BytesIO(qr.image.blob)).convert("L")) < 128
     expected = segno.make(page.main_url, error="m")
@@ -676,3 +677,79 @@ def test_a_slides_page_without_any_heading_borrows_the_deck_title(tmp_path):
     _, result, prs = deck_of(path, tmp_path)
     assert [slide_title(s) for s in prs.slides] == ["Only text", "Only text"]
     assert checker(result.outputs[0]) == []
+
+
+# --------------------------------------------------------------------------- closing slide
+
+
+def zbar(png: bytes | Path) -> list[str]:
+    if not shutil.which("zbarimg"):
+        pytest.skip("zbarimg not available")
+    if isinstance(png, bytes):
+        done = subprocess.run(["zbarimg", "-q", "--raw", "-"], input=png, capture_output=True)
+    else:
+        done = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True)
+    return done.stdout.decode().split()
+
+
+def test_seed_closing_slide_shows_the_project_site_and_a_qr_code_that_opens_it(tmp_path):
+    page, result, prs = deck_of(SEED, tmp_path)
+    last = prs.slides[-1]
+    text = "\n".join(texts(last))
+    assert "mlphys.scphys.kyoto-u.ac.jp" in text
+    assert "Hajime Nagahara" in text, "the authors are named where the audience looks last"
+    assert slide_title(last) and text.strip() != slide_title(last), "never a bare thank-you"
+    qr = next(s for s in last.shapes if s.name == "QR code")
+    assert zbar(qr.image.blob) == ["https://mlphys.scphys.kyoto-u.ac.jp/en/"]
+    assert qr.click_action.hyperlink.address == page.main_url
+    link = next(r.hyperlink.address for s in last.shapes if s.has_text_frame for p in s.text_frame.paragraphs
+                for r in p.runs if r.hyperlink.address)
+    assert link == page.main_url
+    assert checker(result.outputs[0]) == []
+
+
+def test_closing_slide_gives_the_authors_addresses_from_their_profiles(site, tmp_path):
+    write(site / "content" / "authors" / "admin" / "_index.md", """
+        ---
+        title: Ada Lovelace
+        organizations:
+          - name: University of Examples
+        social:
+          - icon: envelope
+            icon_pack: fas
+            link: "mailto:ada@examples.edu"
+        ---
+        """)
+    write(site / "content" / "authors" / "grace-hopper" / "_index.md", """
+        ---
+        title: Grace Hopper
+        email: grace@examples.edu
+        ---
+        """)
+    path = write(site / "content" / "project" / "p" / "index.md", """
+        ---
+        title: Contactable
+        authors: [admin, grace-hopper]
+        ---
+        Body.
+        """)
+    _, _, prs = deck_of(path, tmp_path)
+    last = prs.slides[-1]
+    text = "\n".join(texts(last))
+    assert "Ada Lovelace · ada@examples.edu" in text and "Grace Hopper · grace@examples.edu" in text
+    links = {r.hyperlink.address for s in last.shapes if s.has_text_frame for p in s.text_frame.paragraphs
+             for r in p.runs if r.hyperlink.address}
+    assert {"mailto:ada@examples.edu", "mailto:grace@examples.edu", "https://lab.example.org/project/p/"} <= links
+
+
+def test_a_page_with_nothing_to_link_still_closes_with_its_title(tmp_path):
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Lonely project
+        ---
+        Body.
+        """)
+    _, result, prs = deck_of(path, tmp_path)
+    last = prs.slides[-1]
+    assert "Lonely project" in "\n".join(texts(last)) and not any(s.name == "QR code" for s in last.shapes)
+    assert result.info["kinds"][-1] == "closing"

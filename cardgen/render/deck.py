@@ -468,7 +468,7 @@ class DeckBuilder:
         self._finish(slide, plan, number=False)
 
     def _closing(self, plan: SlidePlan) -> None:
-        self._section(plan)
+        self._text_with_qr(plan, role="summary")
 
     def _table(self, plan: SlidePlan) -> None:
         from cardgen.render.deck_table import CELL_PAD_Y, column_widths, row_height
@@ -572,9 +572,12 @@ class DeckBuilder:
         self._finish(slide, plan)
 
     def _links(self, plan: SlidePlan) -> None:
+        self._text_with_qr(plan, role="body")
+
+    def _text_with_qr(self, plan: SlidePlan, role: str) -> None:
+        """Title, text on the left and, when the plan has a URL, its QR code on the right."""
         w = self.w
-        slide = w.new_slide("Title and Content", plan)
-        w.title(slide, plan.title, plan.title_size)
+        slide = w.titled_slide("Title and Content", plan)
         x, y, bw, bh = w.boxes["body"]
         body = _placeholder(slide, BODY_TYPES)
         width = w.geometry.links_body.w if plan.qr_url else bw
@@ -583,7 +586,7 @@ class DeckBuilder:
         else:
             body.left, body.top, body.width, body.height = Pt(x), Pt(y), Pt(width), Pt(bh)
         if plan.items:
-            w.body(body, plan.items, plan.size)
+            w.body(body, plan.items, plan.size, role=role)
         if plan.qr_url:
             side = w.geometry.qr_side
             qx = x + bw - side

@@ -31,7 +31,7 @@ from cardgen.document import (
     Video,
     plain,
 )
-from cardgen.fields import authors_line, date_line, display_url, link_label, site_line
+from cardgen.fields import authors_line, contact_lines, date_line, display_url, link_label, site_line
 from cardgen.layouts.deck import DeckLayout
 from cardgen.page import Page
 from cardgen.render.deck_fit import (
@@ -236,10 +236,10 @@ class Planner:
         return out
 
     def _links(self) -> SlidePlan | None:
+        """The page's links as a list (the QR code of the main URL is on the closing slide)."""
         page = self.page
         links = [link for link in page.links if link.url]
-        qr = page.main_url
-        if not links and not qr:
+        if not links:
             return None
         items = []
         for link in links:
@@ -247,26 +247,38 @@ class Planner:
             href = link.url if link.url.startswith(("http://", "https://", "mailto:")) else None
             items.append(TextItem((Run(label + "  ", bold=True), Run(display_url(link.url, 70), href=href)), bullet="•"))
         title = self.words["links"]
-        frame = self.geo.links_body if qr else self.geo.body
-        chunks = paginate(items, self.layout.role("body"), frame, self.lang, self.mono)
+        chunks = paginate(items, self.layout.role("body"), self.geo.body, self.lang, self.mono)
         chunk, size = chunks[0] if chunks else ([], self.layout.role("body").size)
         notes = [f"{link_label(link)}: {link.url}" for link in links]
         if len(chunks) > 1:
             rest = [item for c, _ in chunks[1:] for item in c]
             notes.append(f"{len(rest)} more links are listed in these notes only.")
         return SlidePlan("links", title=title, title_size=self._title_size(title), items=chunk, size=size,
-                         qr_url=qr, notes=notes)
+                         notes=notes)
 
     def _closing(self) -> SlidePlan:
+        """Where to go next: the main URL (a live link, and a QR code beside it), how to reach the authors,
+        the site. A page without any of these still names its title and authors: never a bare thank-you."""
         page = self.page
-        lines = [x for x in (display_url(page.main_url, 60) if page.main_url else "", site_line(page)) if x]
-        lines = list(dict.fromkeys(lines))
-        role = self.layout.role("cover_meta")
-        items = [TextItem((Run(line, href=page.main_url if i == 0 and page.main_url else None),)) for i, line in enumerate(lines)]
-        fitted = self._fit(self.words["thanks"], self.geo.section_title, self.layout.role("cover_title"), max_lines=2, bold=True)
-        chunks = paginate(items, role, self.geo.section_body, self.lang, self.mono)
+        url = page.main_url
+        items: list[TextItem] = []
+        if url:
+            items.append(TextItem((Run(display_url(url, 48), href=url),), role="heading"))
+        for text, href in contact_lines(page):
+            items.append(TextItem((Run(text, href=href or None),)))
+        site = site_line(page)
+        if site and (not url or site.lower() not in url.lower()):
+            items.append(TextItem((Run(site),), role="muted"))
+        if not items:
+            items.append(TextItem((Run(self.deck_title),), role="heading"))
+        title = self.words["thanks"]
+        frame = self.geo.links_body if url else self.geo.body
+        role = self.layout.role("summary")
+        chunks = paginate(items, role, frame, self.lang, self.mono)
         chunk, size = chunks[0] if chunks else ([], role.size)
-        return SlidePlan("closing", title=self.words["thanks"], title_size=fitted.size, items=chunk, size=size)
+        notes = [f"{self.words['scan']}: {url}"] if url else []
+        return SlidePlan("closing", title=title, title_size=self._title_size(title), items=chunk, size=size,
+                         qr_url=url, notes=notes)
 
     # ------------------------------------------------------------------ body → sections
 
