@@ -276,6 +276,7 @@ def run_batch(
     presets: tuple[str, ...] = ("og",),
     sheet: str = "a4",
     hugo: bool = False,
+    base_url: str | None = None,
     quiet: bool = False,
     verbose: bool = False,
 ) -> int:
@@ -339,7 +340,8 @@ def run_batch(
                 published += _publish_to_hugo(loaded[record.slug], [output / o["path"] for o in record.outputs])
     _prune_crops(output, {r.slug for r in records})
     ready = [r for r in records if r.status in ("built", "cached")]
-    pack_key = _digest([__version__, event or "", tpl.digest, list(chosen), sheet, [(r.source, r.key) for r in ready]])
+    pack_key = _digest([__version__, event or "", tpl.digest, list(chosen), sheet, base_url or "", str(output.resolve()),
+                        [(r.source, r.key) for r in ready]])
     previous = cache.get(PACK_KEY)
     if not force and previous and previous.get("key") == pack_key and _outputs_intact(previous, output):
         pack = {"outputs": previous["outputs"], "errors": {}, "cached": True}
@@ -352,6 +354,7 @@ def run_batch(
             template=tpl,
             formats=chosen,
             sheet=sheet,
+            base_url=base_url,
             jobs=workers_for(jobs, 3),
         )
         if pack["outputs"] and not pack["errors"]:
@@ -443,8 +446,9 @@ def _run_tasks(tasks, output: Path, cache: dict, jobs: int, quiet: bool, verbose
 
 
 def build_event_pack(pages, records, output: Path, *, event, template, formats, sheet: str = "a4",
-                     jobs: int = 1) -> dict[str, Any]:
-    """One imposed card sheet, one showcase deck and a contact sheet for all built pages.
+                     base_url: str | None = None, jobs: int = 1) -> dict[str, Any]:
+    """One imposed card sheet, one showcase deck and a contact sheet for all built pages, then the
+    gallery page (`event/index.html`) that links to them and to every page's outputs.
 
     The three are independent: with `jobs` > 1 they run side by side in worker processes (which also
     keeps the main process small on big sites). Pictures come from the crops the pages were built with.
@@ -475,7 +479,24 @@ def build_event_pack(pages, records, output: Path, *, event, template, formats, 
             pack["errors"][name] = error
         for path in paths:
             pack["outputs"].append(file_record(Path(path), output))
+    try:
+        gallery = _gallery(pages, records, output, folder, event, template, pack["outputs"], base_url)
+        pack["outputs"].append(file_record(gallery, output))
+    except CardgenError as exc:
+        pack["errors"]["gallery"] = str(exc)
+    except Exception as exc:  # noqa: BLE001 - the rest of the pack is still good
+        pack["errors"]["gallery"] = f"internal error: {type(exc).__name__}: {exc}"
     return pack
+
+
+def _gallery(pages, records, output: Path, folder: Path, event, template, pack_outputs, base_url) -> Path:
+    from cardgen.render.gallery import build_gallery, write_gallery
+
+    by_source = {r.source: r for r in records}
+    entries = [(page, by_source[str(page.path)].outputs) for page in pages if str(page.path) in by_source]
+    gallery = build_gallery(entries, output, event=event, pack_outputs=pack_outputs, base_url=base_url,
+                            accent=template.colors.get("accent", "#0969da"))
+    return write_gallery(gallery, folder)
 
 
 def workers_for(jobs: int, tasks: int) -> int:

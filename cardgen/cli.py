@@ -228,6 +228,8 @@ def social(
     fmt: str = typer.Option("auto", "--format", help="auto, png, jpeg or webp."),
     max_bytes: int = typer.Option(1_000_000, "--max-bytes", help="Byte budget per image."),
     meta: bool = typer.Option(False, "--meta", help="Print the HTML meta snippet instead of writing it."),
+    base_url: Optional[str] = typer.Option(
+        None, "--base-url", help="Public URL of the output folder, for the gallery's QR code [default: params.cardgen.base_url]."),
     hugo: bool = typer.Option(False, "--hugo", help="Write into the site so the theme uses it (see README)."),
     site: Optional[Path] = SiteOpt,
 ) -> None:
@@ -335,6 +337,8 @@ def batch(
         None, "--event", help="Event name for the event pack and its gallery page [default: params.cardgen.event]."),
     sheet: Optional[str] = typer.Option(
         None, "--sheet", help="Paper of the event pack's card sheet: a4, letter or none [default: params.cardgen.sheet, else a4]."),
+    base_url: Optional[str] = typer.Option(
+        None, "--base-url", help="Public URL of the output folder, for the gallery's QR code [default: params.cardgen.base_url]."),
     hugo: bool = typer.Option(False, "--hugo", help="Also write each social image into the site for the theme's og:image (see docs/ci.md)."),
     template: Optional[str] = TemplateOpt,
 ) -> None:
@@ -358,7 +362,7 @@ def batch(
     code = run(source, output, section=section, glob=glob, include_drafts=include_drafts,
                formats=_pick(_formats(formats) if formats else None, settings.formats, "deck,social,card"),
                presets=_presets(preset, settings), jobs=jobs, force=force, event=_pick(event, settings.event, None),
-               sheet=sheet, hugo=hugo,
+               sheet=sheet, hugo=hugo, base_url=_pick(base_url, settings.base_url, None),
                template=_pick(template, settings.template, "default"), quiet=state.quiet, verbose=state.verbose)
     raise typer.Exit(code)
 

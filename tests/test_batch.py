@@ -137,7 +137,8 @@ def test_batch_on_the_sample_site(tmp_path: Path) -> None:
     assert run_batch(site, out, jobs=2, quiet=True, event="Open Lab Day 2026") == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["summary"]["failed"] == 0
-    assert len(manifest["event_pack"]["outputs"]) == 3
+    assert sorted(o["path"] for o in manifest["event_pack"]["outputs"]) == [
+        "event/cards-a4.pdf", "event/contact-sheet.png", "event/index.html", "event/showcase.pptx"]
 
 
 @pytest.mark.slow
