@@ -290,6 +290,7 @@ def run_batch(
     if not chosen or any(f not in FORMATS for f in chosen):
         raise UsageError(f"--formats: expected a comma-separated subset of {','.join(FORMATS)}, got {formats!r}")
     tpl = load_template(template)
+    sheet = _check_sheet(sheet)
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     _remove_partial_files(output)
@@ -531,10 +532,24 @@ def pack_step(name: str, args: tuple) -> tuple[list[str], str | None]:
 
 
 def _card_sheet(pages, folder: Path, template, images, sheet: str = "a4") -> list[Path]:
+    """The event's cards on the layout that fits `sheet` (A6 cards with bleed and crop marks)."""
     from cardgen.render.card_sheet import render_card_sheet
 
     return list(render_card_sheet(pages, folder / f"cards-{sheet}.pdf", sheet=sheet, template=template,
-                                  images=images).outputs)
+                                  images=images, marks=True).outputs)
+
+
+def _check_sheet(sheet: str) -> str:
+    """--sheet for the event pack (checked before any page is built): none, or a known sheet on which an
+    A6 card fits with its bleed and crop marks."""
+    name = (sheet or "a4").strip().lower()
+    if name == "none":
+        return name
+    from cardgen.layout.imposition import impose, sheet_size
+    from cardgen.render.card_draw import card_size, default_bleed
+
+    impose(sheet_size(name), card_size("a6"), default_bleed("a6"), marks=True, name=name)
+    return name
 
 
 def _showcase(pages, folder: Path, event, template, images) -> list[Path]:

@@ -257,9 +257,15 @@ def card(
     orientation: str = typer.Option("portrait", "--orientation", help="portrait or landscape."),
     back: bool = typer.Option(True, "--back/--no-back", help="Add a back page with description, links and QR code."),
     bleed: Optional[float] = typer.Option(None, "--bleed", help="Bleed in mm (default 3 mm; 0.125 in for US sizes)."),
-    marks: bool = typer.Option(False, "--marks", help="Add crop marks outside the bleed."),
-    sheet: Optional[str] = typer.Option(None, "--sheet",
-                                        help="Impose on a sheet: none, a4 or letter [default: params.cardgen.sheet, else none]."),
+    marks: Optional[bool] = typer.Option(
+        None, "--marks/--no-marks", help="Crop marks outside the bleed (default: on for --sheet, off for one card)."
+    ),
+    sheet: Optional[str] = typer.Option(
+        None, "--sheet",
+        help="Impose copies on a sheet: none, a4, letter, a3, tabloid (office) or sra3, 12x18 (print shop) "
+        "[default: params.cardgen.sheet, else none].",
+    ),
+    duplex: str = typer.Option("long", "--duplex", help="Sheets: backs aligned for a flip on the long or short edge."),
     template: Optional[str] = TemplateOpt,
     site: Optional[Path] = SiteOpt,
 ) -> None:
@@ -273,7 +279,7 @@ def card(
     template = _pick(template, settings.template, "default")
     sheet = _pick(sheet, settings.sheet, "none")
     result = render(parsed, output, size=size, orientation=orientation, back=back, bleed_mm=bleed,
-                    marks=marks, sheet=None if sheet == "none" else sheet, template=template)
+                    marks=marks, sheet=None if sheet == "none" else sheet, duplex=duplex, template=template)
     _report(parsed, result)
 
 
@@ -336,7 +342,8 @@ def batch(
     event: Optional[str] = typer.Option(
         None, "--event", help="Event name for the event pack and its gallery page [default: params.cardgen.event]."),
     sheet: Optional[str] = typer.Option(
-        None, "--sheet", help="Paper of the event pack's card sheet: a4, letter or none [default: params.cardgen.sheet, else a4]."),
+        None, "--sheet", help="Paper of the event pack's card sheet: a4, letter, a3, tabloid, sra3, 12x18 or none "
+        "[default: params.cardgen.sheet, else a4]."),
     base_url: Optional[str] = typer.Option(
         None, "--base-url", help="Public URL of the output folder, for the gallery's QR code [default: params.cardgen.base_url]."),
     hugo: bool = typer.Option(False, "--hugo", help="Also write each social image into the site for the theme's og:image (see docs/ci.md)."),

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cardgen.batch import discover, run_batch, unique_slugs
+from cardgen.errors import UsageError
 
 from conftest import SAMPLES, tiny_png, write
 
@@ -89,6 +90,24 @@ def test_event_pack_reuses_crops_and_is_skipped_when_nothing_changed(tmp_path: P
     manifest = json.loads((out / "manifest.json").read_text())
     assert not manifest["event_pack"]["errors"]
     assert sheet.stat().st_mtime_ns != stamp
+
+
+def test_event_pack_uses_the_layout_that_fits_the_chosen_sheet(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site", n=3)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, quiet=True, formats="card", sheet="tabloid") == 0
+    sheet = out / "event" / "cards-tabloid.pdf"
+    data = sheet.read_bytes()
+    assert not (out / "event" / "cards-a4.pdf").exists()
+    # tabloid is 279.4 × 431.8 mm (792 × 1224 pt) and holds 4 A6 cards: one sheet, fronts and backs
+    assert b"/Count 2\n" in data and b"/MediaBox [0 0 792.00 1224.00]" in data
+
+
+def test_event_pack_refuses_an_unknown_sheet_before_building(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site", n=1)
+    with pytest.raises(UsageError, match="--sheet"):
+        run_batch(site, tmp_path / "out", jobs=1, quiet=True, sheet="a7")
+    assert not (tmp_path / "out" / "manifest.json").exists()
 
 
 def test_one_bad_page_and_one_bad_image_do_not_stop_the_batch(tmp_path: Path) -> None:

@@ -25,7 +25,6 @@ from cardgen.render.card import (
     render_card,
     render_card_sheet,
 )
-from cardgen.render.card_sheet import plan_grid
 from cardgen.templates import load_template
 
 from conftest import CORPUS, SAMPLES, SEED, corpus_ids, corpus_pages, tiny_png, write
@@ -138,7 +137,7 @@ def test_unknown_size_orientation_and_bleed_are_usage_errors(tmp_path: Path) -> 
     with pytest.raises(UsageError, match="--bleed"):
         build_card(page, bleed_mm=-1)
     with pytest.raises(UsageError, match="--sheet"):
-        render_card(page, tmp_path / "x.pdf", sheet="a3")
+        render_card(page, tmp_path / "x.pdf", sheet="a7")
 
 
 # --------------------------------------------------------------------------- fonts and text
@@ -162,6 +161,32 @@ def test_every_font_is_embedded_and_subset(tmp_path: Path, template: str) -> Non
         assert (emb, sub) == ("yes", "yes"), row
     names = " ".join(row[0] for row in rows)
     assert "NotoSansCJK" in names and "Symbola" in names and "NotoSansBold" in names
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts not installed")
+def test_each_font_subset_has_its_own_tag(tmp_path: Path) -> None:
+    """ISO 32000 §9.6.4: a tag of six capitals unique to each subset (preflight flags fpdf2's shared
+    "MPDFAA+"); another glyph set of the same font gets another tag, the same input the same tag."""
+    page = make_page(tmp_path, title="Émergence 🙂 日本語 in physics")
+    rows = pdffonts(render_card(page, tmp_path / "c.pdf").outputs[0])
+    tags = [row[0].split("+")[0] for row in rows]
+    assert all(re.fullmatch(r"[A-Z]{6}", t) for t in tags) and "MPDFAA" not in tags
+    assert len(set(tags)) == len(tags) >= 4
+    other = pdffonts(render_card(make_page(tmp_path, title="Other words"), tmp_path / "d.pdf").outputs[0])
+    regular = {row[0].split("+")[1]: row[0] for row in rows}
+    changed = {row[0].split("+")[1]: row[0] for row in other}
+    assert regular["NotoSansBold"] != changed["NotoSansBold"]
+    again = pdffonts(render_card(page, tmp_path / "e.pdf").outputs[0])
+    assert [r[0] for r in again] == [r[0] for r in rows]
+
+
+def test_cards_and_sheets_carry_an_srgb_output_intent(tmp_path: Path) -> None:
+    for data in (
+        build_card(make_page(tmp_path)).data,
+        render_card(make_page(tmp_path), tmp_path / "s.pdf", sheet="a4").outputs[0].read_bytes(),
+    ):
+        assert b"/OutputIntents" in data and b"/S /GTS_PDFX" in data
+        assert b"sRGB IEC61966-2.1" in data and re.search(rb"/N 3\b", data)
 
 
 @pytest.mark.parametrize("path", CJK_PAGES, ids=lambda p: p.parent.name)
@@ -331,11 +356,12 @@ def test_big_sample_image_is_embedded_at_300_dpi() -> None:
 # --------------------------------------------------------------------------- imposition
 
 
-def test_four_a6_on_a4_with_mirrored_backs(tmp_path: Path) -> None:
-    pages = [make_page(tmp_path / str(i), title=f"Project {i}") for i in range(5)]
+def test_two_a6_on_a4_with_full_bleed_and_mirrored_backs(tmp_path: Path) -> None:
+    pages = [make_page(tmp_path / str(i), title=f"Project {i}") for i in range(3)]
     result = render_card_sheet(pages, tmp_path / "sheet.pdf", sheet="a4", size="a6")
     info = result.info
-    assert info["grid"] == (2, 2) and info["per_sheet"] == 4 and info["sheets"] == 2
+    assert info["grid"] == (2, 1) and info["per_sheet"] == 2 and info["sheets"] == 2
+    assert info["sheet_mm"] == (297.0, 210.0)  # landscape A4 holds two portrait A6 with bleed and marks
     assert len(boxes(result.outputs[0].read_bytes(), "TrimBox")) == 4  # 2 sheets × (fronts, backs)
     slots = info["slots"]
     sheet_w = info["sheet_mm"][0]
@@ -346,47 +372,91 @@ def test_four_a6_on_a4_with_mirrored_backs(tmp_path: Path) -> None:
             if s["side"] == "back" and s["sheet"] == front["sheet"] and s["index"] == front["index"]
         )
         assert back["page"] == front["page"]
-        assert back["row"] == front["row"] and back["col"] == 1 - front["col"]
-        # a long-edge flip maps x to sheet_w - x - w: the back is exactly behind its front
-        assert back["x"] == pytest.approx(sheet_w - front["x"] - front["w"], abs=0.01)
-        assert back["y"] == pytest.approx(front["y"], abs=0.01)
+        # a landscape sheet flipped on its long edge turns top over bottom: y mirrors, x stays
+        assert back["x"] == pytest.approx(front["x"], abs=0.01)
+        assert back["y"] == pytest.approx(info["sheet_mm"][1] - front["y"] - front["h"], abs=0.01)
         assert (front["w"], front["h"]) == (105.0, 148.0)
-    fronts = sorted((s["x"], s["y"]) for s in slots if s["side"] == "front" and s["sheet"] == 0)
-    assert fronts == [(0.0, 0.5), (0.0, 148.5), (105.0, 0.5), (105.0, 148.5)]
+    fronts = sorted(s["x"] for s in slots if s["side"] == "front" and s["sheet"] == 0)
+    assert fronts[1] - fronts[0] == pytest.approx(105.0 + 2 * 3.0)  # two bleeds between the trims
+    assert fronts[0] + fronts[1] + 105.0 == pytest.approx(sheet_w)  # centred
 
 
-@pytest.mark.parametrize(
-    ("sheet", "size", "orientation", "grid", "landscape"),
-    [
-        ("a4", "a6", "portrait", (2, 2), False),
-        ("a4", "a5", "portrait", (2, 1), True),
-        ("letter", "postcard", "portrait", (2, 1), False),
-        ("a4", "business", "portrait", (5, 2), True),
-        ("a4", "business", "landscape", (2, 5), False),
-        ("letter", "business", "landscape", (2, 5), False),
-    ],
-)
-def test_grid_per_sheet(
-    sheet: str, size: str, orientation: str, grid: tuple[int, int], landscape: bool
-) -> None:
-    planned = plan_grid(sheet, card_size(size, orientation))
-    assert (planned.cols, planned.rows) == grid
-    assert planned.landscape == landscape
-    assert min(planned.margin) >= 0
-
-
-def test_landscape_sheet_mirrors_rows(tmp_path: Path) -> None:
-    grid = plan_grid("a4", card_size("business"))
-    assert grid.landscape
-    assert grid.back_slot(0, 0) == (0, grid.rows - 1)
+def test_short_edge_duplex_is_written_to_the_pdf(tmp_path: Path) -> None:
+    result = render_card(make_page(tmp_path), tmp_path / "c.pdf", sheet="letter", duplex="short")
+    data = result.outputs[0].read_bytes()
+    assert b"DuplexFlipShortEdge" in data and b"DuplexFlipLongEdge" not in data
+    front, back = (s for s in result.info["slots"] if s["index"] == 0)
+    assert back["y"] == pytest.approx(front["y"]) and back["x"] != pytest.approx(front["x"])
 
 
 def test_render_card_with_sheet_fills_it_with_copies(tmp_path: Path) -> None:
-    result = render_card(make_page(tmp_path), tmp_path / "c.pdf", sheet="a4")
-    assert result.info["per_sheet"] == 4 and result.info["sheets"] == 1
+    result = render_card(make_page(tmp_path), tmp_path / "c.pdf", sheet="a4", size="business")
+    assert result.info["per_sheet"] == 9 and result.info["sheets"] == 1
+    assert len({s["page"] for s in result.info["slots"]}) == 1 and len(result.info["slots"]) == 18
     data = result.outputs[0].read_bytes()
     assert len(boxes(data, "TrimBox")) == 2
     assert b"DuplexFlipLongEdge" in data
+
+
+def _sheet_pixels(pdf: Path, page: int, dpi: int = 150):
+    import numpy as np
+    from PIL import Image
+
+    prefix = pdf.with_suffix("")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", str(pdf), str(prefix)],
+                   check=True)
+    (png,) = sorted(pdf.parent.glob(f"{prefix.name}-*{page}.png"))
+    pixels = np.asarray(Image.open(png).convert("L"))
+    png.unlink()
+    return pixels
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler's pdftoppm")
+@pytest.mark.parametrize("sheet", ["a4", "letter"])
+def test_cli_sheet_keeps_the_printer_margin_blank_and_draws_marks(tmp_path: Path, sheet: str) -> None:
+    """Rasterised at 150 dpi: nothing at all within 5 mm of the paper edge, on fronts and backs; the
+    crop marks are there (dark pixels at every mark's middle) and thin (at most 2 px wide)."""
+    from cardgen.cli import main
+    from cardgen.layout.imposition import impose, sheet_size
+
+    out = tmp_path / f"seed-{sheet}.pdf"
+    assert main(["card", str(SEED), "--sheet", sheet, "--marks", "-o", str(out)]) == 0
+    plan = impose(sheet_size(sheet), card_size("a6"), 3.0, marks=True)
+    px_per_mm = 150 / 25.4
+    band = round(5 * px_per_mm) - 1
+    for page in (1, 2):
+        pixels = _sheet_pixels(out, page)
+        height, width = pixels.shape
+        assert abs(width - plan.sheet[0] * px_per_mm) < 2 and abs(height - plan.sheet[1] * px_per_mm) < 2
+        for edge in (pixels[:band], pixels[-band:], pixels[:, :band], pixels[:, -band:]):
+            assert edge.min() > 245, f"{sheet} page {page}: ink within 5 mm of the paper edge"
+        assert plan.marks
+        for mark in plan.marks:
+            x, y = (mark.x1 + mark.x2) / 2 * px_per_mm, (mark.y1 + mark.y2) / 2 * px_per_mm
+            window = pixels[round(y) - 3 : round(y) + 4, round(x) - 3 : round(x) + 4]
+            assert window.min() < 128, f"{sheet} page {page}: no crop mark at {mark}"
+            across = window[3] if mark.x1 == mark.x2 else window[:, 3]
+            assert (across < 128).sum() <= 2  # a hairline, not a bar
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="needs zbar")
+def test_seed_back_on_a_sheet_has_a_qr_code_for_its_project_site(tmp_path: Path) -> None:
+    result = render_card(load_page(SEED), tmp_path / "s.pdf", sheet="a4")
+    prefix = tmp_path / "back"
+    subprocess.run(["pdftoppm", "-r", "200", "-f", "2", "-l", "2", "-png", str(result.outputs[0]), str(prefix)],
+                   check=True)
+    (png,) = tmp_path.glob("back*.png")
+    out = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True).stdout.split()
+    assert out == ["https://mlphys.scphys.kyoto-u.ac.jp/en/"] * 2
+
+
+def test_unknown_sheet_is_a_one_line_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cardgen.cli import main
+
+    assert main(["card", str(SEED), "--sheet", "a7", "-o", str(tmp_path / "x.pdf")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--sheet" in err and "sra3" in err and "\n" not in err
+    assert not (tmp_path / "x.pdf").exists()
 
 
 # --------------------------------------------------------------------------- corpus, determinism, robustness

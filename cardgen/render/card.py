@@ -98,7 +98,9 @@ def build_card(
         if marks:
             crop_marks(writer, trim_rect, bleed + MARK_GAP_MM, mark - MARK_GAP_MM - 0.5)
     warnings = [*writer.warnings, *card.images.warnings]
-    return CardPdf(bytes(pdf.output()), trim, bleed, writer.texts, list(dict.fromkeys(warnings)), qr)
+    from cardgen.render.print_pdf import finish_pdf
+
+    return CardPdf(finish_pdf(pdf), trim, bleed, writer.texts, list(dict.fromkeys(warnings)), qr)
 
 
 def render_card(
@@ -109,12 +111,15 @@ def render_card(
     orientation: str = "portrait",
     back: bool = True,
     bleed_mm: float | None = None,
-    marks: bool = False,
+    marks: bool | None = None,
     sheet: str | None = None,
+    duplex: str = "long",
     template: str | Path | Template = "default",
     images: PageImages | None = None,
 ) -> RenderResult:
-    """Write the print-ready card of `page` (SPEC §3.3); with `sheet`, copies imposed N-up on a sheet."""
+    """Write the print-ready card of `page` (SPEC §3.3); with `sheet`, copies imposed N-up on a sheet.
+
+    `marks` defaults to off for a single card and on for a sheet (its cards are cut out on them)."""
     path = Path(output) if output is not None else Path.cwd() / f"{page.slug}-card.pdf"
     if sheet:
         from cardgen.render.card_sheet import render_card_sheet
@@ -130,6 +135,8 @@ def render_card(
             bleed_mm=bleed_mm,
             back=back,
             fill=True,
+            marks=True if marks is None else marks,
+            duplex=duplex,
         )
     built = build_card(
         page,
@@ -137,7 +144,7 @@ def render_card(
         orientation=orientation,
         back=back,
         bleed_mm=bleed_mm,
-        marks=marks,
+        marks=bool(marks),
         template=template,
         images=images,
     )
@@ -162,8 +169,8 @@ def render_card_sheet(
     images: dict[Path, PageImages | None] | None = None,
     **options: Any,
 ) -> RenderResult:
-    """One card per page imposed N-up on A4/letter with cut marks and duplex-aligned backs
-    (see `cardgen.render.card_sheet`)."""
+    """One card per page imposed N-up on a sheet, each with its full bleed and crop marks inside the
+    printer margin, backs aligned for duplex printing (see `cardgen.render.card_sheet`)."""
     from cardgen.render import card_sheet
 
     return card_sheet.render_card_sheet(
