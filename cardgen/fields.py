@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from cardgen.page import Link, Page
 
 
-def authors_line(page: Page, max_names: int = 3, conjunction: str = "and") -> str:
-    """"A, B and C"; past `max_names`: "A, B and 3 others" (never a lone "and 1 other")."""
-    names = list(page.author_names)
-    if not names:
-        return ""
-    if len(names) == 1:
-        return names[0]
-    if len(names) <= max_names:
-        return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
-    shown = max(1, max_names - 1)
-    rest = len(names) - shown
-    return f"{', '.join(names[:shown])} {conjunction} {rest} others"
+def authors_line(page: Page, max_names: int = 3) -> str:
+    """The authors as the page's language lists them: "A, B and C", "A, B y C", "A、B、C"; past
+    `max_names`: "A, B and 3 others" (never a lone "and 1 other")."""
+    from cardgen.i18n import join_names
+
+    return join_names(list(page.author_names), page.language, max_names)
 
 
 def contact_lines(page: Page, limit: int = 3) -> list[tuple[str, str]]:
@@ -34,14 +27,12 @@ def contact_lines(page: Page, limit: int = 3) -> list[tuple[str, str]]:
     return [(line, "") for line in (names, affiliations) if line]
 
 
-def date_line(page: Page, fmt: str = "%B %Y") -> str:
-    """The page date as "July 2020" (month precision suits project pages); '' when unknown."""
-    value = page.date
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return value.strftime(fmt)
+def date_line(page: Page) -> str:
+    """The page date as its language writes a month: "July 2020", "julio de 2020", "2020年7月" (month
+    precision suits project pages); '' when unknown."""
+    from cardgen.i18n import format_month
+
+    return format_month(page.date, page.language)
 
 
 def site_line(page: Page) -> str:

@@ -22,7 +22,8 @@ from cardgen.site import find_site_root, load_site, page_language, page_url, res
 #: Image types Hugo's `.Resources.ByType "image"` returns and its image processing can read.
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp")
 
-#: The theme's `url_*` buttons, in the order it shows them.
+#: The theme's `url_*` buttons, in the order it shows them (English names; the page's language's
+#: come from cardgen/i18n/labels, keyed by the name without `url_`).
 URL_KEYS = {
     "url_pdf": "PDF",
     "url_code": "Code",
@@ -159,10 +160,8 @@ def load_page(
     # Links -------------------------------------------------------------------------------------
     url = page_url(site, path, meta)
     external_link = _as_text(meta.get("external_link"), "external_link", warn).strip()
-    links = _links(meta, url, external_link, warn)
-
-    language = (lang or _language_from_meta(meta) or detect_language(title_plain + description)
-                or _body_language(document) or (site.language if site else ""))
+    language = _page_language(path, site, lang, meta, f"{title_plain} {description}", document)
+    links = _links(meta, url, external_link, warn, language)
 
     return Page(
         path=path,
@@ -345,10 +344,15 @@ def find_featured_image(
     return None
 
 
-def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn) -> tuple[Link, ...]:
+def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn, language: str) -> tuple[Link, ...]:
+    """The page's links; the ones cardgen names itself (project page, `url_pdf` …) are named in the
+    page's language."""
+    from cardgen.i18n import labels
+
+    words = labels(language)
     links: list[Link] = []
     if external_link:
-        links.append(Link(name="Project website", url=external_link, kind="external"))
+        links.append(Link(name=words.text("project_website"), url=external_link, kind="external"))
     raw_links = meta.get("links")
     if raw_links not in (None, ""):
         if not isinstance(raw_links, list):
@@ -368,12 +372,12 @@ def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn) -> tu
                 icon_pack, icon = icon.split("/", 1)
             name = _as_text(item.get("name"), f"links[{i}].name", warn).strip() or icon or url
             links.append(Link(name=name, url=_absolute(url, page_url_), kind="custom", icon_pack=icon_pack, icon=icon))
-    for key, label in URL_KEYS.items():
+    for key in URL_KEYS:
         value = _as_text(meta.get(key), key, warn).strip()
         if value:
-            links.append(Link(name=label, url=_absolute(value, page_url_), kind=key.removeprefix("url_")))
+            links.append(Link(name=words.text(key.removeprefix("url_")), url=_absolute(value, page_url_), kind=key.removeprefix("url_")))
     if page_url_:
-        links.append(Link(name="Project page", url=page_url_, kind="page"))
+        links.append(Link(name=words.text("project_page"), url=page_url_, kind="page"))
     seen: set[tuple[str, str]] = set()
     unique = []
     for link in links:
@@ -418,19 +422,6 @@ def _title_from_name(path: Path) -> str:
     return re.sub(r"[-_]+", " ", stem).strip().capitalize() or "Untitled"
 
 
-def _language_from_meta(meta: dict[str, Any]) -> str:
-    for key in ("language", "lang", "languageCode"):
-        value = meta.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip().split("-")[0].lower()
-    return ""
-
-
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
-_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
-
-
 def _describes(block) -> bool:
     """A body paragraph that can stand in for a summary: real prose, not just a link, a URL or math."""
     if not isinstance(block, Paragraph) or not block.text.strip():
@@ -440,24 +431,14 @@ def _describes(block) -> bool:
     return sum(ch.isalpha() for ch in prose) >= 4
 
 
-def _body_language(document: Document) -> str:
-    """CJK language of a body written mostly in Chinese, Japanese or Korean (English titles are common)."""
+def _page_language(path: Path, site, folder_language: str, meta: dict[str, Any], headline: str,
+                   document: Document) -> str:
+    """Hugo's placement rules, front matter, then the text (cardgen.i18n.detect)."""
     from cardgen.document import Heading
+    from cardgen.i18n.detect import language_from_path, page_language
 
-    sample = " ".join(b.text for b in document.blocks if isinstance(b, (Paragraph, Heading)))[:800]
-    letters = [ch for ch in sample if ch.isalpha()]
-    cjk = [ch for ch in letters if _KANA.match(ch) or _HANGUL.match(ch) or _HAN.match(ch)]
-    if letters and len(cjk) / len(letters) >= 0.3:
-        return detect_language("".join(cjk))
-    return ""
-
-
-def detect_language(text: str) -> str:
-    """A best guess for CJK text (used to pick CJK fonts and line breaking): ja, ko, zh or ''."""
-    if _KANA.search(text):
-        return "ja"
-    if _HANGUL.search(text):
-        return "ko"
-    if _HAN.search(text):
-        return "zh"
-    return ""
+    configured = tuple((site.params.get("_languages") or {}) if site else ())
+    placed = folder_language or language_from_path(path, site.root / "content" if site else None, configured)
+    body = " ".join(b.text for b in document.blocks if isinstance(b, (Paragraph, Heading)))[:1500]
+    return page_language(path_language=placed, front_matter=meta, site_language=site.language if site else "",
+                         headline=headline, body=body)

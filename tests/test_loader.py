@@ -8,7 +8,8 @@ import pytest
 
 from cardgen.document import Paragraph
 from cardgen.errors import PageError
-from cardgen.loader import detect_language, load_page, normalize_focal_point
+from cardgen.i18n.detect import detect_language
+from cardgen.loader import load_page, normalize_focal_point
 
 from conftest import SEED, corpus_ids, corpus_pages, tiny_png, write
 
@@ -272,9 +273,10 @@ def test_page_without_front_matter_still_loads(tmp_path: Path) -> None:
     assert page.description == "Just text."
 
 
-@pytest.mark.parametrize(("text", "lang"), [("日本語のテキスト", "ja"), ("한국어", "ko"), ("中文文本", "zh"), ("English", "")])
+@pytest.mark.parametrize(("text", "lang"), [("日本語のテキスト", "ja"), ("한국어", "ko"), ("中文文本", "zh-Hans"),
+                                           ("機器學習與物理", "zh-Hant"), ("", "")])
 def test_detect_language(text: str, lang: str) -> None:
-    assert detect_language(text) == lang
+    assert detect_language(text)[0] == lang
 
 
 def test_description_fallback_skips_link_only_and_math_only_paragraphs(tmp_path: Path) -> None:

@@ -358,6 +358,9 @@ def _mostly_link(runs: tuple) -> bool:
 
 def print_links(page: Page, qr_url: str, limit: int = 5) -> list[tuple[str, str]]:
     """(label, URL) of the page's absolute links, the QR target first."""
+    from cardgen.i18n import labels
+
+    words = labels(page.language)
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
     for link in page.links:
@@ -365,9 +368,9 @@ def print_links(page: Page, qr_url: str, limit: int = 5) -> list[tuple[str, str]
         if not url.startswith(("http://", "https://")) or url.rstrip("/") in seen:
             continue
         seen.add(url.rstrip("/"))
-        rows.append((fields.link_label(link) or "Link", url))
+        rows.append((fields.link_label(link) or words.text("link"), url))
     if qr_url and qr_url.rstrip("/") not in seen:
-        rows.insert(0, ("Project page", qr_url))
+        rows.insert(0, (words.text("project_page"), qr_url))
     return rows[:limit]
 
 

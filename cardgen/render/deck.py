@@ -596,7 +596,7 @@ class DeckBuilder:
             paragraph = label.text_frame.paragraphs[0]
             paragraph_format(paragraph, line=14.4, align="center")
             run = paragraph.add_run()
-            run.text = labels(self.page.language)["scan"]
+            run.text = labels(self.page.language)["scan_to_open"]
             style_run(run, w.faces, 12, color=w.text_override or w.color("muted"))
         self._finish(slide, plan)
 

@@ -32,6 +32,8 @@ from cardgen.document import (
     plain,
 )
 from cardgen.fields import authors_line, contact_lines, date_line, display_url, link_label, site_line
+from cardgen.i18n import Labels
+from cardgen.i18n import labels as i18n_labels
 from cardgen.layouts.deck import DeckLayout
 from cardgen.page import Page
 from cardgen.render.deck_fit import (
@@ -49,26 +51,9 @@ MAX_LEVEL = 3
 INLINE_CODE_LINES = 8  # shorter code blocks stay on the text slide; longer ones get their own
 MATH_ON_SLIDE = 160  # longer display math (LaTeX source) moves to the notes, a marker stays on the slide
 
-LABELS = {
-    "en": {"equation": "[equation: LaTeX source in the speaker notes]", "summary": "Summary", "links": "Links", "thanks": "Thank you", "cont": "(cont.)", "scan": "Scan to open",
-           "video": "Video", "figure": "Figure"},
-    "ja": {"equation": "［数式：LaTeX ソースはノートに］", "summary": "概要", "links": "リンク", "thanks": "ありがとうございました", "cont": "（続き）",
-           "scan": "スキャンして開く", "video": "動画", "figure": "図"},
-    "zh": {"equation": "［公式：LaTeX 源码见备注］", "summary": "摘要", "links": "链接", "thanks": "谢谢", "cont": "（续）", "scan": "扫码打开",
-           "video": "视频", "figure": "图"},
-    "ko": {"equation": "[수식: LaTeX 소스는 노트에]", "summary": "요약", "links": "링크", "thanks": "감사합니다", "cont": "(계속)", "scan": "스캔하여 열기",
-           "video": "동영상", "figure": "그림"},
-    "de": {"equation": "[Formel: LaTeX-Quelltext in den Notizen]", "summary": "Zusammenfassung", "links": "Links", "thanks": "Vielen Dank", "cont": "(Forts.)",
-           "scan": "Scannen zum Öffnen", "video": "Video", "figure": "Abbildung"},
-    "fr": {"equation": "[équation : source LaTeX dans les notes]", "summary": "Résumé", "links": "Liens", "thanks": "Merci", "cont": "(suite)", "scan": "Scanner pour ouvrir",
-           "video": "Vidéo", "figure": "Figure"},
-    "es": {"equation": "[ecuación: fuente LaTeX en las notas]", "summary": "Resumen", "links": "Enlaces", "thanks": "Gracias", "cont": "(cont.)",
-           "scan": "Escanea para abrir", "video": "Vídeo", "figure": "Figura"},
-}
-
-
-def labels(language: str) -> dict[str, str]:
-    return LABELS.get((language or "en").split("-")[0].lower(), LABELS["en"])
+def labels(language: str) -> Labels:
+    """The deck's built-in words in the page's language (cardgen/i18n/labels)."""
+    return i18n_labels(language)
 
 
 @dataclass(frozen=True)
@@ -230,7 +215,7 @@ class Planner:
         role = self.layout.role("summary")
         out = []
         for index, (chunk, size) in enumerate(self._paginate(items, role)):
-            title = self.words["summary"] + (f" {self.words['cont']}" if index else "")
+            title = self.words["summary"] + (f" {self.words['continued']}" if index else "")
             out.append(SlidePlan("summary", title=title, title_size=self._title_size(title), items=chunk, size=size,
                                  notes=[text] if index == 0 else []))
         return out
@@ -271,12 +256,12 @@ class Planner:
             items.append(TextItem((Run(site),), role="muted"))
         if not items:
             items.append(TextItem((Run(self.deck_title),), role="heading"))
-        title = self.words["thanks"]
+        title = self.words["thank_you"]
         frame = self.geo.links_body if url else self.geo.body
         role = self.layout.role("summary")
         chunks = paginate(items, role, frame, self.lang, self.mono)
         chunk, size = chunks[0] if chunks else ([], role.size)
-        notes = [f"{self.words['scan']}: {url}"] if url else []
+        notes = [f"{self.words['scan_to_open']}: {url}"] if url else []
         return SlidePlan("closing", title=title, title_size=self._title_size(title), items=chunk, size=size,
                          qr_url=url, notes=notes)
 
@@ -342,7 +327,7 @@ class Planner:
 
     def _continued(self, title: str, index: int) -> str:
         """`title` marked as the `index`-th continuation (once: "(cont.)" is never doubled)."""
-        mark = self.words["cont"]
+        mark = self.words["continued"]
         if not index or not title or title.endswith(mark):
             return title
         return f"{title} {mark}"
@@ -438,7 +423,7 @@ class Planner:
         if isinstance(block, Callout):
             inner = [item for child in block.children for item in self._items(child, notes, level)]
             if inner:
-                inner[0] = replace(inner[0], label=block.kind.capitalize(), role="callout")
+                inner[0] = replace(inner[0], label=self.words.callout(block.kind), role="callout")
             return inner
         if isinstance(block, CodeBlock):
             return [TextItem((Run(line or " ", code=True),), role="code", language=block.language)

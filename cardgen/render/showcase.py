@@ -65,7 +65,7 @@ def render_showcase(
         writer.faces = Typefaces(writer.faces.latin, pptx_typefaces(page.language)[1], writer.faces.mono)
         _project(writer, page, images.get(page.path) or PageImages(page))
     writer.faces = Typefaces(latin, east_asian, tpl.fonts.mono)
-    _closing(writer, title, site)
+    _closing(writer, title, site, _shared_language(pages))
     prs.core_properties.title = _clean(title)[:250]
     prs.core_properties.subject = f"{len(pages)} projects"
     prs.core_properties.last_modified_by = "cardgen"
@@ -74,6 +74,12 @@ def render_showcase(
     atomic_write(path, deterministic_bytes(buffer.getvalue()))
     return RenderResult(outputs=(path,), warnings=tuple(dict.fromkeys(writer.warnings)),
                         info={"slides": writer.count, "projects": len(pages)})
+
+
+def _shared_language(pages: Sequence[Page]) -> str:
+    """The language every project is written in, else '' (English words for a mixed event)."""
+    languages = {p.language for p in pages}
+    return languages.pop() if len(languages) == 1 else ""
 
 
 def _common_language(pages: Sequence[Page]) -> str:
@@ -172,10 +178,12 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
     w.notes(slide, [page.description, url])
 
 
-def _closing(w: DeckWriter, title: str, site: str) -> None:
+def _closing(w: DeckWriter, title: str, site: str, language: str) -> None:
+    from cardgen.i18n import labels
+
     slide = w.new_slide("Section Header")
     role = w.deck.role("cover_title")
-    w.title(slide, "Thank you", role.size, box=w.boxes["section_title"], role="cover_title")
+    w.title(slide, labels(language).text("thank_you"), role.size, box=w.boxes["section_title"], role="cover_title")
     body = _placeholder(slide, BODY_TYPES)
     if body is not None:
         items = [TextItem((Run(x),)) for x in dict.fromkeys(v for v in (title, site) if v)]
