@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "cardgen"
 #: Layers, lowest first: a module may import modules of its own layer or of lower ones. Modules are
 #: matched by longest dotted prefix.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("cardgen.units", "cardgen.errors", "cardgen.colors", "cardgen.safepath", "cardgen.output"),
+    ("cardgen.units", "cardgen.errors", "cardgen.colors", "cardgen.safepath", "cardgen.output", "cardgen.i18n"),
     (
         "cardgen.document",
         "cardgen.page",

@@ -127,8 +127,10 @@ def test_page_language_precedence() -> None:
     german = "Zuverlässigkeit von maschinellem Lernen in sicherheitskritischen Anwendungen der Medizin"
     assert page_language(path_language="fr", front_matter={"lang": "de"}, headline=german) == "fr"
     assert page_language(front_matter={"lang": "pt-BR"}, headline=german) == "pt"
-    assert page_language(site_language="en", headline=german) == "de"  # the text is confidently German
-    assert page_language(site_language="en", headline="Ok") == "en"  # too little text: the site decides
+    assert page_language(site_language="de", headline="Machine learning for physics") == "de"  # Hugo: the site's
+    assert page_language(site_language="en", headline="機械学習による物理シミュレーション") == "ja"  # plainly not English
+    assert page_language(site_language="zh-Hant", headline="物理") == "zh-Hant"
+    assert page_language(headline=german) == "de"
     assert page_language(headline="MTrack: Tracking", body="多人运动跟踪系统的研究与实现，使用深度学习方法。" * 3) == "zh-Hans"
     assert page_language() == ""
 

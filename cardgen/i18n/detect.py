@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from cardgen.i18n.tags import normalize
+from cardgen.i18n.tags import normalize, primary
 
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
@@ -80,8 +80,9 @@ def language_from_front_matter(meta: Mapping[str, object]) -> str:
     return ""
 
 
-def detect_language(text: str) -> tuple[str, float]:
-    """(language, confidence 0–1) of `text`; ('', 0.0) when there is nothing to go on."""
+def detect_language(text: str, model: bool = True) -> tuple[str, float]:
+    """(language, confidence 0–1) of `text`; ('', 0.0) when there is nothing to go on. Without
+    `model`, only what the script alone tells (kana → ja, Thai → th …); Latin text then gives ''."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return "", 0.0
@@ -100,8 +101,8 @@ def detect_language(text: str) -> tuple[str, float]:
         return best[1], 1.0
     for pattern, choices in _SHARED:
         if len(pattern.findall(sample)) >= len(letters) * 0.3:
-            return _classify(text, choices)
-    return _classify(text, MODEL_LANGUAGES)
+            return _classify(text, choices) if model else (choices[0], 0.5)
+    return _classify(text, MODEL_LANGUAGES) if model else ("", 0.0)
 
 
 def chinese_script(text: str) -> str:
@@ -166,8 +167,9 @@ def page_language(
     headline: str = "",
     body: str = "",
 ) -> str:
-    """The page's language tag by precedence: file placement, front matter, then the text when the
-    model is confident, then the site's default language, then the text's best guess.
+    """The page's language tag by precedence: file placement, front matter, the site's default
+    language (unless the page is plainly in another script: a Japanese page in a site left at
+    `en-us`), then the text's best guess.
 
     The text is the title and summary (what every output shows) when they alone are confidently in
     one language — a Turkish title over an English body is a Turkish page to its readers — else those
@@ -175,14 +177,16 @@ def page_language(
     explicit = normalize(path_language) or language_from_front_matter(front_matter or {})
     if explicit:
         return explicit
+    site = normalize(site_language)
+    if site:
+        text = body if _mostly_cjk(body) else f"{headline} {body[:1500]}"
+        script, sure = detect_language(text, model=False)
+        if sure >= CONFIDENT and primary(script) != primary(site):
+            return script
+        return site
     guess, confidence = _guess(headline)
     if _mostly_cjk(body):
         guess, confidence = _guess(body)  # an English title over a Chinese, Japanese or Korean body
     elif confidence < CONFIDENT and body.strip():
         guess, confidence = max((guess, confidence), _guess(f"{headline} {body[:1500]}"), key=lambda g: g[1])
-    site = normalize(site_language)
-    if guess and (confidence >= CONFIDENT or not site):
-        if guess == "zh-Hans" and site == "zh-Hant":
-            return site  # shared characters only: the site knows better
-        return guess
-    return site or guess
+    return guess
