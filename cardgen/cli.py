@@ -374,6 +374,97 @@ def batch(
     raise typer.Exit(code)
 
 
+@app.command()
+def watch(
+    target: Path = typer.Argument(..., help="A page (content/project/<slug>/index.md) or a Hugo site / content folder."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Output folder [default: params.cardgen.output (a page: …/<slug>), else . for a page]."),
+    template: Optional[str] = TemplateOpt,
+    formats: Optional[str] = FormatsOpt,
+    preset: Optional[str] = PresetsOpt,
+    event: Optional[str] = typer.Option(None, "--event", help="Site: event name for the event pack [default: params.cardgen.event]."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Site: parallel processes (0: one per CPU core)."),
+    site: Optional[Path] = SiteOpt,
+) -> None:
+    """Rebuild on every save: a page's outputs, or a site's changed pages and its event pack. Ctrl-C stops.
+
+    One status line per rebuild. Example: cardgen watch content/project/mlphys/index.md -o out/
+    """
+    from cardgen.watch import changes, check_target, status_line, timed, watched_paths
+
+    check_target(target)
+    if target.is_file():
+        build, output, root = _watch_page(target, output, template, formats, preset, site)
+    else:
+        build, output, root = _watch_site(target, output, template, formats, preset, event, jobs)
+    template_dir = Path(template) if template and Path(template).is_dir() else None
+    paths, ignore = watched_paths(target, output, template_dir)
+    try:
+        stream = changes(paths, ignore)
+        next(stream)  # watching from here on
+        print(status_line(timed(build), root), flush=True)
+        _say(f"watching {', '.join(str(p) for p in paths)} — Ctrl-C to stop")
+        for changed in stream:
+            print(status_line(timed(build, changed), root), flush=True)
+    except KeyboardInterrupt:
+        _say("stopped watching")
+        raise typer.Exit(130) from None
+
+
+def _watch_page(target: Path, output, template, formats, preset, site):
+    from cardgen.render.build import render_all
+
+    first = _load(target, site)
+    settings = _page_settings(first)
+    if output is None:
+        output = settings.output / first.slug if settings.output is not None else Path(".")
+    chosen = _pick(_formats(formats) if formats else None, settings.formats, _formats("deck,social,card"))
+    presets = _presets(preset, settings)
+    tpl = _pick(template, settings.template, "default")
+
+    def build() -> tuple[bool, str]:
+        page = _load(target, site)
+        result = render_all(page, output, template=tpl, formats=chosen, social_presets=presets)
+        warnings = [*page.warnings, *result.warnings]
+        if state.verbose:
+            _warn_all(warnings)
+        errors = result.info.get("errors", {})
+        done = [f for f in chosen if f not in errors]
+        message = f"{page.slug}: {', '.join(done) or 'nothing'} → {output}"
+        if errors:
+            message += "; " + "; ".join(f"{fmt} failed: {reason}" for fmt, reason in errors.items())
+        if warnings and not state.verbose:
+            message += f" ({len(warnings)} warning{'s' if len(warnings) != 1 else ''}, --verbose shows them)"
+        return not errors, message
+
+    return build, output, first.site.root if first.site else None
+
+
+def _watch_site(target: Path, output, template, formats, preset, event, jobs):
+    from cardgen.batch import MANIFEST, content_root
+
+    run = _renderer_batch()
+    _, site_root = content_root(target)
+    settings = _settings(site_root)
+    output = _pick(output, settings.output, None)
+    if output is None:
+        raise UsageError("watch: no output folder: pass -o/--output or set params.cardgen.output in the site's config")
+    options = {
+        "formats": _pick(_formats(formats) if formats else None, settings.formats, "deck,social,card"),
+        "presets": _presets(preset, settings), "event": _pick(event, settings.event, None),
+        "sheet": settings.sheet or "a4", "base_url": settings.base_url,
+        "template": _pick(template, settings.template, "default"),
+    }
+
+    def build() -> tuple[bool, str]:
+        code = run(target, output, jobs=jobs, quiet=True, verbose=False, **options)
+        summary = json.loads((Path(output) / MANIFEST).read_text(encoding="utf-8"))["summary"]
+        return code == 0, (f"{summary['built']} built, {summary['cached']} unchanged, {summary['failed']} failed "
+                           f"→ {output}")
+
+    return build, output, site_root
+
+
 def _renderer_batch():
     try:
         from cardgen.batch import run_batch
