@@ -6,14 +6,18 @@ Renderers read these frozen dataclasses and never re-parse Markdown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 # --- inline -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Run:
-    """A stretch of inline text with uniform styling. `href` is set for link text."""
+    """A stretch of inline text with uniform styling. `href` is set for link text.
+
+    Inline math has `math=True`: its `text` is the formula as readable Unicode (𝐱ᵢ, α², ∑) for every
+    output that only sets text, and `tex` the LaTeX to typeset (macros expanded, escapes undone).
+    """
 
     text: str
     bold: bool = False
@@ -22,6 +26,7 @@ class Run:
     strike: bool = False
     href: str | None = None
     math: bool = False
+    tex: str = ""
 
 
 Inline = tuple[Run, ...]
@@ -89,9 +94,16 @@ class CodeBlock:
 
 @dataclass(frozen=True)
 class MathBlock:
-    """Display math, kept as LaTeX source text (v1 does not typeset it)."""
+    """Display math. `tex` is the source as written (alt text, speaker notes); `expanded` the LaTeX to
+    typeset (page macros expanded, Markdown escapes undone, environments unwrapped) and `text` its
+    linear Unicode reading. `error` says why it cannot be typeset (renderers then show `tex` in a
+    monospace run); `definitions_only` marks a block that only defines macros and shows nothing."""
 
     tex: str
+    expanded: str = field(default="", compare=False)
+    text: str = field(default="", compare=False)
+    error: str = ""
+    definitions_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,6 +196,7 @@ class Document:
     blocks: tuple[Block, ...] = ()
     footnotes: tuple[tuple[str, Inline], ...] = ()  # (label, text)
     warnings: tuple[str, ...] = ()
+    macros: tuple[Any, ...] = ()  # `cardgen.math.Macro`s the page defines (body and front matter)
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,8 @@ def load_page(
     base_dir = bundle_dir or path.parent
     lang = page_language(site, path)
 
-    from cardgen.markdown import parse_document, parse_inline
+    from cardgen.markdown import page_macros, parse_document, parse_inline
+    from cardgen.math import macros_from_front_matter
     from cardgen.slides import parse_slides
     from cardgen.text.plain import to_plain
 
@@ -80,13 +81,14 @@ def load_page(
     slides_path: Path | None = None
     slides_name = ""
     site_root_path = site.root if site else None
+    macros = macros_from_front_matter(meta)
     if is_slides_page:
-        slides, slide_warnings = parse_slides(raw.body, base_dir=base_dir, site_root=site_root_path)
+        slides, slide_warnings = parse_slides(raw.body, base_dir=base_dir, site_root=site_root_path, macros=macros)
         warnings.extend(f"{path}: body: {w}" for w in slide_warnings)
         slides_path = path
-        document = Document()
+        document = Document(macros=page_macros(raw.body, macros))
     else:
-        document = parse_document(raw.body, base_dir=base_dir, site_root=site_root_path)
+        document = parse_document(raw.body, base_dir=base_dir, site_root=site_root_path, macros=macros)
         warnings.extend(f"{path}: body: {w}" for w in document.warnings)
         if isinstance(slides_value, str) and slides_value.strip():
             slides_name = slides_value.strip()
@@ -100,7 +102,9 @@ def load_page(
                     warn("slides", f"cannot read the linked deck: {exc}")
                 else:
                     deck_base = slides_path.parent
-                    slides, slide_warnings = parse_slides(deck_raw.body, base_dir=deck_base, site_root=site_root_path)
+                    deck_macros = macros + macros_from_front_matter(deck_raw.meta if isinstance(deck_raw.meta, dict) else {})
+                    slides, slide_warnings = parse_slides(deck_raw.body, base_dir=deck_base, site_root=site_root_path,
+                                                          macros=deck_macros)
                     warnings.extend(f"{slides_path}: body: {w}" for w in slide_warnings)
         elif slides_value not in (None, "") and not isinstance(slides_value, str):
             warn("slides", f"expected a deck name, got {type(slides_value).__name__}; ignored")

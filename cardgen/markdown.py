@@ -3,9 +3,10 @@
 Parsing happens once per page; renderers only read the resulting frozen dataclasses. The aim is what a
 reader of the rendered Hugo page sees, not what the Markdown says literally:
 
-- CommonMark + GFM tables, strikethrough, task lists and bare-URL autolinks; footnotes; `$…$`/`$$…$$`
-  math (also written in backticks, or wrapped in `{{< math >}}`, or as bare `\\begin{equation}`) kept
-  as LaTeX source in `Run(math=True)` / `MathBlock`.
+- CommonMark + GFM tables, strikethrough, task lists and bare-URL autolinks; footnotes; math as the
+  theme's MathJax/KaTeX finds it — `$…$`, `\\(…\\)`, `$$…$$`, `\\[…\\]`, also written in backticks, wrapped
+  in `{{< math >}}`/`{{< katex >}}` or as bare `\\begin{equation}` — becomes `Run(math=True)` /
+  `MathBlock`, with the page's macros expanded (see `cardgen.mathsyntax`).
 - Images alone on their line become `Figure`s (inside text they are their alt text); a table whose
   rows are only images (plus caption rows) is a layout grid and becomes figures too.
 - Raw HTML is reduced to its text (`Html`), with `<img>` → `Figure`, `<figcaption>` → caption,
@@ -43,7 +44,6 @@ from cardgen.document import (
     Inline,
     ListBlock,
     ListItem,
-    MathBlock,
     Paragraph,
     Quote,
     Run,
@@ -52,6 +52,7 @@ from cardgen.document import (
     ThematicBreak,
     Video,
 )
+from cardgen.mathsyntax import bracket_math_plugin, math_block, math_run
 from cardgen.safepath import inside, is_dir, is_file, short
 from cardgen.shortcodes import Shortcode, read_shortcode, shortcodes_plugin
 
@@ -74,6 +75,7 @@ _FLATTENED = frozenset(
         "button",
         "cta",
         "math",
+        "katex",
     }
 )
 
@@ -88,6 +90,7 @@ def markdown_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
+    md.use(bracket_math_plugin)
     md.use(shortcodes_plugin)
     return md
 
@@ -100,6 +103,7 @@ class Context:
     site_root: Path | None
     warnings: list[str] = field(default_factory=list)
     depth: int = 0  # shortcodes inside shortcodes, to stop runaway nesting
+    macros: tuple = ()  # math macros of the page (`cardgen.math.Macro`), from front matter and body
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -113,13 +117,25 @@ MAX_DEPTH = 8
 # --- public API -------------------------------------------------------------------------------------
 
 
-def parse_document(body: str, *, base_dir: Path | None = None, site_root: Path | None = None) -> Document:
-    """The page body as blocks, footnotes and warnings."""
+def parse_document(body: str, *, base_dir: Path | None = None, site_root: Path | None = None,
+                   macros: tuple = ()) -> Document:
+    """The page body as blocks, footnotes and warnings. `macros` are math macros the front matter
+    configures; those the body defines (anywhere: MathJax reads them all first) are added."""
     ctx = Context(Path(base_dir) if base_dir else None, Path(site_root) if site_root else None)
+    ctx.macros = page_macros(body, macros)
     tokens = tokenize(body)
     blocks = convert_blocks(tokens, ctx)
     footnotes = _footnotes(tokens, ctx)
-    return Document(blocks=tuple(blocks), footnotes=footnotes, warnings=tuple(ctx.warnings))
+    return Document(blocks=tuple(blocks), footnotes=footnotes, warnings=tuple(ctx.warnings), macros=ctx.macros)
+
+
+def page_macros(body: str, front_matter_macros: tuple = ()) -> tuple:
+    """Math macros in force on a page: the front matter's, then every definition in the body."""
+    if "\\" not in body:
+        return tuple(front_matter_macros)
+    from cardgen.math import parse_macros
+
+    return tuple(front_matter_macros) + parse_macros(body)
 
 
 def parse_inline(text: str) -> Inline:
@@ -185,7 +201,7 @@ def convert_blocks(tokens: list[Token], ctx: Context) -> list[Block]:
             blocks.append(CodeBlock(token.content.rstrip("\n"), language or None))
             i += 1
         elif kind in ("math_block", "math_block_label"):
-            blocks.append(MathBlock(token.content.strip()))
+            blocks.append(math_block(token.content, ctx.macros, ctx.warn))
             i += 1
         elif kind == "hr":
             blocks.append(ThematicBreak())
@@ -227,7 +243,7 @@ def _paragraph(inline: Token, ctx: Context) -> list[Block]:
             blocks: list[Block] = []
             for kind, text in pieces:
                 if kind == "math":
-                    blocks.append(MathBlock(text.strip()))
+                    blocks.append(math_block(text, ctx.macros, ctx.warn))
                 elif text.strip():
                     children = [c for t in markdown_parser().parseInline(text, {}) for c in t.children or []]
                     blocks.extend(_paragraph_children(children, ctx))
@@ -287,7 +303,7 @@ def _display_math(token: Token) -> str | None:
     if token.type == "shortcode_inline":
         sc = token.meta["shortcode"]
         inner = (sc.inner or "").strip()
-        if sc.name.lower() == "math" and len(inner) > 4 and inner.startswith("$$") and inner.endswith("$$"):
+        if sc.name.lower() in ("math", "katex") and len(inner) > 4 and inner.startswith("$$") and inner.endswith("$$"):
             return inner[2:-2].strip()
     return None
 
@@ -321,7 +337,7 @@ def _paragraph_children(children: list[Token], ctx: Context) -> list[Block]:
             blocks.extend(_image_figure(c, ctx) for c in solid)
         elif len(solid) == 1 and _display_math(solid[0]) is not None:
             flush()
-            blocks.append(MathBlock(_display_math(solid[0]) or ""))
+            blocks.append(math_block(_display_math(solid[0]) or "", ctx.macros, ctx.warn))
         elif (
             len(solid) == 1
             and solid[0].type == "shortcode_inline"
@@ -526,6 +542,12 @@ def inline_runs(children: list[Token], ctx: Context) -> list[Run]:
                 )
             )
 
+    def add_math(source: str) -> None:
+        if source.strip():
+            run = math_run(source, ctx.macros, ctx.warn)
+            target = href[-1][0] if href else None
+            runs.append(replace(run, href=target) if target else run)
+
     def add_text(text: str) -> None:
         """Text with GFM bare-URL autolinks (only outside links and code)."""
         text = _ESCAPED_SHORTCODE.sub(
@@ -573,11 +595,11 @@ def inline_runs(children: list[Token], ctx: Context) -> list[Run]:
         elif kind == "code_inline":
             content = token.content
             if len(content) > 2 and content.startswith("$") and content.endswith("$"):
-                add(content.strip("$").strip(), math=True)
+                add_math(content.strip("$"))
             else:
                 add(content, code=True)
         elif kind in ("math_inline", "math_inline_double"):
-            add(token.content.strip(), math=True)
+            add_math(token.content)
         elif kind == "image":
             add(token.content or "".join(c.content for c in token.children or []))
         elif kind == "html_inline":
@@ -661,6 +683,8 @@ def _literal_strong(runs: list[Run] | tuple[Run, ...]) -> list[Run]:
 
 
 def _same_style(a: Run, b: Run) -> bool:
+    if a.math or b.math:  # each formula stays one run: its `tex` goes with its text
+        return False
     return (a.bold, a.italic, a.code, a.strike, a.href, a.math) == (
         b.bold,
         b.italic,
@@ -690,8 +714,8 @@ def shortcode_blocks(sc: Shortcode, ctx: Context) -> list[Block]:
         return [_video(sc)]
     if name == "gallery":
         return [_gallery(sc, ctx)]
-    if name == "math" and sc.inner is not None and "$" not in sc.inner:
-        return [MathBlock(sc.inner.strip())]
+    if name in ("math", "katex") and sc.inner is not None and "$" not in sc.inner and "\\(" not in sc.inner:
+        return [math_block(sc.inner, ctx.macros, ctx.warn)]
     if name in _FLATTENED:
         return _inner_blocks(sc, ctx)
     if name in _DROPPED:

@@ -15,13 +15,13 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from cardgen.document import Block, Callout, ListBlock, Quote, Slide, SpeakerNote
-from cardgen.markdown import Context, convert_blocks, resolve_image, tokenize
+from cardgen.markdown import Context, convert_blocks, page_macros, resolve_image, tokenize
 
 _HIDE = re.compile(r"<!--\s*hide\s*-->", re.I)
 
 
 def parse_slides(
-    body: str, *, base_dir: Path | None = None, site_root: Path | None = None
+    body: str, *, base_dir: Path | None = None, site_root: Path | None = None, macros: tuple = ()
 ) -> tuple[tuple[Slide, ...], list[str]]:
     """Slides in order, and warnings.
 
@@ -30,6 +30,7 @@ def parse_slides(
     Sections with nothing in them (two breaks in a row) are dropped: an empty slide says nothing.
     """
     ctx = Context(Path(base_dir) if base_dir else None, Path(site_root) if site_root else None)
+    ctx.macros = page_macros(body, macros)  # a first slide of definitions serves the whole deck
     sections: list[list[Token]] = [[]]
     for token in tokenize(body):
         if token.type == "hr" and token.level == 0:

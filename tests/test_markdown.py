@@ -83,7 +83,7 @@ def test_common_markdown_blocks() -> None:
     assert doc.blocks[5] == CodeBlock("print(1)", "python")
     assert isinstance(doc.blocks[6], Quote)
     assert doc.blocks[8] == MathBlock("E = mc^2")
-    assert any(r.math and r.text == "x^2" for r in doc.blocks[9].runs)
+    assert any(r.math and r.tex == "x^2" and r.text == "x²" for r in doc.blocks[9].runs)
     assert doc.footnotes and doc.footnotes[0][1][0].text == "A footnote."
 
 
@@ -227,8 +227,8 @@ def test_math_shortcode_and_backtick_math() -> None:
     )
     assert doc.blocks[0] == MathBlock("F = ma")
     item = doc.blocks[1].items[0]
-    assert item.runs[0].math and item.runs[0].text == "F_l" and item.text == "F_l: force"
-    assert [(r.text, r.math) for r in doc.blocks[2].runs if r.math] == [("x_1", True), ("y", True)]
+    assert item.runs[0].math and item.runs[0].tex == "F_l" and item.text == "Fₗ: force"
+    assert [(r.tex, r.text) for r in doc.blocks[2].runs if r.math] == [("x_1", "x₁"), ("y", "y")]
 
 
 def test_a_table_of_images_with_captions_becomes_figures() -> None:

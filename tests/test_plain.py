@@ -25,7 +25,7 @@ from conftest import CORPUS, SEED, corpus_ids, corpus_pages
         ("  spread\n  over\tlines  ", "spread over lines"),
         ('{{< icon name="github" pack="fab" >}} Code', "Code"),
         ("{{% callout note %}}Inside{{% /callout %}}", "Inside"),
-        ("Energy $E = mc^2$ counts", "Energy E = mc^2 counts"),
+        ("Energy $E = mc^2$ counts", "Energy E = mc² counts"),
         ("Snake\\_case and \\*stars\\*", "Snake_case and *stars*"),
         ("<!-- a comment -->Visible", "Visible"),
         ("", ""),

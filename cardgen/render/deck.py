@@ -24,9 +24,10 @@ from cardgen.document import Run
 from cardgen.errors import RenderError, UsageError
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
-from cardgen.render.deck_fit import Frame, TextItem, item_size, spacing_before
+from cardgen.render.deck_fit import WIDTH_RESERVE, Frame, TextItem, item_size, items_height, spacing_before
 from cardgen.render.deck_plan import Geometry, Planner, SlidePlan, labels
 from cardgen.render.pptx_io import (
+    INSETS,
     Typefaces,
     add_title_placeholder,
     deterministic_bytes,
@@ -197,6 +198,8 @@ class DeckWriter:
         self.count = 0
         # Text colour forced by the current slide's own background (white on a dark picture or colour).
         self.text_override: str | None = None
+        self.math_mode = "picture"  # or "native": see cardgen.render.deck_math
+        self.lang: str | None = None  # the page language, for measuring like the planner
 
     # colours: built-in masters carry them; explicit colours only where a shape needs its own
     def color(self, role: str) -> str | None:
@@ -246,9 +249,76 @@ class DeckWriter:
 
     def body(self, shape, items: list[TextItem], size: float, role: str = "body", *, anchor: str = "top",
              color: str | None = None) -> None:
+        if any(item.role == "math" for item in items) and shape is not None:
+            self._body_with_math(shape, items, size, role, color=color)
+            return
+        self._paragraphs(shape, items, size, role, anchor=anchor, color=color)
+
+    def _body_with_math(self, shape, items: list[TextItem], size: float, role: str, *,
+                        color: str | None) -> None:
+        """Text and display formulas stacked at the heights the planner measured: text runs go in
+        the body box (and text boxes below each formula), each formula is its own equation shape."""
+        from cardgen.render.deck_math import add_equation, math_box
+
+        text_role = self.deck.role(role)
+        x, top, w, h = _box(shape)
+        frame = Frame(w, h)
+        left_in, top_in, right_in, bottom_in = INSETS
+        groups: list[list[TextItem]] = []
+        for item in items:
+            if item.role == "math" or not groups or groups[-1][0].role == "math":
+                groups.append([item])
+            else:
+                groups[-1].append(item)
+        y = top
+        previous: TextItem | None = None
+        first_box = True
+        ink = color or self.text_override or self.color("text") or "#000000"
+        for index, group in enumerate(groups):
+            s = item_size(group[0], size)
+            gap = spacing_before(group[0], previous, s)
+            last = index == len(groups) - 1
+            if group[0].role == "math":
+                item = group[0]
+                indent = item.indent(s)
+                width = (frame.inner_w - indent) * WIDTH_RESERVE
+                box = math_box(item.tex, s, width)
+                height = items_height([item], size, text_role, frame, self.lang, self.faces.mono)
+                y += gap if not first_box else 0.0
+                if first_box:
+                    y += top_in
+                if box is not None:
+                    ex = x + left_in + indent + (width - box.width) / 2
+                    ey = y + (height - box.height) / 2
+                    add_equation(self._slide_of(shape), item.tex, item.source, (ex, ey, box.width, box.height), ink, self.math_mode)
+                y += height
+                first_box = False
+                previous = item
+                continue
+            text_h = items_height(group, size, text_role, frame, self.lang, self.faces.mono)
+            target = shape if first_box else self._slide_of(shape).shapes.add_textbox(Pt(x), Pt(y), Pt(w), Pt(h))
+            if not first_box:
+                target.name = "Text"
+            y += 0.0 if first_box else gap
+            t_in = top_in if first_box else 0.0
+            b_in = bottom_in if last else 0.0
+            target.left, target.top = Pt(x), Pt(y)
+            target.width, target.height = Pt(w), Pt(max(1.0, text_h + t_in + b_in))
+            self._paragraphs(target, group, size, role, anchor="top", color=color,
+                             insets=(left_in, t_in, right_in, b_in))
+            y += text_h + t_in
+            first_box = False
+            previous = group[-1]
+
+    @staticmethod
+    def _slide_of(shape):
+        return shape.part.slide
+
+    def _paragraphs(self, shape, items: list[TextItem], size: float, role: str = "body", *, anchor: str = "top",
+                    color: str | None = None, insets: tuple[float, float, float, float] = INSETS) -> None:
         text_role = self.deck.role(role)
         tf = shape.text_frame
-        prepare_frame(tf, anchor)
+        prepare_frame(tf, anchor, insets)
         previous = None
         code_colors = _code_palette(self.deck.color("code_background"))
         for index, item in enumerate(items):
@@ -270,7 +340,7 @@ class DeckWriter:
             else:
                 write_runs(paragraph, _clean_runs(item.runs), self.faces, s, color=base,
                            link_color=None if self.inherit else self.color("accent"),
-                           bold=item.role == "heading", italic=item.role == "quote")
+                           bold=item.role == "heading", italic=item.role == "quote", math=self.math_mode)
             previous = item
 
     def _code_runs(self, paragraph, item: TextItem, size: float, palette: dict[str, str], base: str | None) -> None:
@@ -614,8 +684,16 @@ def render_deck(
     show_image: bool = False,
     notes: bool = True,
     images: PageImages | None = None,
+    math: str = "picture",
 ) -> RenderResult:
-    """Write `page` as an editable talk deck; returns the file written, warnings and slide facts."""
+    """Write `page` as an editable talk deck; returns the file written, warnings and slide facts.
+
+    `math`: "picture" (equations as SVG pictures with a PNG fallback) or "native" (editable Office
+    Math with the picture as fallback); see `cardgen.render.deck_math`."""
+    from cardgen.render.deck_math import MODES
+
+    if math not in MODES:
+        raise UsageError(f"--math must be one of {', '.join(MODES)}, got {math!r}")
     from cardgen.render.assets import PageImages
     from cardgen.templates import load_template
     from cardgen.text.fonts import pptx_typefaces
@@ -631,6 +709,8 @@ def render_deck(
     latin, east_asian = pptx_typefaces(page.language)
     faces = Typefaces(latin=tpl.fonts.body or latin, east_asian=east_asian, mono=tpl.fonts.mono)
     writer = DeckWriter(prs, tpl, faces, inherit_colors=pptx_template is not None)
+    writer.math_mode = math
+    writer.lang = page.language or None
     images = images or PageImages(page)
     planner = Planner(page, tpl.deck, writer.geometry, show_image=show_image, mono=tpl.fonts.mono,
                       has_hero=page.featured_image is not None and images.has_image)

@@ -33,10 +33,12 @@ class TextItem:
     level: int = 0
     bullet: str | None = None  # "•", "–", "☐"/"☑"; None for a plain paragraph
     number: int | None = None  # ordered list: the item's number
-    role: str = "body"  # body | code | quote | callout | heading | caption | muted
+    role: str = "body"  # body | code | quote | callout | heading | caption | muted | math
     label: str = ""  # callouts: "Note", "Warning" … drawn bold before the text
     language: str | None = None  # code: the block's language (syntax colours)
     digits: int = 1  # ordered list: digits of its largest number, so every item's text lines up
+    tex: str = ""  # math: the expanded LaTeX of a display formula (see `cardgen.render.deck_math`)
+    source: str = ""  # math: the LaTeX as the page wrote it (the picture's alt text)
 
     @property
     def text(self) -> str:
@@ -126,9 +128,19 @@ def items_height(items: list[TextItem], size: float, role: TextRole, frame: Fram
     for item in items:
         s = item_size(item, size)
         total += spacing_before(item, previous, s)
-        total += item_lines(item, s, frame, lang, mono) * s * role.line_height
+        total += item_height(item, s, role, frame, lang, mono)
         previous = item
     return total
+
+
+def item_height(item: TextItem, size: float, role: TextRole, frame: Frame, lang: str | None, mono: str) -> float:
+    """Height (pt) of one item at `size`: its wrapped lines, or a display formula's box."""
+    if item.role == "math":
+        from cardgen.render.deck_math import math_height
+
+        width = (frame.inner_w - item.indent(size)) * WIDTH_RESERVE
+        return math_height(item.tex, size, width, role.line_height)
+    return item_lines(item, size, frame, lang, mono) * size * role.line_height
 
 
 def sizes_down(role: TextRole, floor: float | None = None) -> list[float]:

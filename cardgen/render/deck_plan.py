@@ -429,18 +429,31 @@ class Planner:
             return [TextItem((Run(line or " ", code=True),), role="code", language=block.language)
                     for line in block.code.rstrip("\n").split("\n")]
         if isinstance(block, MathBlock):
-            tex = block.tex.strip()
-            if _only_macros(tex):  # MathJax set-up (\newcommand …) shows nothing in the talk either
-                return []
-            if len(tex) > MATH_ON_SLIDE:
-                notes.append(tex)
-                return [TextItem((Run(self.words["equation"]),), level=level, role="muted")]
-            return [TextItem((Run(line.strip() or " ", code=True),), role="code") for line in tex.split("\n")]
+            return self._math(block, notes, level)
         if isinstance(block, Html):
             return [TextItem((Run(block.text),), level=level)] if block.text.strip() else []
         if isinstance(block, SpeakerNote):
             notes.append(blocks_text(block.children))
         return []
+
+    def _math(self, block: MathBlock, notes: list[str], level: int) -> list[TextItem]:
+        """A display formula is an item measured by its drawn box; one that cannot be typeset shows
+        its source in monospace (the parser already warned), a long one moving to the notes."""
+        from cardgen.render.deck_math import display_equation
+
+        tex = block.tex.strip()
+        if block.definitions_only or _only_macros(tex):  # MathJax set-up shows nothing in the talk either
+            return []
+        if not block.error and block.expanded:
+            equation = display_equation(block.expanded)
+            if equation.ok:
+                return [TextItem((Run(block.text or " ", math=True, tex=block.expanded),), level=level, role="math",
+                                 tex=block.expanded, source=tex)]
+            self.warnings.append(f"math {' '.join(tex.split())[:80]!r}: {equation.error}; shown as LaTeX source")
+        if len(tex) > MATH_ON_SLIDE:
+            notes.append(tex)
+            return [TextItem((Run(self.words["equation"]),), level=level, role="muted")]
+        return [TextItem((Run(line.strip() or " ", code=True),), role="code") for line in tex.split("\n")]
 
     def _paragraph(self, runs: Inline, notes: list[str], level: int) -> TextItem:
         text = plain(runs)

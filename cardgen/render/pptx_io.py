@@ -96,15 +96,51 @@ def _schema_order(element, order: tuple[str, ...]) -> None:
 
 
 def write_runs(paragraph, runs: Iterable[Run], faces: Typefaces, size: float, *, color: str | None = None,
-               link_color: str | None = None, bold: bool = False, italic: bool = False) -> None:
+               link_color: str | None = None, bold: bool = False, italic: bool = False,
+               math: str = "picture") -> None:
+    """Runs into `paragraph`; inline math as styled Unicode runs (native `math` mode: also OMML)."""
     for piece in runs:
         if not piece.text:
+            continue
+        if piece.math and piece.tex:
+            _math_runs(paragraph, piece, faces, size, color=color, bold=bold, mode=math)
             continue
         run = paragraph.add_run()
         run.text = piece.text
         style_run(run, faces, size, bold=bold or piece.bold, italic=italic or piece.italic, code=piece.code,
                   color=(link_color or color) if piece.href else color,
                   href=piece.href if piece.href and piece.href.startswith(("http://", "https://", "mailto:")) else None)
+
+
+def _math_runs(paragraph, piece: Run, faces: Typefaces, size: float, *, color: str | None, bold: bool,
+               mode: str) -> None:
+    """Inline math: italic letters, bold vectors, scripts raised/lowered like PowerPoint's own
+    superscript button (baseline +30 % / −25 %; viewers set such runs smaller themselves)."""
+    from cardgen.render.deck_math import inline_omml, inline_segments, wrap_inline_native
+
+    segments = inline_segments(piece.tex)
+    if "".join(seg.text for seg in segments).replace(" ", "") == "" or _sliced(piece, segments):
+        segments = ()
+    written = []
+    for seg in segments or (None,):
+        run = paragraph.add_run()
+        run.text = seg.text if seg else piece.text
+        style_run(run, faces, size, bold=bold or piece.bold or bool(seg and seg.bold),
+                  italic=bool(seg and seg.italic), color=color)
+        if seg and seg.script:
+            run._r.get_or_add_rPr().set("baseline", "30000" if seg.script > 0 else "-25000")
+        written.append(run._r)
+    if mode == "native" and segments:
+        omml = inline_omml(piece.tex)
+        if omml:
+            wrap_inline_native(paragraph, written, omml, color)
+
+
+def _sliced(piece: Run, segments) -> bool:
+    """A long paragraph cut for the slide may end inside a formula: then only its text is shown."""
+    from cardgen.math.linear import Linear
+
+    return Linear(tuple(segments), True).text.replace(" ", "") != piece.text.replace(" ", "")
 
 
 def prepare_frame(text_frame, anchor: str = "top", insets: tuple[float, float, float, float] = INSETS) -> None:

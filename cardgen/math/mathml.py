@@ -1,0 +1,73 @@
+"""LaTeX → MathML with latex2mathml, checked: an unknown command or malformed output is an error
+(latex2mathml passes unknown commands through as `<mi>\\foo</mi>` and can emit a bare `&`)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+_UNKNOWN = re.compile(r"<(m[ionst]|mtext)\b[^>]*>\s*(\\[A-Za-z]+)")
+
+
+class MathSyntaxError(ValueError):
+    """LaTeX that cannot be typeset; the message names the offending command when known."""
+
+
+def to_mathml(tex: str, *, display: bool) -> str:
+    """A `<math>` element for `tex` (already normalised and expanded)."""
+    from latex2mathml.converter import convert
+
+    prepared = _prepare(tex)
+    try:
+        mml = convert(prepared, display="block" if display else "inline")
+    except Exception as exc:  # latex2mathml raises bare exceptions (StopIteration, its own errors)
+        raise MathSyntaxError(_describe(exc)) from None
+    unknown = _UNKNOWN.search(mml)
+    if unknown:
+        raise MathSyntaxError(f"unknown command {unknown.group(2)}")
+    try:
+        ET.fromstring(mml)
+    except ET.ParseError:
+        raise MathSyntaxError("the converter produced malformed MathML (unbalanced & or braces?)") from None
+    return _finish(mml)
+
+
+def _prepare(tex: str) -> str:
+    """Work-arounds for latex2mathml, after ziamath's `tex2mml` (ziamath/tex.py)."""
+    tex = tex.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
+    tex = tex.replace(r"\begin{gathered}", r"\begin{array}{c}").replace(r"\end{gathered}", r"\end{array}")
+    tex = re.sub(r"\\mathrm\{", r"\\mathrm {", tex)  # latex2mathml needs a space after \mathrm
+    tex = re.sub(r"\\binom\s*\{(.+?)\}\s*\{(.+?)\}", r"\\left( \1 \\atop \2 \\right)", tex)
+    return tex
+
+
+def _finish(mml: str) -> str:
+    # \uparrow, \langle … are not stretchy in TeX (ziamath makes them stretch otherwise)
+    mml = re.sub(r"<mi>&#x027E8;", r'<mi stretchy="false">&#x027E8;', mml)
+    mml = re.sub(r"<mi>&#x027E9;", r'<mi stretchy="false">&#x027E9;', mml)
+    mml = re.sub(r'<mo stretchy="false">&#x0005E;', r'<mo stretchy="false">&#710;', mml)
+    mml = re.sub(r"<mo>&#x0005E;", r"<mo>&#x00302;", mml)
+    mml = re.sub(r"<mo>&#x0007E;", r"<mo>&#x00303;", mml)
+    return re.sub(r'columnspacing="0em 2em"', r'columnspacing="0em 0.3em"', mml)
+
+
+def _describe(exc: Exception) -> str:
+    name = type(exc).__name__
+    words = {
+        "ExtraLeftOrMissingRightError": r"a \left without its \right",
+        "MissingSuperScriptOrSubscriptError": "a ^ or _ without its script",
+        "DoubleSubscriptsError": "a double subscript",
+        "DoubleSuperscriptsError": "a double superscript",
+        "NoAvailableTokensError": "the expression ends too early",
+        "StopIteration": "the expression ends too early",
+        "MissingEndError": r"a \begin without its \end",
+        "InvalidAlignmentError": "a misplaced &",
+        "InvalidStyleForGenfracError": r"a bad \genfrac",
+        "InvalidWidthError": "a bad width",
+        "LimitsMustFollowMathOperatorError": r"\limits after something that is not an operator",
+    }
+    return words.get(name, f"{name} {exc}".strip())
+
+
+__all__ = ["MATHML_NS", "MathSyntaxError", "to_mathml"]

@@ -1,0 +1,76 @@
+"""Math in page bodies, as the theme's MathJax/KaTeX sees it: a markdown-it plugin for the bracket
+delimiters and the parser's helpers that turn math source into document nodes.
+
+`$…$` and `$$…$$` come from mdit-py-plugins' dollarmath. This adds `\\(…\\)` (inline) and `\\[…\\]`
+(display), also in the doubled form `\\\\(…\\\\)` that Blackfriday-era pages write so that one
+backslash survives Markdown. Without the rule, CommonMark's backslash escapes would turn `\\(x\\)`
+into "(x)" before anyone could see it was math.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cardgen.document import MathBlock, Run
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+
+    from cardgen.math.tex import Macro
+
+_PAIRS = (("\\\\(", "\\\\)", False), ("\\\\[", "\\\\]", True), ("\\(", "\\)", False), ("\\[", "\\]", True))
+
+
+def bracket_math_plugin(md: MarkdownIt) -> None:
+    """Add `\\(…\\)` / `\\[…\\]` as `math_inline` / `math_inline_double` tokens (dollarmath's names)."""
+    md.inline.ruler.before("escape", "bracket_math", _bracket_math)
+
+
+def _bracket_math(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src[pos] != "\\":
+        return False
+    for opener, closer, display in _PAIRS:
+        if not src.startswith(opener, pos):
+            continue
+        start = pos + len(opener)
+        end = src.find(closer, start)
+        if end < 0 or not src[start:end].strip():
+            return False
+        if not silent:
+            token = state.push("math_inline_double" if display else "math_inline", "math", 0)
+            token.content = src[start:end]
+            token.markup = opener
+        state.pos = end + len(closer)
+        return True
+    return False
+
+
+def math_run(source: str, macros: tuple[Macro, ...], warn) -> Run:  # type: ignore[no-untyped-def]
+    """Inline math → a run whose text reads as the formula (Unicode) and whose `tex` is what to typeset.
+    LaTeX that cannot be typeset stays as its source in a monospace run, with a warning."""
+    from cardgen.math import typeset, warning
+
+    equation = typeset(source, display=False, macros=macros)
+    if not equation.ok:
+        warn(warning(equation))
+        return Run(source.strip(), code=True)
+    return Run(equation.text or " ", math=True, tex=equation.tex)
+
+
+def math_block(source: str, macros: tuple[Macro, ...], warn) -> MathBlock:  # type: ignore[no-untyped-def]
+    """Display math → a block keeping the source (alt text, notes) and the expanded TeX to typeset."""
+    from cardgen.math import only_definitions, typeset, warning
+
+    source = source.strip()
+    if only_definitions(source):
+        return MathBlock(source, definitions_only=True)
+    equation = typeset(source, display=True, macros=macros)
+    if not equation.ok:
+        warn(warning(equation))
+        return MathBlock(source, error=equation.error)
+    return MathBlock(source, expanded=equation.tex, text=equation.text)
+
+
+__all__ = ["bracket_math_plugin", "math_block", "math_run"]
