@@ -113,6 +113,9 @@ def _main(
 
 PageArg = typer.Argument(..., help="The page: content/project/<slug>/index.md (or a single .md file).")
 SiteOpt = typer.Option(None, "--site", help="Hugo site root (detected from the page when omitted).")
+MathOpt = typer.Option(None, "--math",
+                       help="Equations in decks: picture (SVG + PNG, every viewer) or native (editable Office Math, picture fallback) "
+                            "[default: params.cardgen.math, else picture].")
 TemplateOpt = typer.Option(None, "--template", "-t",
                            help="Built-in template name or a template folder [default: params.cardgen.template, else default].")
 
@@ -201,6 +204,7 @@ def deck(
     aspect: str = typer.Option("16:9", "--aspect", help="Slide shape: 16:9 or 4:3."),
     show_image: bool = typer.Option(False, "--show-image", help="Show the hero image even when image.preview_only is set."),
     notes: bool = typer.Option(True, "--notes/--no-notes", help="Write speaker notes."),
+    math: Optional[str] = MathOpt,
     site: Optional[Path] = SiteOpt,
 ) -> None:
     """Make a PowerPoint talk deck from the page.
@@ -211,9 +215,10 @@ def deck(
         raise UsageError(f"--aspect: expected 16:9 or 4:3, got {aspect!r}")
     render = _renderer("deck", "render_deck", "deck")
     parsed = _load(page, site)
-    template = _pick(template, _page_settings(parsed).template, "default")
+    settings = _page_settings(parsed)
+    template = _pick(template, settings.template, "default")
     result = render(parsed, output, template=template, pptx_template=pptx_template, aspect=aspect,
-                    show_image=show_image, notes=notes)
+                    show_image=show_image, notes=notes, math=_pick(math, settings.math, "picture"))
     _report(parsed, result)
 
 
@@ -297,6 +302,7 @@ def build(
     template: Optional[str] = TemplateOpt,
     formats: Optional[str] = FormatsOpt,
     preset: Optional[str] = PresetsOpt,
+    math: Optional[str] = MathOpt,
     site: Optional[Path] = SiteOpt,
 ) -> None:
     """Make every output for one page: deck, social images and card.
@@ -311,7 +317,7 @@ def build(
         output = settings.output / parsed.slug if settings.output is not None else Path(".")
     result = render_all(parsed, output, template=_pick(template, settings.template, "default"),
                         formats=_pick(_formats(formats) if formats else None, settings.formats, _formats("deck,social,card")),
-                        social_presets=_presets(preset, settings))
+                        social_presets=_presets(preset, settings), math=_pick(math, settings.math, "picture"))
     _report(parsed, result)
     for fmt, reason in result.info.get("errors", {}).items():
         print(f"cardgen: error: {fmt}: {reason}", file=sys.stderr)

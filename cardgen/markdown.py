@@ -52,7 +52,14 @@ from cardgen.document import (
     ThematicBreak,
     Video,
 )
-from cardgen.mathsyntax import bracket_math_plugin, math_block, math_run
+from cardgen.mathsyntax import (
+    bracket_math_plugin,
+    display_environment,
+    math_block,
+    math_in_text,
+    math_run,
+    prose_citations,
+)
 from cardgen.safepath import inside, is_dir, is_file, short
 from cardgen.shortcodes import Shortcode, read_shortcode, shortcodes_plugin
 
@@ -300,6 +307,7 @@ def _display_math(token: Token) -> str | None:
         content = token.content.strip()
         if len(content) > 4 and content.startswith("$$") and content.endswith("$$"):
             return content[2:-2].strip()
+        return display_environment(content)
     if token.type == "shortcode_inline":
         sc = token.meta["shortcode"]
         inner = (sc.inner or "").strip()
@@ -580,7 +588,7 @@ def inline_runs(children: list[Token], ctx: Context) -> list[Run]:
     for token in children:
         kind = token.type
         if kind == "text":
-            add_text(token.content)
+            add_text(prose_citations(token.content))
         elif kind == "softbreak":
             add(" ")
         elif kind == "hardbreak":
@@ -596,6 +604,8 @@ def inline_runs(children: list[Token], ctx: Context) -> list[Run]:
             content = token.content
             if len(content) > 2 and content.startswith("$") and content.endswith("$"):
                 add_math(content.strip("$"))
+            elif display_environment(content) is not None:
+                add_math(display_environment(content) or "")
             else:
                 add(content, code=True)
         elif kind in ("math_inline", "math_inline_double"):
@@ -997,7 +1007,7 @@ def html_blocks(source: str, ctx: Context) -> list[Block]:
             if found:
                 blocks.append(Video(provider, found.group(1), url.format(found.group(1)), title))
                 break
-    text = _squash("".join(parser.parts))
+    text = math_in_text(_squash("".join(parser.parts)), ctx.macros, ctx.warn)
     if text:
         blocks.append(Html(text))
     return blocks

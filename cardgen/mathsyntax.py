@@ -9,6 +9,7 @@ into "(x)" before anyone could see it was math.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from cardgen.document import MathBlock, Run
@@ -73,4 +74,41 @@ def math_block(source: str, macros: tuple[Macro, ...], warn) -> MathBlock:  # ty
     return MathBlock(source, expanded=equation.tex, text=equation.text)
 
 
-__all__ = ["bracket_math_plugin", "math_block", "math_run"]
+_TEXT_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$|\\\\?\((.+?)\\\\?\)|\\\\?\[(.+?)\\\\?\]", re.S)
+_ENVIRONMENT = re.compile(r"\\begin\{(equation|align|alignat|gather|multline|eqnarray|displaymath|aligned|cases|"
+                          r"[pbBvV]?matrix|array|split)(\*?)\}.*\\end\{\1\2\}", re.S)
+
+
+def math_in_text(text: str, macros: tuple[Macro, ...], warn) -> str:  # type: ignore[no-untyped-def]
+    """Plain text (from raw HTML, which MathJax reads too) with its formulas as readable Unicode."""
+    if "$" not in text and "\\" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        source = next(g for g in m.groups() if g is not None)
+        return math_run(source, macros, warn).text
+
+    return _TEXT_MATH.sub(one, text)
+
+
+def display_environment(code: str) -> str | None:
+    """The source of a code span that is really display math (`` `\\begin{align}…\\end{align}` ``,
+    `` `\\[…\\]` ``: decks wrap math in backticks to keep Markdown off it), else None."""
+    code = code.strip()
+    if _ENVIRONMENT.fullmatch(code):
+        return code
+    if len(code) > 4 and code.startswith("\\[") and code.endswith("\\]"):
+        return code[2:-2]
+    return None
+
+
+def prose_citations(text: str) -> str:
+    """`\\cite{key}` / `\\ref{key}` written in prose (MathJax pages use them outside math too)."""
+    if "\\" not in text:
+        return text
+    from cardgen.math import citations_as_text
+
+    return citations_as_text(text)
+
+
+__all__ = ["bracket_math_plugin", "display_environment", "math_block", "math_in_text", "math_run", "prose_citations"]

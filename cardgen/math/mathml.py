@@ -49,7 +49,19 @@ def _finish(mml: str) -> str:
     mml = re.sub(r'<mo stretchy="false">&#x0005E;', r'<mo stretchy="false">&#710;', mml)
     mml = re.sub(r"<mo>&#x0005E;", r"<mo>&#x00302;", mml)
     mml = re.sub(r"<mo>&#x0007E;", r"<mo>&#x00303;", mml)
+    # Large operators are "stretchy" in ziamath's operator table; inside a \left…\right row its
+    # no-stretch measuring pass then gives them an empty box and the fences grow to ~1000 em.
+    mml = _LARGE_OP.sub(lambda m: f'<mo stretchy="false"{m.group(1)}>{m.group(2)}</mo>', mml)
     return re.sub(r'columnspacing="0em 2em"', r'columnspacing="0em 0.3em"', mml)
+
+
+_LARGE_OPS = "∑∏∐∫∬∭∮∯∰⋃⋂⋁⋀⨀⨁⨂⨄⨆"
+_LARGE_OP = re.compile(
+    r"<mo((?:\s+(?!stretchy)[a-z]+=\"[^\"]*\")*)>((?:&#x0*(?:"
+    + "|".join(f"{ord(c):X}" for c in _LARGE_OPS)
+    + r");|[" + _LARGE_OPS + r"]))</mo>",
+    re.I,
+)
 
 
 def _describe(exc: Exception) -> str:

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 #: Size (px = pt in the SVG's user units) equations are drawn at; they scale as vectors from there.
 DRAW_SIZE = 20.0
+MAX_EM = 60.0  # taller than this is a layout failure, not a formula
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
 
 
@@ -115,6 +116,8 @@ def draw(mathml: str) -> Drawing:
     if w <= 0 or h <= 0:
         raise DrawError("the formula draws nothing")
     ascent = -y
+    if h / DRAW_SIZE > MAX_EM:
+        raise DrawError(f"the layout came out {h / DRAW_SIZE:.0f} em tall")
     return Drawing(svg, w / DRAW_SIZE, ascent / DRAW_SIZE, (h - ascent) / DRAW_SIZE)
 
 

@@ -417,7 +417,7 @@ def _citation(m: re.Match[str]) -> str:
         return r"\text{" + keys + "}"
     if command == "eqref":
         return r"\text{(" + keys + ")}"
-    return r"\text{[" + keys.replace(",", ", ") + "]}"
+    return r"\text{[" + re.sub(r"\s*,\s*", ", ", keys) + "]}"
 
 
 _QTY = re.compile(r"\\(?:qty|quantity)\s*(?=[(\[|{])")

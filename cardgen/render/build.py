@@ -20,6 +20,7 @@ def render_all(
     formats: tuple[str, ...] | list[str] = FORMATS,
     social_presets: tuple[str, ...] = ("og",),
     images=None,
+    math: str = "picture",
 ) -> RenderResult:
     """Render the chosen outputs into the folder `output`.
 
@@ -47,7 +48,7 @@ def render_all(
             continue
         started = time.perf_counter()
         try:
-            result = _render_one(fmt, page, folder, tpl, images, social_presets)
+            result = _render_one(fmt, page, folder, tpl, images, social_presets, math)
         except CardgenError as exc:
             errors[fmt] = str(exc)
         except Exception as exc:  # noqa: BLE001 - one output's bug must not lose the others
@@ -64,11 +65,12 @@ def render_all(
     )
 
 
-def _render_one(fmt: str, page: Page, folder: Path, template, images, social_presets) -> RenderResult:
+def _render_one(fmt: str, page: Page, folder: Path, template, images, social_presets,
+                math: str = "picture") -> RenderResult:
     if fmt == "deck":
         from cardgen.render.deck import render_deck
 
-        return render_deck(page, folder / f"{page.slug}.pptx", template=template, images=images)
+        return render_deck(page, folder / f"{page.slug}.pptx", template=template, images=images, math=math)
     if fmt == "social":
         from cardgen.render.social import render_social
 

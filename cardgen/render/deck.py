@@ -282,8 +282,8 @@ class DeckWriter:
                 item = group[0]
                 indent = item.indent(s)
                 width = (frame.inner_w - indent) * WIDTH_RESERVE
-                box = math_box(item.tex, s, width)
                 height = items_height([item], size, text_role, frame, self.lang, self.faces.mono)
+                box = math_box(item.tex, s, width, max(1.0, height - s * 0.3))
                 y += gap if not first_box else 0.0
                 if first_box:
                     y += top_in

@@ -139,7 +139,7 @@ def item_height(item: TextItem, size: float, role: TextRole, frame: Frame, lang:
         from cardgen.render.deck_math import math_height
 
         width = (frame.inner_w - item.indent(size)) * WIDTH_RESERVE
-        return math_height(item.tex, size, width, role.line_height)
+        return math_height(item.tex, size, width, role.line_height, frame.inner_h)
     return item_lines(item, size, frame, lang, mono) * size * role.line_height
 
 

@@ -26,6 +26,7 @@ from cardgen.math import Equation, Segment, check_drawing, typeset
 
 MODES = ("picture", "native")
 PNG_DPI = 300.0
+MIN_PIXELS = 160  # a one-line formula still gets enough pixels that rounding cannot distort it
 MATH_SCALE = 1.1  # a formula's em is set a little larger than the text: STIX is small on the body
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -50,22 +51,26 @@ def display_equation(tex: str) -> Equation:
     return check_drawing(typeset(tex, display=True))
 
 
-def math_box(tex: str, size: float, width: float) -> MathBox | None:
-    """The formula's box at body `size` (pt), shrunk to `width` when wider; None if it cannot be drawn."""
+def math_box(tex: str, size: float, width: float, height: float | None = None) -> MathBox | None:
+    """The formula's box at body `size` (pt), shrunk to `width` (and `height`) when larger; None if it
+    cannot be drawn."""
     eq = display_equation(tex)
     if not eq.ok:
         return None
     em = size * MATH_SCALE
     scale = min(1.0, width / max(1e-6, eq.width * em))
+    if height is not None:
+        scale = min(scale, height / max(1e-6, eq.height * em))
     return MathBox(eq.width * em * scale, eq.height * em * scale, eq.ascent * em * scale)
 
 
-def math_height(tex: str, size: float, width: float, line_height: float) -> float:
-    """Height (pt) the planner budgets for a display formula: its box plus half a line of air."""
-    box = math_box(tex, size, width)
+def math_height(tex: str, size: float, width: float, line_height: float, room: float | None = None) -> float:
+    """Height (pt) the planner budgets for a display formula: its box plus a little air, within `room`."""
+    air = size * 0.3
+    box = math_box(tex, size, width, None if room is None else max(1.0, room - air))
     if box is None:
         return size * line_height
-    return box.height + size * 0.3
+    return box.height + air
 
 
 # --- writing ---------------------------------------------------------------------------------------------
@@ -79,6 +84,9 @@ def add_equation(slide, tex: str, source: str, box: tuple[float, float, float, f
     eq = display_equation(tex)
     x, y, w, h = box
     png = eq.png(colour, zoom=_zoom(eq, h))
+    pw, ph = _png_size(png)
+    fitted = h * pw / ph  # the picture keeps the PNG's own aspect (resvg rounds to whole pixels)
+    x, w = x + (w - fitted) / 2, fitted
     pic = slide.shapes.add_picture(io.BytesIO(png), Pt(x), Pt(y), Pt(w), Pt(h))
     pic.name = "Equation"
     _describe(pic, source)
@@ -94,8 +102,15 @@ def add_equation(slide, tex: str, source: str, box: tuple[float, float, float, f
 def _zoom(eq: Equation, height_pt: float) -> float:
     from cardgen.math.svg import DRAW_SIZE
 
-    pixels = height_pt / 72.0 * PNG_DPI
+    pixels = max(MIN_PIXELS, height_pt / 72.0 * PNG_DPI)
     return max(0.5, pixels / max(1e-6, eq.height * DRAW_SIZE))
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    import struct
+
+    width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk
+    return max(1, width), max(1, height)
 
 
 def _describe(pic, source: str) -> None:
