@@ -64,6 +64,7 @@ _ACCENTS = {"^": "\u0302", "ˆ": "\u0302", "\u0302": "\u0302", "~": "\u0303", "�
             "¯": "\u0304", "‾": "\u0305", "→": "\u20d7", "⃗": "\u20d7", "˙": "\u0307", "¨": "\u0308",
             ".": "\u0307", "ˇ": "\u030c", "˘": "\u0306", "´": "\u0301", "`": "\u0300", "˚": "\u030a"}
 _ROOTS = {"3": "∛", "4": "∜"}
+_BIG = set("∑∏∐∫∬∭∮⋃⋂⋁⋀⨁⨂")
 
 
 def linearise(mathml: str) -> Linear:
@@ -77,8 +78,12 @@ class _Walker:
     def __init__(self) -> None:
         self.out: list[Segment] = []
         self.exact = True
+        self.pending_space = False
 
     def emit(self, text: str, script: int, bold: bool = False, italic: bool = False) -> None:
+        if text and self.pending_space and script == 0:
+            self.pending_space = False
+            self.out.append(Segment(" "))
         if text:
             self.out.append(Segment(text, bold, italic, max(-1, min(1, script))))
 
@@ -91,7 +96,7 @@ class _Walker:
         if tag in ("mi", "mn", "mtext", "ms"):
             text = (el.text or "").replace("\u2061", "").replace("\u2062", "")
             if tag == "mtext":
-                self.emit(text, script, bold)
+                self.emit(text.replace("\u00a0", " "), script, bold)
                 return
             styled_bold, plain_text = _unstyle(text)
             text = _variant(plain_text, variant)
@@ -117,6 +122,7 @@ class _Walker:
             if not kids:
                 return
             self.node(kids[0], script, bold, italic)
+            self.after_operator(kids[0], script)
             if tag == "msubsup" and len(kids) == 3:
                 self.scripted(kids[1], -1, bold, italic, script)
                 self.scripted(kids[2], 1, bold, italic, script)
@@ -156,6 +162,11 @@ class _Walker:
                 self.exact = False
             for kid in kids:
                 self.node(kid, script, bold, italic)
+
+    def after_operator(self, base: ET.Element, script: int) -> None:
+        """A big operator's scripts are followed by a space before its operand (∑ᵢ aᵢ)."""
+        if script == 0 and base.tag.replace(_NS, "") == "mo" and (base.text or "").strip() in _BIG:
+            self.pending_space = True
 
     def scripted(self, el: ET.Element, script: int, bold: bool, italic: bool, parent: int = 0) -> None:
         """A script of a script stays at its parent's level (slides have one level of raise)."""
@@ -208,6 +219,7 @@ class _Walker:
             self.node(base, script, bold, italic)
             return
         self.node(base, script, bold, italic)
+        self.after_operator(base, script)
         if tag in ("munder", "munderover") and len(kids) > 1:
             self.scripted(kids[1], -1, bold, italic, script)
         if tag == "mover" and len(kids) > 1:

@@ -283,7 +283,7 @@ def macros_from_front_matter(meta: Mapping[str, Any]) -> tuple[Macro, ...]:
     return tuple(found)
 
 
-_MACRO_PARENTS = ("math", "katex", "mathjax", "tex", "reveal_options", "slides", "markup", "params")
+_MACRO_PARENTS = re.compile(r"math|katex|tex|reveal|slides|markup|params", re.I)
 
 
 def _macro_tables(meta: Any, depth: int) -> Iterable[Mapping[str, Any]]:
@@ -292,7 +292,7 @@ def _macro_tables(meta: Any, depth: int) -> Iterable[Mapping[str, Any]]:
     for key, value in meta.items():
         if str(key).lower() == "macros" and isinstance(value, Mapping):
             yield value
-        elif str(key).lower() in _MACRO_PARENTS and isinstance(value, Mapping):
+        elif _MACRO_PARENTS.search(str(key)) and isinstance(value, Mapping):
             yield from _macro_tables(value, depth + 1)
 
 
@@ -405,7 +405,7 @@ def unescape_markdown(tex: str) -> str:
     r"""Undo the escapes written for a Markdown renderer that ate one backslash: `\_` → `_`,
     `\\\\` → `\\`, `\\{` → `\{`, `\\,` → `\,` (TeX itself never writes these: `\_` is a text underscore)."""
     tex = tex.replace("\\\\\\\\", "\x00ROW\x00")
-    tex = re.sub(r"\\\\([{}|,;:!#%&$ ])", r"\\\1", tex)
+    tex = re.sub(r"\\\\([{}|,;:!#%$])", r"\\\1", tex)
     tex = re.sub(r"(?<!\\)\\_", "_", tex)
     tex = re.sub(r"(?<!\\)\\\*", "*", tex)
     return tex.replace("\x00ROW\x00", "\\\\")

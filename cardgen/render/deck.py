@@ -301,11 +301,13 @@ class DeckWriter:
                 target.name = "Text"
             y += 0.0 if first_box else gap
             t_in = top_in if first_box else 0.0
-            b_in = bottom_in if last else 0.0
+            # the box reaches a little into the gap below it (never to the next formula's ink), so a
+            # last line's descenders stay inside it in every renderer
+            slack = bottom_in if last else min(bottom_in, s * 0.2)
             target.left, target.top = Pt(x), Pt(y)
-            target.width, target.height = Pt(w), Pt(max(1.0, text_h + t_in + b_in))
+            target.width, target.height = Pt(w), Pt(max(1.0, text_h + t_in + slack))
             self._paragraphs(target, group, size, role, anchor="top", color=color,
-                             insets=(left_in, t_in, right_in, b_in))
+                             insets=(left_in, t_in, right_in, 0.0))
             y += text_h + t_in
             first_box = False
             previous = group[-1]
