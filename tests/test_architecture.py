@@ -15,9 +15,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "cardgen"
 #: Layers, lowest first: a module may import modules of its own layer or of lower ones. Modules are
 #: matched by longest dotted prefix.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("cardgen.units", "cardgen.errors", "cardgen.colors", "cardgen.safepath", "cardgen.output", "cardgen.i18n"),
+    # cardgen.math is pure (LaTeX → MathML/SVG/OMML/Unicode, backend libraries imported on use): the
+    # parser needs it to read a formula as text, the renderers to draw it.
+    ("cardgen.units", "cardgen.errors", "cardgen.colors", "cardgen.safepath", "cardgen.output", "cardgen.i18n",
+     "cardgen.math"),
     (
         "cardgen.document",
+        "cardgen.mathsyntax",
         "cardgen.page",
         "cardgen.frontmatter",
         "cardgen.markdown",
