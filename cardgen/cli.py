@@ -370,8 +370,6 @@ def batch(
     if output is None:
         raise UsageError("batch: no output folder: pass -o/--output or set params.cardgen.output in the site's config")
     sheet = _pick(sheet, settings.sheet, "a4")
-    if sheet not in ("none", "a4", "letter"):
-        raise UsageError(f"--sheet: expected none, a4 or letter, got {sheet!r}")
     code = run(source, output, section=section, glob=glob, include_drafts=include_drafts,
                formats=_pick(_formats(formats) if formats else None, settings.formats, "deck,social,card"),
                presets=_presets(preset, settings), jobs=jobs, force=force, event=_pick(event, settings.event, None),

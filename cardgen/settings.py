@@ -8,7 +8,7 @@ needs no flags::
     event = "Open Lab Day 2026"
     formats = ["deck", "social", "card"]
     presets = ["og", "x"]
-    sheet = "letter"
+    sheet = "letter"            # none, a4, letter, a3, tabloid, sra3, 12x18
     math = "native"
     output = "_cardgen"
     base_url = "https://lab.example.org/cardgen/"
@@ -28,7 +28,6 @@ from typing import Any
 from cardgen.errors import UsageError
 from cardgen.site import _CONFIG_DIR, CONFIG_NAMES, _ci_get, _read_config_file
 
-SHEETS = ("none", "a4", "letter")
 MATH_MODES = ("picture", "native")
 SOCIAL_PRESETS = ("og", "x", "square", "linkedin", "github")
 KNOWN_KEYS = ("template", "formats", "event", "sheet", "presets", "math", "output", "base_url")
@@ -144,7 +143,9 @@ def read_settings(root: Path | None) -> SiteSettings:
         elif key == "presets":
             parsed[key] = _names(value, where, key, SOCIAL_PRESETS, allow_all=True)
         elif key == "sheet":
-            parsed[key] = _choice(value, where, key, SHEETS)
+            from cardgen.layout.imposition import SHEETS
+
+            parsed[key] = _choice(value, where, key, ("none", *SHEETS))
         elif key == "math":
             parsed[key] = _choice(value, where, key, MATH_MODES)
         elif key == "output":

@@ -48,7 +48,7 @@ def test_unknown_key_is_one_warning_naming_file_and_key(tmp_path: Path) -> None:
     assert "hugo.toml" in warning and "params.cardgen.templat" in warning and "\n" not in warning
 
 
-@pytest.mark.parametrize(("config", "key"), [('formats = ["deck", "slides"]', "formats"), ('sheet = "a3"', "sheet"),
+@pytest.mark.parametrize(("config", "key"), [('formats = ["deck", "slides"]', "formats"), ('sheet = "a2"', "sheet"),
                                              ("event = 3", "event"), ('base_url = "lab.example.org"', "base_url"),
                                              ('math = "mathjax"', "math")])
 def test_bad_values_are_usage_errors_naming_file_and_key(tmp_path: Path, config: str, key: str) -> None:
