@@ -198,8 +198,10 @@ def inspect(
 @app.command()
 def deck(
     page: Path = PageArg,
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output .pptx (default: <slug>.pptx)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output .pptx or .pdf (default: <slug>.pptx); the extension picks the format."),
     template: Optional[str] = TemplateOpt,
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="pptx or pdf (default: from the output's extension, else pptx)."),
+    handout: bool = typer.Option(False, "--handout", help="PDF notes pages: each slide with its speaker notes (A4)."),
     pptx_template: Optional[Path] = typer.Option(None, "--pptx-template", help="Use an organisation's PowerPoint master (.pptx/.potx)."),
     aspect: str = typer.Option("16:9", "--aspect", help="Slide shape: 16:9 or 4:3."),
     show_image: bool = typer.Option(False, "--show-image", help="Show the hero image even when image.preview_only is set."),
@@ -207,9 +209,11 @@ def deck(
     math: Optional[str] = MathOpt,
     site: Optional[Path] = SiteOpt,
 ) -> None:
-    """Make a PowerPoint talk deck from the page.
+    """Make a talk deck from the page: an editable PowerPoint file, or the same slides as a PDF.
 
-    Example: cardgen deck content/project/mlphys/index.md -o talk.pptx --template dark
+    Examples: cardgen deck content/project/mlphys/index.md -o talk.pptx --template dark
+              cardgen deck content/project/mlphys/index.md -o talk.pdf
+              cardgen deck content/project/mlphys/index.md --handout -o handout.pdf
     """
     if aspect not in ("16:9", "4:3"):
         raise UsageError(f"--aspect: expected 16:9 or 4:3, got {aspect!r}")
@@ -218,7 +222,8 @@ def deck(
     settings = _page_settings(parsed)
     template = _pick(template, settings.template, "default")
     result = render(parsed, output, template=template, pptx_template=pptx_template, aspect=aspect,
-                    show_image=show_image, notes=notes, math=_pick(math, settings.math, "picture"))
+                    show_image=show_image, notes=notes, math=_pick(math, settings.math, "picture"), fmt=fmt,
+                    handout=handout)
     _report(parsed, result)
 
 

@@ -31,3 +31,31 @@ def readable_on(background: str, light: str = "#ffffff", dark: str = "#1f2328") 
     bg = relative_luminance(background)
     light_ratio = contrast_ratio(relative_luminance(light), bg)
     return light if light_ratio >= contrast_ratio(relative_luminance(dark), bg) else dark
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two hex colours."""
+    return contrast_ratio(relative_luminance(a), relative_luminance(b))
+
+
+def mix(a: str, b: str, t: float) -> str:
+    """`a` moved a share `t` (0 … 1) of the way to `b`, as hex."""
+    ra, rb = rgb(a), rgb(b)
+    return "#" + "".join(f"{round(x + (y - x) * t):02x}" for x, y in zip(ra, rb, strict=True))
+
+
+def ensure_contrast(colour: str, background: str, minimum: float = 4.5) -> str:
+    """`colour` itself when it reaches `minimum` against `background` (WCAG AA for text is 4.5), else the
+    smallest step of it towards black or white that does — the hue stays recognisable (an orange link
+    becomes a darker orange, not black)."""
+    if contrast(colour, background) >= minimum:
+        return colour
+    best = None
+    for target in ("#000000", "#ffffff"):
+        for step in range(1, 21):
+            candidate = mix(colour, target, step / 20)
+            if contrast(candidate, background) >= minimum:
+                if best is None or step < best[0]:
+                    best = (step, candidate)
+                break
+    return best[1] if best else readable_on(background, "#ffffff", "#000000")

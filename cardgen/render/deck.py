@@ -24,7 +24,9 @@ from cardgen.document import Run
 from cardgen.errors import RenderError, UsageError
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
+from cardgen.render.code_colors import code_palette, highlight
 from cardgen.render.deck_fit import WIDTH_RESERVE, Frame, TextItem, item_size, items_height, spacing_before
+from cardgen.render.deck_media import HERO_DPI, HERO_SPLIT, css_color, hero_alt, hero_pixels, video_art
 from cardgen.render.deck_plan import Geometry, Planner, SlidePlan, labels
 from cardgen.render.pptx_io import (
     INSETS,
@@ -48,8 +50,6 @@ if TYPE_CHECKING:
 ASPECTS = ("16:9", "4:3")
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_TYPES = (PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.SUBTITLE)
-HERO_SPLIT = 0.56
-HERO_DPI = 150  # projectors show 13.3 in slides at ~1920 px: 150 dpi is sharp there
 FIXED_DATE = dt.datetime(2000, 1, 1)
 RUNNING_TITLE_HEIGHT = 30.0  # pt: one line of the `running` role (16 pt x 1.2) plus the frame's insets
 RUNNING_GAP = 8.0
@@ -171,12 +171,6 @@ def read_geometry(prs) -> tuple[Geometry, dict[str, tuple[float, float, float, f
     return geometry, boxes
 
 
-def hero_pixels(geometry: Geometry) -> tuple[int, int]:
-    """Pixel size of the title slide's hero crop (the showcase reuses it, so a batch cuts it once)."""
-    width = geometry.width * (1 - geometry.hero_split)
-    return round(pt_to_px(width, HERO_DPI)), round(pt_to_px(geometry.height, HERO_DPI))
-
-
 def template_hero_pixels(template: Template, aspect: str = "16:9") -> tuple[int, int]:
     return hero_pixels(read_geometry(open_master(template, aspect))[0])
 
@@ -194,6 +188,9 @@ class DeckWriter:
         self.faces = faces
         self.inherit = inherit_colors
         self.geometry, self.boxes = read_geometry(prs)
+        from cardgen.render.deck_look import read_look
+
+        self.look = read_look(prs, template.deck)
         self.warnings: list[str] = []
         self.count = 0
         # Text colour forced by the current slide's own background (white on a dark picture or colour).
@@ -322,7 +319,7 @@ class DeckWriter:
         tf = shape.text_frame
         prepare_frame(tf, anchor, insets)
         previous = None
-        code_colors = _code_palette(self.deck.color("code_background"))
+        code_colors = code_palette(self.deck.color("code_background"))
         for index, item in enumerate(items):
             paragraph = tf.paragraphs[0] if index == 0 else tf.add_paragraph()
             s = item_size(item, size)
@@ -347,7 +344,7 @@ class DeckWriter:
 
     def _code_runs(self, paragraph, item: TextItem, size: float, palette: dict[str, str], base: str | None) -> None:
         text = "".join(r.text for r in item.runs)
-        for piece, kind in _highlight(text, item.language):
+        for piece, kind in highlight(text, item.language):
             run = paragraph.add_run()
             run.text = piece
             style_run(run, self.faces, size, code=True, color=palette.get(kind) or base or self.color("code_text"),
@@ -358,7 +355,7 @@ class DeckWriter:
             self._background_picture(slide, plan.background_image)
             self.text_override = "#ffffff"
         elif plan.background_color:
-            colour = _css_color(plan.background_color)
+            colour = css_color(plan.background_color)
             if colour:
                 slide.background.fill.solid()
                 slide.background.fill.fore_color.rgb = rgb(colour)
@@ -634,7 +631,7 @@ class DeckBuilder:
         w = self.w
         slide = w.new_slide("Picture with Caption", plan)
         w.title(slide, plan.title, plan.title_size, box=w.boxes["picture_title"])
-        art = _video_art(imaging.placeholder(plan.video.title or plan.title, (800, 450), None))
+        art = video_art(imaging.placeholder(plan.video.title or plan.title, (800, 450), None))
         data, _ = imaging.to_pptx_compatible(art, prefer="jpeg")
         pic = w.picture(slide, data, w.boxes["picture"], size=art.size,
                         alt=f"Video: {plan.video.title or plan.title}")
@@ -676,6 +673,9 @@ class DeckBuilder:
 # --------------------------------------------------------------------------- entry point
 
 
+FORMATS = ("pptx", "pdf")
+
+
 def render_deck(
     page: Page,
     output: Path | str | None = None,
@@ -687,8 +687,11 @@ def render_deck(
     notes: bool = True,
     images: PageImages | None = None,
     math: str = "picture",
+    fmt: str | None = None,
+    handout: bool = False,
 ) -> RenderResult:
-    """Write `page` as an editable talk deck; returns the file written, warnings and slide facts.
+    """Write `page` as a talk deck: an editable pptx, or (`fmt="pdf"`, an output ending in .pdf, or
+    `handout=True`) the same slides as a PDF; returns the file written, warnings and slide facts.
 
     `math`: "picture" (equations as SVG pictures with a PNG fallback) or "native" (editable Office
     Math with the picture as fallback); see `cardgen.render.deck_math`."""
@@ -701,9 +704,13 @@ def render_deck(
     from cardgen.text.fonts import pptx_typefaces
 
     tpl = load_template(template)
-    path = Path(output) if output is not None else Path(f"{page.slug}.pptx")
-    if path.suffix.lower() != ".pptx":
-        path = path / f"{page.slug}.pptx" if path.is_dir() or not path.suffix else path.with_suffix(".pptx")
+    path = Path(output) if output is not None else None
+    fmt = _deck_format(fmt, path, handout)
+    suffix = f".{fmt}"
+    if path is None:
+        path = Path(f"{page.slug}{suffix}")
+    elif path.suffix.lower() != suffix:
+        path = path / f"{page.slug}{suffix}" if path.is_dir() or not path.suffix else path.with_suffix(suffix)
     prs = open_master(tpl, aspect, Path(pptx_template) if pptx_template else None)
     warnings: list[str] = []
     if pptx_template and aspect != "16:9":
@@ -720,15 +727,38 @@ def render_deck(
     if not notes:
         for plan in plans:
             plan.notes = []
-    DeckBuilder(writer, page, images).write(plans)
-    _properties(prs, page)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    atomic_write(path, deterministic_bytes(buffer.getvalue()))
+    info: dict[str, object] = {}
+    if fmt == "pdf":
+        from cardgen.render.deck_pdf import DeckPdf, write_pdf
+
+        drawer = DeckPdf(page, tpl.deck, writer.geometry, writer.boxes, writer.look, images,
+                         family=tpl.fonts.body or None, mono=tpl.fonts.mono)
+        info["pages"] = write_pdf(page, plans, drawer, path, handout=handout)
+        warnings += drawer.warnings
+    else:
+        DeckBuilder(writer, page, images).write(plans)
+        _properties(prs, page)
+        buffer = io.BytesIO()
+        prs.save(buffer)
+        atomic_write(path, deterministic_bytes(buffer.getvalue()))
     warnings += planner.warnings + writer.warnings + [x for x in images.warnings if x not in warnings]
     kinds = [plan.kind for plan in plans]
-    return RenderResult(outputs=(path,), warnings=tuple(dict.fromkeys(warnings)),
-                        info={"slides": len(plans), "kinds": kinds, "continued": sum("(" in p.title for p in plans)})
+    info.update(slides=len(plans), kinds=kinds, continued=sum("(" in p.title for p in plans))
+    return RenderResult(outputs=(path,), warnings=tuple(dict.fromkeys(warnings)), info=info)
+
+
+def _deck_format(fmt: str | None, path: Path | None, handout: bool) -> str:
+    """pptx or pdf: `fmt` when given, else the output's extension; a handout is always a PDF."""
+    if fmt is not None:
+        fmt = fmt.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise UsageError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+        if handout and fmt != "pdf":
+            raise UsageError("--handout makes a PDF: use --format pdf (or an output ending in .pdf)")
+        return fmt
+    if handout or (path is not None and path.suffix.lower() == ".pdf"):
+        return "pdf"
+    return "pptx"
 
 
 def _properties(prs, page: Page) -> None:
@@ -758,10 +788,6 @@ def set_alt_text(shape, text: str) -> None:
         shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", _clean(text)[:1000])
 
 
-def hero_alt(page: Page) -> str:
-    return page.image.alt_text or page.image.caption_text or page.title_plain
-
-
 def _clean(text: str) -> str:
     """Text safe for XML 1.0 (what lxml accepts): no control characters, surrogates or U+FFFE/U+FFFF;
     line breaks become spaces."""
@@ -775,62 +801,3 @@ def _xml_char(ch: str) -> bool:
 
 def _clean_runs(runs):
     return tuple(replace(r, text=_clean(r.text)) for r in runs)
-
-
-def _css_color(value: str) -> str | None:
-    from PIL import ImageColor
-
-    try:
-        r, g, b = ImageColor.getrgb(value.strip())[:3]
-    except (ValueError, AttributeError):
-        return None
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def _code_palette(background: str) -> dict[str, str]:
-    if readable_on(background) == "#ffffff":  # dark panel: the light-on-dark palette
-        return {"keyword": "#ff7b72", "string": "#a5d6ff", "comment": "#8b949e", "number": "#79c0ff",
-                "name": "", "builtin": "#d2a8ff"}
-    return {"keyword": "#cf222e", "string": "#0a3069", "comment": "#6e7781", "number": "#0550ae",
-            "name": "", "builtin": "#8250df"}
-
-
-def _highlight(text: str, language: str | None) -> list[tuple[str, str]]:
-    """(piece, kind) for one code line with Pygments; the whole line as plain text when unknown."""
-    if not language:
-        return [(text, "")]
-    try:
-        from pygments import lex
-        from pygments.lexers import get_lexer_by_name
-        from pygments.token import Comment, Keyword, Name, Number, String
-        from pygments.util import ClassNotFound
-    except ImportError:  # pragma: no cover
-        return [(text, "")]
-    try:
-        lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        return [(text, "")]
-    out: list[tuple[str, str]] = []
-    for token, piece in lex(text, lexer):
-        kind = ("keyword" if token in Keyword else "string" if token in String else "comment" if token in Comment
-                else "number" if token in Number else "builtin" if token in Name.Builtin else "")
-        if out and out[-1][1] == kind:
-            out[-1] = (out[-1][0] + piece, kind)
-        elif piece:
-            out.append((piece, kind))
-    return out or [(text, "")]
-
-
-def _video_art(image):
-    """Placeholder art with a play button: a video thumbnail that does not pretend to be a frame."""
-    from PIL import ImageDraw
-
-    image = image.convert("RGB")
-    draw = ImageDraw.Draw(image, "RGBA")
-    w, h = image.size
-    r = min(w, h) * 0.14
-    cx, cy = w / 2, h / 2
-    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(0, 0, 0, 150))
-    draw.polygon([(cx - r * 0.35, cy - r * 0.5), (cx - r * 0.35, cy + r * 0.5), (cx + r * 0.55, cy)],
-                 fill=(255, 255, 255, 255))
-    return image

@@ -14,10 +14,12 @@ from functools import lru_cache
 
 from cardgen.document import Inline, Run, plain
 from cardgen.layouts.deck import TextRole
-from cardgen.render.pptx_io import INSETS
 from cardgen.text.breaking import wrap_lines
 from cardgen.text.fit import Box, FittedText, TextStyle, fit_text
+from cardgen.text.measure import text_width
 
+#: Text frame insets in pt (left, top, right, bottom): python-pptx/PowerPoint defaults, written out.
+INSETS = (7.2, 3.6, 7.2, 3.6)
 WIDTH_RESERVE = 0.96  # measure against 96 % of the box: bold words, kerning and renderer differences
 LEVEL_INDENT = 26.0  # pt per list level
 BULLET_INDENT = 20.0  # hanging indent of a bullet's text
@@ -108,9 +110,18 @@ def item_size(item: TextItem, size: float) -> float:
     return size * 0.8 if item.role == "muted" else size
 
 
+def indentation_width(text: str, size: float, family: str | None) -> float:
+    """Width of a code line's leading spaces (tabs as four): the breaker strips them, the slide shows them."""
+    body = text.lstrip(" \t")
+    lead = text[: len(text) - len(body)].replace("\t", "    ")
+    return text_width(lead, size, family=family, conservative=True) if lead else 0.0
+
+
 def item_lines(item: TextItem, size: float, frame: Frame, lang: str | None, mono: str) -> int:
     width = (frame.inner_w - item.indent(size)) * WIDTH_RESERVE
     family = mono if item.role == "code" else None
+    if item.role == "code":
+        width -= indentation_width(item.text, size, family)
     bold = item.role == "heading" or _mostly_bold(item.runs)
     text = item.text.replace("\n", " ") if item.role != "code" else item.text
     return line_count(text, max(10.0, width), family, bold, round(size, 2), lang)

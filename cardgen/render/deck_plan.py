@@ -114,6 +114,9 @@ class SlidePlan:
     # table
     table: Table | None = None
     rows: tuple[tuple[Inline, ...], ...] = ()
+    header: bool = True  # False when the source's header row is empty: no solid bar of nothing
+    # code: the panel's height (pt), sized to the listing; 0 fills the body box
+    panel_height: float = 0.0
     # picture / video
     figure: Figure | None = None
     video: Video | None = None

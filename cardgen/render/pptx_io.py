@@ -18,11 +18,10 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.util import Pt
 
 from cardgen.document import Run
+from cardgen.render.deck_fit import INSETS
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
-#: Text frame insets in pt (left, top, right, bottom): python-pptx/PowerPoint defaults, written out.
-INSETS = (7.2, 3.6, 7.2, 3.6)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,167 @@
+"""Decks as PDF: the same slide plans as the pptx, read back with poppler (pdfinfo, pdffonts, pdftotext,
+pdftoppm) and zbarimg."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cardgen.errors import UsageError
+from cardgen.loader import load_page
+from cardgen.render.deck import render_deck
+
+from conftest import CORPUS, SEED, corpus_ids, corpus_pages, write
+
+
+def poppler(tool: str, *args: str) -> str:
+    if not shutil.which(tool):
+        pytest.skip(f"{tool} (poppler-utils) not available")
+    return subprocess.run([tool, *args], capture_output=True, text=True, check=True).stdout
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    info = poppler("pdfinfo", "-f", "1", "-l", "9999", str(pdf))
+    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)]
+
+
+def pdf_of(path: Path, tmp_path: Path, name: str = "talk.pdf", **options):
+    page = load_page(path)
+    result = render_deck(page, tmp_path / name, **options)
+    return page, result, result.outputs[0]
+
+
+def test_seed_pdf_has_one_16_9_page_per_slide(tmp_path):
+    _, result, pdf = pdf_of(SEED, tmp_path)
+    assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF")
+    sizes = page_sizes(pdf)
+    assert len(sizes) == result.info["slides"] == result.info["pages"]
+    assert all(w / h == pytest.approx(16 / 9, rel=0.01) for w, h in sizes)
+
+
+def test_seed_pdf_embeds_subset_fonts(tmp_path):
+    _, _, pdf = pdf_of(SEED, tmp_path)
+    rows = poppler("pdffonts", str(pdf)).splitlines()[2:]
+    assert rows, "text is real text, in fonts"
+    for row in rows:
+        name, *_, emb, sub, uni, _obj, _gen = row.split()
+        assert (emb, sub) == ("yes", "yes"), row
+        assert re.match(r"[A-Z]{6}\+", name), "subset fonts carry a subset tag"
+
+
+def test_seed_pdf_text_has_title_authors_and_a_live_link_to_the_project(tmp_path):
+    page, _, pdf = pdf_of(SEED, tmp_path)
+    text = " ".join(poppler("pdftotext", str(pdf), "-").split())
+    assert page.title_plain in text
+    assert "Hajime Nagahara, Yuta Nakashima and Noriko Takemura" in text
+    assert "mlphys.scphys.kyoto-u.ac.jp" in text
+    uris = re.findall(rb"/URI \(([^)]*)\)", pdf.read_bytes())
+    assert b"https://mlphys.scphys.kyoto-u.ac.jp/en/" in uris
+
+
+def test_pdf_closing_page_qr_code_decodes_to_the_main_url(tmp_path):
+    page, result, pdf = pdf_of(SEED, tmp_path)
+    if not shutil.which("zbarimg"):
+        pytest.skip("zbarimg not available")
+    last = result.info["pages"]
+    poppler("pdftoppm", "-r", "100", "-png", "-f", str(last), "-l", str(last), str(pdf), str(tmp_path / "last"))
+    png = next(tmp_path.glob("last*.png"))
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True).stdout.split()
+    assert decoded == [page.main_url]
+
+
+def test_format_option_and_extension_pick_the_backend(tmp_path):
+    page = load_page(SEED)
+    by_option = render_deck(page, tmp_path / "by-option", fmt="pdf").outputs[0]
+    assert by_option.name == "mlphys-project.pdf" and by_option.read_bytes().startswith(b"%PDF")
+    pptx = render_deck(page, tmp_path / "deck.pptx").outputs[0]
+    assert pptx.read_bytes().startswith(b"PK")
+    with pytest.raises(UsageError, match="--format"):
+        render_deck(page, tmp_path / "x", fmt="odp")
+
+
+def test_4_3_pdf_pages(tmp_path):
+    _, _, pdf = pdf_of(SEED, tmp_path, aspect="4:3")
+    assert all(w / h == pytest.approx(4 / 3, rel=0.01) for w, h in page_sizes(pdf))
+
+
+def test_handout_pages_carry_each_slide_with_its_notes(tmp_path):
+    path = write(tmp_path / "talk" / "index.md", """
+        ---
+        title: Handout talk
+        type: slides
+        ---
+        # Opening
+
+        ---
+
+        ## Method
+
+        - A point
+
+        {{% speaker_note %}}
+        Remember to mention the calibration run.
+        {{% /speaker_note %}}
+        """)
+    _, result, pdf = pdf_of(path, tmp_path, name="handout.pdf", handout=True)
+    sizes = page_sizes(pdf)
+    assert len(sizes) == result.info["slides"]
+    assert all(w == pytest.approx(595.3, abs=1) and h == pytest.approx(841.9, abs=1) for w, h in sizes)
+    second = poppler("pdftotext", "-f", "2", "-l", "2", str(pdf), "-")
+    assert "Method" in second and "A point" in second and "Remember to mention the calibration run." in second
+
+
+def test_pdf_is_deterministic(tmp_path):
+    page = load_page(SEED)
+    a = render_deck(page, tmp_path / "a.pdf").outputs[0].read_bytes()
+    b = render_deck(page, tmp_path / "b.pdf").outputs[0].read_bytes()
+    assert a == b
+
+
+def test_cjk_pdf_embeds_the_cjk_font_and_keeps_the_text(tmp_path):
+    path = CORPUS / "ja-itijoho" / "index.md"
+    if not path.exists():
+        pytest.skip("corpus not available")
+    page, _, pdf = pdf_of(path, tmp_path)
+    assert "CJK" in poppler("pdffonts", str(pdf))
+    text = "".join(poppler("pdftotext", str(pdf), "-").split())
+    assert "".join(page.title_plain.split()) in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page_path", corpus_pages(), ids=corpus_ids(corpus_pages()))
+def test_every_corpus_deck_makes_a_pdf_page_per_slide(tmp_path, page_path):
+    _, result, pdf = pdf_of(page_path, tmp_path, template="dark")
+    assert len(page_sizes(pdf)) == result.info["slides"]
+
+
+def test_code_in_the_pdf_is_set_in_the_monospace_font_with_its_indentation(tmp_path):
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Code talk
+        ---
+        ## Listing
+
+        ```python
+        def f(x):
+            return x + 1
+        ```
+        """)
+    _, _, pdf = pdf_of(path, tmp_path)
+    assert "NotoSansMono" in poppler("pdffonts", str(pdf))
+    layout = poppler("pdftotext", "-layout", str(pdf), "-")
+    first = next(line for line in layout.splitlines() if "def f(x):" in line)
+    second = next(line for line in layout.splitlines() if "return x + 1" in line)
+    assert second.index("return") > first.index("def"), "the body of the function stays indented"
+
+
+def test_the_deck_planner_does_not_import_python_pptx():
+    import subprocess
+    import sys
+
+    code = "import sys, cardgen.render.deck_plan, cardgen.render.deck_fit; print('pptx' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
