@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from cardgen.render.assets import PageImages
     from cardgen.templates import Template
     from cardgen.text.fit import FittedText
+    from cardgen.text.line import Piece
 
 #: name → (width, height) in mm, portrait. Business cards follow ISO 7810 ID-1-ish 85×55.
 SIZES: dict[str, tuple[float, float]] = {
@@ -181,6 +182,9 @@ class Writer:
         self.texts: list[PlacedText] = []
         self.warnings: list[str] = []
         self._fonts: dict[Path, str] = {}
+        from cardgen.i18n import is_rtl
+
+        self.rtl = is_rtl(lang)  # a right-to-left page: text columns are set flush right
 
     def font(self, path: Path) -> str:
         name = self._fonts.get(path)
@@ -212,14 +216,39 @@ class Writer:
     def line(self, x: float, y: float, text: str, size: float, colour: str, bold: bool = False) -> None:
         """One line of text with its baseline at y (mm), each run in the font that has its glyphs."""
         from cardgen.text.fonts import segments
+        from cardgen.text.line import needs_layout, place_line
         from cardgen.text.measure import text_width
 
         self.pdf.set_text_color(*_rgb(colour))
+        if needs_layout(text):
+            for piece in place_line(text, None, bold, False, self.lang).pieces:
+                if piece.text.strip():
+                    self.pdf.set_font(self.font(piece.path), size=size)
+                    self._piece(x + piece.x * size / PT_PER_MM, y, piece, size)
+            return
         for chunk, path in segments(text, None, bold=bold, lang=self.lang):
             self.pdf.set_font(self.font(path), size=size)
             if chunk.strip():
                 self.pdf.text(x, y, chunk)
             x += text_width(chunk, size, bold=bold, lang=self.lang) / PT_PER_MM
+
+    def _piece(self, x: float, y: float, piece: Piece, size: float) -> None:
+        """A laid-out piece with its baseline's left end at (x, y). Shaped pieces go through fpdf2's
+        HarfBuzz shaping (`text()` does not shape), in a margin-less cell whose baseline fpdf2 puts
+        at 0.5 h + 0.3 size below its top (fpdf.FPDF._render_styled_text_line)."""
+        if not piece.shaped:
+            self.pdf.text(x, y, piece.text)
+            return
+        size_mm = size / PT_PER_MM
+        margin = self.pdf.c_margin
+        self.pdf.c_margin = 0
+        self.pdf.set_text_shaping(True, direction="rtl" if piece.rtl else "ltr", language=self.lang or None)
+        try:
+            self.pdf.set_xy(x, y - 0.8 * size_mm)
+            self.pdf.cell(w=piece.width * size_mm, h=size_mm, text=piece.text, align="L")
+        finally:
+            self.pdf.set_text_shaping(False)
+            self.pdf.c_margin = margin
 
     def block(
         self,
@@ -230,20 +259,26 @@ class Writer:
         xy: tuple[float, float],
         colour: str,
         bold: bool = False,
+        width: float | None = None,
     ) -> float:
         """Draw fitted lines from the top-left `xy` (mm, relative to the trim at `origin`); returns the
-        height used. Baselines sit so that ascenders and descenders stay inside each line's slot."""
+        height used. Baselines sit so that ascenders and descenders stay inside each line's slot. On a
+        right-to-left page, lines end at the right edge of the `width` column."""
+        from cardgen.text.measure import text_width
+
         lead = fitted.line_height / PT_PER_MM
         size_mm = fitted.size / PT_PER_MM
         first = (lead - size_mm) / 2 + 0.8 * size_mm
         for i, text in enumerate(fitted.lines):
-            self.line(
-                origin[0] + xy[0], origin[1] + xy[1] + first + i * lead, text, fitted.size, colour, bold
-            )
+            x = origin[0] + xy[0]
+            if self.rtl and width is not None:
+                x += width - text_width(text, fitted.size, bold=bold, lang=self.lang) / PT_PER_MM
+            self.line(x, origin[1] + xy[1] + first + i * lead, text, fitted.size, colour, bold)
         height = len(fitted.lines) * lead
-        width = fitted.width / PT_PER_MM
+        used = fitted.width / PT_PER_MM
+        left = xy[0] + (width - used if self.rtl and width is not None else 0.0)
         self.texts.append(
-            PlacedText(side, name, (xy[0], xy[1], width, height), fitted.lines, fitted.size, fitted.truncated)
+            PlacedText(side, name, (left, xy[1], used, height), fitted.lines, fitted.size, fitted.truncated)
         )
         return height
 
@@ -514,12 +549,12 @@ def _front_text(
             else fit(footer, (bw, meta * 1.4 / PT_PER_MM), meta, meta * 0.8, max_lines=1, lang=lang)
         )
         foot_h = foot.line_height / PT_PER_MM
-        w.block("front", "footer", foot, origin, (x, bottom - foot_h), layout.muted_color)
+        w.block("front", "footer", foot, origin, (x, bottom - foot_h), layout.muted_color, width=bw)
         bottom -= foot_h + 2.0 * s
     if kicker:
         kicker = kicker.upper() if layout.kicker_uppercase and not _is_cjk(kicker) else kicker
         kick = fit(kicker, (bw, meta * 1.4 / PT_PER_MM), meta, MIN_PT, max_lines=1, bold=True, lang=lang)
-        y += w.block("front", "kicker", kick, origin, (x, y), layout.kicker_color, bold=True) + 1.2 * s
+        y += w.block("front", "kicker", kick, origin, (x, y), layout.kicker_color, bold=True, width=bw) + 1.2 * s
     title_size = layout.title_size * s
     title = fit(
         page.title_plain or page.slug,
@@ -535,7 +570,7 @@ def _front_text(
         w.warnings.append(f"{page.path}: title: shortened with an ellipsis to fit the card")
     if title.missing:
         w.warnings.append(f"{page.path}: title: no font has {''.join(title.missing)!r}")
-    y += w.block("front", "title", title, origin, (x, y), layout.title_color, bold=True) + 1.6 * s
+    y += w.block("front", "title", title, origin, (x, y), layout.title_color, bold=True, width=bw) + 1.6 * s
     authors = fields.authors_line(page, max_names=3)
     if authors and bottom - y > meta / PT_PER_MM * 1.4:
         auth = fit(
@@ -546,7 +581,7 @@ def _front_text(
             max_lines=2,
             lang=lang,
         )
-        y += w.block("front", "authors", auth, origin, (x, y), layout.muted_color) + 2.4 * s
+        y += w.block("front", "authors", auth, origin, (x, y), layout.muted_color, width=bw) + 2.4 * s
     summary = page.description
     if summary and bottom - y > layout.summary_min_size * s * lh / PT_PER_MM:
         summ = fit(
@@ -557,7 +592,7 @@ def _front_text(
             line_height=lh,
             lang=lang,
         )
-        w.block("front", "summary", summ, origin, (x, y), layout.text_color)
+        w.block("front", "summary", summ, origin, (x, y), layout.text_color, width=bw)
         if summ.truncated:
             w.warnings.append(f"{page.path}: summary: shortened with an ellipsis to fit the card")
         if summ.missing:
@@ -618,8 +653,9 @@ def draw_back(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sid
             line_height=1.2,
             lang=w.lang,
         )
-        y += w.block("back", "title", title, origin, (m, y), title_color, bold=True)
-        w.rect(x0 + m, y0 + y + 2.2 * s, 10 * s, 0.6, layout.accent)
+        y += w.block("back", "title", title, origin, (m, y), title_color, bold=True, width=width - 2 * m)
+        rule_x = x0 + (width - m - 10 * s if w.rtl else m)
+        w.rect(rule_x, y0 + y + 2.2 * s, 10 * s, 0.6, layout.accent)
         y += 5.0 * s
     links_top = _links(w, card, origin, url, qr_side)
     if card.landscape and qr_side:
@@ -653,7 +689,7 @@ def _back_header(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: 
         band + bleed.top,
         layout.header_color,
     )
-    w.block("back", "title", title, origin, (m, m), layout.on_header, bold=True)
+    w.block("back", "title", title, origin, (m, m), layout.on_header, bold=True, width=width - 2 * m)
     return band
 
 
@@ -718,7 +754,7 @@ def _body(
             truncated = True
             break
         piece = fit(para, (bw, room), size, size, line_height=lh, lang=w.lang)
-        y += w.block("back", "body", piece, origin, (x, y), layout.back_text_color) + gap * lead
+        y += w.block("back", "body", piece, origin, (x, y), layout.back_text_color, width=bw) + gap * lead
         if piece.truncated:
             truncated = True
             break

@@ -456,10 +456,11 @@ def _place(
     else:
         y = top + pad_y
     xs = []
+    align = mirrored_align(element.align, lang)
     for width in widths:
-        if element.align == "center":
+        if align == "center":
             xs.append(inner_left + (inner_right - inner_left - width) / 2)
-        elif element.align == "right":
+        elif align == "right":
             xs.append(inner_right - width)
         else:
             xs.append(inner_left)
@@ -542,8 +543,9 @@ def _plan_tags(
     pill_top = top + ((bottom - top) - (height + 2 * pad_y)) / 2 if element.valign == "middle" else top
     if element.valign == "bottom":
         pill_top = bottom - (height + 2 * pad_y)
-    x = left if element.align != "right" else right - used
-    if element.align == "center":
+    align = mirrored_align(element.align, lang)
+    x = left if align != "right" else right - used
+    if align == "center":
         x = left + (right - left - used) / 2
     xs, pills = [], []
     for _label, width in labels:
@@ -570,6 +572,15 @@ def _plan_tags(
     )
     plan.inline = True
     return plan
+
+
+def mirrored_align(align: str, lang: str | None) -> str:
+    """A right-to-left page sets text flush right where the template says left, and the other way round."""
+    from cardgen.i18n import is_rtl
+
+    if not is_rtl(lang):
+        return align
+    return {"left": "right", "right": "left"}.get(align, align)
 
 
 def _draw_plan(draw: ImageDraw.ImageDraw, canvas: Image.Image, plan: _Plan, page: Page) -> None:

@@ -1,7 +1,9 @@
 """Text widths from the fonts' advance widths (fontTools), without rasterising anything.
 
 Widths are sums of glyph advances of the font each character is drawn with (see `fonts.segments`);
-kerning is ignored, as in Pillow's basic layout, which is what draws social images. `conservative`
+kerning is ignored, as in Pillow's basic layout, which is what draws social images. Text that needs
+shaping or runs right to left is measured as it is drawn: laid out by `line.place_line` (bidi runs,
+HarfBuzz advances). `conservative`
 widths are the largest of the Noto Sans and DejaVu Sans measurements and of the width in the primary
 face alone (characters it lacks at its .notdef advance), for decks that may be shown with any of them or
 without the complex-script faces (cardgen/fonts/README.md).
@@ -13,26 +15,26 @@ from functools import lru_cache
 from pathlib import Path
 
 from cardgen.text.fonts import METRICS_FALLBACK, fallback_chain, font_path, segments
+from cardgen.text.line import needs_layout, place_line, table_width
 from cardgen.text.metrics import FontMetrics, bundled_metrics, metrics, metrics_record, read_metrics
 
 
 def _advance_units(text: str, path: Path) -> float:
-    m = metrics(path)
-    adv = m.advances
-    default = m.default_advance
-    return sum(adv.get(ord(ch), default) for ch in text) / m.units_per_em
+    return table_width(text, path)
 
 
 @lru_cache(maxsize=65536)
-def _em_width(text: str, family: str | None, bold: bool, italic: bool) -> float:
-    """Width of `text` in ems with per-character fallback."""
+def _em_width(text: str, family: str | None, bold: bool, italic: bool, lang: str | None = None) -> float:
+    """Width of `text` in ems with per-character fallback (shaped where shaping changes it)."""
+    if needs_layout(text):
+        return place_line(text, family, bold, italic, lang).width
     return sum(_advance_units(part, path) for part, path in segments(text, family, bold, italic))
 
 
 @lru_cache(maxsize=65536)
-def _em_width_conservative(text: str, family: str | None, bold: bool, italic: bool) -> float:
-    normal = _em_width(text, family, bold, italic)
-    wide = _em_width(text, METRICS_FALLBACK, bold, False)
+def _em_width_conservative(text: str, family: str | None, bold: bool, italic: bool, lang: str | None = None) -> float:
+    normal = _em_width(text, family, bold, italic, lang)
+    wide = _em_width(text, METRICS_FALLBACK, bold, False, lang)
     alone = _advance_units(text, font_path(family, bold, italic))
     return max(normal, wide, alone)
 
@@ -51,7 +53,7 @@ def text_width(
     if not text:
         return 0.0
     fn = _em_width_conservative if conservative else _em_width
-    return fn(text, family, bold, italic) * size
+    return fn(text, family, bold, italic, lang) * size
 
 
 def ascent_descent(size: float, family: str | None = None, bold: bool = False) -> tuple[float, float]:

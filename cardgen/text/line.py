@@ -1,0 +1,91 @@
+"""One line of text laid out for drawing: bidi runs in display order, each split into the fonts that
+draw it, each piece at its x position — the same for every backend (Pillow, fpdf2), so a social image
+and a card place an Arabic title identically, and measuring a line is laying it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cardgen.text.bidi import CONTROLS, base_rtl, has_rtl, visual_runs
+from cardgen.text.fonts import segments
+from cardgen.text.metrics import metrics
+from cardgen.text.shaping import needs_shaping, shaped_advance
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Text in one font and one direction (logical order), placed on the line; lengths in ems."""
+
+    text: str
+    path: Path
+    x: float
+    width: float
+    rtl: bool
+    shaped: bool  # needs a shaper to draw (complex script, RTL, joiners); else per-character drawing is exact
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    pieces: tuple[Piece, ...]
+    width: float  # ems
+    rtl: bool  # the paragraph direction the line was ordered in
+
+
+def needs_layout(text: str) -> bool:
+    """False for text that is drawn character by character left to right (Latin, CJK …)."""
+    return needs_shaping(text) or has_rtl(text) or any(ch in CONTROLS for ch in text)
+
+
+def table_width(text: str, path: Path) -> float:
+    """Sum of per-character advances (ems): exact for text that needs no shaping."""
+    m = metrics(path)
+    adv = m.advances
+    default = m.default_advance
+    return sum(adv.get(ord(ch), default) for ch in text) / m.units_per_em
+
+
+def piece_width(text: str, path: Path, rtl: bool, lang: str | None = None) -> float:
+    if rtl or needs_shaping(text):
+        return shaped_advance(text, path, rtl, _hb_lang(lang))
+    return table_width(text, path)
+
+
+@lru_cache(maxsize=16384)
+def place_line(
+    text: str,
+    family: str | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    lang: str | None = None,
+    rtl: bool | None = None,
+) -> PlacedLine:
+    """Lay out one line. `rtl` is the paragraph direction (None: by the text's first strong letter,
+    else by `lang`)."""
+    if rtl is None:
+        rtl = base_rtl(text, default=_rtl_language(lang))
+    pieces: list[Piece] = []
+    x = 0.0
+    for run in visual_runs(text, rtl):
+        parts = segments(run.text, family, bold, italic)
+        for part, path in reversed(parts) if run.rtl else parts:
+            shaped = run.rtl or needs_shaping(part)
+            width = piece_width(part, path, run.rtl, lang)
+            pieces.append(Piece(part, path, x, width, run.rtl, shaped))
+            x += width
+    return PlacedLine(tuple(pieces), x, rtl)
+
+
+def _rtl_language(lang: str | None) -> bool:
+    if not lang:
+        return False
+    from cardgen.i18n import is_rtl
+
+    return is_rtl(lang)
+
+
+def _hb_lang(lang: str | None) -> str | None:
+    """HarfBuzz takes BCP 47 tags ("fa", "ur", "zh-Hant"); Persian and Urdu select their own forms."""
+    return lang or None
