@@ -247,3 +247,44 @@ def test_gallery_screenshot_of_the_sample_site(tmp_path: Path, width: int) -> No
                         if max(rgb.getpixel((x, y))) - min(rgb.getpixel((x, y))) > 60)
     assert colourful > 20  # the pictures drew (grey placeholders have no colour)
     assert cards == (3 if width == 1280 else 1)
+
+
+@needs_chromium
+def test_arrow_keys_move_between_project_cards(gallery: Path, tmp_path: Path) -> None:
+    index = gallery / "event" / "index.html"
+    probe = index.with_name("keys.html")
+    script = """<script>window.addEventListener("load", function () {
+      var cards = [].slice.call(document.querySelectorAll(".card")), seen = [];
+      function press(key) {
+        document.activeElement.dispatchEvent(new KeyboardEvent("keydown", {key: key, bubbles: true, cancelable: true}));
+        seen.push(cards.indexOf(document.activeElement.closest(".card")));
+      }
+      cards[0].querySelector("a").focus();
+      press("ArrowRight"); press("ArrowRight"); press("ArrowLeft"); press("Home"); press("End"); press("ArrowUp");
+      document.body.setAttribute("data-keys", seen.join(","));
+    });</script></body>"""
+    probe.write_text(index.read_text().replace("</body>", script))
+    try:
+        proc = chromium(["--window-size=1280,900", "--virtual-time-budget=3000", "--dump-dom", probe.as_uri()],
+                        tmp_path / "profile")
+    finally:
+        probe.unlink()
+    # three cards in one row at 1280 px: right, right, left, first, last; up stays in the first row
+    assert 'data-keys="1,2,1,0,2,0"' in proc.stdout
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_printed_gallery_is_compact_and_writes_out_each_page_address(gallery: Path, tmp_path: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler's pdftotext is not installed")
+    pdf = tmp_path / "gallery.pdf"
+    proc = chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", (gallery / "event" / "index.html").as_uri()],
+                    tmp_path / "profile")
+    assert proc.returncode == 0 and pdf.is_file()
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert text.count("\f") <= 1  # three projects: one sheet
+    assert "Open Lab Day" in text and "Beta project" in text
+    for slug in ("alpha", "beta"):
+        assert f"lab.example.org/project/{slug}/" in text.replace("\n", "").replace(" ", "")
+    assert "PPTX" not in text  # the files are reached through the QR code, not printed as dead links

@@ -26,9 +26,8 @@ INDEX = "index.html"
 SUMMARY_LIMIT = 240
 MIN_CONTRAST = 4.5
 
-#: Languages written right to left (primary subtags; `iw` is the old code for Hebrew).
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
-
+#: The gallery's own words. Those the shared label files have (`cardgen/i18n/labels/`) are taken from
+#: there in the site's language (`I18N_KEYS`); the rest are English until those files carry them.
 LABELS = {
     "skip": "Skip to the projects",
     "projects": "Projects",
@@ -44,6 +43,20 @@ LABELS = {
     "cards": "All cards",
     "contact": "Contact sheet",
 }
+I18N_KEYS = {"slides": "slides", "page": "project_page", "site": "project_website", "scan": "scan_to_open"}
+
+
+def gallery_labels(lang: str) -> dict[str, str]:
+    from cardgen.i18n import labels
+
+    words = labels(lang)
+    found = dict(LABELS)
+    for ours, key in I18N_KEYS.items():
+        try:
+            found[ours] = words.text(key)
+        except KeyError:  # a key the label files do not have (yet)
+            pass
+    return found
 
 #: The two colour schemes before the template's accent is folded in (WCAG AA: every text colour
 #: reaches 4.5:1 on the backgrounds it is used on; `gallery_palette` checks the accent).
@@ -148,9 +161,10 @@ def _on(background: str) -> str:
 def text_direction(lang: str, text: str = "") -> str:
     """`rtl`/`ltr` from the language tag; for an unknown language, from the first strong character
     (what `dir="auto"` does, decided here so the print and the screen agree); else `auto`."""
-    primary = lang.split("-")[0].lower()
-    if primary:
-        return "rtl" if primary in RTL_LANGUAGES else "ltr"
+    from cardgen.i18n import is_rtl
+
+    if lang.strip():
+        return "rtl" if is_rtl(lang) else "ltr"
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind in ("R", "AL"):
@@ -212,56 +226,57 @@ def _image(page: Page, output: Path, outputs: list[dict[str, Any]]) -> GalleryIm
     return None
 
 
-def _links(page: Page, outputs: list[dict[str, Any]]) -> tuple[GalleryLink, ...]:
+def _links(page: Page, outputs: list[dict[str, Any]], words: dict[str, str]) -> tuple[GalleryLink, ...]:
     links: list[GalleryLink] = []
     by_name = {Path(o["path"]).name: o for o in outputs}
     deck = by_name.get(f"{page.slug}.pptx")
     deck_pdf = by_name.get(f"{page.slug}.pdf")
     card = by_name.get(f"{page.slug}-card.pdf")
     if deck:
-        links.append(GalleryLink(LABELS["slides"], _href(deck["path"]), "deck", f"PPTX · {_size(deck['bytes'])}", True))
+        links.append(GalleryLink(words["slides"], _href(deck["path"]), "deck", f"PPTX · {_size(deck['bytes'])}", True))
     if deck_pdf:
-        links.append(GalleryLink(LABELS["slides"], _href(deck_pdf["path"]), "deck-pdf", f"PDF · {_size(deck_pdf['bytes'])}"))
+        links.append(GalleryLink(words["slides"], _href(deck_pdf["path"]), "deck-pdf", f"PDF · {_size(deck_pdf['bytes'])}"))
     if card:
-        links.append(GalleryLink(LABELS["card"], _href(card["path"]), "card", f"PDF · {_size(card['bytes'])}"))
+        links.append(GalleryLink(words["card"], _href(card["path"]), "card", f"PDF · {_size(card['bytes'])}"))
     url = page.main_url
     if url:
-        label = LABELS["page"] if url == page.url else LABELS["site"]
+        label = words["page"] if url == page.url else words["site"]
         links.append(GalleryLink(label, url, "page", "", external=True))
     return tuple(links)
 
 
-def gallery_item(page: Page, output: Path, outputs: list[dict[str, Any]], anchor: str, default_lang: str) -> GalleryItem:
-    from cardgen.fields import authors_line
+def gallery_item(page: Page, output: Path, outputs: list[dict[str, Any]], anchor: str, default_lang: str,
+                 words: dict[str, str]) -> GalleryItem:
+    from cardgen.i18n import join_names
     from cardgen.render.social_meta import short_description
 
     lang = page.language or default_lang
     return GalleryItem(
         anchor=anchor,
         title=page.title_plain,
-        authors=authors_line(page, max_names=6),
+        authors=join_names(page.author_names, lang, max_names=6),
         summary=short_description(page.description, SUMMARY_LIMIT),
         lang=lang or "und",
         dir=text_direction(page.language, page.title_plain + " " + page.description),
         image=_image(page, output, outputs),
-        links=_links(page, outputs),
+        links=_links(page, outputs, words),
     )
 
 
-def _downloads(output: Path, pack_outputs: list[dict[str, Any]]) -> tuple[GalleryLink, ...]:
+def _downloads(pack_outputs: list[dict[str, Any]], words: dict[str, str]) -> tuple[GalleryLink, ...]:
     links = []
     for item in pack_outputs:
         name = Path(item["path"]).name
         detail = f"{Path(name).suffix.lstrip('.').upper()} · {_size(item['bytes'])}"
         if name == "showcase.pptx":
-            links.append((0, GalleryLink(LABELS["showcase"], _href(item["path"]), "deck", detail, True)))
+            links.append((0, GalleryLink(words["showcase"], _href(item["path"]), "deck", detail, True)))
         elif name == "showcase.pdf":
-            links.append((1, GalleryLink(LABELS["showcase"], _href(item["path"]), "deck-pdf", detail)))
+            links.append((1, GalleryLink(words["showcase"], _href(item["path"]), "deck-pdf", detail)))
         elif name.startswith("cards-") and name.endswith(".pdf"):
             sheet = name[len("cards-"):-len(".pdf")].upper()
-            links.append((2, GalleryLink(LABELS["cards"], _href(item["path"]), "card", f"{sheet} {detail}")))
+            links.append((2, GalleryLink(words["cards"], _href(item["path"]), "card", f"{sheet} {detail}")))
         elif name == "contact-sheet.png":
-            links.append((3, GalleryLink(LABELS["contact"], _href(item["path"]), "file", detail)))
+            links.append((3, GalleryLink(words["contact"], _href(item["path"]), "file", detail)))
     return tuple(link for _, link in sorted(links, key=lambda pair: pair[0]))
 
 
@@ -287,7 +302,8 @@ def build_gallery(
     site = next((p.site for p, _ in entries if p.site is not None), None)
     site_title = site.title if site is not None else ""
     lang = (site.language if site is not None and site.language else "") or "en"
-    title = event or site_title or LABELS["projects"]
+    words = gallery_labels(lang)
+    title = event or site_title or words["projects"]
     url = gallery_url(base_url, output, site.root if site else None, site.base_url if site else "")
     anchors: dict[str, int] = {}
     items = []
@@ -295,7 +311,7 @@ def build_gallery(
         base = "p-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in page.slug)
         anchors[base] = anchors.get(base, 0) + 1
         anchor = base if anchors[base] == 1 else f"{base}-{anchors[base]}"
-        items.append(gallery_item(page, output, outputs, anchor, lang))
+        items.append(gallery_item(page, output, outputs, anchor, lang, words))
     count = len(items)
     count_line = f"{count} project" + ("" if count == 1 else "s")
     if event and site_title:
@@ -310,9 +326,10 @@ def build_gallery(
         url=url,
         qr_svg=_qr_svg(url) if url else "",
         items=tuple(items),
-        downloads=_downloads(output, list(pack_outputs)),
+        downloads=_downloads(list(pack_outputs), words),
         palette=gallery_palette(accent),
         footer=f"Slides, cards and images made with cardgen {__version__}.",
+        labels=words,
     )
 
 
