@@ -10,18 +10,29 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import re
 import time
-from collections.abc import Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from cardgen import __version__
-from cardgen.errors import CardgenError, UsageError
-from cardgen.output import atomic_write
+from cardgen.errors import CardgenError, PageError, UsageError, WriteError
+from cardgen.output import PARTIAL_FILE, atomic_write, confined, make_dirs
+from cardgen.pool import Outcome, run_tasks
+from cardgen.safepath import (
+    MAX_CONFIG_BYTES,
+    MAX_IMAGE_BYTES,
+    MAX_PAGE_BYTES,
+    inside,
+    is_dir,
+    is_file,
+    read_capped,
+    safe_name,
+    short,
+)
 
 CACHE_FILE = ".cardgen-cache.json"
 #: Crops cut while building each page, kept so the event pack never decodes an image again.
@@ -42,6 +53,7 @@ class Task:
     formats: tuple[str, ...]
     site_root: str | None
     crops: str | None = None  # folder where this page's image crops are kept for the event pack
+    root: str = ""  # the batch's output folder: every write of the task stays inside it
     presets: tuple[str, ...] = ("og",)  # social presets
 
 
@@ -66,10 +78,12 @@ def content_root(source: Path) -> tuple[Path, Path | None]:
     """(folder to scan, site root or None) for a site root or a content folder."""
     from cardgen.site import find_site_root
 
-    source = source.resolve()
-    if not source.is_dir():
-        raise UsageError(f"{source}: not a folder (pass a Hugo site root or a content folder)")
-    if (source / "content").is_dir():
+    source = Path(source).resolve()
+    if not is_dir(source):
+        if source.exists():
+            raise UsageError(f"{source}: not a folder (pass a Hugo site root or a content folder)")
+        raise UsageError(f"{source}: no such folder (pass a Hugo site root or a content folder)")
+    if is_dir(source / "content"):
         return source / "content", find_site_root(source)
     return source, find_site_root(source)
 
@@ -78,19 +92,43 @@ def discover(source: Path, section: str = "project", glob: str | None = None) ->
     """Page files under `source`, sorted: `index.md` of leaf bundles and single `*.md` pages.
 
     In a site (or a content folder with a `<section>/` folder, language folders included) only that
-    section is scanned; a folder without it is scanned whole (e.g. a folder of page bundles).
+    section is scanned; a site without that section is a usage error (a typo would otherwise scan
+    everything); a plain folder without it is scanned whole (e.g. a folder of page bundles).
+    Symlinked folders are not followed; pages outside the scanned folder are never returned.
     """
     content, site_root = content_root(source)
     if glob:
-        return sorted(p for p in content.glob(glob) if p.is_file() and p.suffix == ".md"), site_root
-    roots = [content / section] if (content / section).is_dir() else []
+        return _globbed(content, glob), site_root
+    roots = [content / section] if is_dir(content / section) else []
     # language folders: content/<lang>/<section>/
-    roots += [p / section for p in sorted(content.iterdir()) if p.is_dir() and (p / section).is_dir()]
+    roots += [p / section for p in sorted(content.iterdir()) if is_dir(p) and is_dir(p / section)]
+    if not roots and site_root is not None and content == (site_root / "content").resolve():
+        sections = sorted({p.name for p in content.iterdir() if is_dir(p) and not p.name.startswith(".")})
+        raise UsageError(f"{content}: no section {section!r} here (sections: {', '.join(sections) or 'none'})")
     roots = list(dict.fromkeys(roots)) or [content]
     pages: list[Path] = []
     for root in roots:
         pages.extend(_pages_under(root))
     return sorted(dict.fromkeys(pages)), site_root
+
+
+def _globbed(content: Path, pattern: str) -> list[Path]:
+    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+        raise UsageError(f"glob {pattern!r}: must be relative to {content} and stay inside it")
+    try:
+        found = list(content.glob(pattern))
+    except (ValueError, NotImplementedError) as exc:
+        raise UsageError(f"glob {pattern!r}: {exc}") from None
+    # Pages only (a FIFO or symlink still counts: loading it refuses it, and the manifest says why).
+    return sorted(p for p in found if p.suffix == ".md" and not is_dir(p) and _lexically_inside(p, content))
+
+
+def _lexically_inside(path: Path, folder: Path) -> bool:
+    try:
+        Path(os.path.normpath(path)).relative_to(os.path.normpath(folder))
+    except ValueError:
+        return False
+    return True
 
 
 def _pages_under(root: Path) -> Iterable[Path]:
@@ -106,54 +144,114 @@ def _pages_under(root: Path) -> Iterable[Path]:
                 yield folder / name
 
 
-def unique_slugs(pages: list[Path]) -> list[str]:
-    """Output folder names: the bundle name, made unique deterministically (`x`, `x-2`)."""
-    seen: dict[str, int] = {}
-    slugs = []
-    for path in pages:
-        base = path.parent.name if path.name == "index.md" else path.stem
-        base = "".join(c if c.isalnum() or c in "-_." else "-" for c in base) or "page"
-        n = seen.get(base, 0) + 1
-        seen[base] = n
-        slugs.append(base if n == 1 else f"{base}-{n}")
+#: Names in the output folder that belong to cardgen itself.
+RESERVED = frozenset({EVENT_DIR, CROPS_DIR, MANIFEST, CACHE_FILE})
+
+
+def unique_slugs(pages: list[Path], notes: list[str] | None = None) -> list[str]:
+    """Output folder names: the bundle name made a safe file name (see `safe_name`), unique per batch.
+
+    Uniqueness ignores case (macOS and Windows file systems do). A page keeps its own name when it
+    can; a later page whose name is taken (by another page, by a page whose name looks like a suffix,
+    or by cardgen's own `event/`) gets the first free `-2`, `-3`, … and a line in `notes`."""
+    bases = [safe_name(p.parent.name if p.name == "index.md" else p.stem) for p in pages]
+    wanted = {b.casefold() for b in bases}
+    taken = {r.casefold() for r in RESERVED}
+    slugs: list[str] = []
+    for path, base in zip(pages, bases, strict=True):
+        slug = base
+        if slug.casefold() in taken:
+            n = 2
+            while f"{base}-{n}".casefold() in taken or (f"{base}-{n}".casefold() in wanted):
+                n += 1
+            slug = f"{base}-{n}"
+            if notes is not None:
+                notes.append(f"{path}: output name {base!r} is already taken in this batch; using {slug!r}")
+        taken.add(slug.casefold())
+        slugs.append(slug)
     return slugs
 
 
 # --- cache key ----------------------------------------------------------------------------------------
 
+#: Bundle resources beyond this many are not looked at for the cache key.
+MAX_KEY_FILES = 5000
+
 
 def input_key(page, template_digest: str, options: dict[str, Any]) -> str:
-    """Hash of everything an output depends on: page bytes, its bundle files, the featured image, the
-    linked slides deck, author profiles, site config, template files, options and cardgen's version."""
+    """Hash of everything an output depends on: the page, its bundle files, the featured image, the
+    linked slides deck, author profiles, site config, template files, options and cardgen's version.
+
+    Files that are read (page, featured image, slides, configs, profiles) are hashed with a capped
+    read; other bundle resources by name, size and modification time. Nothing outside the site (or
+    the page's folder) is looked at, and symlinks are not followed out of it.
+    """
     h = hashlib.sha256()
     h.update(__version__.encode())
     h.update(json.dumps(options, sort_keys=True).encode())
     h.update(template_digest.encode())
-    files: list[Path] = [page.path]
+    jail = page.site.root if page.site is not None else page.path.parent
+    read: list[tuple[Path, int]] = [(page.path, MAX_PAGE_BYTES)]
+    if page.featured_image is not None:
+        read.append((page.featured_image, MAX_IMAGE_BYTES))
+    if page.slides_path is not None:
+        read.append((page.slides_path, MAX_PAGE_BYTES))
+    stat_only: list[Path] = []
     if page.bundle_dir is not None:
-        files += sorted(p for p in page.bundle_dir.rglob("*") if p.is_file())
-    for extra in (page.featured_image, page.slides_path):
-        if extra is not None:
-            files.append(extra)
+        stat_only += _tree(page.bundle_dir)
     if page.slides_path is not None and page.slides_path.name == "index.md":
-        files += sorted(p for p in page.slides_path.parent.rglob("*") if p.is_file())
+        stat_only += _tree(page.slides_path.parent)
     if page.site is not None:
+        from cardgen.site import CONFIG_NAMES
+
         root = page.site.root
-        files += sorted(p for p in root.glob("*.toml")) + sorted(p for p in root.glob("*.y*ml"))
-        files += sorted((root / "config").rglob("*")) if (root / "config").is_dir() else []
-        for author in page.authors:
-            if author.slug:
-                files += sorted((root / "content").glob(f"**/authors/{author.slug}/_index.md"))
-    for path in dict.fromkeys(files):
-        if path.is_file():
-            h.update(str(path.name).encode())
-            h.update(path.read_bytes())
+        configs = [root / name for name in CONFIG_NAMES] + _tree(root / "config")
+        folders = [root / "content" / "authors"] + ([root / "content" / page.language / "authors"] if page.language else [])
+        profiles = [folder / author.slug / "_index.md" for author in page.authors if author.slug for folder in folders]
+        read += [(p, MAX_CONFIG_BYTES) for p in configs] + [(p, MAX_PAGE_BYTES) for p in profiles]
+    for path, cap in dict.fromkeys(read):
+        h.update(str(path.name).encode())
+        try:
+            h.update(read_capped(path, cap, jail))
+        except OSError as exc:
+            h.update(f"unreadable:{type(exc).__name__}".encode())
+    for path in dict.fromkeys(stat_only):
+        h.update(str(path).encode())
+        h.update(_stat_key(path, jail).encode())
     return h.hexdigest()
 
 
+def _tree(folder: Path) -> list[Path]:
+    """Files below `folder`, without following symlinked folders, at most MAX_KEY_FILES."""
+    found: list[Path] = []
+    if not is_dir(folder):
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        found += [Path(dirpath) / name for name in sorted(filenames)]
+        if len(found) >= MAX_KEY_FILES:
+            return found[:MAX_KEY_FILES]
+    return found
+
+
+def _stat_key(path: Path, jail: Path) -> str:
+    try:
+        if path.is_symlink() and not inside(path, jail):
+            return "link-out"
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return "missing"
+    return f"{st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}"
+
+
 def file_record(path: Path, base: Path) -> dict[str, Any]:
-    data = path.read_bytes()
-    return {"path": str(path.relative_to(base)), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return {"path": Path(path).relative_to(base).as_posix(), "bytes": size, "sha256": h.hexdigest()}
 
 
 # --- worker -------------------------------------------------------------------------------------------
@@ -185,34 +283,42 @@ def release_big_buffers() -> None:
 def process_page(task: Task) -> dict[str, Any]:
     """Render one page's outputs (runs in a worker process). Never raises: failures are data."""
     release_big_buffers()
-    from cardgen.loader import load_page
-    from cardgen.render.build import render_all
-
     started = time.perf_counter()
     record: dict[str, Any] = {"warnings": [], "errors": {}, "outputs": [], "error": None}
     try:
-        page = load_page(Path(task.source), site_root=task.site_root)
-        out_dir = Path(task.out_dir)
-        images = None
-        if task.crops:
-            from cardgen.render.assets import PageImages
-
-            shutil.rmtree(task.crops, ignore_errors=True)  # crops of an older version of the page
-            images = PageImages(page, store=Path(task.crops), persist=True)
-        result = render_all(page, out_dir, template=task.template, formats=task.formats, images=images,
-                            social_presets=task.presets)
-        if images is not None and "deck" in task.formats:
-            _cut_showcase_crop(images, task.template)
-        record["warnings"] = list(page.warnings) + list(result.warnings)
-        record["errors"] = dict(result.info.get("errors", {}))
-        record["outputs"] = [str(p) for p in result.outputs]
-        record["timings"] = result.info.get("timings", {})
+        with confined(task.root):
+            _render_task(task, record)
     except CardgenError as exc:
         record["error"] = str(exc)
+    except RecursionError:
+        record["error"] = f"{task.source}: nested too deeply to render (recursion limit)"
+    except MemoryError:
+        record["error"] = f"{task.source}: out of memory while rendering"
     except Exception as exc:  # noqa: BLE001 - one bad page never stops the batch
         record["error"] = f"{task.source}: internal error: {type(exc).__name__}: {exc}"
     record["seconds"] = time.perf_counter() - started
     return record
+
+
+def _render_task(task: Task, record: dict[str, Any]) -> None:
+    from cardgen.loader import load_page
+    from cardgen.render.build import render_all
+
+    page = load_page(Path(task.source), site_root=task.site_root)
+    images = None
+    if task.crops:
+        from cardgen.render.assets import PageImages
+
+        clear_store(Path(task.crops))  # crops of an older version of the page
+        images = PageImages(page, store=Path(task.crops), persist=True)
+    result = render_all(page, Path(task.out_dir), template=task.template, formats=task.formats, images=images,
+                        social_presets=task.presets)
+    if images is not None and "deck" in task.formats:
+        _cut_showcase_crop(images, task.template)
+    record["warnings"] = list(page.warnings) + list(result.warnings)
+    record["errors"] = dict(result.info.get("errors", {}))
+    record["outputs"] = [str(p) for p in result.outputs]
+    record["timings"] = result.info.get("timings", {})
 
 
 def _publish_to_hugo(page, outputs: list[Path]) -> list[str]:
@@ -230,7 +336,7 @@ def _publish_to_hugo(page, outputs: list[Path]) -> list[str]:
             prefix = f"{page.slug}-{preset}."
             if name.startswith(prefix) and Path(path).suffix in (".png", ".jpg", ".webp"):
                 target = social_hugo.static_path(page, Path(path).suffix.lstrip("."), preset)
-                atomic_write(target, Path(path).read_bytes())
+                atomic_write(target, read_capped(Path(path), MAX_IMAGE_BYTES))
                 written.append(str(target))
     if written:
         partial = social_hugo.write_partial(page)
@@ -258,10 +364,68 @@ def _showcase_pixels(template_dir: str) -> tuple[int, int]:
     return template_hero_pixels(load_template(template_dir))
 
 
+# --- events ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know that concerns the whole run (slug renamed, site config broken)."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Pages found and checked: `render` of `pages` will be rendered (the rest are cached, skipped or failed)."""
+
+    pages: int
+    render: int
+
+
+@dataclass(frozen=True)
+class PageDone:
+    """One page rendered (or failed): `done` of `total` so far."""
+
+    record: PageRecord
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class PackStarted:
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The run is over: the manifest (as written to `manifest_path`), the pages that failed and the
+    exit code (0 all good, 1 some page or output failed)."""
+
+    manifest: dict[str, Any]
+    manifest_path: Path
+    failed: tuple[PageRecord, ...]
+    exit_code: int
+
+
+Event = Notice | Planned | PageDone | PackStarted | Finished
+
+
 # --- the run --------------------------------------------------------------------------------------------
 
+#: Default per-page time limit (s): generous; a normal page takes a few seconds.
+PAGE_TIMEOUT = 120.0
 
-def run_batch(
+
+def run_batch(source: Path, output: Path, **options: Any) -> int:
+    """Run the batch without printing anything; returns the exit code (see `iter_batch`)."""
+    code = 1
+    for event in iter_batch(source, output, **options):
+        if isinstance(event, Finished):
+            code = event.exit_code
+    return code
+
+
+def iter_batch(
     source: Path,
     output: Path,
     *,
@@ -277,217 +441,298 @@ def run_batch(
     sheet: str = "a4",
     hugo: bool = False,
     base_url: str | None = None,
-    quiet: bool = False,
-    verbose: bool = False,
-) -> int:
-    """Run the batch; returns the exit code (0 all good, 1 some page or output failed)."""
-    from cardgen.loader import load_page
+    page_timeout: float | None = PAGE_TIMEOUT,
+) -> Iterator[Event]:
+    """Run the batch, yielding progress events (the caller prints them; this never prints).
+
+    Every page is isolated: any problem planning, loading or rendering it (including a worker that
+    hangs past `page_timeout` seconds or dies) becomes that page's failure in the manifest, and the
+    manifest is always written. Raises UsageError for bad arguments before anything is written.
+    """
     from cardgen.render.build import FORMATS
     from cardgen.templates import load_template
 
     started = time.perf_counter()
-    chosen = tuple(f.strip() for f in formats.split(",")) if isinstance(formats, str) else tuple(formats)
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip()) if isinstance(formats, str) else tuple(formats)
     if not chosen or any(f not in FORMATS for f in chosen):
-        raise UsageError(f"--formats: expected a comma-separated subset of {','.join(FORMATS)}, got {formats!r}")
+        raise UsageError(f"formats: expected a subset of {', '.join(FORMATS)}, got {formats!r}")
+    if page_timeout is not None and not page_timeout > 0:
+        raise UsageError(f"page time limit: expected a positive number of seconds, got {page_timeout!r}")
     tpl = load_template(template)
     sheet = _check_sheet(sheet)
-    output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
-    _remove_partial_files(output)
+    output = Path(os.path.abspath(output))
+    if output.exists() and not is_dir(output):
+        raise UsageError(f"{output}: exists and is not a folder (pass a folder for the outputs)")
     paths, site_root = discover(Path(source), section, glob)
     if not paths:
         raise UsageError(f"{source}: no pages found (section {section!r}{', glob ' + repr(glob) if glob else ''})")
     if hugo and site_root is None:
-        raise UsageError(f"{source}: --hugo needs a Hugo site (a folder with a config file and content/)")
-    cache = _read_cache(output)
-    options = {"formats": list(chosen), "template": str(tpl.path.name), "presets": list(presets)}
+        raise UsageError(f"{source}: publishing into the site needs a Hugo site (a folder with a config file and content/)")
+    content, _ = content_root(Path(source))
+    if _lexically_inside(output, content) or _lexically_inside(content, output):
+        raise UsageError(f"{output}: the output folder must not be inside the content it reads, nor hold it")
 
-    records: list[PageRecord] = []
-    tasks: list[tuple[PageRecord, Task]] = []
-    loaded = {}
-    for path, slug in zip(paths, unique_slugs(paths), strict=True):
-        record = PageRecord(source=str(path), slug=slug)
-        records.append(record)
-        try:
-            page = load_page(path, site_root=site_root)
-        except CardgenError as exc:
-            record.status, record.error = "failed", str(exc)
-            continue
+    with confined(output):
+        make_dirs(output)
+        _remove_partial_files(output)
+        cache = _read_cache(output)
+        options = {"formats": list(chosen), "template": str(tpl.path.name), "presets": list(presets)}
+        notes: list[str] = []
+        slugs = unique_slugs(paths, notes)
+        if site_root is not None:
+            from cardgen.site import load_site
+
+            notes += list(load_site(site_root).warnings)
+        for note in notes:
+            yield Notice(note)
+
+        records: list[PageRecord] = []
+        tasks: list[tuple[PageRecord, Task]] = []
+        loaded: dict[str, Any] = {}
+        for path, slug in zip(paths, slugs, strict=True):
+            record = PageRecord(source=str(path), slug=slug)
+            records.append(record)
+            record.warnings += [n for n in notes if n.startswith(f"{path}: ")]
+            task = _plan(record, path, content, site_root, tpl, options, cache, force, include_drafts, output, chosen,
+                         loaded, tuple(presets))
+            if task is not None:
+                tasks.append((record, task))
+        yield Planned(len(records), len(tasks))
+
+        jobs_for_pages = [(record, process_page, task, page_timeout) for record, task in tasks]
+        by_record = {id(record): task for record, task in tasks}
+        finished = run_tasks(jobs_for_pages, workers_for(jobs, len(tasks)))
+        for done, (record, outcome) in enumerate(finished, start=1):
+            _finish(record, outcome, by_record[id(record)], output, cache)
+            yield PageDone(record, done, len(tasks))
+
+        published: list[str] = []
+        if hugo and site_root is not None:
+            with confined(site_root / "static", site_root / "layouts", nested=False):
+                for record in records:
+                    if record.status in ("built", "cached") and record.slug in loaded:
+                        try:
+                            published += _publish_to_hugo(loaded[record.slug], [output / o["path"] for o in record.outputs])
+                        except CardgenError as exc:
+                            record.errors["hugo"] = str(exc)
+        _prune_crops(output, {r.slug for r in records})
+        ready = [r for r in records if r.status in ("built", "cached")]
+        pack_key = _digest([__version__, event or "", tpl.digest, list(chosen), sheet, base_url or "", str(output),
+                            [(r.source, r.key) for r in ready]])
+        previous = cache.get(PACK_KEY)
+        if not force and previous and previous.get("key") == pack_key and _outputs_intact(previous, output):
+            pack: dict[str, Any] = {"outputs": previous["outputs"], "errors": {}, "cached": True}
+        else:
+            pages = [loaded[r.slug] for r in ready if r.slug in loaded]
+            yield PackStarted(tuple(s for s, f in (("card_sheet", "card"), ("showcase_deck", "deck"),
+                                                   ("contact_sheet", "social")) if f in chosen))
+            pack = build_event_pack(pages, ready, output, event=event, template=tpl, formats=chosen, sheet=sheet,
+                                    base_url=base_url, jobs=workers_for(jobs, 3),
+                                    timeout=_pack_timeout(page_timeout, len(pages)))
+            if pack["outputs"] and not pack["errors"]:
+                cache[PACK_KEY] = {"key": pack_key, "outputs": pack["outputs"]}
+            else:
+                cache.pop(PACK_KEY, None)
+            _save_cache(output, cache, pack)
+        failed = [r for r in records if r.status == "failed" or r.errors]
+        manifest = {
+            "cardgen": __version__,
+            "source": str(Path(source)),
+            "event": event,
+            "template": tpl.name,
+            "formats": list(chosen),
+            "pages": [asdict(r) for r in records],
+            "event_pack": pack,
+            "hugo": published,
+            "summary": {
+                "pages": len(records),
+                "built": sum(r.status == "built" and not r.errors for r in records),
+                "cached": sum(r.status == "cached" for r in records),
+                "skipped": sum(r.status == "skipped" for r in records),
+                "failed": len(failed),
+                "seconds": round(time.perf_counter() - started, 3),
+            },
+        }
+        # The manifest is the run's record: written whatever happened above (a full disk still
+        # raises here, as a one-line RenderError naming the file).
+        atomic_write(output / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+        yield Finished(manifest, output / MANIFEST, tuple(failed), 1 if failed or pack.get("errors") else 0)
+
+
+def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None, tpl, options: dict[str, Any],
+          cache: dict[str, Any], force: bool, include_drafts: bool, output: Path, chosen: tuple[str, ...],
+          loaded: dict[str, Any], presets: tuple[str, ...]) -> Task | None:
+    """Load and check one page in the main process; None when it needs no rendering. Never raises."""
+    from cardgen.loader import load_page
+
+    try:
+        if not inside(path, content):
+            raise PageError(f"is a symlink to {short(str(path.resolve()))}, outside {content}; refused", path=path)
+        page = load_page(path, site_root=site_root)
         if not page.front_matter and not page.is_slides_page:
             record.status = "skipped"  # README.md, notes: Hugo pages of a site always carry front matter
             record.warnings.append(f"{path}: no front matter: not a project page, skipped")
-            continue
+            return None
         if page.draft and not include_drafts:
             record.status = "skipped"
             record.warnings.append(f"{path}: draft: skipped (use --include-drafts)")
-            continue
-        loaded[slug] = page
+            return None
         record.key = input_key(page, tpl.digest, options)
-        cached = cache.get(str(path))
-        if not force and cached and cached.get("key") == record.key and _outputs_intact(cached, output):
-            record.status = "cached"
-            record.outputs = cached["outputs"]
-            record.warnings = cached.get("warnings", [])
-            continue
-        task = Task(str(path), slug, str(output / slug), str(tpl.path), chosen, str(site_root) if site_root else None,
-                    str(output / CROPS_DIR / slug), tuple(presets))
-        tasks.append((record, task))
-
-    _run_tasks(tasks, output, cache, jobs, quiet, verbose)
-    published: list[str] = []
-    if hugo:
-        for record in records:
-            if record.status in ("built", "cached") and record.slug in loaded:
-                published += _publish_to_hugo(loaded[record.slug], [output / o["path"] for o in record.outputs])
-    _prune_crops(output, {r.slug for r in records})
-    ready = [r for r in records if r.status in ("built", "cached")]
-    pack_key = _digest([__version__, event or "", tpl.digest, list(chosen), sheet, base_url or "", str(output.resolve()),
-                        [(r.source, r.key) for r in ready]])
-    previous = cache.get(PACK_KEY)
-    if not force and previous and previous.get("key") == pack_key and _outputs_intact(previous, output):
-        pack = {"outputs": previous["outputs"], "errors": {}, "cached": True}
-    else:
-        pack = build_event_pack(
-            [loaded[r.slug] for r in ready if r.slug in loaded],
-            ready,
-            output,
-            event=event,
-            template=tpl,
-            formats=chosen,
-            sheet=sheet,
-            base_url=base_url,
-            jobs=workers_for(jobs, 3),
-        )
-        if pack["outputs"] and not pack["errors"]:
-            cache[PACK_KEY] = {"key": pack_key, "outputs": pack["outputs"]}
-        else:
-            cache.pop(PACK_KEY, None)
-        _write_cache(output, cache)
-    failed = [r for r in records if r.status == "failed" or r.errors]
-    manifest = {
-        "cardgen": __version__,
-        "source": str(Path(source)),
-        "event": event,
-        "template": tpl.name,
-        "formats": list(chosen),
-        "pages": [asdict(r) for r in records],
-        "event_pack": pack,
-        "hugo": published,
-        "summary": {
-            "pages": len(records),
-            "built": sum(r.status == "built" for r in records),
-            "cached": sum(r.status == "cached" for r in records),
-            "skipped": sum(r.status == "skipped" for r in records),
-            "failed": len(failed),
-            "seconds": round(time.perf_counter() - started, 3),
-        },
-    }
-    atomic_write(output / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
-    if not quiet:
-        s = manifest["summary"]
-        print(f"{s['pages']} pages: {s['built']} built, {s['cached']} unchanged, {s['skipped']} skipped, "
-              f"{s['failed']} failed in {s['seconds']:.1f} s → {output / MANIFEST}")
-    for record in failed:
-        reason = record.error or "; ".join(f"{k}: {v}" for k, v in record.errors.items())
-        print(f"cardgen: error: {reason if reason.startswith(record.source) else record.source + ': ' + reason}")
-    return 1 if failed or pack.get("errors") else 0
+    except CardgenError as exc:
+        record.status, record.error = "failed", str(exc)
+        return None
+    except RecursionError:
+        record.status, record.error = "failed", f"{path}: nested too deeply to read (recursion limit)"
+        return None
+    except Exception as exc:  # noqa: BLE001 - one bad page never stops the batch
+        record.status, record.error = "failed", f"{path}: internal error: {type(exc).__name__}: {exc}"
+        return None
+    loaded[record.slug] = page
+    cached = cache.get(str(path))
+    if not force and cached and cached.get("key") == record.key and _outputs_intact(cached, output):
+        record.status = "cached"
+        record.outputs = cached["outputs"]
+        record.warnings += [w for w in cached.get("warnings", []) if w not in record.warnings]
+        return None
+    root = str(output)
+    return Task(str(path), record.slug, str(output / record.slug), str(tpl.path), chosen,
+                str(site_root) if site_root else None, str(output / CROPS_DIR / record.slug), root, presets)
 
 
-def _run_tasks(tasks, output: Path, cache: dict, jobs: int, quiet: bool, verbose: bool) -> None:
-    if not tasks:
-        return
-    workers = workers_for(jobs, len(tasks))
-    progress = None
-    if not quiet:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TimeRemainingColumn(), transient=not verbose)
-        progress.start()
-        bar = progress.add_task("rendering", total=len(tasks))
-
-    def finish(record: PageRecord, result: dict[str, Any]) -> None:
-        record.seconds = round(result["seconds"], 4)
-        record.warnings = result["warnings"]
+def _finish(record: PageRecord, outcome: Outcome, task: Task, output: Path, cache: dict[str, Any]) -> None:
+    """Fold a worker's outcome into the page's record and the cache."""
+    if outcome.ok:
+        result = outcome.value
+        record.warnings += [w for w in result["warnings"] if w not in record.warnings]
         record.errors = result["errors"]
         record.error = result["error"]
         record.timings = {k: round(v, 4) for k, v in result.get("timings", {}).items()}
-        record.status = "failed" if result["error"] else "built"
-        base = output
-        record.outputs = [file_record(Path(p), base) for p in result["outputs"] if Path(p).is_file()]
-        if record.status == "built" and not record.errors:
-            cache[record.source] = {"key": record.key, "outputs": record.outputs, "warnings": record.warnings}
-        else:
-            cache.pop(record.source, None)
-        _write_cache(output, cache)
-        if progress is not None:
-            progress.advance(bar)
-            if verbose:
-                progress.console.print(f"{record.status:>6} {record.slug} ({record.seconds:.2f} s)")
+        outputs = [Path(p) for p in result["outputs"]]
+    else:
+        reason = "timed out" if outcome.status == "timeout" else "failed"
+        record.error = f"{record.source}: {reason}: {outcome.message}"
+        outputs = []
+        _remove_partial_files(Path(task.out_dir))
+        if task.crops:
+            _remove_partial_files(Path(task.crops))
+    record.seconds = round(outcome.seconds, 4)
+    record.status = "failed" if record.error else "built"
+    record.outputs = []
+    for path in outputs:
+        try:
+            if _lexically_inside(path, output) and is_file(path):
+                record.outputs.append(file_record(path, output))
+        except OSError as exc:
+            record.errors[path.name] = f"{path}: cannot read back ({exc.strerror or exc})"
+    if record.status == "built" and not record.errors:
+        cache[record.source] = {"key": record.key, "outputs": record.outputs, "warnings": record.warnings}
+    else:
+        cache.pop(record.source, None)
+    _save_cache(output, cache, record)
 
+
+def _save_cache(output: Path, cache: dict[str, Any], owner: Any) -> None:
+    """Save the cache; a failure (full disk) only costs the next run its shortcuts, and is recorded."""
     try:
-        if workers == 1:
-            for record, task in tasks:
-                finish(record, process_page(task))
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                pending = {pool.submit(process_page, task): record for record, task in tasks}
-                try:
-                    while pending:
-                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for future in done:
-                            finish(pending.pop(future), future.result())
-                except BaseException:
-                    for future in pending:
-                        future.cancel()
-                    raise
-    finally:
-        if progress is not None:
-            progress.stop()
+        _write_cache(output, cache)
+    except CardgenError as exc:
+        if isinstance(owner, PageRecord):
+            owner.errors.setdefault("cache", str(exc))
+        elif isinstance(owner, dict):
+            owner.setdefault("errors", {}).setdefault("cache", str(exc))
+
+
+def _pack_timeout(page_timeout: float | None, pages: int) -> float | None:
+    """The event pack handles every page at once: its time limit grows with the site."""
+    if page_timeout is None:
+        return None
+    return page_timeout * max(1.0, pages / 20)
 
 
 def build_event_pack(pages, records, output: Path, *, event, template, formats, sheet: str = "a4",
-                     base_url: str | None = None, jobs: int = 1) -> dict[str, Any]:
+                     base_url: str | None = None, jobs: int = 1, timeout: float | None = None) -> dict[str, Any]:
     """One imposed card sheet, one showcase deck and a contact sheet for all built pages, then the
     gallery page (`event/index.html`) that links to them and to every page's outputs.
 
-    The three are independent: with `jobs` > 1 they run side by side in worker processes (which also
-    keeps the main process small on big sites). Pictures come from the crops the pages were built with.
+    The three are independent: they run side by side in worker processes (which also keeps the main
+    process small on big sites), each with a time limit. Pictures come from the crops the pages were
+    built with. A step that fails is retried without the pages that make it fail (found by halving),
+    so one bad page costs the pack that page only, with an error naming it.
     """
-    pack: dict[str, Any] = {"outputs": [], "errors": {}}
+    pack: dict[str, Any] = {"outputs": [], "errors": {}, "left_out": {}}
     if not pages:
         return pack
-    folder = output / EVENT_DIR
-    folder.mkdir(exist_ok=True)
+    folder = make_dirs(output / EVENT_DIR)
     slugs = {r.source: r.slug for r in records}
     stores = {str(p.path): str(output / CROPS_DIR / slugs.get(str(p.path), p.slug)) for p in pages}
     template_dir = str(template.path)
-    steps = []
+    steps: list[tuple[str, Any]] = []
     if "card" in formats and sheet != "none":
         steps.append(("card_sheet", (pages, stores, str(folder), template_dir, sheet)))
     if "deck" in formats:
         steps.append(("showcase_deck", (pages, stores, str(folder), template_dir, event)))
     if "social" in formats:
         steps.append(("contact_sheet", (records, str(output), str(folder), event)))
-    if jobs > 1 and len(steps) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(steps))) as pool:
-            futures = [(name, pool.submit(pack_step, name, args)) for name, args in steps]
-            results = [(name, future.result()) for name, future in futures]
-    else:
-        results = [(name, pack_step(name, args)) for name, args in steps]
-    for name, (paths, error) in results:
-        if error:
-            pack["errors"][name] = error
-        for path in paths:
-            pack["outputs"].append(file_record(Path(path), output))
-    try:
-        gallery = _gallery(pages, records, output, folder, event, template, pack["outputs"], base_url)
-        pack["outputs"].append(file_record(gallery, output))
-    except CardgenError as exc:
-        pack["errors"]["gallery"] = str(exc)
-    except Exception as exc:  # noqa: BLE001 - the rest of the pack is still good
-        pack["errors"]["gallery"] = f"internal error: {type(exc).__name__}: {exc}"
+    with confined(output):
+        results = dict(_run_steps(steps, jobs, timeout))
+        for name, args in steps:
+            paths, error, retry = results[name]
+            if error and retry and len(args[0]) > 1:
+                paths, error, left_out = _without_bad_pages(name, args, timeout, error)
+                if left_out:
+                    pack["left_out"][name] = left_out
+            if error:
+                pack["errors"][name] = error
+            for path in paths:
+                pack["outputs"].append(file_record(Path(path), output))
+        try:
+            gallery = _gallery(pages, records, output, folder, event, template, pack["outputs"], base_url)
+            pack["outputs"].append(file_record(gallery, output))
+        except CardgenError as exc:
+            pack["errors"]["gallery"] = str(exc)
+        except Exception as exc:  # noqa: BLE001 - the rest of the pack is still good
+            pack["errors"]["gallery"] = f"internal error: {type(exc).__name__}: {exc}"
+    if not pack["left_out"]:
+        del pack["left_out"]
     return pack
+
+
+def _run_steps(steps: list[tuple[str, Any]], jobs: int, timeout: float | None) -> Iterator[tuple[str, Any]]:
+    tasks = [(name, pack_step_task, (name, args), timeout) for name, args in steps]
+    for name, outcome in run_tasks(tasks, jobs):
+        if outcome.ok:
+            yield name, outcome.value
+        else:
+            yield name, ([], f"{'timed out' if outcome.status == 'timeout' else 'failed'}: {outcome.message}", True)
+
+
+def _without_bad_pages(name: str, args: tuple, timeout: float | None, error: str) -> tuple[list[str], str | None, list[str]]:
+    """Find the pages that make a pack step fail (halving the list), then build it without them."""
+    items = list(args[0])
+
+    def attempt(subset: list[Any]) -> tuple[list[str], str | None]:
+        paths, problem, _ = dict(_run_steps([(name, (subset, *args[1:]))], 1, timeout))[name]
+        return paths, problem
+
+    bad: list[Any] = []
+    stack = [items]
+    while stack:
+        group = stack.pop()
+        if len(group) == 1:
+            bad.append(group[0])
+            continue
+        half = len(group) // 2
+        for part in (group[:half], group[half:]):
+            if attempt(part)[1]:
+                stack.append(part)
+    good = [item for item in items if item not in bad]
+    label = [str(getattr(item, "path", getattr(item, "source", item))) for item in bad]
+    if not good:
+        return [], error, label
+    paths, again = attempt(good)
+    if again:
+        return paths, again, label
+    return paths, f"left out {len(bad)} page(s) that make it fail: {', '.join(label)} ({error})", label
 
 
 def _gallery(pages, records, output: Path, folder: Path, event, template, pack_outputs, base_url) -> Path:
@@ -506,29 +751,39 @@ def workers_for(jobs: int, tasks: int) -> int:
     return max(1, min(workers, tasks))
 
 
-def pack_step(name: str, args: tuple) -> tuple[list[str], str | None]:
-    """One part of the event pack (runs in a worker process). Never raises: failures are data."""
+def pack_step_task(job: tuple[str, tuple]) -> tuple[list[str], str | None, bool]:
+    """`pack_step` for the worker pool: (paths, error, whether a page may be the cause)."""
+    name, args = job
     release_big_buffers()
     try:
-        if name == "contact_sheet":
-            records, out, folder, event = args
-            paths = _contact_sheet(records, Path(out), Path(folder), event)
-        else:
-            from cardgen.render.assets import PageImages
-            from cardgen.templates import load_template
-
-            pages, stores, folder, template_dir, extra = args  # extra: the sheet, or the event name
-            template = load_template(template_dir)
-            images = {p.path: PageImages(p, store=Path(stores[str(p.path)]), remember=False) for p in pages}
-            if name == "card_sheet":
-                paths = _card_sheet(pages, Path(folder), template, images, extra)
-            else:
-                paths = _showcase(pages, Path(folder), extra, template, images)
-        return [str(p) for p in paths], None
+        return [str(p) for p in _pack_paths(name, args)], None, False
+    except WriteError as exc:  # a full disk or permissions: no page is to blame
+        return [], str(exc), False
     except CardgenError as exc:
-        return [], str(exc)
+        return [], str(exc), True
     except Exception as exc:  # noqa: BLE001 - the other parts of the pack still get made
-        return [], f"internal error: {type(exc).__name__}: {exc}"
+        return [], f"internal error: {type(exc).__name__}: {exc}", True
+
+
+def pack_step(name: str, args: tuple) -> tuple[list[str], str | None]:
+    """One part of the event pack. Never raises: failures are data."""
+    paths, error, _ = pack_step_task((name, args))
+    return paths, error
+
+
+def _pack_paths(name: str, args: tuple) -> list[Path]:
+    if name == "contact_sheet":
+        records, out, folder, event = args
+        return _contact_sheet(records, Path(out), Path(folder), event)
+    from cardgen.render.assets import PageImages
+    from cardgen.templates import load_template
+
+    pages, stores, folder, template_dir, extra = args  # extra: the sheet, or the event name
+    template = load_template(template_dir)
+    images = {p.path: PageImages(p, store=Path(stores[str(p.path)]), remember=False) for p in pages}
+    if name == "card_sheet":
+        return _card_sheet(pages, Path(folder), template, images, extra)
+    return _showcase(pages, Path(folder), extra, template, images)
 
 
 def _card_sheet(pages, folder: Path, template, images, sheet: str = "a4") -> list[Path]:
@@ -574,12 +829,12 @@ def _contact_sheet(records, output: Path, folder: Path, event) -> list[Path]:
 
 def _read_cache(output: Path) -> dict[str, Any]:
     try:
-        data = json.loads((output / CACHE_FILE).read_text(encoding="utf-8"))
+        data = json.loads(read_capped(output / CACHE_FILE, 64 * 1024 * 1024).decode("utf-8"))
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict) or data.get("cardgen") != __version__:
+    if not isinstance(data, dict) or data.get("cardgen") != __version__ or not isinstance(data.get("pages"), dict):
         return {}
-    return data.get("pages", {})
+    return data["pages"]
 
 
 def _write_cache(output: Path, cache: dict[str, Any]) -> None:
@@ -587,30 +842,73 @@ def _write_cache(output: Path, cache: dict[str, Any]) -> None:
 
 
 def _outputs_intact(cached: dict[str, Any], output: Path) -> bool:
-    for item in cached.get("outputs", []):
-        path = output / item["path"]
-        if not path.is_file() or path.stat().st_size != item["bytes"]:
+    """Every output of a cache entry is there with its recorded size *and* content hash: a damaged
+    file of the same size is rebuilt, never trusted."""
+    items = cached.get("outputs")
+    if not isinstance(items, list) or not items:
+        return False
+    for item in items:
+        try:
+            path = output / item["path"]
+            if not _lexically_inside(path, output) or not is_file(path) or path.stat().st_size != item["bytes"]:
+                return False
+            if file_record(path, output)["sha256"] != item["sha256"]:
+                return False
+        except (OSError, KeyError, TypeError, ValueError):
             return False
-    return bool(cached.get("outputs"))
+    return True
 
 
 def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
+_STORE_FILE = re.compile(r"^[0-9a-f]{32}\.(jpg|json)$")
+
+
+def clear_store(folder: Path) -> None:
+    """Empty a crop store folder of the files cardgen put there (nothing else is touched; a symlink
+    is never followed)."""
+    if folder.is_symlink() or not is_dir(folder):
+        return
+    for child in folder.iterdir():
+        if (_STORE_FILE.match(child.name) or PARTIAL_FILE.match(child.name)) and not child.is_symlink() and is_file(child):
+            try:
+                child.unlink()
+            except OSError:
+                pass
+
+
 def _prune_crops(output: Path, slugs: set[str]) -> None:
-    """Crops of pages that are no longer in the site."""
+    """Crops of pages that are no longer in the site: their store files, then the folder if empty."""
     folder = output / CROPS_DIR
-    if folder.is_dir():
-        for child in folder.iterdir():
-            if child.is_dir() and child.name not in slugs:
-                shutil.rmtree(child, ignore_errors=True)
+    if folder.is_symlink() or not is_dir(folder):
+        return
+    for child in folder.iterdir():
+        if child.name not in slugs and is_dir(child) and not child.is_symlink():
+            clear_store(child)
+            try:
+                child.rmdir()
+            except OSError:
+                pass  # something cardgen did not put there: left alone
 
 
-def _remove_partial_files(output: Path) -> None:
-    """Temp files left by a run that was killed hard (atomic_write cleans up after itself otherwise)."""
-    for path in output.rglob(".*.part"):
-        try:
-            path.unlink()
-        except OSError:
-            pass
+def _remove_partial_files(folder: Path) -> None:
+    """Temp files left by a run that was killed hard (atomic_write cleans up after itself otherwise),
+    in the folders cardgen writes: the output folder, each page's folder, the event and crop folders.
+    Only names of the form atomic_write uses are removed; symlinked folders are not entered."""
+    if folder.is_symlink() or not is_dir(folder):
+        return
+    folders = [folder]
+    for child in folder.iterdir():
+        if is_dir(child) and not child.is_symlink():
+            folders.append(child)
+            if child.name == CROPS_DIR:
+                folders += [c for c in child.iterdir() if is_dir(c) and not c.is_symlink()]
+    for where in folders:
+        for path in where.iterdir():
+            if PARTIAL_FILE.match(path.name) and not path.is_symlink() and is_file(path):
+                try:
+                    path.unlink()
+                except OSError:
+                    pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -123,7 +124,7 @@ TemplateOpt = typer.Option(None, "--template", "-t",
 def _load(page: Path, site: Optional[Path]):
     from cardgen.loader import load_page
 
-    if not page.exists():
+    if not os.path.lexists(page):
         raise UsageError(f"{page}: no such file")
     return load_page(page, site_root=site)
 
@@ -314,15 +315,21 @@ def build(
 
     Example: cardgen build content/project/mlphys/index.md -o out/
     """
+    from cardgen.output import confined
     from cardgen.render.build import render_all
 
+    chosen = _formats(formats) if formats else None
+    if output is not None:
+        _output_folder(output)
     parsed = _load(page, site)
     settings = _page_settings(parsed)
     if output is None:
         output = settings.output / parsed.slug if settings.output is not None else Path(".")
-    result = render_all(parsed, output, template=_pick(template, settings.template, "default"),
-                        formats=_pick(_formats(formats) if formats else None, settings.formats, _formats("deck,social,card")),
-                        social_presets=_presets(preset, settings), math=_pick(math, settings.math, "picture"))
+        _output_folder(output)
+    with confined(output):
+        result = render_all(parsed, output, template=_pick(template, settings.template, "default"),
+                            formats=_pick(chosen, settings.formats, _formats("deck,social,card")),
+                            social_presets=_presets(preset, settings), math=_pick(math, settings.math, "picture"))
     _report(parsed, result)
     for fmt, reason in result.info.get("errors", {}).items():
         print(f"cardgen: error: {fmt}: {reason}", file=sys.stderr)
@@ -358,6 +365,8 @@ def batch(
     base_url: Optional[str] = typer.Option(
         None, "--base-url", help="Public URL of the output folder, for the gallery's QR code [default: params.cardgen.base_url]."),
     hugo: bool = typer.Option(False, "--hugo", help="Also write each social image into the site for the theme's og:image (see docs/ci.md)."),
+    page_timeout: float = typer.Option(
+        120.0, "--page-timeout", help="Seconds one page may take before it is stopped and reported as failed (0: no limit)."),
     template: Optional[str] = TemplateOpt,
 ) -> None:
     """Export a whole site: every project page plus an event pack (card sheet, showcase deck, contact sheet, gallery page).
@@ -366,21 +375,97 @@ def batch(
 
     Example: cardgen batch path/to/site -o open-lab-day/ --event "Open Lab Day 2026"
     """
-    from cardgen.batch import content_root
+    from cardgen.batch import content_root, iter_batch
 
-    run = _renderer_batch()
+    if jobs < 0:
+        raise UsageError(f"--jobs: expected 0 (one per CPU core) or more, got {jobs}")
+    if not page_timeout >= 0:  # also refuses NaN
+        raise UsageError(f"--page-timeout: expected seconds (0 for no limit), got {page_timeout}")
+    if glob is not None and (Path(glob).is_absolute() or ".." in Path(glob).parts):
+        raise UsageError(f"--glob: {glob!r} must be relative to the content folder and stay inside it")
+    chosen = _formats(formats) if formats else None
     _, site_root = content_root(source)
     settings = _settings(site_root)
     output = _pick(output, settings.output, None)
     if output is None:
         raise UsageError("batch: no output folder: pass -o/--output or set params.cardgen.output in the site's config")
+    _output_folder(output)
     sheet = _pick(sheet, settings.sheet, "a4")
-    code = run(source, output, section=section, glob=glob, include_drafts=include_drafts,
-               formats=_pick(_formats(formats) if formats else None, settings.formats, "deck,social,card"),
-               presets=_presets(preset, settings), jobs=jobs, force=force, event=_pick(event, settings.event, None),
-               sheet=sheet, hugo=hugo, base_url=_pick(base_url, settings.base_url, None),
-               template=_pick(template, settings.template, "default"), quiet=state.quiet, verbose=state.verbose)
-    raise typer.Exit(code)
+    events = iter_batch(source, output, section=section, glob=glob, include_drafts=include_drafts,
+                        formats=_pick(chosen, settings.formats, "deck,social,card"),
+                        presets=_presets(preset, settings), jobs=jobs, force=force,
+                        event=_pick(event, settings.event, None), sheet=sheet, hugo=hugo,
+                        base_url=_pick(base_url, settings.base_url, None),
+                        template=_pick(template, settings.template, "default"), page_timeout=page_timeout or None)
+    raise typer.Exit(_show_batch(events))
+
+
+def _show_batch(events) -> int:
+    """Print a batch's progress events: notices, a progress bar, the summary and each failure."""
+    from cardgen.batch import Finished, Notice, PackStarted, PageDone, Planned
+
+    progress = None
+    bar = None
+    code = 1
+    try:
+        for item in events:
+            if isinstance(item, Notice):
+                if not state.quiet:
+                    print(f"warning: {item.message}", file=sys.stderr)
+            elif isinstance(item, Planned) and item.render and not state.quiet:
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeRemainingColumn,
+                )
+
+                # auto_refresh off: no refresh thread (the batch forks its worker processes)
+                progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                    TimeRemainingColumn(), transient=not state.verbose, auto_refresh=False)
+                progress.start()
+                bar = progress.add_task("rendering", total=item.render)
+                progress.refresh()
+            elif isinstance(item, PageDone) and progress is not None:
+                progress.advance(bar)
+                if state.verbose:
+                    record = item.record
+                    progress.console.print(f"{record.status:>6} {record.slug} ({record.seconds:.2f} s)")
+                progress.refresh()
+            elif isinstance(item, PackStarted):
+                if progress is not None:
+                    progress.stop()
+                    progress = None
+                if state.verbose:
+                    print(f"event pack: {', '.join(item.steps)}", file=sys.stderr)
+            elif isinstance(item, Finished):
+                if progress is not None:
+                    progress.stop()
+                    progress = None
+                code = item.exit_code
+                s = item.manifest["summary"]
+                _say(f"{s['pages']} pages: {s['built']} built, {s['cached']} unchanged, {s['skipped']} skipped, "
+                     f"{s['failed']} failed in {s['seconds']:.1f} s → {item.manifest_path}")
+                for record in item.failed:
+                    reason = record.error or "; ".join(f"{k}: {v}" for k, v in record.errors.items())
+                    where = reason if reason.startswith(record.source) else f"{record.source}: {reason}"
+                    print(f"cardgen: error: {where}", file=sys.stderr)
+                for step, reason in item.manifest["event_pack"].get("errors", {}).items():
+                    print(f"cardgen: error: event pack: {step}: {reason}", file=sys.stderr)
+    finally:
+        if progress is not None:
+            progress.stop()
+    return code
+
+
+def _output_folder(path: Path) -> None:
+    """-o must name a folder (or a place to make one), not an existing file."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--output: {path} is a file; pass a folder")
+    parent = next((p for p in (path, *path.parents) if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise UsageError(f"--output: {parent} is a file, so {path} cannot be a folder")
 
 
 @app.command()
@@ -466,7 +551,7 @@ def _watch_site(target: Path, output, template, formats, preset, event, jobs):
     }
 
     def build() -> tuple[bool, str]:
-        code = run(target, output, jobs=jobs, quiet=True, verbose=False, **options)
+        code = run(target, output, jobs=jobs, **options)
         summary = json.loads((Path(output) / MANIFEST).read_text(encoding="utf-8"))["summary"]
         return code == 0, (f"{summary['built']} built, {summary['cached']} unchanged, {summary['failed']} failed "
                            f"→ {output}")

@@ -42,3 +42,7 @@ class TemplateError(CardgenError):
 
 class RenderError(CardgenError):
     """An output that could not be produced."""
+
+
+class WriteError(RenderError):
+    """An output that could not be written (full disk, permissions, a path outside the output folder)."""

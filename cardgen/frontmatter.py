@@ -6,6 +6,7 @@ read with the standard library (python-frontmatter's own TOML handler needs the 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import re
@@ -18,6 +19,7 @@ import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
 
 from cardgen.errors import PageError
+from cardgen.safepath import MAX_PAGE_BYTES, RefusedFile, read_capped
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,7 +41,20 @@ class _YamlHandler(YAMLHandler):
 
 
 class _HugoYamlLoader(yaml.SafeLoader):
-    """SafeLoader that tolerates duplicate keys (last wins, as Hugo's YAML library does)."""
+    """SafeLoader that tolerates duplicate keys (last wins, as Hugo's YAML library does) and keeps a
+    timestamp that is no real date (`2020-02-30`) as text, so the loader can name the field."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_HugoYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _HugoYamlLoader.construct_yaml_timestamp)
+
+#: Deepest nesting of front matter values accepted (real pages use 3 or 4 levels).
+MAX_DEPTH = 32
 
 
 _HANDLERS: dict[str, BaseHandler] = {"yaml": _YamlHandler(), "toml": _TomlHandler(), "json": JSONHandler()}
@@ -54,23 +69,32 @@ class RawPage:
     body: str
 
 
-def read_text(path: Path) -> str:
-    """Read a page as UTF-8 text, refusing binary files with a clear message."""
+def read_text(path: Path, folder: Path | None = None) -> str:
+    """Read a page as text (UTF-8, or UTF-16 with its byte-order mark), refusing binary files, FIFOs,
+    devices, files over `MAX_PAGE_BYTES` and, when `folder` is given, files outside it."""
     try:
-        data = path.read_bytes()
+        data = read_capped(path, MAX_PAGE_BYTES, folder)
+    except RefusedFile as exc:
+        raise PageError(exc.reason, path=path) from None
     except FileNotFoundError:
         raise PageError("file not found", path=path) from None
     except IsADirectoryError:
         raise PageError("is a folder, not a page file (pass its index.md)", path=path) from None
     except OSError as exc:
-        raise PageError(f"cannot read ({exc.strerror})", path=path) from None
-    if b"\x00" in data[:8192]:
-        raise PageError("not a text file (binary data); expected Markdown with front matter", path=path)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PageError(f"not valid UTF-8 (byte {exc.start}); save the page as UTF-8", path=path) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        raise PageError(f"cannot read ({exc.strerror or exc})", path=path) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise PageError(f"not valid UTF-16 (byte {exc.start}); save the page as UTF-8", path=path) from None
+    else:
+        if b"\x00" in data[:8192]:
+            raise PageError("not a text file (binary data); expected Markdown with front matter", path=path)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PageError(f"not valid UTF-8 (byte {exc.start}); save the page as UTF-8", path=path) from None
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def detect_format(text: str) -> str:
@@ -103,6 +127,8 @@ def split_front_matter(text: str, path: Path) -> RawPage:
         raise PageError(f"front matter: invalid YAML{_yaml_where(exc)}", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise PageError(f"front matter: invalid TOML ({exc})", path=path) from None
+    except RecursionError:
+        raise PageError(f"front matter: nested deeper than {MAX_DEPTH} levels", path=path) from None
     except (ValueError, TypeError) as exc:
         raise PageError(f"front matter: cannot parse ({exc})", path=path) from None
     if meta is None:
@@ -111,7 +137,21 @@ def split_front_matter(text: str, path: Path) -> RawPage:
         raise PageError(
             f"front matter: expected key/value pairs, got a {type(meta).__name__}", path=path
         )
+    _check_depth(meta, path)
     return RawPage(fmt, dict(meta), body.lstrip("\n") if body.startswith("\n") else body)
+
+
+def _check_depth(meta: dict[str, Any], path: Path) -> None:
+    """Refuse absurdly nested values (iteratively: the check itself must not recurse)."""
+    stack: list[tuple[Any, int, str]] = [(v, 1, str(k)) for k, v in meta.items()]
+    while stack:
+        value, depth, field = stack.pop()
+        if depth > MAX_DEPTH:
+            raise PageError(f"nested deeper than {MAX_DEPTH} levels; refused", path=path, field=field)
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1, field) for v in value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend((v, depth + 1, field) for v in value)
 
 
 def _split_json(text: str, path: Path) -> tuple[dict[str, Any], str]:
@@ -120,10 +160,13 @@ def _split_json(text: str, path: Path) -> tuple[dict[str, Any], str]:
     start = text.index("{")
     try:
         meta, end = decoder.raw_decode(text, start)
+    except RecursionError:
+        raise PageError(f"front matter: nested deeper than {MAX_DEPTH} levels", path=path) from None
     except json.JSONDecodeError as exc:
         raise PageError(f"front matter: invalid JSON (line {exc.lineno}: {exc.msg})", path=path) from None
     if not isinstance(meta, dict):
         raise PageError("front matter: expected a JSON object", path=path)
+    _check_depth(meta, path)
     return meta, text[end:].lstrip("\n")
 
 
@@ -152,7 +195,10 @@ def parse_date(value: Any) -> dt.datetime | dt.date | None:
         return None
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
-        return dt.date.fromisoformat(iso)
+        try:
+            return dt.date.fromisoformat(iso)
+        except ValueError as exc:
+            raise ValueError(f"{text!r} is not a date ({exc})") from None
     iso = re.sub(r"^(\d{4}-\d{2}-\d{2}) ", r"\1T", iso)
     iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)
     try:

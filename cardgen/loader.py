@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cardgen.document import Document, Paragraph, Slide
 from cardgen.errors import PageError
 from cardgen.frontmatter import parse_date, read_text, split_front_matter
-from cardgen.page import FocalPoint, ImageSettings, Link, Page
-from cardgen.safepath import inside, is_file, short
+from cardgen.page import QR_MAX_BYTES, FocalPoint, ImageSettings, Link, Page
+from cardgen.safepath import inside, is_dir, is_file, short
 from cardgen.site import find_site_root, load_site, page_language, page_url, resolve_author, resolve_slides
 
 #: Image types Hugo's `.Resources.ByType "image"` returns and its image processing can read.
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp")
+
+#: Longest URL kept from the front matter.
+MAX_URL_CHARS = 8192
 
 #: The theme's `url_*` buttons, in the order it shows them (English names; the page's language's
 #: come from cardgen/i18n/labels, keyed by the name without `url_`).
@@ -48,6 +52,10 @@ def load_page(
     `site_root` is detected by walking up from the page when not given (and `detect_site` is true).
     """
     path = Path(path)
+    root = Path(site_root) if site_root is not None else (find_site_root(path.parent) if detect_site else None)
+    site = load_site(root.resolve()) if root is not None and is_dir(root) else None
+    if site is not None and _leaves(path, site.root):
+        raise PageError(f"is a symlink to {short(str(path.resolve()))}, outside the site {site.root}; refused", path=path)
     text = read_text(path)
     if not text.strip():
         raise PageError("empty file; expected Markdown with front matter", path=path)
@@ -60,11 +68,10 @@ def load_page(
 
     if raw.format == "none":
         warn("front matter", "none found; using the file name as title")
-
-    root = Path(site_root) if site_root is not None else (find_site_root(path.parent) if detect_site else None)
-    site = load_site(root.resolve()) if root is not None and root.is_dir() else None
     if site_root is not None and site is None:
         warn("site", f"{site_root} is not a folder; continuing without site context")
+    if site is not None:
+        warnings.extend(site.warnings)
     bundle_dir = path.parent if path.name in ("index.md", "_index.md") else None
     base_dir = bundle_dir or path.parent
     lang = page_language(site, path)
@@ -163,11 +170,11 @@ def load_page(
 
     # Links -------------------------------------------------------------------------------------
     url = page_url(site, path, meta)
-    external_link = _as_text(meta.get("external_link"), "external_link", warn).strip()
+    external_link = _url(_as_text(meta.get("external_link"), "external_link", warn).strip(), "external_link", warn)
     language = _page_language(path, site, lang, meta, f"{title_plain} {description}", document)
     links = _links(meta, url, external_link, warn, language)
 
-    return Page(
+    page = Page(
         path=path,
         title=title,
         title_runs=title_runs,
@@ -198,9 +205,31 @@ def load_page(
         front_matter=meta,
         warnings=tuple(dict.fromkeys(warnings)),
     )
+    qr_bytes = len(page.main_url.encode("utf-8"))
+    if qr_bytes > QR_MAX_BYTES:
+        field = "external_link" if page.main_url == external_link else "url" if page.main_url == url else "links"
+        warn(field, f"the page's main URL is {qr_bytes} bytes, too long for a QR code (at most {QR_MAX_BYTES}); "
+                    "the outputs show no QR code for this page")
+        page = replace(page, warnings=tuple(dict.fromkeys(warnings)))
+    return page
 
 
 # --- field helpers ----------------------------------------------------------------------------------
+
+
+def _leaves(path: Path, root: Path) -> bool:
+    """A page whose path lies in the site but which resolves (through a symlink) outside it."""
+    import os
+
+    lexical = Path(os.path.abspath(path))
+    try:
+        lexical.relative_to(Path(os.path.abspath(root)))
+    except ValueError:
+        try:
+            lexical.relative_to(root.resolve())
+        except ValueError:
+            return False  # a page outside the site, named on purpose with --site
+    return not inside(path, root)
 
 
 def _as_text(value: Any, field: str, warn) -> str:
@@ -366,7 +395,8 @@ def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn, langu
             if not isinstance(item, dict):
                 warn(f"links[{i}]", "expected name and url; ignored")
                 continue
-            url = _as_text(item.get("url") or item.get("link"), f"links[{i}].url", warn).strip()
+            url = _url(_as_text(item.get("url") or item.get("link"), f"links[{i}].url", warn).strip(),
+                       f"links[{i}].url", warn)
             if not url:
                 warn(f"links[{i}]", "no url; ignored")
                 continue
@@ -377,7 +407,7 @@ def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn, langu
             name = _as_text(item.get("name"), f"links[{i}].name", warn).strip() or icon or url
             links.append(Link(name=name, url=_absolute(url, page_url_), kind="custom", icon_pack=icon_pack, icon=icon))
     for key in URL_KEYS:
-        value = _as_text(meta.get(key), key, warn).strip()
+        value = _url(_as_text(meta.get(key), key, warn).strip(), key, warn)
         if value:
             links.append(Link(name=words.text(key.removeprefix("url_")), url=_absolute(value, page_url_), kind=key.removeprefix("url_")))
     if page_url_:
@@ -390,6 +420,28 @@ def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn, langu
             seen.add(key)
             unique.append(link)
     return tuple(unique)
+
+
+def _url(value: str, field: str, warn) -> str:
+    """A URL from the front matter, or "" (with a warning) when no URL parser would accept it."""
+    if not value:
+        return ""
+    from urllib.parse import urlsplit
+
+    problem = ""
+    if len(value) > MAX_URL_CHARS:
+        problem = f"longer than {MAX_URL_CHARS} characters"
+    elif any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        problem = "holds control characters"
+    else:
+        try:
+            urlsplit(value).port  # noqa: B018 - parses the host and port too
+        except ValueError as exc:
+            problem = str(exc)
+    if problem:
+        warn(field, f"{short(value)!r} is not a usable URL ({problem}); ignored")
+        return ""
+    return value
 
 
 def _absolute(url: str, page_url_: str) -> str:

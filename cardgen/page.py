@@ -15,6 +15,9 @@ from typing import Any
 
 from cardgen.document import Document, Inline, Slide, plain
 
+#: Bytes a QR code can hold (version 40, error correction M, byte mode): longer URLs get no QR code.
+QR_MAX_BYTES = 2331
+
 
 class FocalPoint(str, Enum):
     """Hugo's anchors for `image.focal_point` (the theme compares case-insensitively).
@@ -145,6 +148,7 @@ class Site:
     colors: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     logo: Path | None = None
+    warnings: tuple[str, ...] = ()  # problems with the site's configuration (every page repeats them)
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,13 @@ class Page:
         return main_url(self)
 
     @property
+    def qr_url(self) -> str:
+        """`main_url` when a QR code can hold it, else "" (the loader has warned): renderers draw QR
+        codes from this, so one absurd URL costs that page its QR code and nothing else."""
+        url = self.main_url
+        return url if len(url.encode("utf-8")) <= QR_MAX_BYTES else ""
+
+    @property
     def author_names(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.authors)
 
@@ -196,7 +207,8 @@ class Page:
 
     @property
     def slug(self) -> str:
-        """A file-name-safe stem for outputs: the bundle folder name, or the file stem."""
-        if self.bundle_dir is not None:
-            return self.bundle_dir.name
-        return self.path.stem
+        """A file-name-safe stem for outputs: the bundle folder name, or the file stem, with separators,
+        dots-only names and control characters replaced and the length capped (see `safe_name`)."""
+        from cardgen.safepath import safe_name
+
+        return safe_name(self.bundle_dir.name if self.bundle_dir is not None else self.path.stem)

@@ -7,7 +7,9 @@ public URL and unresolved author slugs.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 import yaml
 
 from cardgen.page import Author, Site
+from cardgen.safepath import MAX_CONFIG_BYTES, MAX_IMAGE_BYTES, RefusedFile, is_dir, is_file, read_capped
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,49 +37,79 @@ def find_site_root(start: Path) -> Path | None:
     """
     start = start.resolve()
     for folder in (start, *start.parents):
-        if not (folder / "content").is_dir():
+        if not is_dir(folder / "content"):
             continue
-        if any((folder / name).is_file() for name in CONFIG_NAMES) or (folder / _CONFIG_DIR).is_dir():
+        if any(_is_config(folder / name) for name in CONFIG_NAMES) or is_dir(folder / _CONFIG_DIR):
             return folder
     return None
 
 
-def _read_config_file(path: Path) -> dict[str, Any]:
+def _is_config(path: Path) -> bool:
+    """A config file Hugo would read: present as a file (even a FIFO or a dangling link counts as
+    "there"; reading it is what refuses it, with a warning)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.is_file() or path.is_symlink() or stat.S_ISFIFO(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _read_config_file(path: Path, root: Path, problems: list[str]) -> dict[str, Any]:
+    """One config file → dict; anything wrong becomes a line in `problems` and an empty dict."""
+    try:
+        text = read_capped(path, MAX_CONFIG_BYTES, root).decode("utf-8-sig")
         if path.suffix == ".toml":
             data = tomllib.loads(text)
         elif path.suffix in (".yaml", ".yml"):
             data = yaml.safe_load(text)
         else:
             data = json.loads(text)
-    except (OSError, ValueError, yaml.YAMLError, tomllib.TOMLDecodeError):
+    except RefusedFile as exc:
+        problems.append(f"{path}: {exc.reason}; site settings in it ignored")
         return {}
-    return data if isinstance(data, dict) else {}
+    except OSError as exc:
+        problems.append(f"{path}: cannot read ({exc.strerror or exc}); site settings in it ignored")
+        return {}
+    except UnicodeDecodeError as exc:
+        problems.append(f"{path}: not valid UTF-8 (byte {exc.start}); site settings in it ignored")
+        return {}
+    except (ValueError, yaml.YAMLError, RecursionError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
+        detail = " ".join(str(exc).split())[:160]
+        problems.append(f"{path}: invalid {path.suffix.lstrip('.').upper()} ({detail}); site settings in it ignored")
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(f"{path}: expected key/value pairs, got a {type(data).__name__}; ignored")
+        return {}
+    return data
 
 
-def read_config(root: Path) -> dict[str, Any]:
+def read_config(root: Path, problems: list[str] | None = None) -> dict[str, Any]:
     """Merge the site's configuration the way Hugo does for the keys cardgen uses.
 
     `config/_default/<key>.toml` files hold the table `<key>` (params.toml → params), and the root
-    file overrides nothing it does not set.
+    file overrides nothing it does not set. Unreadable or invalid files are skipped, each with a line
+    in `problems`.
     """
+    problems = [] if problems is None else problems
     config: dict[str, Any] = {}
     folder = root / _CONFIG_DIR
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
+    if is_dir(folder):
+        for path in sorted(folder.iterdir())[:200]:
             if path.suffix not in (".toml", ".yaml", ".yml", ".json"):
                 continue
-            data = _read_config_file(path)
+            data = _read_config_file(path, root, problems)
             stem = path.stem
             if stem in ("hugo", "config"):
                 _merge(config, data)
             else:
-                _merge(config.setdefault(stem, {}), data)
+                table = config.setdefault(stem, {})
+                if isinstance(table, dict):
+                    _merge(table, data)
     for name in CONFIG_NAMES:
         path = root / name
-        if path.is_file():
-            _merge(config, _read_config_file(path))
+        if _is_config(path):
+            _merge(config, _read_config_file(path, root, problems))
             break
     return config
 
@@ -100,24 +133,43 @@ def _ci_get(mapping: dict[str, Any], key: str, default: Any = None) -> Any:
 
 @lru_cache(maxsize=32)
 def load_site(root: Path) -> Site:
-    config = read_config(root)
-    params = _ci_get(config, "params", {}) or {}
-    if not isinstance(params, dict):
-        params = {}
-    title = _ci_get(config, "title", "") or _ci_get(_ci_get(params, "seo", {}) or {}, "site_title", "") or ""
-    base_url = str(_ci_get(config, "baseURL", "") or "")
-    language = str(_ci_get(config, "defaultContentLanguage", "") or _ci_get(config, "languageCode", "") or "")
+    problems: list[str] = []
+    config = read_config(root, problems)
+
+    def table(mapping: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+        value = _ci_get(mapping, key, None)
+        if value is None or value == "":
+            return {}
+        if not isinstance(value, dict):
+            problems.append(f"{root}: site config: {where}: expected a table, got {type(value).__name__}; ignored")
+            return {}
+        return value
+
+    def text(mapping: dict[str, Any], key: str, where: str) -> str:
+        value = _ci_get(mapping, key, None)
+        if value is None:
+            return ""
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            problems.append(f"{root}: site config: {where}: expected text, got {type(value).__name__}; ignored")
+            return ""
+        return str(value)
+
+    params = table(config, "params", "params")
+    title = text(config, "title", "title") or text(table(params, "seo", "params.seo"), "site_title", "params.seo.site_title")
+    base_url = text(config, "baseURL", "baseURL").strip()
+    language = text(config, "defaultContentLanguage", "defaultContentLanguage") or text(config, "languageCode", "languageCode")
     colors = _site_colors(params)
     logo = _site_logo(root)
     return Site(
         root=root,
-        title=str(title),
+        title=title,
         base_url=base_url,
         language=language.split("-")[0].lower(),
         colors=colors,
-        params={**params, "_languages": _ci_get(config, "languages", {}) or {},
-                "_in_subdir": bool(_ci_get(config, "defaultContentLanguageInSubdir", False))},
+        params={**params, "_languages": table(config, "languages", "languages"),
+                "_in_subdir": _ci_get(config, "defaultContentLanguageInSubdir", False) is True},
         logo=logo,
+        warnings=tuple(dict.fromkeys(problems)),
     )
 
 
@@ -138,11 +190,20 @@ def _site_colors(params: dict[str, Any]) -> dict[str, str]:
 
 
 def _site_logo(root: Path) -> Path | None:
+    """The site's logo image, when it is a regular file inside the site of a sane size."""
     for folder in (root / "assets" / "media", root / "static" / "media", root / "static" / "img"):
-        for name in ("logo.png", "logo.jpg", "logo.webp", "logo.svg"):
-            if (folder / name).is_file() and not name.endswith(".svg"):
-                return folder / name
+        for name in ("logo.png", "logo.jpg", "logo.webp"):
+            path = folder / name
+            if is_file(path, root) and _size(path) <= MAX_IMAGE_BYTES:
+                return path
     return None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 1 << 62
 
 
 def content_dir(site: Site) -> Path:
@@ -219,7 +280,7 @@ def resolve_author(site: Site | None, name: str, lang: str = "") -> Author:
                 continue
             for folder in _author_dirs(site, lang):
                 profile = folder / slug / "_index.md"
-                if profile.is_file():
+                if is_file(profile, site.root):
                     return _read_profile(profile, slug, name)
     return Author(name=name)
 
@@ -284,10 +345,6 @@ def resolve_slides(site: Site | None, page_path: Path, name: str, lang: str = ""
                 break
     for root in roots:
         for candidate in (root / f"{name}.md", root / name / "index.md", root / name / "_index.md"):
-            if candidate.is_file():
-                try:
-                    candidate.resolve().relative_to(root.resolve())
-                except ValueError:
-                    continue
+            if is_file(candidate, root):
                 return candidate
     return None

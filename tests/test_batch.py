@@ -44,7 +44,7 @@ def test_slugs_are_unique_and_deterministic() -> None:
 def test_batch_builds_every_page_and_the_event_pack_then_caches(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site")
     out = tmp_path / "out"
-    assert run_batch(site, out, jobs=1, quiet=True, event="Open Lab Day") == 0
+    assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["summary"]["built"] == 3 and manifest["summary"]["failed"] == 0
     for record in manifest["pages"]:
@@ -58,12 +58,12 @@ def test_batch_builds_every_page_and_the_event_pack_then_caches(tmp_path: Path) 
     assert {"cards-a4.pdf", "showcase.pptx", "contact-sheet.png"} <= event_files
 
     first = {o["path"]: o["sha256"] for r in manifest["pages"] for o in r["outputs"]}
-    assert run_batch(site, out, jobs=1, quiet=True) == 0
+    assert run_batch(site, out, jobs=1) == 0
     again = json.loads((out / "manifest.json").read_text())
     assert again["summary"]["cached"] == 3 and again["summary"]["built"] == 0
 
     # --force rebuilds and gives the same bytes (deterministic output)
-    assert run_batch(site, out, jobs=1, quiet=True, force=True) == 0
+    assert run_batch(site, out, jobs=1, force=True) == 0
     forced = json.loads((out / "manifest.json").read_text())
     assert {o["path"]: o["sha256"] for r in forced["pages"] for o in r["outputs"]} == first
 
@@ -71,10 +71,10 @@ def test_batch_builds_every_page_and_the_event_pack_then_caches(tmp_path: Path) 
 def test_event_pack_reuses_crops_and_is_skipped_when_nothing_changed(tmp_path: Path, monkeypatch) -> None:
     site = small_site(tmp_path / "site")
     out = tmp_path / "out"
-    assert run_batch(site, out, jobs=1, quiet=True, event="Day one") == 0
+    assert run_batch(site, out, jobs=1, event="Day one") == 0
     sheet = out / "event" / "cards-a4.pdf"
     stamp = sheet.stat().st_mtime_ns
-    assert run_batch(site, out, jobs=1, quiet=True, event="Day one") == 0
+    assert run_batch(site, out, jobs=1, event="Day one") == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["event_pack"].get("cached") is True
     assert sheet.stat().st_mtime_ns == stamp, "an unchanged site does not rebuild the event pack"
@@ -86,7 +86,7 @@ def test_event_pack_reuses_crops_and_is_skipped_when_nothing_changed(tmp_path: P
         raise AssertionError("the event pack decoded an image instead of reusing stored crops")
 
     monkeypatch.setattr(cache_module, "open_image", no_decode)
-    assert run_batch(site, out, jobs=1, quiet=True, event="Day two") == 0
+    assert run_batch(site, out, jobs=1, event="Day two") == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert not manifest["event_pack"]["errors"]
     assert sheet.stat().st_mtime_ns != stamp
@@ -95,7 +95,7 @@ def test_event_pack_reuses_crops_and_is_skipped_when_nothing_changed(tmp_path: P
 def test_event_pack_uses_the_layout_that_fits_the_chosen_sheet(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site", n=3)
     out = tmp_path / "out"
-    assert run_batch(site, out, jobs=1, quiet=True, formats="card", sheet="tabloid") == 0
+    assert run_batch(site, out, jobs=1, formats="card", sheet="tabloid") == 0
     sheet = out / "event" / "cards-tabloid.pdf"
     data = sheet.read_bytes()
     assert not (out / "event" / "cards-a4.pdf").exists()
@@ -106,7 +106,7 @@ def test_event_pack_uses_the_layout_that_fits_the_chosen_sheet(tmp_path: Path) -
 def test_event_pack_refuses_an_unknown_sheet_before_building(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site", n=1)
     with pytest.raises(UsageError, match="--sheet"):
-        run_batch(site, tmp_path / "out", jobs=1, quiet=True, sheet="a7")
+        run_batch(site, tmp_path / "out", jobs=1, sheet="a7")
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
@@ -115,7 +115,7 @@ def test_one_bad_page_and_one_bad_image_do_not_stop_the_batch(tmp_path: Path) ->
     (site / "content" / "project" / "p1" / "index.md").write_text("---\ntitle: [broken\n---\n")
     (site / "content" / "project" / "p2" / "featured.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     out = tmp_path / "out"
-    code = run_batch(site, out, jobs=2, quiet=True)
+    code = run_batch(site, out, jobs=2)
     manifest = json.loads((out / "manifest.json").read_text())
     by_slug = {r["slug"]: r for r in manifest["pages"]}
     assert by_slug["p1"]["status"] == "failed" and "invalid YAML" in by_slug["p1"]["error"]
@@ -131,7 +131,7 @@ def test_markdown_without_front_matter_is_not_a_page(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site", n=1)
     write(site / "content" / "project" / "README.md", "# Notes for editors\n\nNot a page.\n")
     out = tmp_path / "out"
-    run_batch(site, out, jobs=1, quiet=True, formats="social")
+    run_batch(site, out, jobs=1, formats="social")
     statuses = {r["slug"]: r["status"] for r in json.loads((out / "manifest.json").read_text())["pages"]}
     assert statuses == {"README": "skipped", "p0": "built"}
 
@@ -140,10 +140,10 @@ def test_drafts_are_skipped_unless_asked(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site", n=1)
     write(site / "content" / "project" / "draft" / "index.md", "---\ntitle: Draft\ndraft: true\n---\n")
     out = tmp_path / "out"
-    run_batch(site, out, jobs=1, quiet=True, formats="social")
+    run_batch(site, out, jobs=1, formats="social")
     statuses = {r["slug"]: r["status"] for r in json.loads((out / "manifest.json").read_text())["pages"]}
     assert statuses == {"draft": "skipped", "p0": "built"}
-    run_batch(site, out, jobs=1, quiet=True, formats="social", include_drafts=True)
+    run_batch(site, out, jobs=1, formats="social", include_drafts=True)
     statuses = {r["slug"]: r["status"] for r in json.loads((out / "manifest.json").read_text())["pages"]}
     assert statuses["draft"] == "built"
 
@@ -153,7 +153,7 @@ def test_batch_on_the_sample_site(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(SAMPLES / "site", site)
     out = tmp_path / "out"
-    assert run_batch(site, out, jobs=2, quiet=True, event="Open Lab Day 2026") == 0
+    assert run_batch(site, out, jobs=2, event="Open Lab Day 2026") == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["summary"]["failed"] == 0
     assert sorted(o["path"] for o in manifest["event_pack"]["outputs"]) == [
@@ -192,14 +192,14 @@ def test_interrupted_batch_leaves_no_partial_files_and_resumes(tmp_path: Path) -
 def test_hugo_mode_publishes_social_images_into_the_site_also_for_unchanged_pages(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site", n=2)
     out = tmp_path / "out"
-    assert run_batch(site, out, jobs=1, quiet=True, formats="social", hugo=True) == 0
+    assert run_batch(site, out, jobs=1, formats="social", hugo=True) == 0
     published = sorted(p.relative_to(site).as_posix() for p in (site / "static" / "og").rglob("*.*"))
     assert published == ["static/og/project/p0.jpg", "static/og/project/p1.jpg"]
     assert (site / "layouts" / "partials" / "cardgen_og_image.html").is_file()
     assert (site / "static/og/project/p0.jpg").read_bytes() == (out / "p0" / "p0-og.jpg").read_bytes()
     # CI: the output folder comes from a cache, the site is a fresh checkout
     shutil.rmtree(site / "static")
-    assert run_batch(site, out, jobs=1, quiet=True, formats="social", hugo=True) == 0
+    assert run_batch(site, out, jobs=1, formats="social", hugo=True) == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["summary"]["cached"] == 2
     assert (site / "static/og/project/p1.jpg").is_file()

@@ -81,7 +81,7 @@ def gallery(tmp_path_factory) -> Path:
     """One batch with an event for every test here (the renders are the slow part)."""
     root = event_site(tmp_path_factory.mktemp("gallery") / "site")
     out = root.parent / "out"
-    assert run_batch(root, out, jobs=1, quiet=True, event="Open Lab Day", base_url="https://lab.example.org/old/") == 0
+    assert run_batch(root, out, jobs=1, event="Open Lab Day", base_url="https://lab.example.org/old/") == 0
     return out
 
 
@@ -155,7 +155,7 @@ def test_no_qr_code_when_the_gallery_address_is_unknown(tmp_path: Path) -> None:
     root = tmp_path / "site"
     write(root / "hugo.toml", 'title = "Lab"\n')
     write(root / "content" / "project" / "a" / "index.md", "---\ntitle: A\nsummary: S.\n---\nBody.\n")
-    assert run_batch(root, tmp_path / "out", jobs=1, quiet=True, formats="social") == 0
+    assert run_batch(root, tmp_path / "out", jobs=1, formats="social") == 0
     text = (tmp_path / "out" / "event" / "index.html").read_text()
     assert "QR code" not in text and "<h1>Lab</h1>" in text
 
@@ -221,7 +221,7 @@ def test_gallery_screenshot_of_the_sample_site(tmp_path: Path, width: int) -> No
     from PIL import Image
 
     out = tmp_path / "out"
-    assert run_batch(SAMPLES / "site", out, jobs=2, quiet=True, event="Open Lab Day 2026",
+    assert run_batch(SAMPLES / "site", out, jobs=2, event="Open Lab Day 2026",
                      base_url="https://lab.example.org/open-lab-day/") == 0
     shot = tmp_path / f"shot-{width}.png"
     proc = chromium([f"--window-size={width},1600", "--virtual-time-budget=5000", f"--screenshot={shot}",

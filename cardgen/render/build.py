@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from cardgen.errors import CardgenError
-from cardgen.output import RenderResult
+from cardgen.output import RenderResult, make_dirs
 from cardgen.page import Page
 
 FORMATS = ("deck", "social", "card")
@@ -30,8 +30,7 @@ def render_all(
     from cardgen.render.assets import PageImages
     from cardgen.templates import load_template
 
-    folder = Path(output)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_dirs(Path(output))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         from cardgen.errors import UsageError

@@ -615,7 +615,7 @@ def draw_back(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sid
     x0, y0 = origin
     m = card.margin
     _paint(w, card, origin, bleed, layout.back_background)
-    url = page.main_url
+    url = page.qr_url
     qr_info = None
     qr_side = 0.0
     bottom = height - m
@@ -632,7 +632,7 @@ def draw_back(w: Writer, card: CardSpec, origin: tuple[float, float], bleed: Sid
             "modules": len(matrix),
             "matrix": matrix,
         }
-    else:
+    elif not page.main_url:  # (a URL too long for a QR code has its warning from the loader)
         w.warnings.append(
             f"{page.path}: card back: no QR code (no absolute URL in external_link, the site's "
             "baseURL, url_project, the body's project link or links)"

@@ -266,7 +266,7 @@ class Planner:
         chunk, size = chunks[0] if chunks else ([], role.size)
         notes = [f"{self.words['scan_to_open']}: {url}"] if url else []
         return SlidePlan("closing", title=title, title_size=self._title_size(title), items=chunk, size=size,
-                         qr_url=url, notes=notes)
+                         qr_url=page.qr_url, notes=notes)
 
     # ------------------------------------------------------------------ body → sections
 

@@ -134,7 +134,7 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
         w.caption_on(slide, page.image.caption_text, (x, y, pic_w, bh), size=9)
 
     col_x, col_w = x + pic_w + GAP, bw - pic_w - GAP
-    url = page.main_url
+    url = page.qr_url
     qr_side = min(bh * 0.36, col_w * 0.42) if url else 0.0
     text_h = bh - (qr_side + 12 if url else 0)
     authors = authors_line(page, 4)

@@ -16,9 +16,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
-from cardgen.errors import UsageError
+from cardgen.errors import RenderError, UsageError
 from cardgen.output import atomic_write
 from cardgen.page import Page
+from cardgen.safepath import inside, is_file, read_capped, safe_name
 
 PARTIAL_NAME = "cardgen_og_image.html"
 PARTIAL_MARKER = "{{/* cardgen: og image helper"
@@ -48,23 +49,50 @@ def site_root(page: Page) -> Path:
 
 
 def page_key(page: Page) -> str:
-    """The page's path below baseURL ('project/mlphys'), as the partial computes it from .Permalink."""
+    """The page's path below baseURL ('project/mlphys'), as the partial computes it from .Permalink.
+
+    `url:` and `slug:` come from the page: `.`/`..`/empty segments are dropped and each segment is
+    made a safe file name, so the key can never climb out of `static/og/`.
+    """
     if page.url and page.site is not None and page.site.base_url:
         base = page.site.base_url if page.site.base_url.endswith("/") else page.site.base_url + "/"
         if page.url.startswith(base):
-            return page.url[len(base) :].strip("/")
-        return urlparse(page.url).path.strip("/")
+            return _clean_key(page.url[len(base) :])
+        return _clean_key(urlparse(page.url).path)
     content = site_root(page) / "content"
     where = page.bundle_dir if page.bundle_dir is not None else page.path.with_suffix("")
     try:
-        return where.resolve().relative_to(content.resolve()).as_posix().lower()
+        return _clean_key(where.resolve().relative_to(content.resolve()).as_posix().lower())
     except ValueError:
         return page.slug
 
 
+def _clean_key(key: str) -> str:
+    parts = [p for p in key.replace("\\", "/").split("/") if p.strip() and p.strip(". ")]
+    return "/".join(safe_name(p, fallback="page") for p in parts) or "index"
+
+
 def static_path(page: Page, extension: str, preset: str = "og") -> Path:
+    """Where the image goes: always inside the site's `static/og/` (RenderError otherwise)."""
     suffix = "" if preset == "og" else f"-{preset}"
-    return site_root(page) / "static" / "og" / f"{page_key(page)}{suffix}.{extension}"
+    folder = site_root(page) / "static" / "og"
+    path = folder / f"{page_key(page)}{suffix}.{extension}"
+    existing = path.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not _inside_lexically(path, folder) or not inside(existing, site_root(page)):
+        raise RenderError(f"refusing to write {path}: it leads outside {folder}", path=page.path)
+    return path
+
+
+def _inside_lexically(path: Path, folder: Path) -> bool:
+    import os
+
+    try:
+        Path(os.path.normpath(path)).relative_to(os.path.normpath(folder))
+    except ValueError:
+        return False
+    return True
 
 
 def public_url(page: Page, extension: str, preset: str = "og") -> str:
@@ -79,9 +107,15 @@ def public_url(page: Page, extension: str, preset: str = "og") -> str:
 
 def write_partial(page: Page) -> Path | None:
     """Write the helper partial unless the user replaced it with their own file (no marker)."""
-    path = site_root(page) / "layouts" / "partials" / PARTIAL_NAME
-    if path.is_file():
-        current = path.read_text(encoding="utf-8", errors="replace")
+    root = site_root(page)
+    path = root / "layouts" / "partials" / PARTIAL_NAME
+    if path.is_symlink() or (path.exists() and not inside(path, root)):
+        return None  # never write through a link (it could lead anywhere)
+    if is_file(path):
+        try:
+            current = read_capped(path, 1 << 20, root).decode("utf-8", errors="replace")
+        except OSError:
+            return None
         if current == PARTIAL or not current.startswith(PARTIAL_MARKER):
             return None
     atomic_write(path, PARTIAL.encode("utf-8"))

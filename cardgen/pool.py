@@ -1,0 +1,163 @@
+"""Worker processes with a time limit per task: a stuck or crashed task costs that task, not the run.
+
+`concurrent.futures.ProcessPoolExecutor` cannot stop a running task and breaks entirely when one
+worker dies. Here every worker is a process with its own pipe: a task that runs past its time limit
+gets its worker killed (and replaced), a worker that dies (segfault, out of memory) is reported as
+that task's failure, and the other tasks carry on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+#: Seconds a stopped worker gets to clean up before it is killed.
+GRACE_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one task ended: `ok` (value set), `error` (the exception's one-line text), `timeout` or
+    `crashed` (the worker process died)."""
+
+    status: str
+    value: Any = None
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _context() -> Any:
+    # fork is cheap (the parent has imported cardgen already) and safe here: the batch runs no
+    # threads. Elsewhere, spawn.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _serve(conn: Connection) -> None:
+    """Worker loop: receive (function, argument), send back ("ok", value) or ("error", text).
+
+    Ctrl-C is the parent's to handle; SIGTERM (how the parent stops a worker) unwinds like an
+    exception, so half-written temporary files are removed on the way out."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        fn, arg = job
+        try:
+            reply: tuple[str, Any] = ("ok", fn(arg))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent as this task's failure
+            last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+            where = f" at {os.path.basename(last[0].filename)}:{last[0].lineno}" if last else ""
+            reply = ("error", f"{type(exc).__name__}: {exc}{where}")
+        try:
+            conn.send(reply)
+        except Exception as exc:  # noqa: BLE001 - an unpicklable result
+            conn.send(("error", f"result could not be sent back: {type(exc).__name__}: {exc}"))
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+class _Worker:
+    def __init__(self, ctx: Any) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        self.key: Any = None
+        self.started = 0.0
+        self.deadline: float | None = None
+
+    def stop(self, how: str = "idle") -> None:
+        """`idle`: ask it to leave; `term`: SIGTERM, then SIGKILL after a grace period; `dead`: reap."""
+        if how == "idle":
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        elif how == "term" and self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=GRACE_SECONDS)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=GRACE_SECONDS)
+        self.conn.close()
+
+
+def run_tasks(
+    tasks: Iterable[tuple[Any, Callable[[Any], Any], Any, float | None]],
+    workers: int,
+) -> Iterator[tuple[Any, Outcome]]:
+    """Run `(key, function, argument, time limit in s or None)` tasks in up to `workers` processes;
+    yield `(key, Outcome)` as each finishes (in completion order). Closing the iterator early stops
+    and reaps every worker."""
+    ctx = _context()
+    queue = deque(tasks)
+    idle: list[_Worker] = []
+    busy: list[_Worker] = []
+    limit = max(1, min(workers, len(queue)))
+    try:
+        while queue or busy:
+            while queue and len(busy) < limit:
+                worker = idle.pop() if idle else _Worker(ctx)
+                key, fn, arg, timeout = queue.popleft()
+                worker.key, worker.started = key, time.monotonic()
+                worker.deadline = worker.started + timeout if timeout else None
+                worker.conn.send((fn, arg))
+                busy.append(worker)
+            deadlines = [w.deadline for w in busy if w.deadline is not None]
+            wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for)
+            now = time.monotonic()
+            for worker in list(busy):
+                seconds = now - worker.started
+                if worker.conn in ready:
+                    try:
+                        status, value = worker.conn.recv()
+                    except (EOFError, OSError):
+                        status, value = "crashed", None
+                    if status != "crashed":
+                        busy.remove(worker)
+                        idle.append(worker)
+                        if status == "ok":
+                            yield worker.key, Outcome("ok", value=value, seconds=seconds)
+                        else:
+                            yield worker.key, Outcome("error", message=str(value), seconds=seconds)
+                        continue
+                if worker.process.sentinel in ready or worker.conn in ready:
+                    busy.remove(worker)
+                    worker.process.join(timeout=5)
+                    code = worker.process.exitcode
+                    worker.stop("dead")
+                    how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                    yield worker.key, Outcome("crashed", message=f"the worker process died ({how})", seconds=seconds)
+                elif worker.deadline is not None and now >= worker.deadline:
+                    busy.remove(worker)
+                    worker.stop("term")
+                    yield worker.key, Outcome("timeout", message=f"stopped after {seconds:.0f} s (time limit)",
+                                              seconds=seconds)
+    finally:
+        for worker in busy:
+            worker.stop("term")
+        for worker in idle:
+            worker.stop("idle")
