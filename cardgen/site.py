@@ -53,8 +53,10 @@ def _is_config(path: Path) -> bool:
         return False
 
 
-def _read_config_file(path: Path, root: Path, problems: list[str]) -> dict[str, Any]:
-    """One config file → dict; anything wrong becomes a line in `problems` and an empty dict."""
+def _read_config_file(path: Path, root: Path | None = None, problems: list[str] | None = None) -> dict[str, Any]:
+    """One config file → dict; anything wrong becomes a line in `problems` and an empty dict. A file
+    leading outside `root` (a symlink), a FIFO, a device or one over MAX_CONFIG_BYTES is not read."""
+    problems = [] if problems is None else problems
     try:
         text = read_capped(path, MAX_CONFIG_BYTES, root).decode("utf-8-sig")
         if path.suffix == ".toml":
