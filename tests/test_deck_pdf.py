@@ -167,3 +167,30 @@ def test_the_deck_planner_does_not_import_python_pptx():
     code = "import sys, cardgen.render.deck_plan, cardgen.render.deck_fit; print('pptx' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_display_math_is_drawn_into_the_pdf(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    path = write(tmp_path / "p" / "index.md", r"""
+        ---
+        title: Math talk
+        summary: Energies of spins.
+        ---
+        ## Energy
+
+        The energy is
+
+        $$
+        E = \sum_n h_n \sigma_n
+        $$
+        """)
+    _, _, pdf = pdf_of(path, tmp_path)
+    text = poppler("pdftotext", "-f", "3", "-l", "3", str(pdf), "-")
+    assert "The energy is" in text and "sum" not in text, "the formula is drawn, not its LaTeX source"
+    poppler("pdftoppm", "-r", "40", "-png", "-f", "3", "-l", "3", str(pdf), str(tmp_path / "eq"))
+    ink = np.asarray(Image.open(next(tmp_path.glob("eq*.png"))).convert("L")) < 128
+    height = ink.shape[0]
+    below_text = ink[int(height * 0.3):int(height * 0.55)]
+    assert below_text.sum() > 50, "the equation's ink sits under its lead-in line"

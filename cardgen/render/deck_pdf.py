@@ -10,6 +10,7 @@ portrait notes pages instead: the slide scaled on top, its speaker notes below.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -311,6 +312,10 @@ class DeckPdf:
             s = item_size(item, size)
             lead = s * text_role.line_height
             top += spacing_before(item, previous, s)
+            if item.role == "math":
+                top += self._equation(ctx, item, s, (x, top, w, box[3]), text_role, insets)
+                previous = item
+                continue
             if role == "code":
                 base = self.look.code_text if not ctx.override else ctx.override
             else:
@@ -330,6 +335,35 @@ class DeckPdf:
                 ctx.canvas.line(line, left + indent, top + _baseline(lead, s), s)
                 top += lead
             previous = item
+
+    def _equation(self, ctx: SlideContext, item: TextItem, size: float, box: Box, text_role,
+                  insets: tuple[float, float, float, float]) -> float:
+        """A display formula as vectors (its SVG drawn into the PDF), centred in the height the planner
+        budgeted for it; returns that height."""
+        from cardgen.render.deck_fit import Frame, items_height
+        from cardgen.render.deck_math import display_equation, math_box
+
+        x, top, w, h = box
+        frame = Frame(w, h)
+        indent = item.indent(size)
+        width = (frame.inner_w - indent) * WIDTH_RESERVE
+        height = items_height([item], size, text_role, frame, self.lang, self.mono)
+        fitted = math_box(item.tex, size, width, max(1.0, height - size * 0.3))
+        if fitted is None:  # not drawable: its readable text instead
+            self._items(ctx, [TextItem(item.runs, level=item.level)], size, (x, top - insets[1], w, h), "body",
+                        insets=insets)
+            return height
+        colour = ctx.colour("text")
+        equation = display_equation(item.tex)
+        ex = x + insets[0] + indent + (width - fitted.width) / 2
+        ey = top + (height - fitted.height) / 2
+        try:
+            ctx.canvas.image(io.BytesIO(equation.svg(colour).encode("utf-8")), ex, ey, fitted.width, fitted.height,
+                             alt=item.text)
+        except Exception:  # fpdf2 refuses an SVG feature: the 300 dpi picture the pptx also carries
+            ctx.canvas.image(io.BytesIO(equation.png(colour, zoom=4.0)), ex, ey, fitted.width, fitted.height,
+                             alt=item.text)
+        return height
 
     def _wrapped(self, ctx: SlideContext, pieces: list[Piece], size: float, box: Box, line_height: float, *,
                  anchor: str = "top", align: str = "left", bold: bool = False,
