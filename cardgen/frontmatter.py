@@ -97,8 +97,17 @@ def read_text(path: Path, folder: Path | None = None) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+_LEADING_BLANK_LINES = re.compile(r"\A\ufeff?(?:[ \t]*\n)+")
+
+
+def without_leading_blank_lines(text: str) -> str:
+    """Hugo's page parser skips whitespace before the front matter's opening delimiter, so a page that
+    starts with a blank line still has front matter (seen in real sites' pages and slides)."""
+    return _LEADING_BLANK_LINES.sub("", text.lstrip("\ufeff"), count=1)
+
+
 def detect_format(text: str) -> str:
-    first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    first = without_leading_blank_lines(text).split("\n", 1)[0].strip()
     if re.fullmatch(r"-{3,}", first):
         return "yaml"
     if re.fullmatch(r"\+{3,}", first):
@@ -111,6 +120,8 @@ def detect_format(text: str) -> str:
 def split_front_matter(text: str, path: Path) -> RawPage:
     """Parse a page's text. Raises PageError naming the file and the format on a syntax error."""
     fmt = detect_format(text)
+    if fmt != "none":
+        text = without_leading_blank_lines(text)
     if fmt == "none":
         return RawPage("none", {}, text)
     handler = _HANDLERS[fmt]

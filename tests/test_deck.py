@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
-from pptx.util import Emu
+from pptx.util import Emu, Pt
 
 from cardgen.errors import TemplateError, UsageError
 from cardgen.loader import load_page
@@ -753,3 +753,64 @@ def test_a_page_with_nothing_to_link_still_closes_with_its_title(tmp_path):
     last = prs.slides[-1]
     assert "Lonely project" in "\n".join(texts(last)) and not any(s.name == "QR code" for s in last.shapes)
     assert result.info["kinds"][-1] == "closing"
+
+
+# --------------------------------------------------------------------------- code
+
+
+def code_runs(prs):
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for paragraph in shape.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        latin = run._r.find(f"{A}rPr/{A}latin")
+                        if latin is not None and "Mono" in latin.get("typeface", ""):
+                            yield slide, shape, run, latin
+
+
+def listing_page(tmp_path, lines: int, extra: str = ""):
+    code = "".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(lines // 2))
+    return write(tmp_path / "code" / "index.md", "---\ntitle: Code talk\nsummary: A listing.\n---\n## Listing\n\n"
+                 + extra + "```python\n" + code + "```\n")
+
+
+def test_every_monospace_run_is_marked_fixed_pitch(tmp_path):
+    _, _, prs = deck_of(listing_page(tmp_path, 30), tmp_path)
+    found = list(code_runs(prs))
+    assert found
+    for _, _, _, latin in found:
+        assert latin.get("pitchFamily") == "49", "FIXED_PITCH | FF_MODERN: viewers substitute a monospace font"
+        assert latin.get("panose")[6:8] == "09", "PANOSE proportion: monospaced"
+
+
+def test_listings_are_at_least_14_pt_on_a_panel_sized_to_the_code(tmp_path):
+    _, _, prs = deck_of(listing_page(tmp_path, 12, "![](missing.png)\n\n"), tmp_path)
+    panels = [s for slide in prs.slides for s in slide.shapes if s.name == "Code"]
+    assert panels
+    for _, _, run, _ in code_runs(prs):
+        assert run.font.size.pt >= 14
+    short = panels[0]
+    assert short.height < Emu(Pt(368)) * 0.8, "a short listing gets a short panel, not the whole body"
+
+
+def test_a_long_listing_stops_after_two_slides_and_continues_in_the_notes(tmp_path):
+    _, result, prs = deck_of(listing_page(tmp_path, 160), tmp_path)
+    assert result.info["kinds"].count("code") == 2
+    code_slides = [s for s in prs.slides if any(sh.name == "Code" for sh in s.shapes)]
+    last = code_slides[-1]
+    assert "speaker notes" in "\n".join(texts(last))
+    notes = last.notes_slide.notes_text_frame.text
+    assert "def f79(x):" in notes and "return x + 79" in notes
+    assert checker(result.outputs[0]) == []
+
+
+def test_a_slides_page_with_a_blank_line_before_its_front_matter_reads_it(tmp_path):
+    path = tmp_path / "talk" / "index.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n---\ntitle: Blank first\ntype: slides\n---\n# Hello\n\n---\n\n## Two\n\nText.\n", encoding="utf-8")
+    page, _, prs = deck_of(path, tmp_path)
+    assert page.title_plain == "Blank first" and page.is_slides_page
+    body = all_text(prs)
+    assert "type: slides" not in body and "title:" not in body
+    assert [slide_title(s) for s in prs.slides] == ["Hello", "Two"]

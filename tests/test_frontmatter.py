@@ -96,3 +96,15 @@ def test_dates_from_strings(value, expected) -> None:
 def test_nonsense_date_raises_value_error() -> None:
     with pytest.raises(ValueError, match="not a date"):
         parse_date("next tuesday")
+
+
+@pytest.mark.parametrize("lead", ["\n", "\n\n", "  \n\t\n", "\ufeff\n"])
+def test_blank_lines_before_the_front_matter_are_skipped_as_hugo_does(lead):
+    from cardgen.frontmatter import detect_format, split_front_matter
+
+    text = lead + "---\ntitle: Blank first\n---\nBody text.\n"
+    assert detect_format(text) == "yaml"
+    raw = split_front_matter(text, Path("index.md"))
+    assert raw.meta == {"title": "Blank first"} and raw.body == "Body text.\n"
+    toml = split_front_matter(lead + '+++\ntitle = "T"\n+++\nBody.\n', Path("index.md"))
+    assert toml.meta == {"title": "T"}

@@ -27,7 +27,7 @@ from cardgen.page import Page
 from cardgen.render.code_colors import code_palette, highlight
 from cardgen.render.deck_fit import WIDTH_RESERVE, Frame, TextItem, item_size, items_height, spacing_before
 from cardgen.render.deck_media import HERO_DPI, HERO_SPLIT, css_color, hero_alt, hero_pixels, video_art
-from cardgen.render.deck_plan import Geometry, Planner, SlidePlan, labels
+from cardgen.render.deck_plan import CODE_PAD_X, CODE_PAD_Y, Geometry, Planner, SlidePlan, labels
 from cardgen.render.pptx_io import (
     INSETS,
     Typefaces,
@@ -580,16 +580,16 @@ class DeckBuilder:
         w = self.w
         slide = w.titled_slide("Title Only", plan)
         x, y, bw, bh = w.body_box(plan)
-        box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(x), Pt(y), Pt(bw), Pt(bh))
+        box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(x), Pt(y), Pt(bw), Pt(plan.panel_height or bh))
         box.name = "Code"
         box.fill.solid()
         box.fill.fore_color.rgb = rgb(w.deck.color("code_background"))
         box.line.fill.background()
         box.shadow.inherit = False
         w.body(box, plan.items, plan.size, role="code", color=w.deck.color("code_text"))
-        frame = box.text_frame  # the code sits 8 pt further in than other text: the panel needs room
-        frame.margin_left = frame.margin_right = Pt(7.2 + 8)
-        frame.margin_top = frame.margin_bottom = Pt(3.6 + 4)
+        frame = box.text_frame  # the code sits further in than other text: the panel needs room
+        frame.margin_left = frame.margin_right = Pt(INSETS[0] + CODE_PAD_X)
+        frame.margin_top = frame.margin_bottom = Pt(INSETS[1] + CODE_PAD_Y)
         self._finish(slide, plan)
 
     def _picture(self, plan: SlidePlan) -> None:

@@ -192,7 +192,10 @@ class DeckPdf:
         x, y, w, h = self.boxes["running_body"] if plan.running else self.boxes["body"]
         h = plan.panel_height or h
         ctx.canvas.rect(x, y, w, h, self.look.code_background)
-        self._items(ctx, plan.items, plan.size, (x, y, w, h), "code", insets=(15.2, 7.6, 15.2, 7.6))
+        from cardgen.render.deck_plan import CODE_PAD_X, CODE_PAD_Y
+
+        pad = (INSETS[0] + CODE_PAD_X, INSETS[1] + CODE_PAD_Y, INSETS[2] + CODE_PAD_X, INSETS[3] + CODE_PAD_Y)
+        self._items(ctx, plan.items, plan.size, (x, y, w, h), "code", insets=pad)
 
     def _table(self, ctx: SlideContext, plan: SlidePlan) -> None:
         from cardgen.render.deck_table import CELL_PAD_Y, column_widths, row_height

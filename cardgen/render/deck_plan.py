@@ -37,17 +37,22 @@ from cardgen.i18n import labels as i18n_labels
 from cardgen.layouts.deck import DeckLayout
 from cardgen.page import Page
 from cardgen.render.deck_fit import (
+    INSETS,
     Frame,
     TextItem,
     best_size,
     first_sentences,
     fit_in,
+    items_height,
     paginate,
     slice_runs,
 )
 
 BULLETS = ("•", "–", "◦", "▪")
 MAX_LEVEL = 3
+CODE_MIN_SIZE = 14.0  # pt: listings stay readable from the back of the room
+CODE_SLIDES = 2  # a longer listing continues in the speaker notes
+CODE_PAD_X, CODE_PAD_Y = 8.0, 4.0  # the code panel's padding around the text frame (pt)
 INLINE_CODE_LINES = 8  # shorter code blocks stay on the text slide; longer ones get their own
 MATH_ON_SLIDE = 160  # longer display math (LaTeX source) moves to the notes, a marker stays on the slide
 
@@ -496,13 +501,32 @@ class Planner:
                 for index, (rows, size) in enumerate(pages)]
 
     def _code(self, section: _Section, block: CodeBlock) -> list[SlidePlan]:
+        """A listing on its own slides: fixed-pitch at 14 pt or more on a panel as tall as the code. A
+        listing longer than two slides shows its first part; the whole of it goes to the notes and a
+        marker on the second slide says so (a talk never reads 18 slides of code)."""
         items = [TextItem((Run(line or " ", code=True),), role="code", language=block.language)
                  for line in block.code.rstrip("\n").split("\n")]
         role = self.layout.role("code")
+        role = replace(role, min_size=max(role.min_size, CODE_MIN_SIZE), size=max(role.size, CODE_MIN_SIZE))
         body = self._body_frame(section)
-        frame = Frame(body.w - 16, body.h - 8)
+        frame = Frame(body.w - 2 * CODE_PAD_X, body.h - 2 * CODE_PAD_Y)
         chunks = paginate(items, role, frame, self.lang, self.mono)
-        return [self._titled("code", section, index, items=chunk, size=size) for index, (chunk, size) in enumerate(chunks)]
+        notes: list[str] = []
+        if len(chunks) > CODE_SLIDES:
+            marker = TextItem((Run(self.words["code_in_notes"]),), role="muted")
+            first, (second, size) = chunks[0], chunks[1]
+            kept = list(second)
+            while kept and items_height(kept + [marker], size, role, frame, self.lang, self.mono) > frame.inner_h:
+                kept.pop()
+            chunks = [first, (kept + [marker], size)]
+            notes = [block.code.rstrip()]
+        out = []
+        for index, (chunk, size) in enumerate(chunks):
+            height = items_height(chunk, size, role, frame, self.lang, self.mono) + INSETS[1] + INSETS[3]
+            panel = min(body.h, height + 2 * CODE_PAD_Y + 2)
+            out.append(self._titled("code", section, index, items=chunk, size=size, panel_height=panel,
+                                    notes=notes if index == len(chunks) - 1 else []))
+        return out
 
     def _body_frame(self, section: _Section) -> Frame:
         return self.geo.running_body if section.running else self.geo.body

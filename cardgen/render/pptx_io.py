@@ -76,8 +76,19 @@ def style_run(
         etree.SubElement(fill, f"{{{A}}}srgbClr", val=color.lstrip("#")[:6].upper())
     latin = faces.mono if code else faces.latin
     for tag, face in (("latin", latin), ("ea", faces.east_asian), ("cs", latin)):
-        etree.SubElement(rpr, f"{{{A}}}{tag}", typeface=face)
+        font = etree.SubElement(rpr, f"{{{A}}}{tag}", typeface=face)
+        if code and tag != "ea":
+            font.set("panose", MONO_PANOSE)
+            font.set("pitchFamily", MONO_PITCH_FAMILY)
     _schema_order(rpr, _RPR_ORDER)
+
+
+#: A code run's typeface is marked fixed-pitch, so a viewer without the named font substitutes a
+#: monospaced one (Consolas, Menlo, DejaVu Sans Mono, Courier New …) instead of its default sans:
+#: pitchFamily 0x31 = FIXED_PITCH | FF_MODERN (ECMA-376 §21.1.2.3.7, the Windows LOGFONT values), and a
+#: PANOSE whose proportion digit 9 says "monospaced".
+MONO_PITCH_FAMILY = "49"
+MONO_PANOSE = "020B0609020204030204"
 
 
 _REPLACED = {f"{{{A}}}{tag}" for tag in ("solidFill", "latin", "ea", "cs")}
