@@ -111,4 +111,25 @@ def prose_citations(text: str) -> str:
     return citations_as_text(text)
 
 
-__all__ = ["bracket_math_plugin", "display_environment", "math_block", "math_in_text", "math_run", "prose_citations"]
+def inline_math_runs(blocks, *inlines) -> list[Run]:  # type: ignore[no-untyped-def]
+    """Every inline math run in `blocks` (nested blocks, list items, table cells, captions) and in the
+    extra run tuples (a page's title and summary)."""
+    found: list[Run] = [r for runs in inlines for r in runs if r.math]
+    stack = list(blocks)
+    while stack:
+        block = stack.pop()
+        for name in ("runs", "caption"):
+            found.extend(r for r in getattr(block, name, ()) or () if isinstance(r, Run) and r.math)
+        for item in getattr(block, "items", ()) or ():
+            found.extend(r for r in item.runs if r.math)
+            stack.extend(item.children)
+        stack.extend(getattr(block, "children", ()) or ())
+        stack.extend(getattr(block, "figures", ()) or ())
+        for row in (getattr(block, "header", None) and [block.header]) or []:
+            found.extend(r for cell in row for r in cell if r.math)
+        for row in getattr(block, "rows", ()) or ():
+            found.extend(r for cell in row for r in cell if r.math)
+    return found
+
+
+__all__ = ["bracket_math_plugin", "inline_math_runs", "display_environment", "math_block", "math_in_text", "math_run", "prose_citations"]

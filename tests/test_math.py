@@ -118,7 +118,7 @@ def test_omml_is_well_formed_office_math() -> None:
     ],
 )
 def test_inline_math_reads_as_unicode(tex: str, text: str) -> None:
-    assert typeset(tex, display=False).text == text
+    assert typeset(tex, display=False).text.replace("\u00a0", " ") == text
 
 
 def test_inline_segments_carry_italic_bold_and_scripts() -> None:
@@ -142,7 +142,7 @@ def math_runs(doc):
 
 def test_bracket_delimiters_inline_and_display() -> None:
     doc = parse_document("Energy \\(E = mc^2\\) and \\\\(a_1\\\\).\n\n\\[\n\\int_0^1 f\n\\]\n")
-    assert [r.text for r in math_runs(doc)] == ["E = mc²", "a₁"]
+    assert [r.text for r in math_runs(doc)] == ["E\u00a0=\u00a0mc²", "a₁"]  # a formula does not break
     assert doc.blocks[1] == MathBlock("\\int_0^1 f")
 
 
@@ -171,12 +171,12 @@ def test_bad_latex_is_monospace_source_with_a_warning_naming_it() -> None:
 
 def test_cite_and_ref_read_as_text() -> None:
     doc = parse_document("As in \\\\cite{Titsias2009} and $x\\cite{a,b}$, see \\\\ref{eq1}.\n")
-    text = doc.blocks[0].text
+    text = doc.blocks[0].text.replace("\u00a0", " ")
     assert "[Titsias2009]" in text and "[a, b]" in text and "eq1" in text and "\\" not in text
 
 
 def test_math_in_titles_and_raw_html() -> None:
-    assert "".join(r.text for r in parse_inline("A $1+\\epsilon$ approximation")) == "A 1 + ϵ approximation"
+    assert "".join(r.text for r in parse_inline("A $1+\\epsilon$ approximation")) == "A 1\u00a0+\u00a0ϵ approximation"
     doc = parse_document('<div align="right">\nover paths with $\\mathbf{r}_{t}$\n</div>\n')
     assert "rₜ" in doc.blocks[0].text and "$" not in doc.blocks[0].text
 

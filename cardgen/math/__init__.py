@@ -125,6 +125,17 @@ def _linear(mathml: str) -> Linear:
     return linearise(mathml)
 
 
+def inline_formulas(runs) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """{plain reading: tex} of the inline math runs whose reading is not exact (a subscript T has
+    no Unicode character, so "ϕ_T" stands in for it): outputs that set plain text draw these typeset."""
+    found: dict[str, str] = {}
+    for run in runs:
+        if getattr(run, "math", False) and run.tex and run.text and not typeset(run.tex, display=False).linear.exact_text:
+            found[run.text] = run.tex
+            found[run.text.replace("\u00a0", " ")] = run.tex  # the same reading after plain-text clean-up
+    return found
+
+
 def warning(equation: Equation) -> str:
     """The one-line warning for an equation that could not be typeset."""
     shown = " ".join(equation.source.split())
@@ -138,6 +149,7 @@ __all__ = [
     "Macro",
     "Segment",
     "check_drawing",
+    "inline_formulas",
     "citations_as_text",
     "macros_from_front_matter",
     "only_definitions",

@@ -33,6 +33,13 @@ class Linear:
     exact: bool
 
     @property
+    def exact_text(self) -> bool:
+        """Whether `text` reads exactly like the formula (every script had a Unicode form)."""
+        return self.exact and not any(
+            seg.script and any(ch not in (_SUPER if seg.script > 0 else _SUB) for ch in seg.text) for seg in self.segments
+        )
+
+    @property
     def text(self) -> str:
         """One string: scripts as Unicode super/subscript characters where every character has one."""
         out: list[str] = []
@@ -48,7 +55,9 @@ class Linear:
                 mark = "^" if seg.script > 0 else "_"
                 body = seg.text if len(seg.text) == 1 else f"({seg.text})"
                 out.append(mark + body)
-        return "".join(out)
+        # A formula set in running text does not break inside (TeX breaks only after relations):
+        # no-break spaces keep it on one line, so outputs that draw it typeset can find it whole.
+        return "".join(out).replace(" ", "\u00a0")
 
 
 _SUPER = dict(zip("0123456789+-−=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁿⁱ", strict=True))

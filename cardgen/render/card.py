@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cardgen.math import inline_formulas
+from cardgen.mathsyntax import inline_math_runs
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
 from cardgen.render.card_draw import (
@@ -84,6 +86,7 @@ def build_card(
     page_w, page_h = trim[0] + 2 * (bleed + mark), trim[1] + 2 * (bleed + mark)
     pdf = new_pdf(page.title_plain or page.slug, fixed_date(page), (page_w, page_h))
     writer = Writer(pdf, page.language or None, text_only)
+    writer.formulas = inline_formulas(inline_math_runs(page.document.blocks, page.title_runs, page.summary_runs))
     origin = (bleed + mark, bleed + mark)
     trim_rect = (origin[0], origin[1], origin[0] + trim[0], origin[1] + trim[1])
     bleed_rect = (origin[0] - bleed, origin[1] - bleed, trim_rect[2] + bleed, trim_rect[3] + bleed)

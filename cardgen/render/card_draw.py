@@ -172,6 +172,25 @@ def set_boxes(
     page.bleed_box = box(bleed)  # type: ignore[attr-defined]
 
 
+def _formula_pieces(text: str, formulas: dict[str, str]) -> list[tuple[str, str]]:
+    """`text` cut into (plain text, "") and (reading, tex) pieces at the formulas it shows."""
+    pieces: list[tuple[str, str]] = []
+    pos = 0
+    keys = sorted(formulas, key=len, reverse=True)
+    while pos < len(text):
+        found = min(((text.find(k, pos), k) for k in keys if text.find(k, pos) >= 0), default=None)
+        if found is None:
+            break
+        start, key = found
+        if start > pos:
+            pieces.append((text[pos:start], ""))
+        pieces.append((key, formulas[key]))
+        pos = start + len(key)
+    if pos < len(text) or not pieces:
+        pieces.append((text[pos:], ""))
+    return pieces
+
+
 class Writer:
     """Draws on one fpdf2 document: fonts registered once per file, text as per-font segments."""
 
@@ -185,6 +204,9 @@ class Writer:
         from cardgen.i18n import is_rtl
 
         self.rtl = is_rtl(lang)  # a right-to-left page: text columns are set flush right
+        # Inline formulas whose plain-text reading is not exact ("ϕ_T"): drawn as typeset vector
+        # paths wherever a line shows that reading (see `cardgen.math.inline_formulas`).
+        self.formulas: dict[str, str] = {}
 
     def font(self, path: Path) -> str:
         name = self._fonts.get(path)
@@ -214,7 +236,29 @@ class Writer:
             self.pdf.rect(x, y, w, h, style="F")
 
     def line(self, x: float, y: float, text: str, size: float, colour: str, bold: bool = False) -> None:
-        """One line of text with its baseline at y (mm), each run in the font that has its glyphs."""
+        """One line of text with its baseline at y (mm), each run in the font that has its glyphs;
+        inline formulas as vector paths on the same baseline."""
+        if self.formulas and not self.text_only:
+            pieces = _formula_pieces(text, self.formulas)
+            if len(pieces) > 1 or pieces[0][1]:
+                for piece, tex in pieces:
+                    x = self._formula(x, y, tex, size, colour) if tex else self._text(x, y, piece, size, colour, bold)
+                return
+        self._text(x, y, text, size, colour, bold)
+
+    def _formula(self, x: float, y: float, tex: str, size: float, colour: str) -> float:
+        """Draw `tex` with its baseline at y (mm) from x; returns the x after it."""
+        import io
+
+        from cardgen.math import check_drawing, typeset
+
+        eq = check_drawing(typeset(tex, display=False))
+        em = size / PT_PER_MM
+        self.pdf.image(io.BytesIO(eq.svg(colour).encode("utf-8")), x=x, y=y - eq.ascent * em,
+                       w=eq.width * em, h=eq.height * em)
+        return x + eq.width * em
+
+    def _text(self, x: float, y: float, text: str, size: float, colour: str, bold: bool = False) -> float:
         from cardgen.text.fonts import segments
         from cardgen.text.line import needs_layout, place_line
         from cardgen.text.measure import text_width
@@ -225,12 +269,13 @@ class Writer:
                 if piece.text.strip():
                     self.pdf.set_font(self.font(piece.path), size=size)
                     self._piece(x + piece.x * size / PT_PER_MM, y, piece, size)
-            return
+            return x + text_width(text, size, bold=bold, lang=self.lang) / PT_PER_MM
         for chunk, path in segments(text, None, bold=bold, lang=self.lang):
             self.pdf.set_font(self.font(path), size=size)
             if chunk.strip():
                 self.pdf.text(x, y, chunk)
             x += text_width(chunk, size, bold=bold, lang=self.lang) / PT_PER_MM
+        return x
 
     def _piece(self, x: float, y: float, piece: Piece, size: float) -> None:
         """A laid-out piece with its baseline's left end at (x, y). Shaped pieces go through fpdf2's

@@ -591,9 +591,13 @@ def _draw_plan(draw: ImageDraw.ImageDraw, canvas: Image.Image, plan: _Plan, page
         canvas.paste(plan.logo, plan.logo_xy, plan.logo)
     ascent, descent = ascent_descent(plan.size, family=plan.family, bold=plan.element.bold)
     lead = (plan.line_height - (ascent + descent)) / 2
+    formulas = _formulas(page)
     for i, (line, x) in enumerate(zip(plan.lines, plan.x, strict=True)):
         row = 0 if plan.inline else i
         baseline = plan.top + row * plan.line_height + lead + ascent
+        if formulas and any(key in line for key in formulas):
+            _draw_with_formulas(draw, canvas, (x, baseline), line, plan, formulas)
+            continue
         draw_text(
             draw,
             (x, baseline),
@@ -606,6 +610,36 @@ def _draw_plan(draw: ImageDraw.ImageDraw, canvas: Image.Image, plan: _Plan, page
             fill=plan.color,
             anchor="ls",
         )
+
+
+def _formulas(page: Page) -> dict[str, str]:
+    from cardgen.math import inline_formulas
+
+    return inline_formulas([r for runs in (page.title_runs, page.summary_runs) for r in runs])
+
+
+def _draw_with_formulas(draw: ImageDraw.ImageDraw, canvas: Image.Image, xy: tuple[float, float], line: str,
+                        plan: _Plan, formulas: dict[str, str]) -> None:
+    """A line whose plain reading of a formula is inexact ("ϕ_T"): the formula is rasterised from the
+    same vector drawing the card uses, on the text's baseline."""
+    from cardgen.math import check_drawing, typeset
+    from cardgen.render.card_draw import _formula_pieces
+    from cardgen.text.raster import draw_text
+
+    x, baseline = xy
+    for piece, tex in _formula_pieces(line, formulas):
+        if not tex:
+            x += draw_text(draw, (x, baseline), piece, plan.size, family=plan.family, bold=plan.element.bold,
+                           italic=False, lang=plan.lang, fill=plan.color, anchor="ls")
+            continue
+        from cardgen.math.raster import svg_to_image
+        from cardgen.math.svg import DRAW_SIZE
+
+        eq = check_drawing(typeset(tex, display=False))
+        image = svg_to_image(eq.svg(plan.color), plan.size / DRAW_SIZE)
+        canvas.alpha_composite(image, (int(round(x)), int(round(baseline - eq.ascent * plan.size)))) \
+            if canvas.mode == "RGBA" else canvas.paste(image, (int(round(x)), int(round(baseline - eq.ascent * plan.size))), image)
+        x += image.width
 
 
 # --------------------------------------------------------------------------- contrast
