@@ -295,7 +295,7 @@ def card(
 
 
 FormatsOpt = typer.Option(None, "--formats",
-                          help="Comma-separated outputs: deck, social, card [default: params.cardgen.formats, else all].")
+                          help="Comma-separated outputs: deck, deck-pdf, social, card [default: params.cardgen.formats, else deck,social,card].")
 PresetsOpt = typer.Option(None, "--preset", "-p",
                           help="Social presets, comma-separated or all [default: params.cardgen.presets, else og].")
 

@@ -81,7 +81,8 @@ def gallery(tmp_path_factory) -> Path:
     """One batch with an event for every test here (the renders are the slow part)."""
     root = event_site(tmp_path_factory.mktemp("gallery") / "site")
     out = root.parent / "out"
-    assert run_batch(root, out, jobs=1, event="Open Lab Day", base_url="https://lab.example.org/old/") == 0
+    assert run_batch(root, out, jobs=1, event="Open Lab Day", base_url="https://lab.example.org/old/",
+                     formats="deck,deck-pdf,social,card") == 0
     return out
 
 
@@ -105,6 +106,7 @@ def test_gallery_lists_every_project_with_image_alt_and_links_inside_the_output(
     hrefs = [attrs["href"] for tag, attrs in parsed.elements if tag == "a" and "href" in attrs]
     for slug in ("alpha", "beta", "gamma"):
         assert f"../{slug}/{slug}.pptx" in hrefs and f"../{slug}/{slug}-card.pdf" in hrefs
+        assert f"../{slug}/{slug}.pdf" in hrefs  # the deck as PDF
     assert "../event/showcase.pptx" in hrefs and "../event/cards-a4.pdf" in hrefs
 
 

@@ -9,7 +9,9 @@ from cardgen.errors import CardgenError
 from cardgen.output import RenderResult, make_dirs
 from cardgen.page import Page
 
-FORMATS = ("deck", "social", "card")
+FORMATS = ("deck", "deck-pdf", "social", "card")
+#: What `build` and `batch` make unless told otherwise (the deck PDF is asked for with `deck-pdf`).
+DEFAULT_FORMATS = ("deck", "social", "card")
 
 
 def render_all(
@@ -17,7 +19,7 @@ def render_all(
     output: Path | str = ".",
     *,
     template="default",
-    formats: tuple[str, ...] | list[str] = FORMATS,
+    formats: tuple[str, ...] | list[str] = DEFAULT_FORMATS,
     social_presets: tuple[str, ...] = ("og",),
     images=None,
     math: str = "picture",
@@ -70,6 +72,10 @@ def _render_one(fmt: str, page: Page, folder: Path, template, images, social_pre
         from cardgen.render.deck import render_deck
 
         return render_deck(page, folder / f"{page.slug}.pptx", template=template, images=images, math=math)
+    if fmt == "deck-pdf":
+        from cardgen.render.deck import render_deck
+
+        return render_deck(page, folder / f"{page.slug}.pdf", template=template, images=images, math=math, fmt="pdf")
     if fmt == "social":
         from cardgen.render.social import render_social
 
