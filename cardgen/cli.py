@@ -535,9 +535,8 @@ def _watch_page(target: Path, output, template, formats, preset, site):
 
 
 def _watch_site(target: Path, output, template, formats, preset, event, jobs):
-    from cardgen.batch import MANIFEST, content_root
+    from cardgen.batch import Finished, content_root, iter_batch
 
-    run = _renderer_batch()
     _, site_root = content_root(target)
     settings = _settings(site_root)
     output = _pick(output, settings.output, None)
@@ -551,10 +550,18 @@ def _watch_site(target: Path, output, template, formats, preset, event, jobs):
     }
 
     def build() -> tuple[bool, str]:
-        code = run(target, output, jobs=jobs, **options)
-        summary = json.loads((Path(output) / MANIFEST).read_text(encoding="utf-8"))["summary"]
-        return code == 0, (f"{summary['built']} built, {summary['cached']} unchanged, {summary['failed']} failed "
-                           f"→ {output}")
+        finished = None
+        for item in iter_batch(target, output, jobs=jobs, **options):
+            if isinstance(item, Finished):
+                finished = item
+        if finished is None:  # pragma: no cover - iter_batch always ends with Finished
+            raise CardgenError("batch ended without a result")
+        summary = finished.manifest["summary"]
+        message = f"{summary['built']} built, {summary['cached']} unchanged, {summary['failed']} failed → {output}"
+        for record in finished.failed[:3]:  # the why, on the same line
+            reason = record.error or "; ".join(f"{k}: {v}" for k, v in record.errors.items())
+            message += f"; {record.slug}: {reason}"
+        return finished.exit_code == 0, message
 
     return build, output, site_root
 

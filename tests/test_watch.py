@@ -97,10 +97,13 @@ def test_watching_a_site_rebuilds_only_the_changed_page(tmp_path: Path) -> None:
         page.write_text(page.read_text() + "\nMore text.\n", encoding="utf-8")
         watcher.wait_for(lambda line: "✓ 1 built, 1 unchanged, 0 failed" in line)
         time.sleep(1.5)  # no rebuild follows from the outputs just written
+        assert len([line for line in watcher.lines if "✓" in line]) == 2
+        (site / "content" / "project" / "a" / "index.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+        (failed,) = watcher.wait_for(lambda line: "✗" in line)
+        assert "1 failed" in failed and "a: " in failed and "invalid YAML" in failed
     finally:
         code, _ = watcher.stop()
     assert code == 130
-    assert len([line for line in watcher.lines if "✓" in line]) == 2
 
 
 def test_a_broken_save_is_a_failed_line_and_the_watch_goes_on(tmp_path: Path) -> None:
