@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cardgen.page import Link, Page
@@ -183,3 +184,133 @@ def _body_inlines(blocks: tuple) -> list[tuple[str, tuple]]:
         elif isinstance(block, (Quote, Callout)):
             found.extend(_body_inlines(block.children))
     return found
+
+
+# --------------------------------------------------------------------------- fields of template layers
+
+
+def body_paragraphs(page: Page, limit: int = 1200) -> tuple[str, ...]:
+    """The first paragraphs of the body (lists become 'item; item'), up to about `limit` characters,
+    leaving out those that repeat the description (unless nothing else is left). Paragraphs that only
+    point elsewhere ("For more detail, visit here.") are skipped: the link is on the card already."""
+    from cardgen.document import ListBlock, Paragraph, Quote, plain
+    from cardgen.text.plain import to_plain
+
+    paragraphs: list[str] = []
+    total = 0
+    for block in page.document.blocks:
+        if isinstance(block, Paragraph):
+            if _mostly_link(block.runs):
+                continue
+            text = plain(block.runs)
+        elif isinstance(block, ListBlock):
+            text = "; ".join(plain(item.runs).strip() for item in block.items if plain(item.runs).strip())
+        elif isinstance(block, Quote):
+            text = " ".join(plain(b.runs) for b in block.children if isinstance(b, Paragraph))
+        else:
+            continue
+        text = " ".join(to_plain(text).split())
+        if not text:
+            continue
+        paragraphs.append(text)
+        total += len(text)
+        if total >= limit:
+            break
+    shown = " ".join(page.description.split())
+    fresh = [p for p in paragraphs if p not in shown]
+    if fresh:
+        return tuple(fresh)
+    if not paragraphs and page.description:
+        paragraphs.append(page.description)
+    return tuple(paragraphs)
+
+
+def _mostly_link(runs: tuple[Any, ...]) -> bool:
+    """A short paragraph that is mostly link text (it only points elsewhere; useless on paper)."""
+    from cardgen.document import plain
+
+    total = len(plain(runs).strip())
+    linked = sum(len(r.text.strip()) for r in runs if r.href)
+    return 0 < total < 120 and linked > 0 and (linked >= total * 0.5 or total < 40)
+
+
+def print_links(page: Page, limit: int = 5) -> tuple[tuple[str, str], ...]:
+    """(label, URL) of the page's absolute links, the main URL first."""
+    qr_url = page.main_url
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for link in page.links:
+        url = link.url.strip()
+        if not url.startswith(("http://", "https://")) or url.rstrip("/") in seen:
+            continue
+        seen.add(url.rstrip("/"))
+        rows.append((link_label(link) or "Link", url))
+    if qr_url and qr_url.rstrip("/") not in seen:
+        rows.insert(0, ("Project page", qr_url))
+    return tuple(rows[:limit])
+
+
+def _front_matter(page: Page, key: str) -> str:
+    value: Any = page.front_matter
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value if isinstance(v, (str, int, float)))
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+TextField = Callable[["Page", int], str]
+ListField = Callable[["Page", int], "tuple[Any, ...]"]
+
+#: Fields a text layer's `field = "…"` can show, as one string (`max_items` bounds list-like ones).
+TEXT_FIELDS: dict[str, TextField] = {
+    "title": lambda page, n: page.title_plain or page.slug,
+    "summary": lambda page, n: page.description,
+    "description": lambda page, n: page.description,
+    "authors": lambda page, n: authors_line(page, max_names=n),
+    "date": lambda page, n: date_line(page),
+    "site": lambda page, n: site_line(page),
+    "kicker": lambda page, n: site_line(page) or date_line(page),
+    "tags": lambda page, n: ", ".join(t.strip() for t in page.tags[:n] if t.strip()),
+    "categories": lambda page, n: ", ".join(c.strip() for c in page.categories[:n] if c.strip()),
+    "url": lambda page, n: display_url(page.main_url, 48) if page.main_url else "",
+    "caption": lambda page, n: page.image.caption_text.strip(),
+}
+#: Fields that are several items: `body` (paragraphs), `links` ((label, URL) rows).
+LIST_FIELDS: dict[str, ListField] = {
+    "body": lambda page, n: body_paragraphs(page),
+    "links": lambda page, n: print_links(page, limit=n),
+}
+#: Raw front-matter values: `field = "page.params.venue"` shows that key's text.
+FRONT_MATTER_PREFIX = "page."
+
+
+def field_names() -> tuple[str, ...]:
+    return (*TEXT_FIELDS, *LIST_FIELDS)
+
+
+def is_field(name: str) -> bool:
+    return name in TEXT_FIELDS or name in LIST_FIELDS or (
+        name.startswith(FRONT_MATTER_PREFIX) and len(name) > len(FRONT_MATTER_PREFIX)
+    )
+
+
+def field_text(page: Page, name: str, max_items: int = 4) -> str:
+    """A field as one line of text ('' when the page has none)."""
+    if name in TEXT_FIELDS:
+        return TEXT_FIELDS[name](page, max_items)
+    if name in LIST_FIELDS:
+        return " ".join(str(v if isinstance(v, str) else v[0]) for v in LIST_FIELDS[name](page, max_items))
+    if name.startswith(FRONT_MATTER_PREFIX):
+        return _front_matter(page, name[len(FRONT_MATTER_PREFIX) :])
+    raise KeyError(name)
+
+
+def field_items(page: Page, name: str, max_items: int = 4) -> tuple[Any, ...]:
+    """A list field's items (paragraphs, link rows); a text field as a one-item tuple."""
+    if name in LIST_FIELDS:
+        return LIST_FIELDS[name](page, max_items)
+    text = field_text(page, name, max_items)
+    return (text,) if text else ()

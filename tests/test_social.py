@@ -143,24 +143,24 @@ def _copy_template(tmp_path: Path, name: str = "default") -> Path:
 def test_unknown_social_key_names_file_and_key(tmp_path: Path) -> None:
     folder = _copy_template(tmp_path)
     toml = folder / "template.toml"
-    toml.write_text(toml.read_text().replace("[social.wide]\n", "[social.wide]\ntitel = { x = 0.1 }\n"))
+    toml.write_text(toml.read_text().replace('field = "title"\n', 'field = "title"\ntitel = 3\n', 1))
     with pytest.raises(TemplateError) as info:
         load_template(folder)
-    assert str(toml.resolve()) in str(info.value) and "social.wide.titel" in str(info.value)
+    assert str(toml.resolve()) in str(info.value) and "social.wide.layers[5].titel" in str(info.value)
 
 
 def test_bad_social_colour_is_a_clear_error(tmp_path: Path) -> None:
     folder = _copy_template(tmp_path, "dark")
     toml = folder / "template.toml"
     text = toml.read_text()
-    assert 'color = "#ffffff", bold = true' in text
-    toml.write_text(text.replace('color = "#ffffff", bold = true', 'color = "white-ish", bold = true', 1))
-    with pytest.raises(TemplateError, match=r"social\.wide\.kicker\.color: unknown colour 'white-ish'"):
+    assert 'color = "#ffffff"\nbold = true' in text
+    toml.write_text(text.replace('color = "#ffffff"\nbold = true', 'color = "white-ish"\nbold = true', 1))
+    with pytest.raises(TemplateError, match=r"social\.wide\.layers\[2\]\.color: unknown colour 'white-ish'"):
         load_template(folder)
 
 
 def test_builtin_social_layouts_differ() -> None:
-    looks = {(t.social.wide.image.rect, t.social.wide.background) for t in map(load_template, TEMPLATES)}
+    looks = {(t.social.wide.image.box, t.social.wide.background) for t in map(load_template, TEMPLATES)}
     assert len(looks) == 3
 
 
@@ -196,14 +196,15 @@ def test_text_over_a_bright_photo_reaches_contrast_4_5(tmp_path: Path, template:
 def test_contrast_patch_darkens_a_white_background() -> None:
     from PIL import Image
 
-    from cardgen.layouts.social import Rect, TextElement
-    from cardgen.render.social import _ensure_contrast, _measure, _Plan
+    from cardgen.layout.model import Line, TextBox
+    from cardgen.render.raster import _measure, ensure_contrast
+    from cardgen.units import Rect
 
     canvas = Image.new("RGB", (400, 200), "#ffffff")
-    element = TextElement("title", Rect(0, 0, 1, 1), 40, 20, 2, "#ffffff")
-    plan = _Plan(element, "Noto Sans", None, 40, 48, ["Hello"], [50.0], 60, (50, 60, 250, 108), "#ffffff")
-    assert _ensure_contrast(canvas, plan, 4.5)
-    assert _measure(canvas, plan.box, 1.0) >= 4.5
+    text = TextBox("title", Rect(50, 60, 200, 48), (Line("Hello", 50, 100, 120),), 40, 48, "#ffffff")
+    measured, patched = ensure_contrast(canvas, text, 4.5)
+    assert patched and measured >= 4.5
+    assert _measure(canvas, (50, 60, 250, 108), 1.0) >= 4.5
     assert canvas.getpixel((5, 5)) == (255, 255, 255)  # only the text's surroundings are shaded
 
 

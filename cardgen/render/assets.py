@@ -68,6 +68,7 @@ class PageImages:
         self._failed = False
         self._heroes: dict[tuple[int, int, str], HeroImage] = {}
         self._source_size: tuple[int, int] | None | object = _UNREAD
+        self._logo: Image.Image | None | object = _UNREAD
         # A batch shares crops between its worker processes and the event pack through `store`:
         # crops of the sizes in `persist` are written there and read back instead of decoding again.
         self.store = Path(store) if store is not None else None
@@ -221,6 +222,36 @@ class PageImages:
         for warning in crop.warnings:
             self._warn(warning)
         return HeroImage(image, False, self.page.featured_image, crop.source_size, crop.box, crop)
+
+    def logo(self, height: float) -> tuple[int, int] | None:
+        """Pixel size of the site's raster logo scaled to `height` (None without one; SVG logos would
+        need Cairo and are skipped)."""
+        img = self._logo_source()
+        if img is None:
+            return None
+        target = max(1, round(height))
+        return max(1, round(img.width * target / img.height)), target
+
+    def logo_image(self, size: tuple[int, int]) -> Image.Image | None:
+        """The site logo (RGBA) resized to `size`."""
+        img = self._logo_source()
+        if img is None:
+            return None
+        return img.convert("RGBA").resize((int(size[0]), int(size[1])), 1)  # LANCZOS
+
+    def _logo_source(self) -> Image.Image | None:
+        if self._logo is not _UNREAD:
+            return self._logo  # type: ignore[return-value]
+        self._logo = None
+        path = self.page.site.logo if self.page.site is not None else None
+        if path is not None and path.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp"):
+            from cardgen.imaging import open_image
+
+            try:
+                self._logo = open_image(path, keep_alpha=True)
+            except (ImageError, TypeError):
+                self._logo = None
+        return self._logo  # type: ignore[return-value]
 
     def placeholder(self, size: tuple[int, int]) -> Image.Image:
         """Deterministic art from the page title, for pages without a usable featured image."""

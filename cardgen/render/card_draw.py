@@ -528,7 +528,7 @@ def _hero(w: Writer, card: CardSpec, size_mm: tuple[float, float]) -> Any:
     full = card.images.source_size()
     if full is not None:
         widest = min(full[0], full[1] * px[0] / px[1])
-        smart = card.page.image.focal_point is FocalPoint.SMART
+        smart = card.page.image.focal_point == FocalPoint.SMART
         headroom = 0.9 if smart else 1.0  # a smart crop may keep 0.9x the largest window
         factor = min(1.0, widest * headroom / px[0])
         px = (px[0] * factor, px[1] * factor)
