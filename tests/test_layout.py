@@ -1,0 +1,123 @@
+"""The layout stage: template layers become Scenes that backends only draw."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cardgen.errors import TemplateError
+from cardgen.layout.model import ImageBox, Scene, TextBox
+from cardgen.page import Author, ImageSettings, Page
+from cardgen.templates import builtin_root, load_template
+
+
+def make_page(tmp_path: Path, title: str = "Open Lab Day: Machine Learning Physics") -> Page:
+    bundle = tmp_path / "content" / "project" / "lab"
+    bundle.mkdir(parents=True, exist_ok=True)
+    return Page(
+        path=bundle / "index.md",
+        title=title,
+        title_runs=(),
+        title_plain=title,
+        description="Physics meets machine learning: a research area integrating two major fields.",
+        description_source="summary",
+        summary_runs=(),
+        authors=(Author("Ada Lovelace"), Author("Alan Turing")),
+        tags=("physics", "outreach"),
+        date=dt.date(2024, 5, 1),
+        image=ImageSettings(),
+        bundle_dir=bundle,
+        front_matter={"params": {"venue": "Hall B"}},
+    )
+
+
+def copy_template(tmp_path: Path, name: str = "default") -> Path:
+    dest = tmp_path / f"tpl-{name}"
+    shutil.copytree(builtin_root() / name, dest)
+    return dest
+
+
+def social(page: Page, folder: Path | str) -> Scene:
+    from cardgen.layout.social import social_scene
+    from cardgen.render.assets import PageImages
+
+    return social_scene(page, (1200, 630), load_template(folder), PageImages(page))
+
+
+def _drop_layer(toml: Path, section: str, marker: str) -> None:
+    """Remove the first `[[section]]` block that contains `marker` (up to the next table)."""
+    text = toml.read_text()
+    head = f"[[{section}]]\n"
+    start = next(i for i in range(len(text)) if text.startswith(head, i) and marker in text[i : text.find("\n[", i + 1)])
+    end = text.find("\n[", start + 1) + 1
+    toml.write_text(text[:start] + text[end:])
+
+
+def test_social_layers_are_drawn_from_the_template(tmp_path: Path) -> None:
+    scene = social(make_page(tmp_path), "default")
+    assert scene.unit == "px" and scene.size == (1200.0, 630.0)
+    assert {t.name for t in scene.texts()} >= {"title", "meta"}
+    picture = next(n for n in scene.nodes if isinstance(n, ImageBox))
+    assert picture.crop.pixels == (round(picture.rect.w), round(picture.rect.h))
+
+
+def test_removing_the_social_title_layer_removes_the_title(tmp_path: Path) -> None:
+    folder = copy_template(tmp_path)
+    _drop_layer(folder / "template.toml", "social.wide.layers", 'field = "title"')
+    # the description layer followed the title; it now follows nothing
+    text = (folder / "template.toml").read_text().replace('below = "title"\ngap = 18\n', "", 1)
+    (folder / "template.toml").write_text(text)
+    scene = social(make_page(tmp_path), folder)
+    assert scene.text("title") is None
+    assert scene.text("meta") is not None
+
+
+def test_a_literal_text_layer_is_printed(tmp_path: Path) -> None:
+    folder = copy_template(tmp_path)
+    toml = folder / "template.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            "[social.square]",
+            '[[social.wide.layers]]\nkind = "text"\nname = "event"\ntext = "Open Lab Day"\n'
+            "box = { x = 0.62, y = 0.1, w = 0.3, h = 0.08 }\n\n[social.square]",
+            1,
+        )
+    )
+    scene = social(make_page(tmp_path), folder)
+    event = scene.text("event")
+    assert isinstance(event, TextBox) and [line.text for line in event.lines] == ["Open Lab Day"]
+
+
+def test_a_front_matter_field_is_shown(tmp_path: Path) -> None:
+    folder = copy_template(tmp_path)
+    toml = folder / "template.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            "[social.square]",
+            '[[social.wide.layers]]\nkind = "text"\nname = "venue"\nfield = "page.params.venue"\n'
+            "box = { x = 0.62, y = 0.1, w = 0.3, h = 0.08 }\n\n[social.square]",
+            1,
+        )
+    )
+    venue = social(make_page(tmp_path), folder).text("venue")
+    assert venue is not None and venue.lines[0].text == "Hall B"
+
+
+@pytest.mark.parametrize(
+    ("replace", "message"),
+    [
+        ('kind = "shape"', r"layers\[1\]\.kind: expected one of text, pills, image, shape, got 'blob'"),
+        ('field = "title"', r"layers\[5\]\.field: unknown field 'titel'"),
+    ],
+)
+def test_bad_layers_are_one_line_errors(tmp_path: Path, replace: str, message: str) -> None:
+    folder = copy_template(tmp_path)
+    toml = folder / "template.toml"
+    bad = {'kind = "shape"': 'kind = "blob"', 'field = "title"': 'field = "titel"'}[replace]
+    toml.write_text(toml.read_text().replace(replace, bad, 1))
+    with pytest.raises(TemplateError, match=message) as info:
+        load_template(folder)
+    assert "\n" not in str(info.value) and str(toml.resolve()) in str(info.value)
