@@ -236,6 +236,9 @@ def _mostly_link(runs: tuple[Any, ...]) -> bool:
 
 def print_links(page: Page, limit: int = 5) -> tuple[tuple[str, str], ...]:
     """(label, URL) of the page's absolute links, the main URL first."""
+    from cardgen.i18n import labels
+
+    words = labels(page.language)
     qr_url = page.main_url
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -244,9 +247,9 @@ def print_links(page: Page, limit: int = 5) -> tuple[tuple[str, str], ...]:
         if not url.startswith(("http://", "https://")) or url.rstrip("/") in seen:
             continue
         seen.add(url.rstrip("/"))
-        rows.append((link_label(link) or "Link", url))
+        rows.append((link_label(link) or words.text("link"), url))
     if qr_url and qr_url.rstrip("/") not in seen:
-        rows.insert(0, ("Project page", qr_url))
+        rows.insert(0, (words.text("project_page"), qr_url))
     return tuple(rows[:limit])
 
 

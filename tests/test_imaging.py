@@ -15,12 +15,12 @@ from cardgen.errors import ImageError
 from cardgen.imaging import (
     INFO_SOURCE_SIZE,
     CropCache,
+    anchor_of,
     crop_box,
     dpi_warning,
     effective_dpi,
     focal_crop,
     focal_crop_result,
-    anchor_of,
     open_image,
     placeholder,
     to_pptx_compatible,

@@ -121,3 +121,80 @@ def test_bad_layers_are_one_line_errors(tmp_path: Path, replace: str, message: s
     with pytest.raises(TemplateError, match=message) as info:
         load_template(folder)
     assert "\n" not in str(info.value) and str(toml.resolve()) in str(info.value)
+
+
+# --------------------------------------------------------------------------- cards
+
+
+def card(page: Page, folder: Path | str, **options: object):  # noqa: ANN201 - CardPdf
+    from cardgen.render.card import build_card
+
+    return build_card(page, template=load_template(folder), **options)  # type: ignore[arg-type]
+
+
+def test_removing_the_card_title_layer_removes_the_title(tmp_path: Path) -> None:
+    page = make_page(tmp_path)
+    assert any(t.name == "title" and t.side == "front" for t in card(page, "default").texts)
+    folder = copy_template(tmp_path)
+    _drop_layer(folder / "template.toml", "card.front.layers", 'field = "title"')
+    text = (folder / "template.toml").read_text().replace('below = "title"\ngap = 1.6\n', "", 1)
+    (folder / "template.toml").write_text(text)
+    built = card(page, folder)
+    assert not any(t.name == "title" and t.side == "front" for t in built.texts)
+    assert any(t.name == "summary" for t in built.texts)
+
+
+def test_a_literal_text_layer_is_printed_on_the_card(tmp_path: Path) -> None:
+    import subprocess
+
+    folder = copy_template(tmp_path)
+    toml = folder / "template.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            "[[card.back.layers]]",
+            '[[card.front.layers]]\nkind = "text"\nname = "event"\ntext = "Open Lab Day 2026"\n'
+            "box = { x = 6.8, y = 8, w = 60, h = 8 }\nsize = 12\nbold = true\ncolor = \"#ffffff\"\n\n[[card.back.layers]]",
+            1,
+        )
+    )
+    built = card(make_page(tmp_path), folder)
+    event = next(t for t in built.texts if t.name == "event")
+    assert event.lines == ("Open Lab Day 2026",) and event.side == "front"
+    if shutil.which("pdftotext"):
+        pdf = tmp_path / "card.pdf"
+        pdf.write_bytes(built.data)
+        out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True)
+        assert "Open Lab Day 2026" in out.stdout
+
+
+def test_card_back_shows_any_list_field_as_paragraphs(tmp_path: Path) -> None:
+    """A back layer names its content with `field =`; list fields (body, and those other modules
+    register in cardgen.fields.LIST_FIELDS) become paragraphs fitted at one size."""
+    from cardgen import fields
+
+    fields.LIST_FIELDS["test_points"] = lambda page, n: ("First point.", "Second point.")
+    try:
+        folder = copy_template(tmp_path)
+        toml = folder / "template.toml"
+        toml.write_text(toml.read_text().replace('field = "body"', 'field = "test_points"', 1))
+        built = card(make_page(tmp_path), folder)
+        body = [t for t in built.texts if t.name == "body" and t.side == "back"]
+        assert [t.lines for t in body] == [("First point.",), ("Second point.",)]
+        assert len({t.size for t in body}) == 1
+    finally:
+        del fields.LIST_FIELDS["test_points"]
+
+
+@pytest.mark.parametrize("size", ["a6", "a5", "business", "postcard"])
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_card_layers_scale_to_every_trim(tmp_path: Path, size: str, orientation: str) -> None:
+    built = card(make_page(tmp_path), "default", size=size, orientation=orientation)
+    front = built.scenes[0]
+    picture = front.images()[0]
+    width, height = built.trim
+    # the picture runs on into the bleed on the edges it touches
+    assert picture.rect.x == -built.bleed and picture.rect.y == -built.bleed
+    assert {t.name for t in front.texts()} >= {"title", "summary"}
+    for text in front.texts():
+        if text.name != "credit":
+            assert not text.rect.overlaps(picture.rect), text.name

@@ -86,7 +86,8 @@ def social_scene(page: Page, size: tuple[int, int], template: Template, images: 
                 art.append(node)
         elif isinstance(layer, ShapeLayer):
             left, top, right, bottom = _px(layer.box, size)
-            top = _below(layer, top, bottoms, scale)
+            moved = _below(layer, top, bottoms, scale)  # a shape that follows a layer moves down whole
+            top, bottom = moved, bottom + (moved - top)
             art.append(Shape(Rect.from_ltrb(left, top, right, bottom), layer.color, layer.radius * scale, layer.opacity, layer.name))
             bottoms[layer.name] = bottom
         elif isinstance(layer, TextLayer):
@@ -120,7 +121,9 @@ def _image(
     page: Page, layer: ImageLayer, size: tuple[int, int], scale: float, bottoms: dict[str, float]
 ) -> ImageBox | None:
     left, top, right, bottom = _px(layer.box, size)
-    left, top = max(0, left), max(0, round(_below(layer, top, bottoms, scale)))
+    moved = round(_below(layer, top, bottoms, scale))  # a picture that follows a layer moves down whole
+    top, bottom = moved, bottom + (moved - top)
+    left, top = max(0, left), max(0, top)
     right, bottom = min(size[0], right), min(size[1], bottom)
     if right - left < 2 or bottom - top < 2:
         return None

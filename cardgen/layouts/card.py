@@ -1,7 +1,22 @@
-"""The `[card]` section of template.toml: colours, type sizes and proportions of the printed card.
+"""The `[card]` section of template.toml: both sides of the printed card as layer lists.
 
-Sizes are in points (the card is printed, so type is specified like print type); the image band is a
-fraction of the card's height (portrait) or width (landscape). Every colour is a palette name or hex.
+Boxes are millimetres on the reference card, A6: 105 × 148 mm portrait (`[[card.front.layers]]`,
+`[[card.back.layers]]`) and 148 × 105 mm landscape (`[[card.landscape.front.layers]]`, …; when a
+template has no landscape lists, the portrait ones are used). Other sizes scale every box to their trim
+(x and w by the width ratio, y and h by the height ratio) and type by the short side's ratio, so one
+layout serves A6, A5, postcards and business cards. Type sizes are points; `gap` is millimetres.
+
+    [card]
+    background = "background"        # front, palette name or hex
+    back_background = "background"
+    [[card.front.layers]]
+    kind = "image"
+    box = { x = 0, y = 0, w = 105, h = 68 }
+    caption = true                   # the image credit, small, at the picture's bottom right
+
+A picture or shape that touches a trim edge runs on into the bleed. Text stays inside the trim less
+the 4 mm safe margin whatever the boxes say, and keeps clear of the QR code. The layer schema is shared
+with social images (`cardgen.layouts.layers`, docs/templates.md).
 """
 
 from __future__ import annotations
@@ -10,113 +25,102 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cardgen.layouts import boolean, check_keys, choice, color_ref, fail, integer, number
+from cardgen.fields import field_names
+from cardgen.layouts import check_keys, color_ref, fail, table
+from cardgen.layouts.layers import Layer, Limits, TextLayer, parse_layers
 
-FONT_ROLES = ("heading", "body")
+PORTRAIT = (105.0, 148.0)
+LANDSCAPE = (148.0, 105.0)
+LIMITS = Limits(box_lo=-20.0, box_hi=400.0, size_lo=4, size_hi=96, gap_hi=100.0)
+
+#: Type defaults per field (pt): (size, min_size, max_lines, font, bold, colour).
+DEFAULTS: dict[str, tuple[float, float, int, str, bool, str]] = {
+    "title": (17, 11, 3, "heading", True, "text"),
+    "summary": (8.5, 6.5, 40, "body", False, "text"),
+    "description": (8.5, 6.5, 40, "body", False, "text"),
+    "body": (8, 6, 40, "body", False, "text"),
+    "kicker": (7, 5.5, 1, "body", True, "accent"),
+    "site": (7, 5.5, 1, "body", True, "accent"),
+    "links": (7, 6, 5, "body", False, "text"),
+    "text": (8, 6, 3, "body", False, "text"),
+    "authors": (7.5, 6, 2, "body", False, "muted"),
+}
+for _name in field_names():
+    DEFAULTS.setdefault(_name, (7, 5.5, 1, "body", False, "muted"))
+
+_SECTION_KEYS = ("background", "back_background", "placeholder_palette", "front", "back", "landscape")
+_SIDE_KEYS = ("layers",)
+
+
+@dataclass(frozen=True)
+class Side:
+    layers: tuple[Layer, ...]
+
+    def layer(self, name: str) -> Layer | None:
+        return next((layer for layer in self.layers if layer.name == name), None)
+
+    @property
+    def texts(self) -> tuple[TextLayer, ...]:
+        return tuple(layer for layer in self.layers if isinstance(layer, TextLayer))
 
 
 @dataclass(frozen=True)
 class CardLayout:
-    background: str = "#ffffff"  # front, below the image
-    back_background: str = "#ffffff"
-    title_color: str = "#1f2328"
-    text_color: str = "#1f2328"
-    muted_color: str = "#57606a"
-    kicker_color: str = "#0969da"
-    accent: str = "#0969da"
-    on_accent: str = "#ffffff"
-    header_color: str = "#0969da"  # band behind the back's title (with `back_header`)
-    on_header: str = "#ffffff"
-    rule_color: str = "#d0d7de"
-    back_title_color: str = "#1f2328"  # the back's colours default to the front's
-    back_text_color: str = "#1f2328"
-    back_link_color: str = "#0969da"
-    qr_color: str = "#000000"
-    qr_tile: str = "#ffffff"  # light square behind the QR code (its quiet zone)
-    title_font: str = "heading"
-    title_size: float = 17.0
-    title_min_size: float = 11.0
-    title_max_lines: int = 3
-    summary_size: float = 8.5
-    summary_min_size: float = 6.5
-    body_size: float = 8.0
-    body_min_size: float = 6.0
-    meta_size: float = 7.0
-    line_height: float = 1.3
-    band: float = 0.46  # image band: fraction of the card's long side
-    accent_bar: float = 1.2  # mm, a strip between picture and text (0 = none)
-    kicker_uppercase: bool = True
-    back_header: bool = False  # accent band with the title across the top of the back
-    caption_scrim: float = 0.55  # opacity of the dark strip under the image credit
+    background: str
+    back_background: str
+    front: Side
+    back: Side
+    landscape_front: Side | None = None
+    landscape_back: Side | None = None
     placeholder_palette: tuple[str, ...] = ()
 
+    def side(self, name: str, landscape: bool) -> tuple[Side, tuple[float, float]]:
+        """The layers of the `front`/`back` for this orientation and the reference trim they are drawn on."""
+        if landscape:
+            chosen = self.landscape_front if name == "front" else self.landscape_back
+            if chosen is not None:
+                return chosen, LANDSCAPE
+            return (self.front if name == "front" else self.back), PORTRAIT
+        return (self.front if name == "front" else self.back), PORTRAIT
 
-_KEYS = tuple(CardLayout.__dataclass_fields__)
-_COLOURS = (
-    ("background", "background"),
-    ("back_background", "background"),
-    ("title_color", "text"),
-    ("text_color", "text"),
-    ("muted_color", "muted"),
-    ("kicker_color", "accent"),
-    ("accent", "accent"),
-    ("on_accent", "on_accent"),
-    ("header_color", "accent"),
-    ("on_header", "on_accent"),
-    ("rule_color", "#d0d7de"),
-    ("qr_color", "#000000"),
-    ("qr_tile", "#ffffff"),
-)
-#: key → (default, lowest, highest)
-_SIZES: dict[str, tuple[float, float, float]] = {
-    "title_size": (17.0, 6, 72),
-    "title_min_size": (11.0, 5, 72),
-    "summary_size": (8.5, 5, 36),
-    "summary_min_size": (6.5, 5, 36),
-    "body_size": (8.0, 5, 36),
-    "body_min_size": (6.0, 5, 36),
-    "meta_size": (7.0, 5, 24),
-    "line_height": (1.3, 1.0, 2.0),
-    "band": (0.46, 0.2, 0.75),
-    "accent_bar": (1.2, 0, 10),
-    "caption_scrim": (0.55, 0, 1),
-}
+    def side_background(self, name: str) -> str:
+        return self.background if name == "front" else self.back_background
 
 
 def parse(section: dict[str, Any], where: str, context: dict[str, Any]) -> CardLayout:
-    """Validate `[card]`; missing keys take defaults derived from the template's palette."""
     colors: Mapping[str, str] = context.get("colors", {})
-    check_keys(section, _KEYS, where, "card")
-    values: dict[str, Any] = {}
-    for key, default in _COLOURS:
-        values[key] = color_ref(section.get(key, default), colors, where, f"card.{key}")
-    for key, (default, lo, hi) in _SIZES.items():
-        values[key] = number(section.get(key, default), where, f"card.{key}", lo, hi)
-    for small, big in (
-        ("title_min_size", "title_size"),
-        ("summary_min_size", "summary_size"),
-        ("body_min_size", "body_size"),
-    ):
-        if values[small] > values[big]:
-            raise fail(
-                where, f"card.{small}", f"must not exceed {big} ({values[big]:g}), got {values[small]:g}"
-            )
-    values["title_max_lines"] = integer(
-        section.get("title_max_lines", 3), where, "card.title_max_lines", 1, 6
-    )
-    values["title_font"] = choice(section.get("title_font", "heading"), FONT_ROLES, where, "card.title_font")
-    for key, default in (("kicker_uppercase", True), ("back_header", False)):
-        values[key] = boolean(section.get(key, default), where, f"card.{key}")
-    for key, front in (
-        ("back_title_color", "title_color"),
-        ("back_text_color", "text_color"),
-        ("back_link_color", "kicker_color"),
-    ):
-        values[key] = color_ref(section.get(key, values[front]), colors, where, f"card.{key}")
+    check_keys(section, _SECTION_KEYS, where, "card")
+
+    def side(raw: Mapping[str, Any], prefix: str) -> Side:
+        check_keys(raw, _SIDE_KEYS, where, prefix)
+        layers = parse_layers(
+            raw.get("layers", []),
+            fields=field_names(),
+            defaults=DEFAULTS,
+            limits=LIMITS,
+            colors=colors,
+            where=where,
+            prefix=f"{prefix}.layers",
+        )
+        return Side(layers)
+
+    front = side(table(section, "front", where, "card"), "card.front")
+    back = side(table(section, "back", where, "card"), "card.back")
+    landscape = table(section, "landscape", where, "card")
+    check_keys(landscape, ("front", "back"), where, "card.landscape")
+    land_front = side(table(landscape, "front", where, "card.landscape"), "card.landscape.front") if "front" in landscape else None
+    land_back = side(table(landscape, "back", where, "card.landscape"), "card.landscape.back") if "back" in landscape else None
     palette = section.get("placeholder_palette", [])
     if not isinstance(palette, list):
         raise fail(where, "card.placeholder_palette", f"expected a list of colours, got {palette!r}")
-    values["placeholder_palette"] = tuple(
-        color_ref(c, colors, where, f"card.placeholder_palette[{i}]") for i, c in enumerate(palette)
+    return CardLayout(
+        background=color_ref(section.get("background", "background"), colors, where, "card.background"),
+        back_background=color_ref(section.get("back_background", "background"), colors, where, "card.back_background"),
+        front=front,
+        back=back,
+        landscape_front=land_front,
+        landscape_back=land_back,
+        placeholder_palette=tuple(
+            color_ref(c, colors, where, f"card.placeholder_palette[{i}]") for i, c in enumerate(palette)
+        ),
     )
-    return CardLayout(**values)

@@ -70,6 +70,7 @@ class TextLayer:
     pill: str = ""  # colour of a rounded box behind the text ("" = none)
     logo: bool = False  # the site's raster logo before the text
     max_items: int = 4  # list fields (tags, authors, links): how many at most
+    link_color: str = ""  # `field = "links"`: colour of the addresses ("" = `color`)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ _TEXT_KEYS = (
     "pill",
     "logo",
     "max_items",
+    "link_color",
 )
 _PILLS_KEYS = (
     *_COMMON,
@@ -299,6 +301,7 @@ def _text(
         pill=color_ref(pill, colors, where, f"{key}.pill") if pill else "",
         logo=boolean(raw.get("logo", False), where, f"{key}.logo"),
         max_items=integer(raw.get("max_items", 4), where, f"{key}.max_items", 1, 40),
+        link_color=color_ref(raw["link_color"], colors, where, f"{key}.link_color") if "link_color" in raw else "",
         **_flow(raw, limits, where, key),
     )
 

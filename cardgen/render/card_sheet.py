@@ -12,22 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cardgen.errors import UsageError
+from cardgen.layout.card import CardContext, card_scene
 from cardgen.layout.imposition import Imposition, impose, sheet_size
+from cardgen.layout.print_sizes import card_size, check_bleed
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
-from cardgen.render.card_draw import (
-    CardSpec,
-    Sides,
-    Writer,
-    card_size,
-    card_spec,
-    check_bleed,
-    draw_back,
-    draw_front,
-    fixed_date,
-    new_pdf,
-    set_boxes,
-)
+from cardgen.render.pdf import Sides, Writer, fixed_date, new_pdf, set_boxes
 from cardgen.render.print_pdf import finish_pdf
 from cardgen.units import pt_to_mm
 
@@ -65,9 +55,15 @@ def render_card_sheet(
     bleed = check_bleed(bleed_mm, size)
     plan = impose(sheet_size(sheet), card_size(size, orientation), bleed, marks=marks, duplex=duplex,
                   name=sheet.strip().lower())
+    from cardgen.render.assets import PageImages
+
     tpl = load_template(template)
     images = images or {}
-    specs = [card_spec(p, plan.card, tpl, images.get(p.path), bleed) for p in pages]
+    specs = [
+        CardContext(p, tpl, images.get(p.path) or PageImages(p, palette=tpl.card.placeholder_palette or None),
+                    plan.card, bleed)
+        for p in pages
+    ]
     if fill and len(specs) % plan.per_sheet:
         specs += [specs[i % len(specs)] for i in range(plan.per_sheet - len(specs) % plan.per_sheet)]
     pdf = new_pdf("Cards", fixed_date(pages[0]), plan.sheet)
@@ -111,7 +107,7 @@ def render_card_sheet(
 def _draw_side(
     w: Writer,
     plan: Imposition,
-    chunk: list[CardSpec],
+    chunk: list[CardContext],
     side: str,
     sheet_no: int,
     slots: list[dict[str, object]],
@@ -120,10 +116,10 @@ def _draw_side(
     paper = (0.0, 0.0, plan.sheet[0], plan.sheet[1])
     set_boxes(w.pdf, paper, paper)
     places = plan.fronts if side == "front" else plan.backs
-    draw = draw_front if side == "front" else draw_back
     for spec, place in zip(chunk, places, strict=False):
-        w.lang = spec.page.language or None
-        draw(w, spec, (place.x, place.y), Sides.all(plan.bleed))
+        scene = card_scene(spec, side)
+        w.warnings.extend(scene.diagnostics)
+        w.draw(scene, (place.x, place.y), Sides.all(plan.bleed), spec.images, spec.page)
         slots.append(
             {
                 "sheet": sheet_no,

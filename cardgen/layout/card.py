@@ -1,0 +1,405 @@
+"""Card sides as Scenes: Page + template `[card]` layers + trim size → one `Scene` per side (mm).
+
+Coordinates are millimetres from the trim's top-left corner; the bleed lies outside `0 … trim`. The
+reference boxes of the template (A6) are scaled to the trim; type scales with the short side. Rules
+applied here, whatever the boxes say: text stays inside the trim less the 4 mm safe margin and clear of
+the QR code; nothing is printed below 5.5 pt (text is shortened instead); pictures and shapes touching a
+trim edge run on into the bleed; the picture is cut at up to 300 dpi (never upscaled) for its full
+bleed, so an imposed sheet shows the same crop as the single card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cardgen import fields
+from cardgen.layout.model import (
+    QR,
+    Background,
+    CropSpec,
+    ImageBox,
+    Node,
+    Overlay,
+    Scene,
+    Shape,
+)
+from cardgen.layout.social import family
+from cardgen.layout.text import Typeface, line_width, place
+from cardgen.layouts.layers import ImageLayer, Layer, PillsLayer, QRLayer, ShapeLayer, TextLayer
+from cardgen.page import FocalPoint, Page
+from cardgen.text.fit import Box, FittedText, TextStyle, fit_text
+from cardgen.units import PT_PER_MM, Rect, mm_to_px
+
+if TYPE_CHECKING:
+    from cardgen.layouts.card import CardLayout
+    from cardgen.render.assets import PageImages
+    from cardgen.templates import Template
+
+SAFE_MM = 4.0
+MIN_PT = 5.5  # nothing smaller is printed: below this, text is shortened instead
+TARGET_DPI = 300
+QR_MIN_MM = 20.0
+QR_QUIET = 4  # modules of quiet zone, as ISO/IEC 18004 asks
+EDGE_MM = 0.05  # a box this close to a trim edge touches it (and runs on into the bleed)
+CAPTION_SCRIM = 0.55
+MIN_LINKS_MM = 28.0  # a link column narrower than this cannot show an address: the QR code carries it
+
+
+@dataclass(frozen=True)
+class CardContext:
+    page: Page
+    template: Template
+    images: PageImages
+    trim: tuple[float, float]
+    bleed: float = 3.0
+
+    @property
+    def landscape(self) -> bool:
+        return self.trim[0] > self.trim[1]
+
+    @property
+    def scale(self) -> float:
+        """Type scale relative to A6 (sizes in the template are for a 105 mm wide card)."""
+        return max(0.62, min(1.6, min(self.trim) / 105.0))
+
+    @property
+    def lang(self) -> str | None:
+        return self.page.language or None
+
+
+def card_scene(context: CardContext, side: str) -> Scene:
+    """The `front` or `back` of the card as a Scene (mm, origin at the trim's top-left)."""
+    layout: CardLayout = context.template.card
+    layers, reference = layout.side(side, context.landscape)
+    sx, sy = context.trim[0] / reference[0], context.trim[1] / reference[1]
+    builder = _Builder(context, side, sx, sy)
+    # The QR code is placed first: text layers keep clear of it.
+    for layer in layers.layers:
+        if isinstance(layer, QRLayer):
+            builder.qr(layer)
+    for layer in layers.layers:
+        if isinstance(layer, ImageLayer):
+            builder.image(layer)
+        elif isinstance(layer, ShapeLayer):
+            builder.shape(layer)
+        elif isinstance(layer, TextLayer):
+            builder.text(layer)
+        elif isinstance(layer, PillsLayer):
+            builder.warnings.append(f"{context.page.path}: card {side}: pills layers are for social images")
+        elif isinstance(layer, QRLayer):
+            builder.nodes.extend(builder.qr_nodes)
+    return Scene(
+        size=context.trim,
+        unit="mm",
+        background=Background(layout.side_background(side)),
+        nodes=tuple(builder.nodes),
+        bleed=context.bleed,
+        safe=Rect(SAFE_MM, SAFE_MM, context.trim[0] - 2 * SAFE_MM, context.trim[1] - 2 * SAFE_MM),
+        diagnostics=tuple(dict.fromkeys(builder.warnings)),
+        name=side,
+    )
+
+
+class _Builder:
+    """Places one side's layers in order, remembering where each one ended (for `below`)."""
+
+    def __init__(self, context: CardContext, side: str, sx: float, sy: float) -> None:
+        self.c = context
+        self.side = side
+        self.sx, self.sy = sx, sy
+        self.nodes: list[Node] = []
+        self.qr_nodes: list[Node] = []
+        self.qr_tile: Rect | None = None
+        self.bottoms: dict[str, float] = {}
+        self.warnings: list[str] = []
+        from cardgen.math import inline_formulas
+        from cardgen.mathsyntax import inline_math_runs
+
+        page = context.page
+        # Inline formulas whose plain reading is inexact ("ϕ_T") are drawn typeset on the text baseline.
+        self.formulas = inline_formulas(inline_math_runs(page.document.blocks, page.title_runs, page.summary_runs))
+
+    # ------------------------------------------------------------------ geometry
+
+    def box(self, layer: Layer) -> Rect:
+        """The layer's box on this trim. With `below`, a text box's top moves down to follow that layer
+        (its bottom stays: text flows into what is left); any other box moves down whole."""
+        b = layer.box
+        rect = Rect(b.x * self.sx, b.y * self.sy, b.w * self.sx, b.h * self.sy)
+        if layer.below and layer.below in self.bottoms:
+            top = max(rect.y, self.bottoms[layer.below] + layer.gap * self.c.scale)
+            if isinstance(layer, TextLayer):
+                rect = Rect.from_ltrb(rect.x, top, rect.right, max(top, rect.bottom))
+            else:
+                rect = Rect(rect.x, top, rect.w, rect.h)
+        return rect
+
+    def skip(self, layer: Layer) -> None:
+        """An empty layer: what follows it follows what it followed."""
+        if layer.below and layer.below in self.bottoms:
+            self.bottoms[layer.name] = self.bottoms[layer.below]
+
+    def bleed_out(self, rect: Rect) -> Rect:
+        """A box touching a trim edge runs on into the bleed on that side."""
+        width, height = self.c.trim
+        b = self.c.bleed
+        left = rect.x - b if rect.x <= EDGE_MM else rect.x
+        top = rect.y - b if rect.y <= EDGE_MM else rect.y
+        right = rect.right + b if rect.right >= width - EDGE_MM else rect.right
+        bottom = rect.bottom + b if rect.bottom >= height - EDGE_MM else rect.bottom
+        return Rect.from_ltrb(left, top, right, bottom)
+
+    def text_area(self, rect: Rect) -> Rect:
+        """Inside the safe margin, and clear of the QR code (beside or above it, whichever keeps more)."""
+        width, height = self.c.trim
+        rect = rect.intersect(Rect(SAFE_MM, SAFE_MM, width - 2 * SAFE_MM, height - 2 * SAFE_MM))
+        tile = self.qr_tile
+        if tile is not None and rect.overlaps(tile):
+            gap = 4.0 * self.c.scale
+            beside = Rect.from_ltrb(rect.x, rect.y, min(rect.right, tile.x - gap), rect.bottom)
+            above = Rect.from_ltrb(rect.x, rect.y, rect.right, min(rect.bottom, tile.y - 3.0 * self.c.scale))
+            rect = beside if beside.w * beside.h >= above.w * above.h else above
+        return rect
+
+    def size(self, points: float) -> float:
+        return max(MIN_PT, points * self.c.scale)
+
+    # ------------------------------------------------------------------ layers
+
+    def shape(self, layer: ShapeLayer) -> None:
+        rect = self.box(layer)
+        self.nodes.append(Shape(self.bleed_out(rect), layer.color, layer.radius, layer.opacity, layer.name))
+        self.bottoms[layer.name] = rect.bottom
+
+    def image(self, layer: ImageLayer) -> None:
+        visible = self.box(layer)
+        full = self.bleed_out(visible)
+        pixels = self.hero_pixels((full.w, full.h))
+        fit = layer.fit
+        self.nodes.append(
+            ImageBox(
+                name=layer.name,
+                rect=full,
+                crop=CropSpec("featured", pixels, self.c.page.image.focal_point),
+                fit=fit,
+                overlay=Overlay(layer.scrim, layer.scrim_color, layer.gradient, layer.gradient_strength, layer.gradient_extent),
+                radius=layer.radius,
+            )
+        )
+        self.bottoms[layer.name] = visible.bottom
+        caption = self.c.page.image.caption_text.strip()
+        if layer.caption and caption:
+            self.credit(caption, visible)
+
+    def hero_pixels(self, size_mm: tuple[float, float]) -> tuple[int, int]:
+        """Crop at 300 dpi, or at the source's own resolution when it has fewer pixels (no upscaling)."""
+        px = (mm_to_px(size_mm[0], TARGET_DPI), mm_to_px(size_mm[1], TARGET_DPI))
+        full = self.c.images.source_size()
+        if full is not None:
+            widest = min(full[0], full[1] * px[0] / px[1])
+            headroom = 0.9 if self.c.page.image.focal_point == FocalPoint.SMART else 1.0  # smart keeps ≤ 0.9×
+            factor = min(1.0, widest * headroom / px[0])
+            px = (px[0] * factor, px[1] * factor)
+        return max(8, round(px[0])), max(8, round(px[1]))
+
+    def credit(self, caption: str, visible: Rect) -> None:
+        """The image caption as a small credit line at the picture's bottom right, on a dark scrim."""
+        margin = max(SAFE_MM, round(0.065 * min(self.c.trim), 1))
+        area = visible.intersect(Rect(0, 0, *self.c.trim))
+        size = 5.5 * max(0.85, self.c.scale)
+        face = Typeface("Noto Sans", lang=self.c.lang)
+        fitted = self.fit(caption, (area.w - 2 * margin, size * 1.35 / PT_PER_MM), size, size, 1, face, 1.3)
+        pad_x, pad_y = 1.2, 0.5
+        text_w = fitted.width / PT_PER_MM
+        strip_h = fitted.line_height / PT_PER_MM + 2 * pad_y
+        inset = margin if area.bottom >= self.c.trim[1] - 0.01 else min(margin, 2.5)  # band edge inside the card
+        x = area.right - margin - text_w
+        y = area.bottom - inset - strip_h
+        self.nodes.append(Shape(Rect(x - pad_x, y, text_w + 2 * pad_x, strip_h), "#000000", 0.0, CAPTION_SCRIM, "credit-scrim"))
+        self.nodes.append(
+            place(fitted, Rect(x, y + pad_y, text_w, strip_h - 2 * pad_y), face, name="credit", color="#ffffff",
+                  per_size_unit=1 / PT_PER_MM, formulas=self.formulas)
+        )
+        if fitted.truncated:
+            self.warnings.append(f"{self.c.page.path}: image caption shortened to fit the card's credit line")
+
+    def fit(
+        self,
+        text: str,
+        box_mm: tuple[float, float],
+        size: float,
+        min_size: float,
+        max_lines: int | None,
+        face: Typeface,
+        line_height: float,
+    ) -> FittedText:
+        """`fit_text` in print units: box in mm, sizes in pt."""
+        size = max(size, MIN_PT)
+        style = TextStyle(
+            family=face.family,
+            size=size,
+            min_size=min(max(min_size, MIN_PT), size),
+            max_lines=max_lines,
+            bold=face.bold,
+            italic=face.italic,
+            line_height=line_height,
+            balance=False,
+            lang=face.lang,
+            step=0.5,
+        )
+        return fit_text(text, Box(box_mm[0] * PT_PER_MM, max(0.0, box_mm[1]) * PT_PER_MM), style)
+
+    def face(self, layer: TextLayer, bold: bool | None = None) -> Typeface:
+        return Typeface(family(layer.font, self.c.template), layer.bold if bold is None else bold, layer.italic, self.c.lang)
+
+    def text(self, layer: TextLayer) -> None:
+        area = self.text_area(self.box(layer))
+        size, floor = self.size(layer.size), self.size(layer.min_size)
+        if area.w <= 1 or area.h < floor * layer.line_height / PT_PER_MM:
+            self.skip(layer)
+            return
+        if layer.fields in (("links",),):
+            self.links(layer, area, size)
+            return
+        if len(layer.fields) == 1 and layer.fields[0] in fields.LIST_FIELDS:
+            self.paragraphs(layer, area, size, floor)
+            return
+        content = self.content(layer)
+        if not content:
+            self.skip(layer)
+            return
+        face = self.face(layer)
+        if layer.fields == ("url",):
+            fitted = self.fit_url(self.c.page.main_url, area.w, size, face)
+        else:
+            fitted = self.fit(content, (area.w, area.h), size, floor, layer.max_lines, face, layer.line_height)
+        box = place(fitted, area, face, name=layer.name, color=layer.color, align=layer.align,
+                    valign=layer.valign, per_size_unit=1 / PT_PER_MM, formulas=self.formulas)
+        self.nodes.append(box)
+        self.bottoms[layer.name] = box.rect.bottom if box.lines else area.y
+        what = layer.name
+        if fitted.truncated and what in ("title", "summary"):
+            self.warnings.append(f"{self.c.page.path}: {what}: shortened with an ellipsis to fit the card")
+        if fitted.missing:
+            self.warnings.append(f"{self.c.page.path}: {what}: no font has {''.join(fitted.missing)!r}")
+
+    def content(self, layer: TextLayer) -> str:
+        if layer.text:
+            text = layer.text
+        else:
+            parts = [fields.field_text(self.c.page, name, 3 if name == "authors" else layer.max_items) for name in layer.fields]
+            text = layer.separator.join(p.strip() for p in parts if p and p.strip())
+        if layer.uppercase and not _is_cjk(text):
+            text = text.upper()
+        return text
+
+    def fit_url(self, url: str, width_mm: float, size: float, face: Typeface) -> FittedText:
+        """A URL on one line, shortened in the middle (host and last path part stay readable)."""
+        limit = 60
+        text = fields.display_url(url, limit)
+        while limit > 12 and line_width(text, size, face) > width_mm * PT_PER_MM:
+            limit -= 2
+            text = fields.display_url(url, limit)
+        return self.fit(text, (width_mm, size * 1.4 / PT_PER_MM), size, size, 1, face, 1.3)
+
+    def paragraphs(self, layer: TextLayer, area: Rect, size: float, floor: float) -> None:
+        """Several paragraphs, all at one size: the largest that fits, else the last one ellipsised."""
+        items = [str(p) for p in fields.field_items(self.c.page, layer.fields[0], layer.max_items) if str(p).strip()]
+        if not items or area.h < 5:
+            self.skip(layer)
+            return
+        face = self.face(layer)
+        lh = layer.line_height
+        gap = 0.5  # paragraph gap, in lines
+        while True:
+            fitted = [self.fit(p, (area.w, 1000.0), size, size, None, face, lh) for p in items]
+            lines = sum(len(f.lines) for f in fitted) + gap * (len(fitted) - 1)
+            if lines * size * lh / PT_PER_MM <= area.h or size <= floor:
+                break
+            size = max(floor, size - 0.25)
+        lead = size * lh / PT_PER_MM
+        y = area.y
+        truncated = False
+        for para in items:
+            room = area.bottom - y
+            if room < lead:
+                truncated = True
+                break
+            piece = self.fit(para, (area.w, room), size, size, None, face, lh)
+            box = place(piece, Rect(area.x, y, area.w, room), face, name=layer.name, color=layer.color,
+                        align=layer.align, per_size_unit=1 / PT_PER_MM, formulas=self.formulas)
+            self.nodes.append(box)
+            y += box.rect.h + gap * lead
+            if piece.truncated:
+                truncated = True
+                break
+        self.bottoms[layer.name] = y
+        if truncated:
+            self.warnings.append(f"{self.c.page.path}: card {self.side}: {layer.fields[0]} shortened with an ellipsis to fit")
+
+    def links(self, layer: TextLayer, area: Rect, size: float) -> None:
+        """Link rows (bold label, shortened address), as many as the box holds, aligned to its bottom."""
+        rows = fields.print_links(self.c.page, limit=layer.max_items)
+        row_h = size * 1.3 / PT_PER_MM
+        if area.w < MIN_LINKS_MM * min(1.0, self.c.scale) or not rows:
+            self.skip(layer)
+            return
+        count = max(1, int((area.h + 0.5) // (2 * row_h + 1.0)))
+        rows = rows[:count]
+        used = len(rows) * (2 * row_h + 1.0) - 1.0
+        y = area.bottom - used if layer.valign == "bottom" else area.y
+        bold, plain = self.face(layer, bold=True), self.face(layer)
+        for label, url in rows:
+            lab = self.fit(label, (area.w, row_h), size, size * 0.85, 1, bold, 1.3)
+            box = place(lab, Rect(area.x, y, area.w, row_h), bold, name="link", color=layer.color, per_size_unit=1 / PT_PER_MM, formulas=self.formulas)
+            self.nodes.append(box)
+            y += box.rect.h
+            address = self.fit_url(url, area.w, size, plain)
+            box = place(address, Rect(area.x, y, area.w, row_h), plain, name="link",
+                        color=layer.link_color or layer.color, per_size_unit=1 / PT_PER_MM, formulas=self.formulas)
+            self.nodes.append(box)
+            y += box.rect.h + 1.0
+        self.bottoms[layer.name] = y
+
+    def qr(self, layer: QRLayer) -> None:
+        url = self.c.page.qr_url
+        if not url:
+            if self.c.page.main_url:
+                return  # too long for a QR code: the loader has warned
+            self.warnings.append(
+                f"{self.c.page.path}: card back: no QR code (no absolute URL in external_link, the site's "
+                "baseURL, url_project, the body's project link or links)"
+            )
+            return
+        import segno
+
+        matrix = tuple(tuple(bool(v) for v in row) for row in segno.make(url, error="m", micro=False).matrix)
+        n = len(matrix)
+        box = self.box(layer)
+        tile = min(box.w, box.h)
+        symbol = max(QR_MIN_MM, tile * n / (n + 2 * QR_QUIET))
+        module = symbol / n
+        side = module * (n + 2 * QR_QUIET)
+        width, height = self.c.trim
+        right = min(box.right, width - SAFE_MM)
+        bottom = min(box.bottom, height - SAFE_MM)
+        rect = Rect(max(SAFE_MM, right - side), max(SAFE_MM, bottom - side), side, side)
+        self.qr_tile = rect
+        self.qr_nodes = [QR(rect, url, matrix, module, QR_QUIET, layer.color, layer.tile)]
+        self.bottoms[layer.name] = rect.bottom
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
+
+
+def placed_texts(scene: Scene) -> list[dict[str, Any]]:
+    """Where each text block landed (mm from the trim), for reports and tests."""
+    return [
+        {"side": scene.name, "name": t.name, "box": (t.rect.x, t.rect.y, t.rect.w, t.rect.h), "lines": tuple(line.text for line in t.lines),
+         "size": t.size, "truncated": t.truncated}
+        for t in scene.texts()
+    ]
+
+
