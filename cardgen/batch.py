@@ -801,7 +801,7 @@ def _check_sheet(sheet: str) -> str:
     if name == "none":
         return name
     from cardgen.layout.imposition import impose, sheet_size
-    from cardgen.render.card_draw import card_size, default_bleed
+    from cardgen.layout.print_sizes import card_size, default_bleed
 
     impose(sheet_size(name), card_size("a6"), default_bleed("a6"), marks=True, name=name)
     return name
