@@ -16,6 +16,20 @@ from typing import Any
 from cardgen.document import Document, Paragraph, Slide
 from cardgen.errors import PageError
 from cardgen.frontmatter import parse_date, read_text, split_front_matter
+from cardgen.limits import (
+    MAX_CODE_LINE_CHARS,
+    MAX_CODE_LINES,
+    MAX_LIST_ITEMS,
+    MAX_PARAGRAPH_CHARS,
+    MAX_SUMMARY_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_WORD_CHARS,
+    cap_blocks,
+    cut_body,
+    cut_runs,
+    cut_text,
+    cut_words,
+)
 from cardgen.page import QR_MAX_BYTES, FocalPoint, ImageSettings, Link, Page
 from cardgen.safepath import inside, is_dir, is_file, short
 from cardgen.site import find_site_root, load_site, page_language, page_url, resolve_author, resolve_slides
@@ -89,13 +103,14 @@ def load_page(
     slides_name = ""
     site_root_path = site.root if site else None
     macros = macros_from_front_matter(meta)
+    body = _capped_body(raw.body, "body", warn)
     if is_slides_page:
-        slides, slide_warnings = parse_slides(raw.body, base_dir=base_dir, site_root=site_root_path, macros=macros)
+        slides, slide_warnings = parse_slides(body, base_dir=base_dir, site_root=site_root_path, macros=macros)
         warnings.extend(f"{path}: body: {w}" for w in slide_warnings)
         slides_path = path
-        document = Document(macros=page_macros(raw.body, macros))
+        document = Document(macros=page_macros(body, macros))
     else:
-        document = parse_document(raw.body, base_dir=base_dir, site_root=site_root_path, macros=macros)
+        document = parse_document(body, base_dir=base_dir, site_root=site_root_path, macros=macros)
         warnings.extend(f"{path}: body: {w}" for w in document.warnings)
         if isinstance(slides_value, str) and slides_value.strip():
             slides_name = slides_value.strip()
@@ -104,20 +119,22 @@ def load_page(
                 warn("slides", f"deck {slides_name!r} not found (looked for content/slides/{slides_name}/index.md)")
             else:
                 try:
-                    deck_raw = split_front_matter(read_text(slides_path), slides_path)
+                    deck_raw = split_front_matter(read_text(slides_path, site_root_path), slides_path)
                 except PageError as exc:
                     warn("slides", f"cannot read the linked deck: {exc}")
                 else:
                     deck_base = slides_path.parent
                     deck_macros = macros + macros_from_front_matter(deck_raw.meta if isinstance(deck_raw.meta, dict) else {})
-                    slides, slide_warnings = parse_slides(deck_raw.body, base_dir=deck_base, site_root=site_root_path,
-                                                          macros=deck_macros)
+                    slides, slide_warnings = parse_slides(_capped_body(deck_raw.body, "slides", warn), base_dir=deck_base,
+                                                          site_root=site_root_path, macros=deck_macros)
                     warnings.extend(f"{slides_path}: body: {w}" for w in slide_warnings)
         elif slides_value not in (None, "") and not isinstance(slides_value, str):
             warn("slides", f"expected a deck name, got {type(slides_value).__name__}; ignored")
 
+    document, slides = _capped_blocks(document, slides, warn)
+
     # Title -------------------------------------------------------------------------------------
-    title = _as_text(meta.get("title"), "title", warn)
+    title = _capped(_as_text(meta.get("title"), "title", warn), MAX_TITLE_CHARS, "title", warn)
     if not title.strip():
         title = _first_heading(slides, document) or _title_from_name(path)
         if raw.format != "none":
@@ -131,15 +148,15 @@ def load_page(
     for key in ("summary", "abstract", "description"):
         value = _as_text(meta.get(key), key, warn)
         if value.strip():
-            summary_md, description_source = value.strip(), key
+            summary_md, description_source = _capped(value.strip(), MAX_SUMMARY_CHARS, key, warn), key
             break
     if not summary_md:
         first = next((b for b in document.blocks if _describes(b)), None)
         if first is None:
             first = next((b for s in slides for b in s.blocks if _describes(b)), None)
         if first is not None:
-            summary_runs = first.runs
-            description = to_plain(first.text)
+            summary_runs = cut_runs(first.runs, MAX_SUMMARY_CHARS)
+            description = cut_text(to_plain(first.text), MAX_SUMMARY_CHARS)
             description_source = "body"
         else:
             summary_runs, description = (), ""
@@ -148,13 +165,13 @@ def load_page(
         description = to_plain(summary_md)
 
     # Authors, taxonomies, dates ------------------------------------------------------------------
-    author_names = _as_list(meta.get("authors", meta.get("author")), "authors", warn)
+    author_names = _first(_as_list(meta.get("authors", meta.get("author")), "authors", warn), "authors", warn)
     authors = tuple(resolve_author(site, name, lang) for name in author_names)
     for author in authors:
         if author.name == "admin" and author.slug is None:
             warn("authors", "'admin' is the site owner's profile, but content/authors/admin/_index.md was not found")
-    tags = tuple(dict.fromkeys(_as_list(meta.get("tags"), "tags", warn)))
-    categories = tuple(dict.fromkeys(_as_list(meta.get("categories"), "categories", warn)))
+    tags = tuple(_first(list(dict.fromkeys(_as_list(meta.get("tags"), "tags", warn))), "tags", warn))
+    categories = tuple(_first(list(dict.fromkeys(_as_list(meta.get("categories"), "categories", warn))), "categories", warn))
     dates = {}
     for key in ("date", "lastmod", "publishDate"):
         value = meta.get(key, meta.get("publish_date") if key == "publishDate" else None)
@@ -215,6 +232,46 @@ def load_page(
 
 
 # --- field helpers ----------------------------------------------------------------------------------
+
+
+def _capped(text: str, limit: int, field: str, warn) -> str:
+    """A front-matter text cut to what the layout ever considers (words capped too), with a warning."""
+    out = cut_words(cut_text(text, limit))
+    if len(text) > limit:
+        warn(field, f"{len(text)} characters; only the first {limit} are used")
+    elif out != text:
+        warn(field, f"words longer than {MAX_WORD_CHARS} characters are shortened")
+    return out
+
+
+def _capped_body(body: str, field: str, warn) -> str:
+    out = cut_body(body)
+    if out is not body:
+        warn(field, f"{len(body)} characters; only the first {len(out)} are used for the outputs")
+    return out
+
+
+def _first(items: list[str], field: str, warn) -> list[str]:
+    if len(items) > MAX_LIST_ITEMS:
+        warn(field, f"{len(items)} entries; only the first {MAX_LIST_ITEMS} are used")
+        items = items[:MAX_LIST_ITEMS]
+    return [_capped(item, MAX_TITLE_CHARS, field, warn) if len(item) > MAX_WORD_CHARS else item for item in items]
+
+
+def _capped_blocks(document: Document, slides: tuple[Slide, ...], warn) -> tuple[Document, tuple[Slide, ...]]:
+    problems: set[str] = set()
+    blocks = cap_blocks(document.blocks, problems)
+    if blocks != document.blocks:
+        document = replace(document, blocks=blocks)
+    capped_slides = tuple(replace(s, blocks=cap_blocks(s.blocks, problems), notes=cap_blocks(s.notes, problems))
+                          for s in slides) if slides else slides
+    if "word" in problems:
+        warn("body", f"words longer than {MAX_WORD_CHARS} characters are shortened")
+    if "paragraph" in problems:
+        warn("body", f"paragraphs longer than {MAX_PARAGRAPH_CHARS} characters are cut")
+    if "code" in problems:
+        warn("body", f"code blocks are cut to {MAX_CODE_LINES} lines of {MAX_CODE_LINE_CHARS} characters")
+    return document, capped_slides
 
 
 def _leaves(path: Path, root: Path) -> bool:

@@ -671,7 +671,9 @@ def merge_runs(runs: list[Run] | tuple[Run, ...]) -> Inline:
     return tuple(r for r in merged if r.text)
 
 
-_LITERAL_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+#: `**…**` with no `**` inside: each opening looks only as far as the next `**`, so a text full of
+#: unmatched `**` is scanned in linear time (`.+?` alone made an emphasis bomb quadratic).
+_LITERAL_STRONG = re.compile(r"\*\*(?=\S)((?:(?!\*\*).)+?)(?<=\S)\*\*")
 
 
 def _literal_strong(runs: list[Run] | tuple[Run, ...]) -> list[Run]:

@@ -293,7 +293,7 @@ def _read_profile(profile: Path, slug: str, fallback: str) -> Author:
     from cardgen.frontmatter import read_text, split_front_matter
 
     try:
-        meta = split_front_matter(read_text(profile), profile).meta
+        meta = split_front_matter(read_text(profile, profile.parents[2]), profile).meta
     except PageError:
         return Author(name=fallback, slug=slug)
     title = meta.get("title") or meta.get("name") or fallback

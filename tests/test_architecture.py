@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "cardgen.math", "cardgen.pool"),
     (
         "cardgen.document",
+        "cardgen.limits",
         "cardgen.mathsyntax",
         "cardgen.page",
         "cardgen.frontmatter",

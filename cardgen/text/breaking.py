@@ -166,10 +166,15 @@ def _split_long(word: str, width: float, style: TextStyle, size: float) -> list[
     pieces: list[str] = []
     rest = word
     while rest:
-        if _measure(rest, style, size) <= width:
+        # Measure only a window about one line long (doubled until it overflows), never the whole
+        # rest: a 20 000-character word costs O(n log line) instead of O(n²).
+        window = 16
+        while window < len(rest) and _measure(rest[:window], style, size) <= width:
+            window *= 2
+        if window >= len(rest) and _measure(rest, style, size) <= width:
             pieces.append(rest)
             break
-        lo, hi = 1, len(rest) - 1  # largest cut whose head (+ hyphen) fits: widths grow with the cut
+        lo, hi = 1, min(window, len(rest) - 1)  # largest cut whose head (+ hyphen) fits: widths grow with the cut
         while lo < hi:
             mid = (lo + hi + 1) // 2
             if _measure(rest[:mid] + hyphen, style, size) <= width:
