@@ -13,8 +13,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cardgen.errors import CardgenError, UsageError
+
+if TYPE_CHECKING:
+    import threading
+
+    import watchfiles
 
 DEBOUNCE_MS = 400
 READY_MS = 300
@@ -65,7 +71,8 @@ def _outermost(paths: Iterable[Path]) -> list[Path]:
     return kept
 
 
-def changes(paths: list[Path], ignore: list[Path], *, stop_event=None) -> Iterator[tuple[Path, ...]]:
+def changes(paths: list[Path], ignore: list[Path], *,
+            stop_event: threading.Event | None = None) -> Iterator[tuple[Path, ...]]:
     """The files changed in each burst of saves (sorted, outputs left out).
 
     The first item is `()`, as soon as the watch is in place: build after it, and a save made while
@@ -74,7 +81,7 @@ def changes(paths: list[Path], ignore: list[Path], *, stop_event=None) -> Iterat
     import watchfiles
 
     class _Filter(watchfiles.DefaultFilter):
-        def __call__(self, change, path: str) -> bool:
+        def __call__(self, change: watchfiles.Change, path: str) -> bool:
             resolved = Path(path)
             if any(resolved == i or resolved.is_relative_to(i) for i in ignore):
                 return False

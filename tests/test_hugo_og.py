@@ -45,7 +45,7 @@ def test_hugo_serves_cardgen_images_as_og_image_and_keeps_the_theme_choice_elsew
     for slug in ("made", "untouched"):
         write(site / "content" / "project" / slug / "index.md", f"---\ntitle: {slug}\nsummary: S.\n---\nText.\n")
         tiny_png(site / "content" / "project" / slug / "featured.png", (320, 200))
-    assert run_batch(site, tmp_path / "out", jobs=1, quiet=True, formats="social", glob="project/made/index.md",
+    assert run_batch(site, tmp_path / "out", jobs=1, formats="social", glob="project/made/index.md",
                      hugo=True) == 0
     proc = subprocess.run([HUGO, "--quiet", "-s", str(site), "-d", str(tmp_path / "public")],
                           capture_output=True, text=True, timeout=120)

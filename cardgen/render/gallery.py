@@ -14,12 +14,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cardgen import __version__
 from cardgen.colors import contrast_ratio, relative_luminance, rgb
 from cardgen.output import atomic_write
 from cardgen.page import Page
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATE = "gallery.html.j2"
 INDEX = "index.html"
@@ -334,7 +337,7 @@ def build_gallery(
 
 
 @lru_cache(maxsize=1)
-def _environment():
+def _environment() -> jinja2.Environment:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     return Environment(
@@ -351,7 +354,8 @@ def render_gallery_html(gallery: Gallery) -> str:
     from markupsafe import Markup
 
     data = replace(gallery, qr_svg=Markup(gallery.qr_svg))  # segno's own SVG: the one unescaped value
-    return _environment().get_template(TEMPLATE).render(g=data)
+    html: str = _environment().get_template(TEMPLATE).render(g=data)
+    return html
 
 
 def write_gallery(gallery: Gallery, folder: Path) -> Path:
