@@ -79,17 +79,22 @@ def _skip_needless_prepass() -> None:
     if getattr(original, "_cardgen", False):
         return
 
+    def stretchy_mo(node) -> bool:  # type: ignore[no-untyped-def]
+        if node.get("stretchy", "") == "true" or node.get("minsize") or node.get("maxsize"):
+            return True
+        if node.get("stretchy", "") == "false":
+            return False
+        params = operators.get_params("".join(node.itertext()), node.get("form", "infix"))
+        return params.get("stretchy", "false") != "false"
+
     def stretchy(element) -> bool:  # type: ignore[no-untyped-def]
-        for node in element.iter("mo"):
-            if node.get("stretchy", "") == "true" or node.get("minsize") or node.get("maxsize"):
-                return True
-            if node.get("stretchy", "") == "false":
-                continue
-            text = "".join(node.itertext())
-            params = operators.get_params(text, node.get("form", "infix"))
-            if params.get("stretchy", "false") != "false":
-                return True
-        return False
+        """A stretchy operator that would read this row's heights: one not inside a nested row (a
+        nested row measures its own, and passes those down instead)."""
+        if element.tag == "mo":
+            return stretchy_mo(element)
+        if element.tag not in _NOT_ROWS:
+            return False
+        return any(stretchy(child) for child in element)
 
     def get_height(self, line, **kwargs):  # type: ignore[no-untyped-def]
         if any(stretchy(child) for child in line):
@@ -98,6 +103,13 @@ def _skip_needless_prepass() -> None:
 
     get_height._cardgen = True  # type: ignore[attr-defined]
     Mrow._get_height_nostretch = get_height
+
+
+#: ziamath node kinds that are not rows (everything else, including unknown tags, is laid out as an
+#: `Mrow`, which measures its own stretchy operators).
+_NOT_ROWS = frozenset({"mi", "mn", "mo", "mtext", "ms", "mspace", "msub", "msup", "msubsup", "mmultiscripts",
+                       "munder", "mover", "munderover", "mfrac", "mroot", "msqrt", "mtable", "menclose",
+                       "mfenced", "semantics"})
 
 
 @lru_cache(maxsize=4096)

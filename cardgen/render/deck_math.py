@@ -25,8 +25,8 @@ from lxml import etree
 from cardgen.math import Equation, Segment, check_drawing, typeset
 
 MODES = ("picture", "native")
-PNG_DPI = 300.0
-MIN_PIXELS = 160  # a one-line formula still gets enough pixels that rounding cannot distort it
+PNG_DPI = 160.0  # the fallback picture: a 1080p projector shows 144 px per slide inch
+MIN_PIXELS = 120  # a one-line formula still gets enough pixels that rounding cannot distort it
 MATH_SCALE = 1.1  # a formula's em is set a little larger than the text: STIX is small on the body
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
