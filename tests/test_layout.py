@@ -198,3 +198,44 @@ def test_card_layers_scale_to_every_trim(tmp_path: Path, size: str, orientation:
     for text in front.texts():
         if text.name != "credit":
             assert not text.rect.overlaps(picture.rect), text.name
+
+
+# --------------------------------------------------------------------------- one TOML change, three outputs
+
+
+def test_template_colours_reach_deck_social_image_and_card(tmp_path: Path) -> None:
+    """`cardgen templates new default DIR`, then `[colors] background/text`: all three outputs change."""
+    from pptx import Presentation
+
+    from cardgen.render.card import build_card
+    from cardgen.render.deck import render_deck
+    from cardgen.render.social import compose
+    from cardgen.templates import new_template
+
+    folder = new_template("default", tmp_path / "mine")
+    toml = folder / "template.toml"
+    text = toml.read_text().replace('background = "#ffffff"', 'background = "#101010"', 1)
+    toml.write_text(text.replace('text = "#1f2328"', 'text = "#f0f0f0"', 1))
+    page = make_page(tmp_path)
+    tpl = load_template(folder)
+
+    deck = tmp_path / "talk.pptx"
+    render_deck(page, deck, template=tpl)
+    prs = Presentation(str(deck))
+    master_bg = prs.slide_master.element.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}srgbClr")
+    assert master_bg is not None and master_bg.get("val") == "101010"
+    from lxml import etree
+
+    master = etree.tostring(prs.slide_master.element).decode()
+    assert 'val="F0F0F0"' in master and 'val="1F2328"' not in master  # text styles of the master
+    theme = prs.slide_master.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+    ).blob.decode()
+    assert '<a:lt1><a:srgbClr val="101010"/>' in theme and '<a:dk1><a:srgbClr val="F0F0F0"/>' in theme
+
+    social_image = compose(page, (1200, 630), tpl).image
+    assert social_image.getpixel((30, 300)) == (16, 16, 16)
+
+    built = build_card(page, template=tpl)
+    assert built.scenes[0].background.color == "#101010"
+    assert built.scenes[0].text("title") is not None and built.scenes[0].text("title").color == "#f0f0f0"

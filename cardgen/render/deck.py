@@ -71,6 +71,9 @@ def open_master(template: Template, aspect: str = "16:9", pptx_template: Path | 
     else:
         name = template.deck.master if aspect == "16:9" else template.deck.master_4x3
         prs = Presentation(str(template.asset(name)))
+        from cardgen.render.pptx_theme import apply_theme
+
+        apply_theme(prs, template)  # the template's [colors] and [fonts], whatever the master was drawn with
     _drop_all_slides(prs)
     return prs
 
