@@ -100,3 +100,25 @@ def test_controls_draw_nothing() -> None:
 
     assert (image("abc \u200eשלום\u200f") == image("abc שלום")).all()
     assert (image("\u2067abc\u2069") == image("abc")).all()
+
+
+def test_thai_breaks_between_budoux_phrases_never_inside_a_cluster() -> None:
+    import unicodedata
+
+    from cardgen.text.breaking import atoms, cluster_start, wrap_lines
+    from cardgen.text.fit import TextStyle
+
+    text = "การเรียนรู้ของเครื่องสำหรับฟิสิกส์ดาราศาสตร์"
+    pieces = atoms(text)
+    assert "".join(pieces) == text and len(pieces) >= 4
+    lines = wrap_lines(text, 260, TextStyle(size=24), 24)
+    assert len(lines) >= 2 and "".join(lines) == text
+    assert all(set(pieces) & {line[: len(p)] for p in pieces} for line in lines)  # each line starts a phrase
+    for line in lines[1:]:
+        assert unicodedata.category(line[0])[0] != "M"  # no line starts with a vowel sign or tone mark
+    word = "স্টিফেনহকিংয়েরজীবন"
+    for cut in range(2, len(word)):
+        safe = cluster_start(word, cut)
+        assert safe == 1 or (unicodedata.category(word[safe])[0] != "M" and unicodedata.combining(word[safe - 1]) != 9)
+    family = "👨\u200d👩\u200d👧x"
+    assert cluster_start(family, 2) == 1 and cluster_start(family, 3) == 1

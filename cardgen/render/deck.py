@@ -25,7 +25,15 @@ from cardgen.errors import RenderError, UsageError
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
 from cardgen.render.code_colors import code_palette, highlight
-from cardgen.render.deck_fit import WIDTH_RESERVE, Frame, TextItem, item_size, items_height, spacing_before
+from cardgen.render.deck_fit import (
+    WIDTH_RESERVE,
+    Frame,
+    TextItem,
+    fit_in,
+    item_size,
+    items_height,
+    spacing_before,
+)
 from cardgen.render.deck_media import HERO_DPI, HERO_SPLIT, css_color, hero_alt, hero_pixels, video_art
 from cardgen.render.deck_plan import CODE_PAD_X, CODE_PAD_Y, Geometry, Planner, SlidePlan, labels
 from cardgen.render.pptx_io import (
@@ -41,6 +49,7 @@ from cardgen.render.pptx_io import (
     style_run,
     write_runs,
 )
+from cardgen.render.pptx_lang import tag_slides
 from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
@@ -227,10 +236,27 @@ class DeckWriter:
         paragraph = tf.paragraphs[0]
         line_height = self.deck.role(role).line_height
         paragraph_format(paragraph, line=size * line_height)
-        run = paragraph.add_run()
-        run.text = _clean(text)
-        style_run(run, self.faces, size, bold=bold, color=color or self.text_override)
+        for i, line in enumerate(self._title_lines(_clean(text), Frame(Emu(shape.width).pt, Emu(shape.height).pt),
+                                                   size, line_height, bold)):
+            if i:
+                paragraph.add_line_break()
+            run = paragraph.add_run()
+            run.text = line
+            style_run(run, self.faces, size, bold=bold, color=color or self.text_override)
         return shape
+
+    def _title_lines(self, text: str, frame: Frame, size: float, line_height: float, bold: bool) -> list[str]:
+        """CJK titles broken where we measured, at BudouX phrase boundaries and balanced (no lone
+        character or "（续）" on the last line): PowerPoint would otherwise break anywhere between two
+        ideographs. Titles in spaced scripts are left to the viewer's own word wrap."""
+        from cardgen.text.breaking import is_cjk
+
+        if not any(is_cjk(ch) for ch in text):
+            return [text]
+        fitted = fit_in(text, frame, size, size, line_height=line_height, bold=bold, lang=self.lang,
+                        balance=True)
+        lines = [line for line in fitted.lines if line]
+        return lines if lines and not fitted.truncated else [text]
 
     def titled_slide(self, layout_name: str, plan: SlidePlan, **title_options):
         """A new slide with `plan`'s title: in the layout's title placeholder, or, for a running head, in a
@@ -741,6 +767,7 @@ def render_deck(
     else:
         DeckBuilder(writer, page, images).write(plans)
         _properties(prs, page)
+        tag_slides(prs.slides, page.language)
         buffer = io.BytesIO()
         prs.save(buffer)
         atomic_write(path, deterministic_bytes(buffer.getvalue()))
@@ -775,6 +802,10 @@ def _properties(prs, page: Page) -> None:
     props.category = _clean(", ".join(page.categories))[:250]
     props.last_modified_by = "cardgen"
     props.revision = 1
+    if page.language:
+        from cardgen.i18n import office_tag
+
+        props.language = office_tag(page.language)
     when = page.date if isinstance(page.date, dt.datetime) else (
         dt.datetime.combine(page.date, dt.time()) if isinstance(page.date, dt.date) else FIXED_DATE)
     when = when.replace(tzinfo=None)

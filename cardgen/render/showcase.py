@@ -28,6 +28,7 @@ from cardgen.render.deck import (
 )
 from cardgen.render.deck_fit import Frame, TextItem, fit_in, paginate
 from cardgen.render.pptx_io import Typefaces, deterministic_bytes, paragraph_format, prepare_frame, style_run
+from cardgen.render.pptx_lang import tag_slides
 
 if TYPE_CHECKING:
     from cardgen.render.assets import PageImages
@@ -61,11 +62,17 @@ def render_showcase(
     title = event or site or "Projects"
     _cover(writer, title, [x for x in (site if event else "", f"{len(pages)} projects") if x])
     _agenda(writer, pages)
+    opening = list(prs.slides)
     for page in pages:
         writer.faces = Typefaces(writer.faces.latin, pptx_typefaces(page.language)[1], writer.faces.mono)
+        first = len(prs.slides)
         _project(writer, page, images.get(page.path) or PageImages(page))
+        tag_slides(list(prs.slides)[first:], page.language)
     writer.faces = Typefaces(latin, east_asian, tpl.fonts.mono)
-    _closing(writer, title, site, _shared_language(pages))
+    shared = _shared_language(pages)
+    tag_slides(opening, shared)  # cover and agenda
+    _closing(writer, title, site, shared)
+    tag_slides([prs.slides[len(prs.slides) - 1]], shared)
     prs.core_properties.title = _clean(title)[:250]
     prs.core_properties.subject = f"{len(pages)} projects"
     prs.core_properties.last_modified_by = "cardgen"

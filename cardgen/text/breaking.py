@@ -1,4 +1,6 @@
-"""Line breaking: spaces for Latin (and Korean), BudouX phrases for Japanese and Chinese, kinsoku rules.
+"""Line breaking: spaces for Latin (and Korean), BudouX phrases for Japanese, Chinese and Thai (which
+writes no spaces between words), kinsoku rules; never inside a grapheme cluster (a base with its marks,
+an emoji ZWJ sequence).
 
 Text is cut into *atoms* that must not be split (a word with its trailing space, or a CJK phrase), then
 laid out greedily. A single atom wider than the line is split by characters (with a hyphen for Latin
@@ -54,11 +56,38 @@ def atoms(text: str, lang: str | None = None) -> tuple[str, ...]:
     """Unbreakable pieces of one paragraph, in order; joining them gives back `text`."""
     pieces: list[str] = []
     for word in _ATOMS.findall(text):
-        if not any(is_cjk(ch) for ch in word):
+        if _THAI.search(word):
+            pieces.extend(_split_thai_word(word))
+        elif not any(is_cjk(ch) for ch in word):
             pieces.append(word)
-            continue
-        pieces.extend(_split_cjk_word(word, lang))
+        else:
+            pieces.extend(_split_cjk_word(word, lang))
     return tuple(_kinsoku(pieces))
+
+
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+|[^\u0e00-\u0e7f]+")
+
+
+def _split_thai_word(word: str) -> list[str]:
+    """Thai between spaces: BudouX's Thai phrases (its model ships with budoux); other parts whole."""
+    parser = _thai_parser()
+    parts: list[str] = []
+    for run in _THAI_RUN.findall(word):
+        if _THAI.match(run):
+            parts.extend(p for p in parser.parse(run) if p)
+        elif parts and run.isspace():
+            parts[-1] += run
+        else:
+            parts.append(run)
+    return parts
+
+
+@lru_cache(maxsize=1)
+def _thai_parser():
+    import budoux
+
+    return budoux.load_default_thai_parser()
 
 
 def _split_cjk_word(word: str, lang: str | None) -> list[str]:
@@ -160,6 +189,21 @@ def _nicer_cjk_cut(text: str, cut: int) -> int:
     return cut
 
 
+def cluster_start(text: str, cut: int) -> int:
+    """The nearest cut at or before `cut` that does not split a grapheme cluster: not before a
+    combining mark, a joiner or a variation selector, not after a ZWJ or a virama (which binds an Indic
+    conjunct), 1 at least."""
+    import unicodedata
+
+    while cut > 1 and cut < len(text) and (
+        unicodedata.category(text[cut])[0] == "M" or text[cut] in "\u200d\u200c\ufe0f\ufe0e"
+        or text[cut - 1] == "\u200d" or unicodedata.combining(text[cut - 1]) == 9
+        or 0x1F3FB <= ord(text[cut]) <= 0x1F3FF
+    ):
+        cut -= 1
+    return cut
+
+
 def _split_long(word: str, width: float, style: TextStyle, size: float) -> list[str]:
     latin = not any(is_cjk(ch) for ch in word)
     hyphen = "-" if latin else ""
@@ -181,7 +225,7 @@ def _split_long(word: str, width: float, style: TextStyle, size: float) -> list[
                 lo = mid
             else:
                 hi = mid - 1
-        cut = lo
+        cut = cluster_start(rest, lo)
         if not latin:
             cut = _nicer_cjk_cut(rest, cut)
             while 1 < cut < len(rest) and rest[cut] in NO_START:

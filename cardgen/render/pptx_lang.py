@@ -1,0 +1,93 @@
+"""Languages and direction written into a deck's XML, in one pass over its slides and notes.
+
+PowerPoint shapes and orders text itself; what it needs from us (ECMA-376 §21.1.2):
+  - `lang` on every run (`a:rPr`, `a:endParaRPr`, field runs): the run's own language, so the
+    spell-checker, hyphenation and font linking work per run (a Japanese slide is not English);
+  - the complex-script typeface (`a:cs`) of runs in Arabic, Hebrew, Indic or Thai script — the bundled
+    Noto face the text was measured with;
+  - `rtl="1"` on right-to-left paragraphs — every paragraph of a right-to-left page (its Latin lines
+    too: the whole column is mirrored), and on other pages those whose first strong letter is RTL —
+    with the alignment mirrored: such a paragraph starts at the right.
+The pass runs after the slides are written, so no writer has to remember it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lxml import etree
+
+from cardgen.i18n import is_rtl
+from cardgen.i18n.scripts import complex_face, run_language
+from cardgen.text.bidi import base_rtl
+
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_R, _T, _PPR = f"{{{A}}}r", f"{{{A}}}t", f"{{{A}}}pPr"
+_RPR_TAGS = (f"{{{A}}}rPr", f"{{{A}}}endParaRPr")
+_MIRROR = {"l": "r", "r": "l"}
+
+
+def tag_slides(slides: Iterable, lang: str | None) -> None:
+    """Tag every paragraph of `slides` (python-pptx slides) and their notes for a page in `lang`."""
+    for slide in slides:
+        tag_element(slide._element, lang)
+        if slide.has_notes_slide:
+            tag_element(slide.notes_slide._element, lang)
+
+
+def tag_element(root: etree._Element, lang: str | None) -> None:
+    page_rtl = is_rtl(lang)
+    for paragraph in root.iter(f"{{{A}}}p"):
+        text = "".join(t.text or "" for t in paragraph.iter(_T))
+        for run in paragraph:
+            if run.tag in (_R, f"{{{A}}}fld"):
+                run_text = "".join(t.text or "" for t in run.iter(_T))
+                rpr = run.find(f"{{{A}}}rPr")
+                if rpr is None:
+                    rpr = etree.Element(f"{{{A}}}rPr")
+                    run.insert(0, rpr)
+                _tag_run(rpr, run_text or text, lang)
+            elif run.tag == f"{{{A}}}endParaRPr":
+                _tag_run(run, text, lang)
+        if text.strip() and (page_rtl or base_rtl(text)):
+            _right_to_left(paragraph, page_rtl)
+
+
+def _tag_run(rpr: etree._Element, text: str, lang: str | None) -> None:
+    rpr.set("lang", run_language(text, lang))
+    face = complex_face(text)
+    if face is None:
+        return
+    cs = rpr.find(f"{{{A}}}cs")
+    if cs is None:
+        cs = etree.SubElement(rpr, f"{{{A}}}cs")
+        _after(rpr, cs, ("latin", "ea"))
+    cs.set("typeface", face)
+
+
+def _after(parent: etree._Element, child: etree._Element, names: tuple[str, ...]) -> None:
+    """Move `child` right after the last of `names` present (a:rPr children follow the schema order)."""
+    last = None
+    for name in names:
+        found = parent.find(f"{{{A}}}{name}")
+        if found is not None:
+            last = found
+    if last is not None:
+        last.addnext(child)
+        return
+    for tag in ("sym", "hlinkClick", "hlinkMouseOver", "rtl", "extLst"):
+        nxt = parent.find(f"{{{A}}}{tag}")
+        if nxt is not None:
+            nxt.addprevious(child)
+            return
+
+
+def _right_to_left(paragraph: etree._Element, page_rtl: bool) -> None:
+    ppr = paragraph.find(_PPR)
+    if ppr is None:
+        ppr = etree.Element(_PPR)
+        paragraph.insert(0, ppr)
+    ppr.set("rtl", "1")
+    align = ppr.get("algn")  # absent: the placeholder's own alignment (a centred title stays centred)
+    if align == "l" or (page_rtl and align in _MIRROR):
+        ppr.set("algn", _MIRROR[align])
