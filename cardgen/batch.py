@@ -55,6 +55,7 @@ class Task:
     crops: str | None = None  # folder where this page's image crops are kept for the event pack
     root: str = ""  # the batch's output folder: every write of the task stays inside it
     presets: tuple[str, ...] = ("og",)  # social presets
+    math: str = "picture"  # how decks show equations: picture | native
 
 
 @dataclass
@@ -312,7 +313,7 @@ def _render_task(task: Task, record: dict[str, Any]) -> None:
         clear_store(Path(task.crops))  # crops of an older version of the page
         images = PageImages(page, store=Path(task.crops), persist=True)
     result = render_all(page, Path(task.out_dir), template=task.template, formats=task.formats, images=images,
-                        social_presets=task.presets)
+                        social_presets=task.presets, math=task.math)
     if images is not None and "deck" in task.formats:
         _cut_showcase_crop(images, task.template)
     record["warnings"] = list(page.warnings) + list(result.warnings)
@@ -438,6 +439,7 @@ def iter_batch(
     event: str | None = None,
     template: str = "default",
     presets: tuple[str, ...] = ("og",),
+    math: str = "picture",
     sheet: str = "a4",
     hugo: bool = False,
     base_url: str | None = None,
@@ -460,6 +462,8 @@ def iter_batch(
         raise UsageError(f"page time limit: expected a positive number of seconds, got {page_timeout!r}")
     tpl = load_template(template)
     sheet = _check_sheet(sheet)
+    if math not in ("picture", "native"):
+        raise UsageError(f"math: expected picture or native, got {math!r}")
     output = Path(os.path.abspath(output))
     if output.exists() and not is_dir(output):
         raise UsageError(f"{output}: exists and is not a folder (pass a folder for the outputs)")
@@ -476,7 +480,7 @@ def iter_batch(
         make_dirs(output)
         _remove_partial_files(output)
         cache = _read_cache(output)
-        options = {"formats": list(chosen), "template": str(tpl.path.name), "presets": list(presets)}
+        options = {"formats": list(chosen), "template": str(tpl.path.name), "presets": list(presets), "math": math}
         notes: list[str] = []
         slugs = unique_slugs(paths, notes)
         if site_root is not None:
@@ -596,7 +600,8 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
         return None
     root = str(output)
     return Task(str(path), record.slug, str(output / record.slug), str(tpl.path), chosen,
-                str(site_root) if site_root else None, str(output / CROPS_DIR / record.slug), root, presets)
+                str(site_root) if site_root else None, str(output / CROPS_DIR / record.slug), root, presets,
+                str(options.get("math", "picture")))
 
 
 def _finish(record: PageRecord, outcome: Outcome, task: Task, output: Path, cache: dict[str, Any]) -> None:

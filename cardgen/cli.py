@@ -362,6 +362,7 @@ def batch(
     sheet: Optional[str] = typer.Option(
         None, "--sheet", help="Paper of the event pack's card sheet: a4, letter, a3, tabloid, sra3, 12x18 or none "
         "[default: params.cardgen.sheet, else a4]."),
+    math: Optional[str] = MathOpt,
     base_url: Optional[str] = typer.Option(
         None, "--base-url", help="Public URL of the output folder, for the gallery's QR code [default: params.cardgen.base_url]."),
     hugo: bool = typer.Option(False, "--hugo", help="Also write each social image into the site for the theme's og:image (see docs/ci.md)."),
@@ -395,7 +396,7 @@ def batch(
                         formats=_pick(chosen, settings.formats, "deck,social,card"),
                         presets=_presets(preset, settings), jobs=jobs, force=force,
                         event=_pick(event, settings.event, None), sheet=sheet, hugo=hugo,
-                        base_url=_pick(base_url, settings.base_url, None),
+                        base_url=_pick(base_url, settings.base_url, None), math=_pick(math, settings.math, "picture"),
                         template=_pick(template, settings.template, "default"), page_timeout=page_timeout or None)
     raise typer.Exit(_show_batch(events))
 
@@ -518,7 +519,8 @@ def _watch_page(target: Path, output, template, formats, preset, site):
 
     def build() -> tuple[bool, str]:
         page = _load(target, site)
-        result = render_all(page, output, template=tpl, formats=chosen, social_presets=presets)
+        result = render_all(page, output, template=tpl, formats=chosen, social_presets=presets,
+                            math=settings.math or "picture")
         warnings = [*page.warnings, *result.warnings]
         if state.verbose:
             _warn_all(warnings)
@@ -545,7 +547,7 @@ def _watch_site(target: Path, output, template, formats, preset, event, jobs):
     options = {
         "formats": _pick(_formats(formats) if formats else None, settings.formats, "deck,social,card"),
         "presets": _presets(preset, settings), "event": _pick(event, settings.event, None),
-        "sheet": settings.sheet or "a4", "base_url": settings.base_url,
+        "sheet": settings.sheet or "a4", "base_url": settings.base_url, "math": settings.math or "picture",
         "template": _pick(template, settings.template, "default"),
     }
 

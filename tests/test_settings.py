@@ -102,3 +102,21 @@ def test_build_uses_template_formats_and_presets(tmp_path: Path, capsys) -> None
     names = sorted(Path(line).name for line in out.split())
     assert [n for n in names if not n.endswith(".html")] == ["p0-og.png", "p0-square.png"]
     assert all(Path(line).parent == (root / "_out" / "p0").resolve() for line in out.split())
+
+
+def _slides_xml(pptx: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(pptx) as archive:
+        return "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.startswith("ppt/slides/slide"))
+
+
+@pytest.mark.slow  # loads the math typesetting stack and writes two decks
+def test_batch_uses_the_math_setting_and_the_flag_overrides_it(tmp_path: Path, capsys) -> None:
+    root = _site(tmp_path / "s", "hugo.toml", '[params.cardgen]\nmath = "native"\nformats = ["deck"]\n')
+    write(root / "content" / "project" / "p0" / "index.md",
+          "---\ntitle: Energy\nsummary: Mass and energy.\n---\n## The formula\n\n$$E = mc^2$$\n\nText.\n")
+    assert main(["batch", str(root), "-o", str(tmp_path / "native"), "-j", "1", "-q"]) == 0, capsys.readouterr().err
+    assert "oMath" in _slides_xml(tmp_path / "native" / "p0" / "p0.pptx")
+    assert main(["batch", str(root), "-o", str(tmp_path / "picture"), "-j", "1", "-q", "--math", "picture"]) == 0
+    assert "oMath" not in _slides_xml(tmp_path / "picture" / "p0" / "p0.pptx")
