@@ -192,3 +192,11 @@ def test_no_latex_left_in_parsed_text_of_a_blackfriday_page() -> None:
     assert not re.search(r"\\[A-Za-z]|\\_|\$|\^\{", text), text
     block = next(b for b in doc.blocks if isinstance(b, MathBlock))
     assert block.expanded and typeset(block.expanded, display=True).ok
+
+
+def test_hostile_nesting_is_refused_not_left_to_hang() -> None:
+    deep = r"\left(" * 40 + "x" + r"\right)" * 40
+    eq = check_drawing(typeset(deep, display=True))
+    assert not eq.ok and "nest" in eq.error
+    braces = typeset("{" * 3000 + "x" + "}" * 3000, display=True)  # recursion inside the converter
+    assert isinstance(braces, Equation)

@@ -112,8 +112,35 @@ _NOT_ROWS = frozenset({"mi", "mn", "mo", "mtext", "ms", "mspace", "msub", "msup"
                        "mfenced", "semantics"})
 
 
+#: Rows with stretchy fences nested deeper than this would take ziamath seconds to minutes (each
+#: level lays out its contents twice); such a formula is refused rather than left to hang a build.
+MAX_FENCE_DEPTH = 9
+
+
+def _fence_depth(mathml: str) -> int:
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/1998/Math/MathML}"
+
+    def local(el) -> str:  # type: ignore[no-untyped-def]
+        return el.tag.replace(ns, "")
+
+    def fence(el) -> bool:  # type: ignore[no-untyped-def]
+        return local(el) == "mo" and (el.get("stretchy") == "true" or el.get("fence") == "true")
+
+    def depth(el, level: int) -> int:  # type: ignore[no-untyped-def]
+        if level > 200:
+            return level
+        own = 1 if any(fence(child) for child in el) else 0
+        return own + max((depth(child, level + own) for child in el), default=0)
+
+    return depth(ET.fromstring(mathml), 0)
+
+
 @lru_cache(maxsize=4096)
 def draw(mathml: str) -> Drawing:
+    if _fence_depth(mathml) > MAX_FENCE_DEPTH:
+        raise DrawError(f"fences nest more than {MAX_FENCE_DEPTH} deep (too slow to lay out)")
     zm = _ziamath()
     try:
         with warnings.catch_warnings():
