@@ -216,3 +216,24 @@ def test_fitted_text_measured_again_fits_its_box(text, w, h, size, bold, conserv
         assert text_width(line, fitted.size, bold=bold, conservative=conservative) <= w + 1e-6
     if not fitted.truncated or len(fitted.lines) > 1:
         assert fitted.height <= h + 1e-6
+
+
+@pytest.mark.parametrize("width", [120, 180, 260, 333, 420, 555])
+def test_ellipsis_never_cuts_inside_a_word(width: float) -> None:
+    text = ("Throughout its long history, physics has provided the most precise testing ground in the natural "
+            "sciences, solving problems in various natural hierarchies")
+    fitted = fit_text(text, Box(width, 50), TextStyle(size=18, min_size=18, max_lines=2))
+    assert fitted.truncated and fitted.lines[-1].endswith("…")
+    words = set(text.replace(",", "").split())
+    shown = " ".join(fitted.lines)[:-1].replace(",", "").split()
+    assert shown and all(word in words for word in shown), shown
+
+
+def test_ellipsis_in_japanese_falls_on_a_phrase_boundary() -> None:
+    import budoux
+
+    text = "位置推定が容易な場所の説明文の特徴分析についての詳しい研究と実験の結果をまとめました"
+    phrases = budoux.load_default_japanese_parser().parse(text)
+    ends = {len("".join(phrases[:i])) for i in range(1, len(phrases) + 1)}
+    fitted = fit_text(text, Box(200, 30), TextStyle(size=18, min_size=18, max_lines=1, lang="ja"))
+    assert fitted.truncated and len(fitted.lines[0][:-1]) in ends

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cardgen.text.breaking import wrap_lines
+from cardgen.text.breaking import atoms, wrap_lines
 from cardgen.text.fonts import missing_glyphs
 from cardgen.text.measure import text_width
 from cardgen.text.style import Box, TextStyle
@@ -82,11 +82,31 @@ def _truncate(text: str, box: Box, style: TextStyle, size: float, missing: tuple
         capacity = min(capacity, style.max_lines)
     capacity = max(1, capacity)
     kept = lines[:capacity]
-    last = kept[-1] if kept else ""
-    while last and measure(last.rstrip(" ,.;:、。") + ELLIPSIS, style, size) > box.w:
-        last = last[:-1]
-    kept[-1] = last.rstrip(" ,.;:、。-") + ELLIPSIS
+    kept[-1] = _with_ellipsis(kept[-1] if kept else "", box.w, style, size)
     return _result(kept, size, style, True, missing)
+
+
+_TRAILING = " ,.;:、。，；：-–—(（[「『"
+
+
+def _with_ellipsis(line: str, width: float, style: TextStyle, size: float) -> str:
+    """`line` shortened by whole words (BudouX phrases in CJK) until it and an ellipsis fit `width`.
+
+    Dropping the last word is what a reader expects ("…solving…", never "…solving proble…"); only a
+    line that is a single word wider than the box is cut inside it.
+    """
+    pieces = list(atoms(line, style.lang))
+    while pieces:
+        candidate = "".join(pieces).rstrip(_TRAILING)
+        if candidate and measure(candidate + ELLIPSIS, style, size) <= width:
+            return candidate + ELLIPSIS
+        if len(pieces) == 1:
+            break
+        pieces.pop()
+    word = pieces[0] if pieces else line
+    while word and measure(word.rstrip(_TRAILING) + ELLIPSIS, style, size) > width:
+        word = word[:-1]
+    return word.rstrip(_TRAILING) + ELLIPSIS
 
 
 def _result(lines: list[str], size: float, style: TextStyle, truncated: bool, missing: tuple[str, ...]) -> FittedText:
