@@ -814,3 +814,163 @@ def test_a_slides_page_with_a_blank_line_before_its_front_matter_reads_it(tmp_pa
     body = all_text(prs)
     assert "type: slides" not in body and "title:" not in body
     assert [slide_title(s) for s in prs.slides] == ["Hello", "Two"]
+
+
+# --------------------------------------------------------------------------- content choices
+
+
+def test_an_empty_table_header_row_is_left_out(tmp_path):
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Tables
+        summary: Short.
+        ---
+        ## Results
+
+        |   |   |
+        |---|---|
+        | alpha | 1 |
+        | beta | 2 |
+        """)
+    _, _, prs = deck_of(path, tmp_path)
+    frame = next(s for slide in prs.slides for s in slide.shapes if s.has_table)
+    grid = frame.table
+    assert len(grid.rows) == 2 and grid.cell(0, 0).text_frame.text == "alpha"
+    assert not grid.first_row
+
+
+def test_mermaid_is_shown_as_code_with_a_note_saying_so(tmp_path):
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Diagrams
+        summary: Short.
+        ---
+        ## Flow
+
+        ```mermaid
+        graph TD
+          A --> B
+        ```
+        """)
+    _, result, prs = deck_of(path, tmp_path)
+    assert "code" in result.info["kinds"]
+    slide = prs.slides[result.info["kinds"].index("code")]
+    text = "\n".join(texts(slide))
+    assert "Mermaid diagram, shown as its source" in text and "A --> B" in text
+
+
+def test_a_players_iframe_title_is_not_a_slide_title(tmp_path):
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Videos
+        summary: Short.
+        ---
+        ## Demo
+
+        <iframe width="560" height="315" src="https://www.youtube.com/embed/abc123" title="YouTube video player"></iframe>
+        """)
+    _, result, prs = deck_of(path, tmp_path)
+    slide = prs.slides[result.info["kinds"].index("video")]
+    assert slide_title(slide) == "Demo"
+
+
+def test_headings_whose_content_shows_nothing_make_no_empty_section_slides(tmp_path):
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Sections
+        summary: Short.
+        ---
+        ## Remote only
+
+        ![A chart](https://example.org/remote.png)
+
+        ## Comment only
+
+        <!-- nothing to see -->
+
+        ## Real
+
+        Text.
+        """)
+    _, result, prs = deck_of(path, tmp_path)
+    titles = [slide_title(s) for s in prs.slides]
+    assert "Remote only" not in titles and "Comment only" not in titles and "Real" in titles
+    real = prs.slides[titles.index("Real")]
+    assert "A chart" in real.notes_slide.notes_text_frame.text, "the dropped section's notes move on"
+
+
+def test_the_first_section_does_not_repeat_the_summary(tmp_path):
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Duplicates
+        ---
+        ## Overview
+
+        We study how slides repeat themselves when a summary comes from the body.
+
+        Second paragraph stays.
+        """)
+    _, _, prs = deck_of(path, tmp_path)
+    text = all_text(prs)
+    assert text.count("We study how slides repeat themselves") == 1
+    assert "Second paragraph stays." in text
+
+
+# --------------------------------------------------------------------------- contrast
+
+
+P_NS = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+def _solid(element) -> str | None:
+    if element is None:
+        return None
+    fill = element.find(f"{A}solidFill")
+    clr = fill.find(f"{A}srgbClr") if fill is not None else None
+    return f"#{clr.get('val')}" if clr is not None else None
+
+
+def _slide_background(slide, prs) -> str:
+    """The colour behind a slide's text: its own background, a full-slide colour field of its layout,
+    else the master's background (read from the XML, not from cardgen)."""
+    for part in (slide, slide.slide_layout, slide.slide_layout.slide_master):
+        bg = part._element.find(f".//{P_NS}bg/{P_NS}bgPr")
+        colour = _solid(bg)
+        if part is slide.slide_layout:
+            for shape in part.shapes:
+                if not shape.is_placeholder and shape.width >= prs.slide_width * 0.95 and shape.height >= prs.slide_height * 0.95:
+                    colour = colour or _solid(shape._element.find(f"{P_NS}spPr"))
+        if colour:
+            return colour
+    return "#ffffff"
+
+
+@pytest.mark.parametrize("template", ["default", "dark", "event"])
+def test_every_text_run_reaches_4_5_to_1_against_what_it_sits_on(tmp_path, template):
+    from cardgen.colors import contrast
+
+    pages = [SEED, long_page(tmp_path), SITE / "content/project/stat-mech-talk/index.md"]
+    for page_path in pages:
+        _, _, prs = deck_of(page_path, tmp_path, template=template)
+        for number, slide in enumerate(prs.slides, 1):
+            if any(s.name == "Picture" or s.shape_type == MSO_SHAPE_TYPE.PICTURE and s.width == prs.slide_width
+                   for s in slide.shapes):
+                continue  # text over a background picture sits on its dark scrim
+            behind = _slide_background(slide, prs)
+            for shape in slide.shapes:
+                cells = [c for row in shape.table.rows for c in row.cells] if shape.has_table else [shape]
+                for cell in cells:
+                    holder = cell._tc.find(f"{A}tcPr") if shape.has_table else shape._element.find(f"{P_NS}spPr")
+                    back = _solid(holder) or behind
+                    frame = cell.text_frame if shape.has_table or shape.has_text_frame else None
+                    if frame is None or shape.name == "Image credit":
+                        continue
+                    for paragraph in frame.paragraphs:
+                        for r in paragraph._p.iter(f"{A}r", f"{A}fld"):
+                            text = "".join(t.text or "" for t in r.iter(f"{A}t"))
+                            if not text.strip():
+                                continue
+                            colour = _solid(r.find(f"{A}rPr"))
+                            assert colour, f"{page_path.parent.name} slide {number}: {text!r} has no colour of its own"
+                            ratio = contrast(colour, back)
+                            assert ratio >= 4.5, f"{template} {page_path.parent.name} slide {number}: {text!r} {colour} on {back} = {ratio:.2f}"

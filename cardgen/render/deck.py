@@ -19,7 +19,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.util import Emu, Pt
 
-from cardgen.colors import readable_on
+from cardgen.colors import ensure_contrast, readable_on
 from cardgen.document import Run
 from cardgen.errors import RenderError, UsageError
 from cardgen.output import RenderResult, atomic_write
@@ -203,6 +203,9 @@ class DeckWriter:
         from cardgen.render.deck_look import read_look
 
         self.look = read_look(prs, template.deck)
+        self.current = self.look.layouts["Blank"]
+        self.backdrop = self.current.background  # what the text being written sits on
+        self.text_backdrop_override: str | None = None
         self.warnings: list[str] = []
         self.count = 0
         # Text colour forced by the current slide's own background (white on a dark picture or colour).
@@ -212,12 +215,19 @@ class DeckWriter:
 
     # colours: built-in masters carry them; explicit colours only where a shape needs its own
     def color(self, role: str) -> str | None:
-        return None if self.inherit else self.deck.color(role)
+        """The colour for a text role on the current slide's layout, moved to reach 4.5:1 contrast
+        (see `deck_look`); None with an organisation's master, whose own colours then apply."""
+        if self.inherit:
+            return None
+        return self.current.colors.get(role) or self.deck.color(role)
 
     def new_slide(self, layout_name: str, plan: SlidePlan | None = None):
-        slide = self.prs.slides.add_slide(find_layout(self.prs, layout_name))
+        layout = find_layout(self.prs, layout_name)
+        slide = self.prs.slides.add_slide(layout)
+        self.current = self.look.layouts.get(layout.name) or self.look.layouts["Blank"]
         self.count += 1
         self.text_override = None
+        self.text_backdrop_override = None
         if plan is not None:
             self._background(slide, plan)
         return slide
@@ -242,7 +252,7 @@ class DeckWriter:
                 paragraph.add_line_break()
             run = paragraph.add_run()
             run.text = line
-            style_run(run, self.faces, size, bold=bold, color=color or self.text_override)
+            style_run(run, self.faces, size, bold=bold, color=color or self.text_override or self.color("title"))
         return shape
 
     def _title_lines(self, text: str, frame: Frame, size: float, line_height: float, bold: bool) -> list[str]:
@@ -257,6 +267,10 @@ class DeckWriter:
                         balance=True)
         lines = [line for line in fitted.lines if line]
         return lines if lines and not fitted.truncated else [text]
+
+    @property
+    def text_backdrop(self) -> str:
+        return self.text_backdrop_override or self.current.background
 
     def titled_slide(self, layout_name: str, plan: SlidePlan, **title_options):
         """A new slide with `plan`'s title: in the layout's title placeholder, or, for a running head, in a
@@ -274,7 +288,8 @@ class DeckWriter:
         return self.boxes["running_body"] if plan.running else self.boxes["body"]
 
     def body(self, shape, items: list[TextItem], size: float, role: str = "body", *, anchor: str = "top",
-             color: str | None = None) -> None:
+             color: str | None = None, backdrop: str | None = None) -> None:
+        self.backdrop = backdrop or self.text_backdrop
         if any(item.role == "math" for item in items) and shape is not None:
             self._body_with_math(shape, items, size, role, color=color)
             return
@@ -356,7 +371,7 @@ class DeckWriter:
                              indent=item.indent(s), hanging=item.hanging(s), bullet=item.bullet,
                              numbered=item.number,
                              bullet_color=self.color("accent"))
-            base = color or self.text_override
+            base = color or self.text_override or self.color("text")
             if item.role == "muted":
                 base = color or self.text_override or self.color("muted")
             if item.label:
@@ -376,19 +391,23 @@ class DeckWriter:
         for piece, kind in highlight(text, item.language):
             run = paragraph.add_run()
             run.text = piece
-            style_run(run, self.faces, size, code=True, color=palette.get(kind) or base or self.color("code_text"),
-                      bold=kind == "keyword")
+            colour = palette.get(kind) or base or self.color("code_text")
+            if colour and not self.inherit:
+                colour = ensure_contrast(colour, self.backdrop)
+            style_run(run, self.faces, size, code=True, color=colour, bold=kind == "keyword")
 
     def _background(self, slide, plan: SlidePlan) -> None:
         if plan.background_image:
             self._background_picture(slide, plan.background_image)
             self.text_override = "#ffffff"
+            self.text_backdrop_override = "#000000"  # white text over the picture's dark scrim
         elif plan.background_color:
             colour = css_color(plan.background_color)
             if colour:
                 slide.background.fill.solid()
                 slide.background.fill.fore_color.rgb = rgb(colour)
                 self.text_override = readable_on(colour)
+                self.text_backdrop_override = colour
             else:
                 self.warnings.append(f"slide background colour {plan.background_color!r} is not a colour cardgen knows")
 
@@ -577,21 +596,26 @@ class DeckBuilder:
         role = w.deck.role("table")
         x, y, bw, _ = w.body_box(plan)
         widths = column_widths(table, bw, plan.size)
-        rows = [table.header, *plan.rows]
-        heights = [row_height(r, widths, plan.size, role, self.page.language or None, i == 0) for i, r in enumerate(rows)]
+        rows = [table.header, *plan.rows] if plan.header else list(plan.rows)
+        lang = self.page.language or None
+        heights = [row_height(r, widths, plan.size, role, lang, plan.header and i == 0) for i, r in enumerate(rows)]
         shape = slide.shapes.add_table(len(rows), len(widths), Pt(x), Pt(y), Pt(sum(widths)), Pt(sum(heights)))
         grid = shape.table
-        grid.first_row = True
+        grid.first_row = plan.header
         grid.horz_banding = False
+        look = w.look
+        link = look.of(plan.kind, plan.running).colors["accent"]
         for col, width in enumerate(widths):
             grid.columns[col].width = Pt(width)
         for r, row in enumerate(rows):
             grid.rows[r].height = Pt(heights[r])
+            header = plan.header and r == 0
+            stripe = (r if plan.header else r + 1) % 2 == 0
             for col in range(len(widths)):
                 cell = grid.cell(r, col)
                 cell.margin_left = cell.margin_right = Pt(7.2)
                 cell.margin_top = cell.margin_bottom = Pt(CELL_PAD_Y / 2)
-                fill = w.deck.color("table_header") if r == 0 else (w.deck.color("table_stripe") if r % 2 == 0 else w.deck.color("background"))
+                fill = look.table_header if header else (w.deck.color("table_stripe") if stripe else w.deck.color("background"))
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = rgb(fill)
                 tf = cell.text_frame
@@ -600,9 +624,9 @@ class DeckBuilder:
                 align = (table.align[col] if col < len(table.align) else None) or "left"
                 paragraph_format(paragraph, line=plan.size * role.line_height, align=align)
                 runs = row[col] if col < len(row) else ()
-                colour = w.deck.color("table_header_text") if r == 0 else w.deck.color("text")
-                write_runs(paragraph, _clean_runs(runs), w.faces, plan.size, color=colour, bold=r == 0,
-                           link_color=colour if r == 0 else w.deck.color("accent"))
+                colour = look.table_header_text if header else look.table_text
+                write_runs(paragraph, _clean_runs(runs), w.faces, plan.size, color=colour, bold=header,
+                           link_color=colour if header else link)
         self._finish(slide, plan)
 
     def _code(self, plan: SlidePlan) -> None:
@@ -615,7 +639,7 @@ class DeckBuilder:
         box.fill.fore_color.rgb = rgb(w.deck.color("code_background"))
         box.line.fill.background()
         box.shadow.inherit = False
-        w.body(box, plan.items, plan.size, role="code", color=w.deck.color("code_text"))
+        w.body(box, plan.items, plan.size, role="code", color=w.look.code_text, backdrop=w.look.code_background)
         frame = box.text_frame  # the code sits further in than other text: the panel needs room
         frame.margin_left = frame.margin_right = Pt(INSETS[0] + CODE_PAD_X)
         frame.margin_top = frame.margin_bottom = Pt(INSETS[1] + CODE_PAD_Y)

@@ -287,14 +287,14 @@ class DeckPdf:
                              colour=link if href else colour, href=href, underline=bool(href)))
         return out
 
-    def _item_pieces(self, ctx: SlideContext, item: TextItem, colour: str) -> list[Piece]:
+    def _item_pieces(self, ctx: SlideContext, item: TextItem, colour: str, backdrop: str) -> list[Piece]:
         from cardgen.render.code_colors import code_palette, highlight
 
         if item.role == "code":
             palette = code_palette(self.look.code_background)
             text = "".join(r.text for r in item.runs)
             return [Piece(piece, mono=True, bold=kind == "keyword", colour=_readable(palette.get(kind) or colour,
-                                                                                      self.look.code_background))
+                                                                                      backdrop))
                     for piece, kind in highlight(text, item.language)]
         pieces = []
         if item.label:
@@ -323,7 +323,9 @@ class DeckPdf:
                 base = self.look.code_text if not ctx.override else ctx.override
             else:
                 base = ctx.colour("muted") if item.role == "muted" else ctx.colour("text")
-            pieces = self._item_pieces(ctx, item, base)
+            backdrop = self.look.code_background if role == "code" else (
+                "#000000" if ctx.override == "#ffffff" else ctx.look.background)
+            pieces = self._item_pieces(ctx, item, base, backdrop)
             indent = item.indent(s)
             left = x + insets[0]
             marker = _marker(item)

@@ -155,6 +155,7 @@ class Planner:
         self.show_image = show_image
         self.has_hero = has_hero
         self.warnings: list[str] = []
+        self._orphan_notes: list[str] = []  # notes of dropped empty sections: they join the next slide
 
     # ------------------------------------------------------------------ whole deck
 
@@ -177,7 +178,11 @@ class Planner:
             sections = sections[1:]
         slides.extend(self._summary(lead))
         for section in sections:
-            slides.extend(self._section(section))
+            made = self._section(section)
+            if made and self._orphan_notes:
+                made[0].notes = self._orphan_notes + made[0].notes
+                self._orphan_notes = []
+            slides.extend(made)
         links = self._links()
         if links:
             slides.append(links)
@@ -279,6 +284,11 @@ class Planner:
         page = self.page
         blocks = list(page.document.blocks)
         blocks = _drop_first_paragraph(blocks, page.description)
+        # The summary slide shows the description: the first section does not open with it again
+        # (a page whose body starts "## Overview" followed by the paragraph the summary came from).
+        first_text = next((i for i, b in enumerate(blocks) if not isinstance(b, Heading) and not _shows_nothing(b)), None)
+        if first_text is not None and all(isinstance(b, Heading) or _shows_nothing(b) for b in blocks[:first_text]):
+            blocks = blocks[:first_text] + _drop_first_paragraph(blocks[first_text:], page.description)
         sections: list[_Section] = []
         current = _Section(page.title_plain or page.slug)
         for block in blocks:
@@ -298,7 +308,7 @@ class Planner:
             current.blocks.append(block)
         if current.blocks or current.notes:
             sections.append(current)
-        return [s for s in sections if s.blocks or s.level == 1]
+        return [s for s in sections if any(not _shows_nothing(b) for b in s.blocks) or (s.level == 1 and s.notes)]
 
     def _slide_sections(self, slides: tuple[Slide, ...]) -> list[_Section]:
         """One section per visible slide. A slide without a heading of its own borrows the nearest
@@ -358,7 +368,8 @@ class Planner:
             if isinstance(block, Table):
                 flush()
                 out.extend(self._table(section, block))
-            elif isinstance(block, CodeBlock) and (len(block.code.splitlines()) > INLINE_CODE_LINES or not only_text):
+            elif isinstance(block, CodeBlock) and (len(block.code.splitlines()) > INLINE_CODE_LINES or not only_text
+                                                   or _diagram_kind(block)):
                 flush()
                 out.extend(self._code(section, block))
             elif isinstance(block, (Figure, Gallery)):
@@ -377,8 +388,13 @@ class Planner:
             else:
                 pending.extend(self._items(block, notes))
         flush()
-        if not out and section.title and not section.running:
+        # A heading whose content shows nothing on a slide (a remote image, an empty shortcode) is an
+        # empty section header: a slides page keeps it (the author made that slide), a page body drops it.
+        keep_empty = self.page.is_slides_page or bool(self.page.slides) or section.level == 1
+        if not out and section.title and not section.running and keep_empty:
             out.append(self._section_slide(section))
+        if not out and notes and not keep_empty:
+            self._orphan_notes.extend(notes)
         if out:
             out[0].notes = notes + out[0].notes
             for plan in out:
@@ -493,12 +509,19 @@ class Planner:
     # ------------------------------------------------------------------ special slides
 
     def _table(self, section: _Section, table: Table) -> list[SlidePlan]:
+        """A native table; a header row whose cells are all empty (Markdown needs one, some pages leave
+        it blank) is left out rather than drawn as a solid bar of nothing."""
         from cardgen.render.deck_table import paginate_rows
 
+        header = any(plain(cell).strip() for cell in table.header)
+        rows = tuple(row for row in table.rows if any(plain(cell).strip() for cell in row))
+        if not rows and not header:
+            return []
+        table = replace(table, rows=rows)
         role = self.layout.role("table")
         pages = paginate_rows(table, role, self._body_frame(section), self.lang)
-        return [self._titled("table", section, index, table=table, rows=rows, size=size)
-                for index, (rows, size) in enumerate(pages)]
+        return [self._titled("table", section, index, table=table, rows=chunk, size=size, header=header)
+                for index, (chunk, size) in enumerate(pages)]
 
     def _code(self, section: _Section, block: CodeBlock) -> list[SlidePlan]:
         """A listing on its own slides: fixed-pitch at 14 pt or more on a panel as tall as the code. A
@@ -506,6 +529,9 @@ class Planner:
         marker on the second slide says so (a talk never reads 18 slides of code)."""
         items = [TextItem((Run(line or " ", code=True),), role="code", language=block.language)
                  for line in block.code.rstrip("\n").split("\n")]
+        kind = _diagram_kind(block)
+        if kind:  # drawing a diagram needs its JavaScript renderer (a browser): say what the source is
+            items.insert(0, TextItem((Run(self.words.format("diagram_source", kind=kind)),), role="muted"))
         role = self.layout.role("code")
         role = replace(role, min_size=max(role.min_size, CODE_MIN_SIZE), size=max(role.size, CODE_MIN_SIZE))
         body = self._body_frame(section)
@@ -544,7 +570,8 @@ class Planner:
                          size=fitted.size if fitted else self.layout.role("caption").size, notes=notes)
 
     def _video(self, section: _Section, video: Video) -> SlidePlan:
-        title = video.title or section.title or self.words["video"]
+        own = video.title if not _GENERIC_PLAYER.match(video.title or "") else ""
+        title = own or section.title or self.words["video"]
         url = video.url or ""
         caption = f"▶ {self.words['video']}: {display_url(url, 80)}" if url else f"▶ {self.words['video']}: {video.id_or_src}"
         fitted = self._fit(caption, self.geo.picture_caption, self.layout.role("caption"), max_lines=2)
@@ -571,6 +598,19 @@ _MACRO = re.compile(r"^\s*(\\(newcommand|renewcommand|DeclareMathOperator\*?|def
 
 def _only_macros(tex: str) -> bool:
     return all(_MACRO.match(line) for line in tex.splitlines())
+
+
+#: An embed's `title` that names the player, not the video ("YouTube video player" is what YouTube's
+#: share dialog writes into every iframe).
+_GENERIC_PLAYER = re.compile(r"^\s*((youtube|vimeo|bilibili|dailymotion)(\s+video)?(\s+player)?|video(\s+player)?"
+                             r"|embedded\s+(video|content)|iframe)\s*$", re.I)
+#: Code fence languages that are diagrams drawn by a JavaScript renderer in the browser.
+DIAGRAMS = {"mermaid": "Mermaid", "graphviz": "Graphviz", "dot": "Graphviz", "plantuml": "PlantUML",
+            "flowchart": "flowchart.js", "sequence": "Sequence"}
+
+
+def _diagram_kind(block: CodeBlock) -> str:
+    return DIAGRAMS.get((block.language or "").strip().lower(), "")
 
 
 def _shows_nothing(block: Block) -> bool:
