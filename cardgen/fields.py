@@ -169,11 +169,11 @@ def body_project_link(page: Page) -> str:
     return ""
 
 
-def _body_inlines(blocks: tuple) -> list[tuple[str, tuple]]:
+def _body_inlines(blocks: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
     """(plain text, runs) of every paragraph and list item, in reading order, nested ones included."""
     from cardgen.document import Callout, ListBlock, Paragraph, Quote
 
-    found: list[tuple[str, tuple]] = []
+    found: list[tuple[str, tuple[Any, ...]]] = []
     for block in blocks:
         if isinstance(block, Paragraph):
             found.append((block.text, block.runs))

@@ -94,8 +94,9 @@ class Rect:
     def moved(self, dx: float, dy: float) -> Rect:
         return Rect(self.x + dx, self.y + dy, self.w, self.h)
 
-    def inset(self, left: float, top: float | None = None, right: float | None = None,
-              bottom: float | None = None) -> Rect:
+    def inset(
+        self, left: float, top: float | None = None, right: float | None = None, bottom: float | None = None
+    ) -> Rect:
         top = left if top is None else top
         right = left if right is None else right
         bottom = top if bottom is None else bottom
@@ -107,7 +108,9 @@ class Rect:
         return Rect(left, top, max(0.0, right - left), max(0.0, bottom - top))
 
     def overlaps(self, other: Rect) -> bool:
-        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+        return (
+            self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+        )
 
     def px(self) -> tuple[int, int, int, int]:
         """(left, top, right, bottom) rounded to whole pixels."""

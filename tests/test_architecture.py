@@ -17,8 +17,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "cardgen"
 LAYERS: tuple[tuple[str, ...], ...] = (
     # cardgen.math is pure (LaTeX → MathML/SVG/OMML/Unicode, backend libraries imported on use): the
     # parser needs it to read a formula as text, the renderers to draw it.
-    ("cardgen.units", "cardgen.errors", "cardgen.colors", "cardgen.safepath", "cardgen.output", "cardgen.i18n",
-     "cardgen.math", "cardgen.pool"),
+    (
+        "cardgen.units",
+        "cardgen.errors",
+        "cardgen.colors",
+        "cardgen.safepath",
+        "cardgen.output",
+        "cardgen.i18n",
+        "cardgen.math",
+        "cardgen.pool",
+    ),
     (
         "cardgen.document",
         "cardgen.limits",

@@ -51,7 +51,11 @@ def _drop_layer(toml: Path, section: str, marker: str) -> None:
     """Remove the first `[[section]]` block that contains `marker` (up to the next table)."""
     text = toml.read_text()
     head = f"[[{section}]]\n"
-    start = next(i for i in range(len(text)) if text.startswith(head, i) and marker in text[i : text.find("\n[", i + 1)])
+    start = next(
+        i
+        for i in range(len(text))
+        if text.startswith(head, i) and marker in text[i : text.find("\n[", i + 1)]
+    )
     end = text.find("\n[", start + 1) + 1
     toml.write_text(text[:start] + text[end:])
 
@@ -153,7 +157,7 @@ def test_a_literal_text_layer_is_printed_on_the_card(tmp_path: Path) -> None:
         toml.read_text().replace(
             "[[card.back.layers]]",
             '[[card.front.layers]]\nkind = "text"\nname = "event"\ntext = "Open Lab Day 2026"\n'
-            "box = { x = 6.8, y = 8, w = 60, h = 8 }\nsize = 12\nbold = true\ncolor = \"#ffffff\"\n\n[[card.back.layers]]",
+            'box = { x = 6.8, y = 8, w = 60, h = 8 }\nsize = 12\nbold = true\ncolor = "#ffffff"\n\n[[card.back.layers]]',
             1,
         )
     )
@@ -163,7 +167,9 @@ def test_a_literal_text_layer_is_printed_on_the_card(tmp_path: Path) -> None:
     if shutil.which("pdftotext"):
         pdf = tmp_path / "card.pdf"
         pdf.write_bytes(built.data)
-        out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True)
+        out = subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True
+        )
         assert "Open Lab Day 2026" in out.stdout
 
 
@@ -222,7 +228,9 @@ def test_template_colours_reach_deck_social_image_and_card(tmp_path: Path) -> No
     deck = tmp_path / "talk.pptx"
     render_deck(page, deck, template=tpl)
     prs = Presentation(str(deck))
-    master_bg = prs.slide_master.element.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}srgbClr")
+    master_bg = prs.slide_master.element.find(
+        ".//{http://schemas.openxmlformats.org/drawingml/2006/main}srgbClr"
+    )
     assert master_bg is not None and master_bg.get("val") == "101010"
     from lxml import etree
 

@@ -60,7 +60,9 @@ def _check(name: str, text: str) -> None:
             pytest.fail(f"{golden.name} is missing: run with CARDGEN_REGEN_GOLDENS=1 to write it")
         golden.write_text(text, encoding="utf-8")
         return
-    assert text == golden.read_text(encoding="utf-8"), f"{name}: the layout changed (CARDGEN_REGEN_GOLDENS=1 to accept)"
+    assert text == golden.read_text(encoding="utf-8"), (
+        f"{name}: the layout changed (CARDGEN_REGEN_GOLDENS=1 to accept)"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +195,9 @@ def _image_golden(name: str, image: Any, tmp_path: Path, tolerance: float = 3.0)
 def test_social_image_matches_its_golden(page, template: str, tmp_path: Path) -> None:  # noqa: ANN001
     from cardgen.render.social import compose
 
-    _image_golden(f"social-{template}-og", compose(page, (1200, 630), load_template(template)).image, tmp_path)
+    _image_golden(
+        f"social-{template}-og", compose(page, (1200, 630), load_template(template)).image, tmp_path
+    )
 
 
 @pytest.mark.parametrize("template", ["default", "event"])
@@ -206,5 +210,7 @@ def test_card_front_matches_its_golden(page, template: str, tmp_path: Path) -> N
 
     pdf = tmp_path / "card.pdf"
     pdf.write_bytes(build_card(page, template=template, back=False).data)
-    subprocess.run(["pdftoppm", "-r", "120", "-png", "-singlefile", str(pdf), str(tmp_path / "card")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "120", "-png", "-singlefile", str(pdf), str(tmp_path / "card")], check=True
+    )
     _image_golden(f"card-{template}-front", Image.open(tmp_path / "card.png"), tmp_path)

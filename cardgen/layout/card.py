@@ -28,7 +28,8 @@ from cardgen.layout.social import family
 from cardgen.layout.text import Typeface, line_width, place
 from cardgen.layouts.layers import ImageLayer, Layer, PillsLayer, QRLayer, ShapeLayer, TextLayer
 from cardgen.page import FocalPoint, Page
-from cardgen.text.fit import Box, FittedText, TextStyle, fit_text
+from cardgen.text.fit import FittedText, fit_text
+from cardgen.text.style import Box, TextStyle
 from cardgen.units import PT_PER_MM, Rect, mm_to_px
 
 if TYPE_CHECKING:
@@ -118,7 +119,9 @@ class _Builder:
 
         page = context.page
         # Inline formulas whose plain reading is inexact ("ϕ_T") are drawn typeset on the text baseline.
-        self.formulas = inline_formulas(inline_math_runs(page.document.blocks, page.title_runs, page.summary_runs))
+        self.formulas = inline_formulas(
+            inline_math_runs(page.document.blocks, page.title_runs, page.summary_runs)
+        )
 
     # ------------------------------------------------------------------ geometry
 
@@ -183,7 +186,13 @@ class _Builder:
                 rect=full,
                 crop=CropSpec("featured", pixels, self.c.page.image.focal_point),
                 fit=fit,
-                overlay=Overlay(layer.scrim, layer.scrim_color, layer.gradient, layer.gradient_strength, layer.gradient_extent),
+                overlay=Overlay(
+                    layer.scrim,
+                    layer.scrim_color,
+                    layer.gradient,
+                    layer.gradient_strength,
+                    layer.gradient_extent,
+                ),
                 radius=layer.radius,
             )
         )
@@ -213,13 +222,26 @@ class _Builder:
         pad_x, pad_y = 1.2, 0.5
         text_w = fitted.width / PT_PER_MM
         strip_h = fitted.line_height / PT_PER_MM + 2 * pad_y
-        inset = margin if area.bottom >= self.c.trim[1] - 0.01 else min(margin, 2.5)  # band edge inside the card
+        inset = (
+            margin if area.bottom >= self.c.trim[1] - 0.01 else min(margin, 2.5)
+        )  # band edge inside the card
         x = area.right - margin - text_w
         y = area.bottom - inset - strip_h
-        self.nodes.append(Shape(Rect(x - pad_x, y, text_w + 2 * pad_x, strip_h), "#000000", 0.0, CAPTION_SCRIM, "credit-scrim"))
         self.nodes.append(
-            place(fitted, Rect(x, y + pad_y, text_w, strip_h - 2 * pad_y), face, name="credit", color="#ffffff",
-                  per_size_unit=1 / PT_PER_MM, formulas=self.formulas)
+            Shape(
+                Rect(x - pad_x, y, text_w + 2 * pad_x, strip_h), "#000000", 0.0, CAPTION_SCRIM, "credit-scrim"
+            )
+        )
+        self.nodes.append(
+            place(
+                fitted,
+                Rect(x, y + pad_y, text_w, strip_h - 2 * pad_y),
+                face,
+                name="credit",
+                color="#ffffff",
+                per_size_unit=1 / PT_PER_MM,
+                formulas=self.formulas,
+            )
         )
         if fitted.truncated:
             self.warnings.append(f"{self.c.page.path}: image caption shortened to fit the card's credit line")
@@ -251,7 +273,12 @@ class _Builder:
         return fit_text(text, Box(box_mm[0] * PT_PER_MM, max(0.0, box_mm[1]) * PT_PER_MM), style)
 
     def face(self, layer: TextLayer, bold: bool | None = None) -> Typeface:
-        return Typeface(family(layer.font, self.c.template), layer.bold if bold is None else bold, layer.italic, self.c.lang)
+        return Typeface(
+            family(layer.font, self.c.template),
+            layer.bold if bold is None else bold,
+            layer.italic,
+            self.c.lang,
+        )
 
     def text(self, layer: TextLayer) -> None:
         area = self.text_area(self.box(layer))
@@ -273,9 +300,20 @@ class _Builder:
         if layer.fields == ("url",):
             fitted = self.fit_url(self.c.page.main_url, area.w, size, face)
         else:
-            fitted = self.fit(content, (area.w, area.h), size, floor, layer.max_lines, face, layer.line_height)
-        box = place(fitted, area, face, name=layer.name, color=layer.color, align=layer.align,
-                    valign=layer.valign, per_size_unit=1 / PT_PER_MM, formulas=self.formulas)
+            fitted = self.fit(
+                content, (area.w, area.h), size, floor, layer.max_lines, face, layer.line_height
+            )
+        box = place(
+            fitted,
+            area,
+            face,
+            name=layer.name,
+            color=layer.color,
+            align=layer.align,
+            valign=layer.valign,
+            per_size_unit=1 / PT_PER_MM,
+            formulas=self.formulas,
+        )
         self.nodes.append(box)
         self.bottoms[layer.name] = box.rect.bottom if box.lines else area.y
         what = layer.name
@@ -288,7 +326,10 @@ class _Builder:
         if layer.text:
             text = layer.text
         else:
-            parts = [fields.field_text(self.c.page, name, 3 if name == "authors" else layer.max_items) for name in layer.fields]
+            parts = [
+                fields.field_text(self.c.page, name, 3 if name == "authors" else layer.max_items)
+                for name in layer.fields
+            ]
             text = layer.separator.join(p.strip() for p in parts if p and p.strip())
         if layer.uppercase and not _is_cjk(text):
             text = text.upper()
@@ -305,7 +346,11 @@ class _Builder:
 
     def paragraphs(self, layer: TextLayer, area: Rect, size: float, floor: float) -> None:
         """Several paragraphs, all at one size: the largest that fits, else the last one ellipsised."""
-        items = [str(p) for p in fields.field_items(self.c.page, layer.fields[0], layer.max_items) if str(p).strip()]
+        items = [
+            str(p)
+            for p in fields.field_items(self.c.page, layer.fields[0], layer.max_items)
+            if str(p).strip()
+        ]
         if not items or area.h < 5:
             self.skip(layer)
             return
@@ -327,8 +372,16 @@ class _Builder:
                 truncated = True
                 break
             piece = self.fit(para, (area.w, room), size, size, None, face, lh)
-            box = place(piece, Rect(area.x, y, area.w, room), face, name=layer.name, color=layer.color,
-                        align=layer.align, per_size_unit=1 / PT_PER_MM, formulas=self.formulas)
+            box = place(
+                piece,
+                Rect(area.x, y, area.w, room),
+                face,
+                name=layer.name,
+                color=layer.color,
+                align=layer.align,
+                per_size_unit=1 / PT_PER_MM,
+                formulas=self.formulas,
+            )
             self.nodes.append(box)
             y += box.rect.h + gap * lead
             if piece.truncated:
@@ -336,7 +389,9 @@ class _Builder:
                 break
         self.bottoms[layer.name] = y
         if truncated:
-            self.warnings.append(f"{self.c.page.path}: card {self.side}: {layer.fields[0]} shortened with an ellipsis to fit")
+            self.warnings.append(
+                f"{self.c.page.path}: card {self.side}: {layer.fields[0]} shortened with an ellipsis to fit"
+            )
 
     def links(self, layer: TextLayer, area: Rect, size: float) -> None:
         """Link rows (bold label, shortened address), as many as the box holds, aligned to its bottom."""
@@ -352,12 +407,27 @@ class _Builder:
         bold, plain = self.face(layer, bold=True), self.face(layer)
         for label, url in rows:
             lab = self.fit(label, (area.w, row_h), size, size * 0.85, 1, bold, 1.3)
-            box = place(lab, Rect(area.x, y, area.w, row_h), bold, name="link", color=layer.color, per_size_unit=1 / PT_PER_MM, formulas=self.formulas)
+            box = place(
+                lab,
+                Rect(area.x, y, area.w, row_h),
+                bold,
+                name="link",
+                color=layer.color,
+                per_size_unit=1 / PT_PER_MM,
+                formulas=self.formulas,
+            )
             self.nodes.append(box)
             y += box.rect.h
             address = self.fit_url(url, area.w, size, plain)
-            box = place(address, Rect(area.x, y, area.w, row_h), plain, name="link",
-                        color=layer.link_color or layer.color, per_size_unit=1 / PT_PER_MM, formulas=self.formulas)
+            box = place(
+                address,
+                Rect(area.x, y, area.w, row_h),
+                plain,
+                name="link",
+                color=layer.link_color or layer.color,
+                per_size_unit=1 / PT_PER_MM,
+                formulas=self.formulas,
+            )
             self.nodes.append(box)
             y += box.rect.h + 1.0
         self.bottoms[layer.name] = y
@@ -397,9 +467,13 @@ def _is_cjk(text: str) -> bool:
 def placed_texts(scene: Scene) -> list[dict[str, Any]]:
     """Where each text block landed (mm from the trim), for reports and tests."""
     return [
-        {"side": scene.name, "name": t.name, "box": (t.rect.x, t.rect.y, t.rect.w, t.rect.h), "lines": tuple(line.text for line in t.lines),
-         "size": t.size, "truncated": t.truncated}
+        {
+            "side": scene.name,
+            "name": t.name,
+            "box": (t.rect.x, t.rect.y, t.rect.w, t.rect.h),
+            "lines": tuple(line.text for line in t.lines),
+            "size": t.size,
+            "truncated": t.truncated,
+        }
         for t in scene.texts()
     ]
-
-

@@ -167,14 +167,20 @@ def impose(
     return Imposition(size, card, bleed, margin, cols, rows, duplex, fronts, backs, lines)
 
 
-def _behind(
-    front: Placement, sheet: tuple[float, float], cols: int, rows: int, mirror_x: bool
-) -> Placement:
+def _behind(front: Placement, sheet: tuple[float, float], cols: int, rows: int, mirror_x: bool) -> Placement:
     if mirror_x:
-        return Placement(front.index, cols - 1 - front.col, front.row, sheet[0] - front.x - front.w,
-                         front.y, front.w, front.h)
-    return Placement(front.index, front.col, rows - 1 - front.row, front.x, sheet[1] - front.y - front.h,
-                     front.w, front.h)
+        return Placement(
+            front.index,
+            cols - 1 - front.col,
+            front.row,
+            sheet[0] - front.x - front.w,
+            front.y,
+            front.w,
+            front.h,
+        )
+    return Placement(
+        front.index, front.col, rows - 1 - front.row, front.x, sheet[1] - front.y - front.h, front.w, front.h
+    )
 
 
 def _marks(

@@ -28,7 +28,8 @@ from cardgen.layout.text import Typeface, baseline_offset, line_width, mirrored_
 from cardgen.layouts.layers import ImageLayer, Layer, PillsLayer, ShapeLayer, TextLayer
 from cardgen.layouts.social import REFERENCE, Variant
 from cardgen.page import Page
-from cardgen.text.fit import Box, TextStyle, fit_text
+from cardgen.text.fit import fit_text
+from cardgen.text.style import Box, TextStyle
 from cardgen.units import Rect
 
 if TYPE_CHECKING:
@@ -81,17 +82,21 @@ def social_scene(page: Page, size: tuple[int, int], template: Template, images: 
     formulas = inline_formulas([r for runs in (page.title_runs, page.summary_runs) for r in runs])
     for layer in variant.layers:
         if isinstance(layer, ImageLayer):
-            node = _image(page, layer, size, scale, bottoms)
-            if node is not None:
-                art.append(node)
+            picture = _image(page, layer, size, scale, bottoms)
+            if picture is not None:
+                art.append(picture)
         elif isinstance(layer, ShapeLayer):
             left, top, right, bottom = _px(layer.box, size)
             moved = _below(layer, top, bottoms, scale)  # a shape that follows a layer moves down whole
-            top, bottom = moved, bottom + (moved - top)
-            art.append(Shape(Rect.from_ltrb(left, top, right, bottom), layer.color, layer.radius * scale, layer.opacity, layer.name))
-            bottoms[layer.name] = bottom
+            shape = Rect.from_ltrb(left, moved, right, bottom + (moved - top))
+            art.append(Shape(shape, layer.color, layer.radius * scale, layer.opacity, layer.name))
+            bottoms[layer.name] = shape.bottom
         elif isinstance(layer, TextLayer):
-            front.extend(_text(page, layer, template, size, scale, safe, bottoms, images, layout.min_contrast, formulas))
+            front.extend(
+                _text(
+                    page, layer, template, size, scale, safe, bottoms, images, layout.min_contrast, formulas
+                )
+            )
         elif isinstance(layer, PillsLayer):
             front.extend(_pills(page, layer, template, size, scale, safe, bottoms))
     for node in front:
@@ -128,7 +133,9 @@ def _image(
     if right - left < 2 or bottom - top < 2:
         return None
     bottoms[layer.name] = bottom
-    overlay = Overlay(layer.scrim, layer.scrim_color, layer.gradient, layer.gradient_strength, layer.gradient_extent)
+    overlay = Overlay(
+        layer.scrim, layer.scrim_color, layer.gradient, layer.gradient_strength, layer.gradient_extent
+    )
     return ImageBox(
         name=layer.name,
         rect=Rect.from_ltrb(left, top, right, bottom),
@@ -218,7 +225,14 @@ def _text(
     text = replace(text, rect=_whole(text.rect))
     if layer.pill:
         pill = _whole(text.rect).inset(-pad[0], -pad[1])
-        nodes.append(Shape(Rect.from_ltrb(*(float(round(v)) for v in pill.ltrb)), layer.pill, pill.h / 2, name=f"{layer.name}-pill"))
+        nodes.append(
+            Shape(
+                Rect.from_ltrb(*(float(round(v)) for v in pill.ltrb)),
+                layer.pill,
+                pill.h / 2,
+                name=f"{layer.name}-pill",
+            )
+        )
     if logo is not None and text.lines:
         first = text.lines[0]
         height = logo[1]
@@ -271,7 +285,9 @@ def _pills(
         font = max(layer.min_size * scale, (bottom - top) / (layer.line_height + 0.6))
         pad_x, pad_y, gap = 0.6 * font, 0.3 * font, 0.4 * font
         height = font * layer.line_height
-    style = TextStyle(family=face.family, size=font, min_size=font, max_lines=1, bold=layer.bold, lang=face.lang)
+    style = TextStyle(
+        family=face.family, size=font, min_size=font, max_lines=1, bold=layer.bold, lang=face.lang
+    )
     labels: list[tuple[str, float]] = []
     used = 0.0
     for tag in tags:
@@ -297,12 +313,19 @@ def _pills(
     nodes: list[Node] = []
     lines: list[Line] = []
     for i, (label, width) in enumerate(labels):
-        pill = Rect.from_ltrb(round(x), round(pill_top), round(x + width + 2 * pad_x), round(pill_top + height + 2 * pad_y))
+        pill = Rect.from_ltrb(
+            round(x), round(pill_top), round(x + width + 2 * pad_x), round(pill_top + height + 2 * pad_y)
+        )
         nodes.append(Shape(pill, layer.pill, pill.h / 2, name=f"{layer.name}-pill-{i}"))
         lines.append(Line(label, x + pad_x, baseline, width))
         x += width + 2 * pad_x + gap
     text_top = pill_top + pad_y
-    rect = Rect.from_ltrb(int(lines[0].x), int(text_top), int(lines[-1].x + lines[-1].width + 0.999), int(text_top + height + 0.999))
+    rect = Rect.from_ltrb(
+        int(lines[0].x),
+        int(text_top),
+        int(lines[-1].x + lines[-1].width + 0.999),
+        int(text_top + height + 0.999),
+    )
     nodes.append(
         TextBox(
             name=layer.name,

@@ -123,7 +123,5 @@ def place(
         missing=tuple(fitted.missing or ()),
         min_contrast=min_contrast,
         background=background,
-        formulas=tuple(
-            (k, v) for k, v in (formulas or {}).items() if any(k in line.text for line in placed)
-        ),
+        formulas=tuple((k, v) for k, v in (formulas or {}).items() if any(k in line.text for line in placed)),
     )

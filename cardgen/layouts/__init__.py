@@ -58,7 +58,7 @@ def choice(value: Any, options: Iterable[str], where: str, key: str) -> str:
     options = tuple(options)
     if value not in options:
         raise fail(where, key, f"expected one of {', '.join(options)}, got {value!r}")
-    return value
+    return str(value)
 
 
 def text(value: Any, where: str, key: str) -> str:
@@ -74,7 +74,7 @@ def hex_color(value: Any, where: str, key: str) -> str:
     value = value.strip().lower()
     if len(value) == 4:
         value = "#" + "".join(c * 2 for c in value[1:])
-    return value
+    return str(value)
 
 
 def color_ref(value: Any, colors: Mapping[str, str], where: str, key: str) -> str:

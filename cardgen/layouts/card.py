@@ -108,14 +108,24 @@ def parse(section: dict[str, Any], where: str, context: dict[str, Any]) -> CardL
     back = side(table(section, "back", where, "card"), "card.back")
     landscape = table(section, "landscape", where, "card")
     check_keys(landscape, ("front", "back"), where, "card.landscape")
-    land_front = side(table(landscape, "front", where, "card.landscape"), "card.landscape.front") if "front" in landscape else None
-    land_back = side(table(landscape, "back", where, "card.landscape"), "card.landscape.back") if "back" in landscape else None
+    land_front = (
+        side(table(landscape, "front", where, "card.landscape"), "card.landscape.front")
+        if "front" in landscape
+        else None
+    )
+    land_back = (
+        side(table(landscape, "back", where, "card.landscape"), "card.landscape.back")
+        if "back" in landscape
+        else None
+    )
     palette = section.get("placeholder_palette", [])
     if not isinstance(palette, list):
         raise fail(where, "card.placeholder_palette", f"expected a list of colours, got {palette!r}")
     return CardLayout(
         background=color_ref(section.get("background", "background"), colors, where, "card.background"),
-        back_background=color_ref(section.get("back_background", "background"), colors, where, "card.back_background"),
+        back_background=color_ref(
+            section.get("back_background", "background"), colors, where, "card.back_background"
+        ),
         front=front,
         back=back,
         landscape_front=land_front,

@@ -211,7 +211,9 @@ def parse_layers(
         kind = choice(item.get("kind"), kinds, where, f"{key}.kind")
         layer = _PARSERS[kind](dict(item), fields, defaults, limits, colors, where, key)
         if layer.name in names:
-            raise fail(where, f"{key}.name", f"another layer is already called {layer.name!r}; give this one a name")
+            raise fail(
+                where, f"{key}.name", f"another layer is already called {layer.name!r}; give this one a name"
+            )
         if layer.below and layer.below not in names:
             raise fail(where, f"{key}.below", f"no layer {layer.below!r} before this one")
         names.add(layer.name)
@@ -222,7 +224,9 @@ def parse_layers(
 def _box(raw: Mapping[str, Any], limits: Limits, where: str, key: str) -> Rect:
     box = raw.get("box")
     if not isinstance(box, Mapping):
-        raise fail(where, f"{key}.box", f"expected a table like {{ x = 0, y = 0, w = 1, h = 1 }}, got {box!r}")
+        raise fail(
+            where, f"{key}.box", f"expected a table like {{ x = 0, y = 0, w = 1, h = 1 }}, got {box!r}"
+        )
     check_keys(box, ("x", "y", "w", "h"), where, f"{key}.box")
     values = []
     for axis in ("x", "y", "w", "h"):
@@ -239,7 +243,11 @@ def _field(value: Any, fields: Sequence[str], where: str, key: str) -> str:
     if isinstance(value, str) and value.startswith("page.") and len(value) > 5:
         return value
     if value not in fields:
-        raise fail(where, key, f"unknown field {value!r} (expected one of {', '.join(fields)}, or page.<front-matter key>)")
+        raise fail(
+            where,
+            key,
+            f"unknown field {value!r} (expected one of {', '.join(fields)}, or page.<front-matter key>)",
+        )
     return str(value)
 
 
@@ -262,7 +270,9 @@ def _text(
     check_keys(raw, _TEXT_KEYS, where, key)
     given = [k for k in ("field", "fields", "text") if k in raw]
     if len(given) != 1:
-        raise fail(where, key, "give exactly one of field = \"title\", fields = [\"authors\", \"date\"] or text = \"…\"")
+        raise fail(
+            where, key, 'give exactly one of field = "title", fields = ["authors", "date"] or text = "…"'
+        )
     literal = ""
     chosen: tuple[str, ...] = ()
     if "text" in raw:
@@ -277,7 +287,9 @@ def _text(
     first = chosen[0] if chosen else "text"
     size_d, min_d, lines_d, font_d, bold_d, color_d = defaults.get(first, defaults["text"])
     size = number(raw.get("size", size_d), where, f"{key}.size", limits.size_lo, limits.size_hi)
-    min_size = number(raw.get("min_size", min(min_d, size)), where, f"{key}.min_size", limits.size_lo, limits.size_hi)
+    min_size = number(
+        raw.get("min_size", min(min_d, size)), where, f"{key}.min_size", limits.size_lo, limits.size_hi
+    )
     if min_size > size:
         raise fail(where, f"{key}.min_size", f"must not exceed size ({size:g}), got {min_size:g}")
     pill = raw.get("pill", "")
@@ -301,7 +313,9 @@ def _text(
         pill=color_ref(pill, colors, where, f"{key}.pill") if pill else "",
         logo=boolean(raw.get("logo", False), where, f"{key}.logo"),
         max_items=integer(raw.get("max_items", 4), where, f"{key}.max_items", 1, 40),
-        link_color=color_ref(raw["link_color"], colors, where, f"{key}.link_color") if "link_color" in raw else "",
+        link_color=color_ref(raw["link_color"], colors, where, f"{key}.link_color")
+        if "link_color" in raw
+        else "",
         **_flow(raw, limits, where, key),
     )
 
@@ -319,7 +333,9 @@ def _pills(
     field = choice(raw.get("field", "tags"), ("tags", "categories"), where, f"{key}.field")
     size_d, min_d, _lines, font_d, _bold, color_d = defaults.get("tags", defaults["text"])
     size = number(raw.get("size", size_d), where, f"{key}.size", limits.size_lo, limits.size_hi)
-    min_size = number(raw.get("min_size", min(min_d, size)), where, f"{key}.min_size", limits.size_lo, limits.size_hi)
+    min_size = number(
+        raw.get("min_size", min(min_d, size)), where, f"{key}.min_size", limits.size_lo, limits.size_hi
+    )
     if min_size > size:
         raise fail(where, f"{key}.min_size", f"must not exceed size ({size:g}), got {min_size:g}")
     return PillsLayer(

@@ -131,7 +131,9 @@ def _variant(raw: dict[str, Any], colors: Mapping[str, str], where: str, prefix:
         background_to=color_ref(raw["background_to"], colors, where, f"{prefix}.background_to")
         if "background_to" in raw
         else "",
-        background_angle=number(raw.get("background_angle", 90), where, f"{prefix}.background_angle", -360, 360),
+        background_angle=number(
+            raw.get("background_angle", 90), where, f"{prefix}.background_angle", -360, 360
+        ),
         layers=layers,
     )
 
@@ -142,8 +144,18 @@ _FALLBACK: dict[str, Any] = {
     "layers": [
         {"kind": "image", "box": {"x": 0.62, "y": 0.0, "w": 0.38, "h": 1.0}},
         {"kind": "shape", "box": {"x": 0, "y": 0.975, "w": 1, "h": 0.025}, "color": "accent"},
-        {"kind": "text", "name": "kicker", "field": "site", "box": {"x": 0.06, "y": 0.11, "w": 0.5, "h": 0.06}},
+        {
+            "kind": "text",
+            "name": "kicker",
+            "field": "site",
+            "box": {"x": 0.06, "y": 0.11, "w": 0.5, "h": 0.06},
+        },
         {"kind": "text", "field": "title", "box": {"x": 0.06, "y": 0.22, "w": 0.5, "h": 0.5}, "max_lines": 4},
-        {"kind": "text", "name": "meta", "fields": ["authors", "date"], "box": {"x": 0.06, "y": 0.8, "w": 0.5, "h": 0.08}},
+        {
+            "kind": "text",
+            "name": "meta",
+            "fields": ["authors", "date"],
+            "box": {"x": 0.06, "y": 0.8, "w": 0.5, "h": 0.08},
+        },
     ],
 }

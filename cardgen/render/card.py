@@ -78,14 +78,24 @@ class CardPdf:
 
 def placed(scene: Scene) -> list[PlacedText]:
     return [
-        PlacedText(scene.name, t.name, (t.rect.x, t.rect.y, t.rect.w, t.rect.h),
-                   tuple(line.text for line in t.lines), t.size, t.truncated)
+        PlacedText(
+            scene.name,
+            t.name,
+            (t.rect.x, t.rect.y, t.rect.w, t.rect.h),
+            tuple(line.text for line in t.lines),
+            t.size,
+            t.truncated,
+        )
         for t in scene.texts()
     ]
 
 
 def card_context(
-    page: Page, trim: tuple[float, float], template: str | Path | Template, images: PageImages | None, bleed: float
+    page: Page,
+    trim: tuple[float, float],
+    template: str | Path | Template,
+    images: PageImages | None,
+    bleed: float,
 ) -> CardContext:
     """What laying out a card needs; the page's images are shared when the caller has them."""
     from cardgen.render.assets import PageImages

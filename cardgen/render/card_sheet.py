@@ -53,15 +53,26 @@ def render_card_sheet(
     if not pages:
         raise UsageError("card sheet: no pages to impose")
     bleed = check_bleed(bleed_mm, size)
-    plan = impose(sheet_size(sheet), card_size(size, orientation), bleed, marks=marks, duplex=duplex,
-                  name=sheet.strip().lower())
+    plan = impose(
+        sheet_size(sheet),
+        card_size(size, orientation),
+        bleed,
+        marks=marks,
+        duplex=duplex,
+        name=sheet.strip().lower(),
+    )
     from cardgen.render.assets import PageImages
 
     tpl = load_template(template)
     images = images or {}
     specs = [
-        CardContext(p, tpl, images.get(p.path) or PageImages(p, palette=tpl.card.placeholder_palette or None),
-                    plan.card, bleed)
+        CardContext(
+            p,
+            tpl,
+            images.get(p.path) or PageImages(p, palette=tpl.card.placeholder_palette or None),
+            plan.card,
+            bleed,
+        )
         for p in pages
     ]
     if fill and len(specs) % plan.per_sheet:

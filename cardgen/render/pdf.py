@@ -68,7 +68,9 @@ def new_pdf(title: str, date: dt.datetime, page_size: tuple[float, float]) -> FP
     return pdf
 
 
-def set_boxes(pdf: FPDF, trim: tuple[float, float, float, float], bleed: tuple[float, float, float, float]) -> None:
+def set_boxes(
+    pdf: FPDF, trim: tuple[float, float, float, float], bleed: tuple[float, float, float, float]
+) -> None:
     """TrimBox and BleedBox of the current page, given as (left, top, right, bottom) in mm from the top.
 
     fpdf2 has no API for them, but it serialises every public attribute of a page object as a key of the
@@ -82,8 +84,8 @@ def set_boxes(pdf: FPDF, trim: tuple[float, float, float, float], bleed: tuple[f
         values = (left, height - bottom, right, height - top)
         return "[" + " ".join(f"{v * PT_PER_MM:.3f}" for v in values) + "]"
 
-    page.trim_box = box(trim)
-    page.bleed_box = box(bleed)
+    page.trim_box = box(trim)  # type: ignore[attr-defined]
+    page.bleed_box = box(bleed)  # type: ignore[attr-defined]
 
 
 class Writer:
@@ -104,8 +106,9 @@ class Writer:
             # charstrings when the subset is saved (~0.3 s per card); the original bounding box is kept,
             # a superset of the subset's, which is all a PDF reader uses it for.
             added = self.pdf.fonts.get(name.lower()) or self.pdf.fonts.get(name)
-            if getattr(added, "ttfont", None) is not None:
-                added.ttfont.recalcBBoxes = False
+            ttfont = getattr(added, "ttfont", None)
+            if ttfont is not None:
+                ttfont.recalcBBoxes = False
             self._fonts[path] = name
         return name
 
@@ -119,11 +122,18 @@ class Writer:
         else:
             self.pdf.rect(rect.x, rect.y, rect.w, rect.h, style="F")
 
-    def draw(self, scene: Scene, origin: tuple[float, float], sides: Sides, images: PageImages, page: Page) -> None:
+    def draw(
+        self, scene: Scene, origin: tuple[float, float], sides: Sides, images: PageImages, page: Page
+    ) -> None:
         """Draw `scene` with its trim's top-left at `origin`, painting `sides` of bleed."""
         ox, oy = origin
         width, height = scene.size
-        clip = Rect(ox - sides.left, oy - sides.top, width + sides.left + sides.right, height + sides.top + sides.bottom)
+        clip = Rect(
+            ox - sides.left,
+            oy - sides.top,
+            width + sides.left + sides.right,
+            height + sides.top + sides.bottom,
+        )
         self.rect(clip, scene.background.color)
         if self.text_only:
             for node in scene.nodes:
@@ -178,11 +188,22 @@ class Writer:
                         self.pdf.set_font(self.font(piece.path), size=node.size)
                         self._piece(x + piece.x * size_mm, oy + line.baseline, piece, node)
                 continue
-            for chunk, path in segments(line.text, node.family, bold=node.bold, italic=node.italic, lang=node.lang):
+            for chunk, path in segments(
+                line.text, node.family, bold=node.bold, italic=node.italic, lang=node.lang
+            ):
                 self.pdf.set_font(self.font(path), size=node.size)
                 if chunk.strip():
                     self.pdf.text(x, oy + line.baseline, chunk)
-                x += pt_to_mm(text_width(chunk, node.size, family=node.family, bold=node.bold, italic=node.italic, lang=node.lang))
+                x += pt_to_mm(
+                    text_width(
+                        chunk,
+                        node.size,
+                        family=node.family,
+                        bold=node.bold,
+                        italic=node.italic,
+                        lang=node.lang,
+                    )
+                )
 
     def _with_formulas(self, x: float, y: float, text: str, node: TextBox, formulas: dict[str, str]) -> None:
         """A line whose plain reading of a formula is inexact: the formula as typeset vector paths on the
@@ -198,8 +219,13 @@ class Writer:
         for piece, tex in formula_pieces(text, formulas):
             if tex:
                 eq = check_drawing(typeset(tex, display=False))
-                self.pdf.image(io.BytesIO(eq.svg(node.color).encode("utf-8")), x=x, y=y - eq.ascent * em,
-                               w=eq.width * em, h=eq.height * em)
+                self.pdf.image(
+                    io.BytesIO(eq.svg(node.color).encode("utf-8")),
+                    x=x,
+                    y=y - eq.ascent * em,
+                    w=eq.width * em,
+                    h=eq.height * em,
+                )
                 x += eq.width * em
                 continue
             plain = _replace(node, lines=(Line(piece, 0.0, 0.0, 0.0),), formulas=())

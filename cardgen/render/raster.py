@@ -142,7 +142,9 @@ def _paste(canvas: Image.Image, node: ImageBox, images: PageImages, extra: float
     mask = None
     if node.radius > 0:
         mask = Image.new("L", picture.size, 0)
-        ImageDraw.Draw(mask).rounded_rectangle((0, 0, picture.width - 1, picture.height - 1), node.radius, fill=255)
+        ImageDraw.Draw(mask).rounded_rectangle(
+            (0, 0, picture.width - 1, picture.height - 1), node.radius, fill=255
+        )
     canvas.paste(picture, (left, top), mask)
     return not hero.is_placeholder
 
@@ -223,8 +225,18 @@ def _draw_with_formulas(
 
     for piece, tex in formula_pieces(line, formulas):
         if not tex:
-            x += draw_text(drawer, (x, baseline), piece, text.size, family=text.family, bold=text.bold,
-                           italic=text.italic, lang=text.lang, fill=text.color, anchor="ls")
+            x += draw_text(
+                drawer,
+                (x, baseline),
+                piece,
+                text.size,
+                family=text.family,
+                bold=text.bold,
+                italic=text.italic,
+                lang=text.lang,
+                fill=text.color,
+                anchor="ls",
+            )
             continue
         eq = check_drawing(typeset(tex, display=False))
         image = svg_to_image(eq.svg(text.color), text.size / DRAW_SIZE)

@@ -50,8 +50,13 @@ def bundled_metrics() -> dict[str, FontMetrics]:
         for delta in entry["code_deltas"]:
             code += delta
             codes.append(code)
-        out[name] = FontMetrics(entry["upem"], dict(zip(codes, entry["advances"], strict=True)),
-                                entry["default"], entry["ascent"], entry["descent"])
+        out[name] = FontMetrics(
+            entry["upem"],
+            dict(zip(codes, entry["advances"], strict=True)),
+            entry["default"],
+            entry["ascent"],
+            entry["descent"],
+        )
     return out
 
 
@@ -60,8 +65,14 @@ def metrics_record(path: Path) -> dict[str, Any]:
     m = read_metrics(path)
     codes = sorted(m.advances)
     deltas = [b - a for a, b in zip([0, *codes[:-1]], codes, strict=True)]
-    return {"upem": m.units_per_em, "default": m.default_advance, "ascent": m.ascent, "descent": m.descent,
-            "code_deltas": deltas, "advances": [m.advances[c] for c in codes]}
+    return {
+        "upem": m.units_per_em,
+        "default": m.default_advance,
+        "ascent": m.ascent,
+        "descent": m.descent,
+        "code_deltas": deltas,
+        "advances": [m.advances[c] for c in codes],
+    }
 
 
 def read_metrics(path: Path) -> FontMetrics:
@@ -74,8 +85,8 @@ def read_metrics(path: Path) -> FontMetrics:
         advances = {code: hmtx[name][0] for code, name in cmap.items() if name in hmtx}
         hhea = font["hhea"]
         upem = font["head"].unitsPerEm
-        return FontMetrics(upem, advances, hmtx.get(".notdef", (upem // 2, 0))[0], hhea.ascent, abs(hhea.descent))
+        return FontMetrics(
+            upem, advances, hmtx.get(".notdef", (upem // 2, 0))[0], hhea.ascent, abs(hhea.descent)
+        )
     finally:
         font.close()
-
-
