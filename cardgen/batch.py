@@ -12,6 +12,7 @@ import json
 import os
 import re
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -287,8 +288,10 @@ def process_page(task: Task) -> dict[str, Any]:
     started = time.perf_counter()
     record: dict[str, Any] = {"warnings": [], "errors": {}, "outputs": [], "error": None}
     try:
-        with confined(task.root):
+        with confined(task.root), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             _render_task(task, record)
+        record["warnings"] += [f"{task.source}: {' '.join(str(w.message).split())}" for w in caught]
     except CardgenError as exc:
         record["error"] = str(exc)
     except RecursionError:

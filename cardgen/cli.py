@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -628,6 +629,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: one-line errors (tracebacks with --debug), exit 0 ok / 1 failed / 2 usage."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    if not debug:
+        warnings.showwarning = _one_line_warning
     try:
         # Without standalone mode typer returns (not raises) the code of `typer.Exit`, and turns
         # Ctrl-C into code 130.
@@ -658,6 +661,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cardgen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
         return 1
     return 0
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A library's Python warning (Pillow's decompression bomb warning, say) as one line like ours."""
+    if not state.quiet:
+        print(f"warning: {' '.join(str(message).split())}", file=sys.stderr)
 
 
 def run() -> None:

@@ -31,11 +31,13 @@ from cardgen.limits import (
     cut_words,
 )
 from cardgen.page import QR_MAX_BYTES, FocalPoint, ImageSettings, Link, Page
-from cardgen.safepath import inside, is_dir, is_file, short
+from cardgen.safepath import MAX_IMAGE_BYTES, inside, is_dir, is_file, short
 from cardgen.site import find_site_root, load_site, page_language, page_url, resolve_author, resolve_slides
 
 #: Image types Hugo's `.Resources.ByType "image"` returns and its image processing can read.
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".avif", ".svg")
+#: Image types the theme could show but cardgen cannot draw: named in a warning, never silently skipped.
+UNDRAWN_EXTENSIONS = (".heic", ".heif", ".jxl", ".svgz", ".ico")
 
 #: Longest URL kept from the front matter.
 MAX_URL_CHARS = 8192
@@ -400,13 +402,20 @@ def find_featured_image(
     3. `assets/media/<image.filename>` of the site.
     Paths that leave the bundle or the site (`../`, symlinks) are refused.
     """
-    if bundle_dir is not None and bundle_dir.is_dir():
-        matches = sorted(
-            (p for p in bundle_dir.iterdir()
-             if p.is_file() and "featured" in p.name.lower() and p.suffix.lower() in IMAGE_EXTENSIONS),
-            key=lambda p: p.name.lower(),
-        )
-        matches = [p for p in matches if inside(p, bundle_dir)]
+    if bundle_dir is not None and is_dir(bundle_dir):
+        named = sorted((p for p in bundle_dir.iterdir() if "featured" in p.name.lower()), key=lambda p: p.name.lower())
+        matches = [p for p in named if p.suffix.lower() in IMAGE_EXTENSIONS and is_file(p, bundle_dir)]
+        for p in named:
+            if p.suffix.lower() in UNDRAWN_EXTENSIONS:
+                warn("image", f"{p.name}: cardgen cannot draw {p.suffix.lstrip('.').upper()} images; "
+                              "save it as JPEG, PNG, WebP, AVIF or SVG")
+            elif p.suffix.lower() in IMAGE_EXTENSIONS and p not in matches:
+                warn("image", f"{p.name}: not a regular file inside the bundle (a link out of it, a FIFO?); refused")
+        too_big = [p for p in matches if _file_size(p) > MAX_IMAGE_BYTES]
+        for p in too_big:
+            warn("image", f"{p.name}: {_file_size(p) / 1e6:.0f} MB, more than the {MAX_IMAGE_BYTES / 1e6:.0f} MB "
+                          "cardgen reads; refused")
+        matches = [p for p in matches if p not in too_big]
         if len(matches) > 1:
             warn("image", f"several featured images ({', '.join(p.name for p in matches)}); using {matches[0].name}")
         if matches:
@@ -432,6 +441,13 @@ def find_featured_image(
     where = " or ".join(str(folder) for _, folder in candidates) or "a page bundle (this page is a single file)"
     warn("image.filename", f"{short(filename)!r} not found in {where}")
     return None
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn, language: str) -> tuple[Link, ...]:

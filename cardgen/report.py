@@ -134,14 +134,20 @@ def _print_resolution(page: Page) -> dict:
     """Pixel size of the featured image and its best-case dpi on printed cards (warn below 200)."""
     if page.featured_image is None:
         return {}
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(page.featured_image) as im:
-            size = im.size
-            if im.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientation turns the picture
-                size = (size[1], size[0])
-    except (OSError, UnidentifiedImageError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # only the header is read
+            with Image.open(page.featured_image) as im:
+                size = im.size
+                if im.getexif().get(0x0112) in (5, 6, 7, 8):  # EXIF orientation turns the picture
+                    size = (size[1], size[0])
+    except Image.DecompressionBombError as exc:
+        return {"pixels": None, "problem": f"refused as a decompression bomb ({exc})"}
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError, EOFError):
         return {"pixels": None}
     dpi = {}
     for name, (w_mm, h_mm) in _PRINT_CHECKS.items():
@@ -167,6 +173,8 @@ def format_page(page: Page) -> str:
         f"               focal point {img['focal_point_name']}, preview_only {str(img['preview_only']).lower()}"
         + (f", caption {_short(img['caption'], 50)!r}" if img["caption"] else ""),
     ]
+    if img.get("problem"):
+        lines.append(f"               ! {img['problem']}")
     if img.get("print_dpi"):
         w, h = img["pixels"]
         dpis = ", ".join(f"{v} dpi on an {k}" for k, v in img["print_dpi"].items())

@@ -287,3 +287,442 @@ def test_no_network_modules_are_imported_by_a_render(tmp_path: Path) -> None:
     finally:
         socket.socket = real  # type: ignore[misc]
     assert list((tmp_path / "out").glob("*-og.*"))
+
+
+# --- hostile sites: nothing lost, nothing escapes, nothing hangs ----------------------------------------
+# Each case is built on the fly in tmp_path. Anything that could hang runs in a subprocess with a
+# timeout and a memory cap, so a regression fails the test instead of stopping the suite.
+
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from cardgen.batch import run_batch  # noqa: E402
+from cardgen.cli import main as cli  # noqa: E402
+
+
+def _site(root: Path, pages: dict[str, str] | None = None) -> Path:
+    write(root / "hugo.toml", 'baseURL = "https://lab.example.org/"\ntitle = "Lab"\n')
+    (root / "content" / "project").mkdir(parents=True, exist_ok=True)
+    for rel, text in (pages or {"good/index.md": "---\ntitle: Good page\nsummary: Fine.\n---\nBody.\n"}).items():
+        write(root / "content" / "project" / rel, text)
+    return root
+
+
+def _manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _statuses(out: Path) -> dict[str, str]:
+    return {r["slug"]: r["status"] for r in _manifest(out)["pages"]}
+
+
+def _cardgen(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess, capped at 3 GB of address space and `timeout` seconds."""
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)); "
+            "from cardgen.cli import main; sys.exit(main(sys.argv[1:]))")
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def _files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def test_a_page_named_dots_stays_inside_the_output_and_user_files_survive(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site", {"...md": "---\ntitle: Dots\n---\nx\n", "good/index.md": "---\ntitle: G\n---\nx\n"})
+    out = tmp_path / "box" / "out"
+    write(out / "user.txt", "mine")
+    before = _files(tmp_path / "box")
+    for _ in range(2):  # the second run is where the crop store cleanup used to remove the output folder
+        run_batch(site, out, jobs=1, glob="project/**/*.md", formats=("social", "card"))
+        (site / "content" / "project" / "...md").write_text("---\ntitle: Dots again\n---\nx\n")
+    assert (out / "user.txt").read_text() == "mine"
+    assert {p for p in _files(tmp_path / "box") if not p.startswith("out")} == {p for p in before if not p.startswith("out")}
+    slugs = _statuses(out)
+    assert ".." not in slugs and all(status in ("built", "cached") for status in slugs.values())
+    for record in _manifest(out)["pages"]:
+        for item in record["outputs"]:
+            assert (out / item["path"]).resolve().is_relative_to(out.resolve())
+
+
+@pytest.mark.parametrize("key", ["url", "slug"])
+def test_social_hugo_never_writes_outside_static_og(tmp_path: Path, key: str) -> None:
+    site = _site(tmp_path / "site", {"p/index.md": f"---\ntitle: Up\n{key}: ../../../../../../{tmp_path.name}/escaped\n---\nx\n"})
+    assert cli(["-q", "social", str(site / "content" / "project" / "p" / "index.md"), "--hugo"]) == 0
+    written = [p for p in tmp_path.rglob("*.png")]
+    assert written and all(p.resolve().is_relative_to((site / "static" / "og").resolve()) for p in written)
+
+
+def test_social_hugo_refuses_a_static_og_symlinked_out_of_the_site(tmp_path: Path, capsys) -> None:
+    site = _site(tmp_path / "site", {"p/index.md": "---\ntitle: Up\n---\nx\n"})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site / "static").mkdir()
+    (site / "static" / "og").symlink_to(elsewhere)
+    assert cli(["social", str(site / "content" / "project" / "p" / "index.md"), "--hugo"]) == 1
+    assert not list(elsewhere.rglob("*")) and "refusing to write" in capsys.readouterr().err
+
+
+def test_pages_symlinked_out_of_the_site_are_refused_and_named(tmp_path: Path) -> None:
+    secret = write(tmp_path / "secret.md", "---\ntitle: SECRET TITLE\n---\nsecret body\n")
+    site = _site(tmp_path / "site")
+    (site / "content" / "project" / "link").mkdir()
+    (site / "content" / "project" / "link" / "index.md").symlink_to(secret)
+    (site / "content" / "project" / "x.md").symlink_to(secret)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, formats=("social",)) == 1
+    pages = {r["slug"]: r for r in _manifest(out)["pages"]}
+    assert pages["good"]["status"] == "built"
+    for slug in ("link", "x"):
+        assert pages[slug]["status"] == "failed" and "outside" in pages[slug]["error"]
+    assert not any(b"SECRET" in p.read_bytes() for p in out.rglob("*") if p.is_file() and p.suffix == ".html")
+    with pytest.raises(CardgenError, match="outside the site"):
+        load_page(site / "content" / "project" / "x.md")
+
+
+def test_site_logo_and_bundle_files_are_not_followed_out_of_the_site(tmp_path: Path) -> None:
+    from cardgen.batch import input_key
+    from cardgen.site import load_site
+
+    site = _site(tmp_path / "site")
+    (site / "assets" / "media").mkdir(parents=True)
+    (site / "assets" / "media" / "logo.png").symlink_to(tiny_png(tmp_path / "outside-logo.png"))
+    load_site.cache_clear()
+    page = load_page(site / "content" / "project" / "good" / "index.md")
+    assert page.site is not None and page.site.logo is None
+    huge = tmp_path / "huge.bin"
+    with open(huge, "wb") as handle:
+        handle.truncate(2 << 30)  # sparse 2 GB: hashing it would take seconds and read outside the site
+    (site / "content" / "project" / "good" / "data.bin").symlink_to(huge)
+    os.mkfifo(site / "content" / "project" / "good" / "pipe.dat")
+    import time
+
+    started = time.perf_counter()
+    key = input_key(page, "t", {})
+    assert len(key) == 64 and time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize("where", ["page", "index", "config", "zero"])
+def test_fifos_and_devices_never_hang_and_fail_only_their_page(tmp_path: Path, where: str) -> None:
+    site = _site(tmp_path / "site")
+    project = site / "content" / "project"
+    if where == "page":
+        os.mkfifo(project / "fifo.md")
+    elif where == "index":
+        (project / "f").mkdir()
+        os.mkfifo(project / "f" / "index.md")
+    elif where == "config":
+        (site / "config" / "_default").mkdir(parents=True)
+        os.mkfifo(site / "config" / "_default" / "params.toml")
+    else:
+        (project / "zero.md").symlink_to("/dev/zero")
+    out = tmp_path / "out"
+    result = _cardgen("batch", str(site), "-o", str(out), "-j", "1", "--formats", "social", timeout=90)
+    statuses = _statuses(out)
+    assert statuses["good"] == "built"
+    assert "internal error" not in result.stderr
+    if where == "config":
+        assert result.returncode == 0 and "FIFO" in result.stderr  # a warning, the page is built
+    else:
+        assert result.returncode == 1 and list(statuses.values()).count("failed") == 1
+        assert "FIFO" in result.stderr or "outside" in result.stderr or "device" in result.stderr
+
+
+def test_build_of_a_fifo_page_is_a_one_line_error(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "page.md")
+    result = _cardgen("build", str(tmp_path / "page.md"), "-o", str(tmp_path / "out"), timeout=60)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "not a regular file" in result.stderr
+
+
+def test_a_stuck_page_is_stopped_by_the_page_timeout_and_the_rest_is_built(tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    import cardgen.batch as batch
+
+    site = _site(tmp_path / "site", {"good/index.md": "---\ntitle: G\n---\nx\n", "stuck/index.md": "---\ntitle: S\n---\nx\n"})
+    real = batch._render_task
+
+    def render(task, record):  # runs in the (forked) worker
+        if task.slug == "stuck":
+            time.sleep(600)
+        return real(task, record)
+
+    monkeypatch.setattr(batch, "_render_task", render)
+    out = tmp_path / "out"
+    started = time.perf_counter()
+    assert run_batch(site, out, jobs=2, formats=("social",), page_timeout=3) == 1
+    assert time.perf_counter() - started < 60
+    pages = {r["slug"]: r for r in _manifest(out)["pages"]}
+    assert pages["good"]["status"] == "built"
+    assert pages["stuck"]["status"] == "failed" and "timed out" in pages["stuck"]["error"]
+    assert not list(out.rglob("*.part"))
+
+
+def test_a_crashing_worker_fails_its_page_only(tmp_path: Path, monkeypatch) -> None:
+    import cardgen.batch as batch
+
+    site = _site(tmp_path / "site", {"good/index.md": "---\ntitle: G\n---\nx\n", "boom/index.md": "---\ntitle: B\n---\nx\n"})
+    real = batch._render_task
+
+    def render(task, record):
+        if task.slug == "boom":
+            os._exit(9)  # as an out-of-memory kill would
+        return real(task, record)
+
+    monkeypatch.setattr(batch, "_render_task", render)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, formats=("social",)) == 1
+    pages = {r["slug"]: r for r in _manifest(out)["pages"]}
+    assert pages["good"]["status"] == "built" and "worker process died" in pages["boom"]["error"]
+
+
+def test_pages_that_used_to_stop_the_batch_are_isolated(tmp_path: Path) -> None:
+    deep = "[" * 3000 + "]" * 3000
+    site = _site(tmp_path / "site", {
+        "deep/index.md": f"---\ntitle: Deep\nsummary: {deep}\n---\nx\n",
+        "longauthor/index.md": "---\ntitle: LA\nauthors: [" + "a" * 300 + "]\n---\nx\n",
+        "longslides/index.md": "---\ntitle: LS\nslides: " + "b" * 300 + "\n---\nx\n",
+        "ipv6/index.md": '---\ntitle: U\nurl_code: "//[::1"\nexternal_link: "//[::1"\nlinks:\n  - name: x\n    url: "http://[::1"\n---\nx\n',
+        "good/index.md": "---\ntitle: G\n---\nx\n",
+    })
+    (site / "content" / "authors").mkdir()
+    (site / "content" / "slides").mkdir()
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, formats=("deck", "social", "card")) == 1
+    pages = {r["slug"]: r for r in _manifest(out)["pages"]}
+    assert pages["deep"]["status"] == "failed" and "nested deeper" in pages["deep"]["error"]
+    for slug in ("longauthor", "longslides", "ipv6", "good"):
+        assert pages[slug]["status"] == "built" and not pages[slug]["errors"], pages[slug]
+    assert any("not a usable URL" in w for w in pages["ipv6"]["warnings"])
+    assert "internal error" not in json.dumps(_manifest(out))
+
+
+def test_a_config_of_the_wrong_shape_is_a_warning(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    (site / "hugo.toml").write_text('baseURL = "https://x.org/"\nlanguages = 5\nparams = "no"\n')
+    from cardgen.site import load_site
+
+    load_site.cache_clear()
+    page = load_page(site / "content" / "project" / "good" / "index.md")
+    assert any("languages: expected a table" in w for w in page.warnings)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, formats=("social",)) == 0
+
+
+def test_a_broken_site_config_is_reported_not_ignored(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    (site / "hugo.toml").write_text('baseURL = "https://x.org/\ntitle = \n')
+    from cardgen.site import load_site
+
+    load_site.cache_clear()
+    page = load_page(site / "content" / "project" / "good" / "index.md")
+    assert any("hugo.toml: invalid TOML" in w for w in page.warnings)
+
+
+def test_disk_full_is_reported_per_output_and_the_manifest_is_written(tmp_path: Path, monkeypatch) -> None:
+    import errno
+
+    import cardgen.output as output
+
+    real = output.os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if str(dst).endswith(".pptx"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    site = _site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, formats=("deck", "social")) == 1
+    record = _manifest(out)["pages"][0]
+    assert "no space left on device" in record["errors"]["deck"] and record["errors"]["deck"].count("\n") == 0
+    assert any(o["path"].endswith("-og.png") or o["path"].endswith("-og.jpg") for o in record["outputs"])
+    assert not list(out.rglob("*.part"))
+
+
+def test_a_long_external_link_costs_only_its_qr_code(tmp_path: Path) -> None:
+    long_link = "https://example.org/" + "q" * 2600
+    site = _site(tmp_path / "site", {"long/index.md": f"---\ntitle: QR\nexternal_link: {long_link}\n---\nx\n",
+                                     "good/index.md": "---\ntitle: G\n---\nx\n"})
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=2, event="Day") == 0
+    manifest = _manifest(out)
+    pages = {r["slug"]: r for r in manifest["pages"]}
+    assert pages["long"]["status"] == "built" and not pages["long"]["errors"]
+    assert any("too long for a QR code" in w for w in pages["long"]["warnings"])
+    assert not manifest["event_pack"]["errors"]
+    assert {"showcase.pptx", "contact-sheet.png"} <= {Path(o["path"]).name for o in manifest["event_pack"]["outputs"]}
+
+
+def test_colliding_slugs_get_suffixes_and_a_warning(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site", {rel: f"---\ntitle: Page {rel}\n---\nBody\n" for rel in
+                                     ("a/x/index.md", "x/index.md", "x-2/index.md", "event/index.md")})
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, formats=("social",), event="E") == 0
+    pages = _manifest(out)["pages"]
+    slugs = [r["slug"] for r in pages]
+    assert len(set(slugs)) == len(slugs) == 4 and "event" not in slugs
+    assert sum(any("already taken" in w for w in r["warnings"]) for r in pages) == 2
+    titles = {r["slug"]: r["source"] for r in pages}
+    assert titles["x-2"].endswith("x-2/index.md"), "a page keeps its own name; the duplicate gets a free one"
+
+
+def test_the_cache_never_trusts_a_damaged_output_of_the_same_size(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    out = tmp_path / "out"
+    run_batch(site, out, jobs=1, formats=("card",))
+    pdf = next(out.rglob("good-card.pdf"))
+    data = bytearray(pdf.read_bytes())
+    data[200:210] = b"XXXXXXXXXX"
+    pdf.write_bytes(bytes(data))
+    run_batch(site, out, jobs=1, formats=("card",))
+    assert _statuses(out)["good"] == "built"
+    record = _manifest(out)["pages"][0]
+    import hashlib
+
+    assert hashlib.sha256(pdf.read_bytes()).hexdigest() == record["outputs"][0]["sha256"]
+
+
+def test_usage_errors_exit_2_with_one_line(tmp_path: Path, capsys) -> None:
+    site = _site(tmp_path / "site")
+    page = site / "content" / "project" / "good" / "index.md"
+    afile = write(tmp_path / "afile", "x")
+    cases = [
+        ["batch", str(site), "-o", str(afile)],
+        ["build", str(page), "-o", str(afile)],
+        ["build", str(page), "-o", str(afile / "sub")],
+        ["batch", str(site), "-o", str(tmp_path / "o"), "--section", "projct"],
+        ["batch", str(site), "-o", str(tmp_path / "o"), "--glob", "../../**/*.md"],
+        ["batch", str(site), "-o", str(tmp_path / "o"), "--page-timeout", "-1"],
+        ["batch", str(site), "-o", str(site / "content" / "out")],
+        ["inspect", str(tmp_path / "missing.md")],
+    ]
+    for args in cases:
+        capsys.readouterr()
+        assert cli(args) == 2, args
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "internal error" not in err, (args, err)
+    assert not (tmp_path / "o").exists()
+
+
+def test_utf16_pages_load(tmp_path: Path) -> None:
+    for encoding in ("utf-16", "utf-16-be"):
+        path = tmp_path / f"{encoding}.md"
+        raw = "---\ntitle: Ünïcode page\n---\nBody.\n".encode(encoding)
+        if encoding == "utf-16-be":
+            raw = b"\xfe\xff" + raw
+        path.write_bytes(raw)
+        assert load_page(path).title == "Ünïcode page"
+
+
+def test_an_impossible_date_is_a_warning_naming_the_field(tmp_path: Path) -> None:
+    page = load_page(write(tmp_path / "d.md", "---\ntitle: D\ndate: 2020-02-30\n---\nx\n"))
+    assert page.date is None and any(": date: '2020-02-30' is not a date" in w for w in page.warnings)
+
+
+def _png_header(path: Path, width: int, height: int) -> Path:
+    """A tiny PNG file declaring a huge size (what a decompression bomb looks like)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\x00\x00", 9)) + chunk(b"IEND", b""))
+    return path
+
+
+def test_decompression_bombs_are_reported_in_one_line(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb" / "index.md"
+    write(bomb, "---\ntitle: Bomb\n---\nx\n")
+    _png_header(bomb.parent / "featured.png", 20000, 20000)
+    big = tmp_path / "big" / "index.md"
+    write(big, "---\ntitle: Big\n---\nx\n")
+    _png_header(big.parent / "featured.png", 10000, 10000)
+    result = _cardgen("inspect", str(bomb))
+    assert result.returncode == 0 and "decompression bomb" in result.stdout and "Traceback" not in result.stderr
+    result = _cardgen("inspect", str(big))
+    assert result.returncode == 0 and "warnings.warn" not in result.stderr and "Image.py" not in result.stderr
+
+
+def test_svg_featured_images_are_drawn_and_undrawable_ones_named(tmp_path: Path) -> None:
+    from cardgen.render.assets import PageImages
+
+    bundle = tmp_path / "svg"
+    write(bundle / "index.md", "---\ntitle: Vector\n---\nx\n")
+    write(bundle / "featured.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+                                   '<rect width="200" height="100" fill="#ff0000"/></svg>')
+    page = load_page(bundle / "index.md")
+    hero = PageImages(page).hero((400, 200))
+    assert not hero.is_placeholder and hero.image.getpixel((200, 100))[:3] == (255, 0, 0)
+
+    linked = tmp_path / "linked"
+    write(linked / "index.md", "---\ntitle: Linked\n---\nx\n")
+    write(linked / "featured.svg", f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+                                   f'<image xlink:href="{tiny_png(tmp_path / "outside.png")}"/></svg>')
+    images = PageImages(load_page(linked / "index.md"))
+    assert images.hero((400, 200)).is_placeholder and any("refers to other files" in w for w in images.warnings)
+
+    heic = tmp_path / "heic"
+    write(heic / "index.md", "---\ntitle: Heic\n---\nx\n")
+    (heic / "featured.heic").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    assert any("cannot draw HEIC" in w for w in load_page(heic / "index.md").warnings)
+
+
+# --- huge inputs: capped once in the loader, linear everywhere --------------------------------------------
+
+
+def test_what_the_layout_considers_is_capped_with_warnings(tmp_path: Path) -> None:
+    from cardgen import limits
+
+    words = " ".join(["alpha", "beta", "gamma"] * 70000)
+    page = load_page(write(tmp_path / "big.md", "---\ntitle: Big\nsummary: \"" + words[:1_000_000] + "\"\ntags: ["
+                           + ", ".join(f"t{i}" for i in range(20000)) + "]\n---\n" + "y" * 20000 + "\n"))
+    assert len(page.description) <= limits.MAX_SUMMARY_CHARS + 1
+    assert len(page.tags) == limits.MAX_LIST_ITEMS
+    assert max(len(w) for b in page.document.blocks for r in b.runs for w in r.text.split()) <= limits.MAX_WORD_CHARS + 1
+    for field in ("summary", "tags", "body"):
+        assert any(f": {field}: " in w for w in page.warnings), field
+
+
+def test_long_words_split_in_linear_time() -> None:
+    import time
+
+    from cardgen.text.breaking import wrap_lines
+    from cardgen.text.style import TextStyle
+
+    started = time.perf_counter()
+    lines = wrap_lines("x" * 20000, 300.0, TextStyle(), 12.0)
+    assert len(lines) > 50 and time.perf_counter() - started < 10
+
+
+def test_an_emphasis_bomb_parses_quickly() -> None:
+    import time
+
+    from cardgen.markdown import parse_document
+
+    started = time.perf_counter()
+    parse_document("*a **b " * 8000)
+    assert time.perf_counter() - started < 15
+
+
+HUGE_PAGES = {
+    "summary-1mb": lambda: "---\ntitle: S\nsummary: \"" + ("lorem ipsum dolor " * 60000)[:1_000_000] + "\"\n---\nx\n",
+    "tags-20000": lambda: "---\ntitle: T\ntags: [" + ", ".join(f"tag{i}" for i in range(20000)) + "]\n---\nx\n",
+    "word-20000": lambda: "---\ntitle: W\nsummary: \"" + "x" * 20000 + "\"\n---\n" + "y" * 20000 + "\n",
+    "base64-code": lambda: "---\ntitle: B\n---\n```python\n" + "QUJD" * 5000 + "\n```\n",
+    "emphasis-160kb": lambda: "---\ntitle: E\n---\n" + "*a **b " * 23000 + "\n",
+    "body-5mb": lambda: "---\ntitle: Body\n---\n" + ("\n\n".join(["lorem ipsum dolor sit amet " * 20] * 10000))[:5_000_000],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(HUGE_PAGES))
+def test_huge_pages_build_in_bounded_time_and_memory(tmp_path: Path, name: str) -> None:
+    page = write(tmp_path / name / "index.md", HUGE_PAGES[name]())
+    result = _cardgen("-q", "build", str(page), "-o", str(tmp_path / "out"), timeout=150)
+    assert result.returncode == 0, result.stderr
+    assert {p.suffix for p in (tmp_path / "out").iterdir()} >= {".pptx", ".pdf"}

@@ -61,6 +61,11 @@ def open_image(
         raise ImageError("image file is empty (0 bytes)", path=path)
 
     try:
+        if path.suffix.lower() in (".svg", ".svgz"):
+            from cardgen.imaging.vector import rasterise_svg
+
+            with rasterise_svg(path, target_size) as im:
+                return _decode(im, path, target_size, keep_alpha, limit, background)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as im:
