@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cardgen.document import Run
+from cardgen.i18n import is_rtl
 from cardgen.render.deck_fit import (
     INSETS,
     WIDTH_RESERVE,
@@ -329,15 +330,22 @@ class DeckPdf:
             indent = item.indent(s)
             left = x + insets[0]
             marker = _marker(item)
+            rtl = is_rtl(self.lang)  # a right-to-left page: markers and text mirrored, flush right
             if marker:
-                bullet_x = left + indent - item.hanging(s)
-                ctx.canvas.line([Piece(marker, colour=ctx.colour("accent") if item.bullet else base)], bullet_x,
-                                top + _baseline(lead, s), s)
+                marker_piece = [Piece(marker, colour=ctx.colour("accent") if item.bullet else base)]
+                if rtl:
+                    ctx.canvas.line(marker_piece, left + inner_w - indent, top + _baseline(lead, s), s,
+                                    align="right", width=item.hanging(s))
+                else:
+                    ctx.canvas.line(marker_piece, left + indent - item.hanging(s), top + _baseline(lead, s), s)
             width = (inner_w - indent) * WIDTH_RESERVE
             bold = item.role == "heading" or _mostly_bold(item.runs)
             for line in _break(pieces, width, s, bold, self.mono if item.role == "code" else None, self.lang,
                                keep_newlines=item.role == "code"):
-                ctx.canvas.line(line, left + indent, top + _baseline(lead, s), s)
+                if rtl:
+                    ctx.canvas.line(line, left, top + _baseline(lead, s), s, align="right", width=inner_w - indent)
+                else:
+                    ctx.canvas.line(line, left + indent, top + _baseline(lead, s), s)
                 top += lead
             previous = item
 

@@ -234,22 +234,9 @@ class Writer:
             x += pt_to_mm(text_width(piece, node.size, family=node.family, bold=node.bold, lang=node.lang))
 
     def _piece(self, x: float, y: float, piece: Piece, node: TextBox) -> None:
-        """A laid-out piece with its baseline's left end at (x, y). Shaped pieces go through fpdf2's
-        HarfBuzz shaping (`text()` does not shape), in a margin-less cell whose baseline fpdf2 puts
-        at 0.5 h + 0.3 size below its top (fpdf.FPDF._render_styled_text_line)."""
-        if not piece.shaped:
-            self.pdf.text(x, y, piece.text)
-            return
-        size_mm = pt_to_mm(node.size)
-        margin = self.pdf.c_margin
-        self.pdf.c_margin = 0
-        self.pdf.set_text_shaping(True, direction="rtl" if piece.rtl else "ltr", language=node.lang or None)
-        try:
-            self.pdf.set_xy(x, y - 0.8 * size_mm)
-            self.pdf.cell(w=piece.width * size_mm, h=size_mm, text=piece.text, align="L")
-        finally:
-            self.pdf.set_text_shaping(False)
-            self.pdf.c_margin = margin
+        from cardgen.render.pdf_text import draw_piece
+
+        draw_piece(self.pdf, x, y, piece, node.size, node.lang)
 
     def qr(self, node: QR, ox: float, oy: float) -> None:
         """A light tile (the quiet zone) and one filled rectangle per run of dark modules."""

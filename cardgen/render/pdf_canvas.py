@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from cardgen.colors import rgb
+from cardgen.i18n import is_rtl
+from cardgen.text.bidi import base_rtl
 from cardgen.text.fonts import segments
+from cardgen.text.line import PlacedLine, needs_layout, place_line
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ class Canvas:
 
     def width(self, pieces: Sequence[Piece], size: float) -> float:
         """Advance width (pt, unscaled) of `pieces` set at `size`, with the fonts they are drawn in."""
+        if _complex(pieces):
+            return sum(self._placed(piece).width for piece in pieces) * size
         total = 0.0
         for piece in pieces:
             for chunk, path in self._segments(piece):
@@ -134,9 +139,15 @@ class Canvas:
              width: float = 0.0) -> float:
         """One line of `pieces` with its baseline at `baseline` (pt); returns the width drawn.
         `align` right/center place it within `width` from `x`."""
+        complex_line = _complex(pieces)
+        rtl = complex_line and base_rtl("".join(p.text for p in pieces), default=is_rtl(self.lang))
+        if rtl and align == "left":
+            align = "right"  # a right-to-left paragraph starts at the right
         if align != "left" and width:
             used = self.width(pieces, size)
             x += (width - used) if align == "right" else (width - used) / 2
+        if complex_line:
+            return self._shaped_line(pieces, x, baseline, size, rtl)
         start = x
         for piece in pieces:
             piece_x = x
@@ -153,3 +164,33 @@ class Canvas:
             if piece.href and x > piece_x:
                 self.link(piece_x, baseline - size * 0.9, x - piece_x, size * 1.15, piece.href)
         return x - start
+
+    def _placed(self, piece: Piece, rtl: bool | None = None) -> PlacedLine:
+        family = self.mono if piece.mono else self.family
+        return place_line(piece.text, family, piece.bold, piece.italic and not piece.mono, self.lang, rtl)
+
+    def _shaped_line(self, pieces: Sequence[Piece], x: float, baseline: float, size: float, rtl: bool) -> float:
+        """A line with complex-script or right-to-left text: each style piece laid out and shaped by
+        `cardgen.text.line`, the pieces right to left in a right-to-left paragraph."""
+        from cardgen.render.pdf_text import draw_piece
+
+        start = x
+        for piece in reversed(pieces) if rtl else pieces:
+            placed = self._placed(piece, rtl)  # each piece ordered in the paragraph's direction
+            self.pdf.set_text_color(*rgb(piece.colour))
+            for part in placed.pieces:
+                if part.text.strip():
+                    self.pdf.set_font(self.fonts.name(part.path), size=size * self.scale)
+                    px, py = self._xy(x + part.x * size, baseline)
+                    draw_piece(self.pdf, px, py, part, size * self.scale, self.lang)
+            advance = placed.width * size
+            if piece.underline and advance > 0:
+                self.rect(x, baseline + size * 0.12, advance, max(0.5, size * 0.05), piece.colour)
+            if piece.href and advance > 0:
+                self.link(x, baseline - size * 0.9, advance, size * 1.15, piece.href)
+            x += advance
+        return x - start
+
+
+def _complex(pieces: Sequence[Piece]) -> bool:
+    return any(needs_layout(piece.text) for piece in pieces)
