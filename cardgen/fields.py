@@ -112,27 +112,36 @@ NOT_PROJECT_HOSTS = (
 )
 
 
-def main_url(page: Page) -> str:
-    """The one address a QR code, a closing slide and a card footer point to.
+#: Links the Academic/Wowchemy starter pages ship with ("Follow" → @Twitter), left in by many sites.
+THEME_EXAMPLE_LINKS = frozenset({"twitter.com/twitter", "x.com/twitter"})
 
-    The rule, in order: `external_link` (the theme sends visitors there instead of the page) → the
-    page's public URL (site baseURL known) → `url_project` → the body's link to the project's own site
-    (`body_project_link`) → the first absolute link of `links:`/`url_*` (the theme's example
-    `https://twitter.com` left in a page is not one). '' when none is absolute.
+
+def main_url(page: Page) -> str:
+    """The one address a QR code, a closing slide and a card footer point to (see `main_url_choice`)."""
+    return main_url_choice(page)[0]
+
+
+def main_url_choice(page: Page) -> tuple[str, str]:
+    """(url, where it came from): the rule behind `main_url`, shown by `cardgen inspect`.
+
+    In order: `external_link` (the theme sends visitors there instead of the page) → the page's
+    public URL (site baseURL known) → `url_project` → the body's link to the project's own site
+    (`body_project_link`) → the first absolute link of `links:`/`url_*` (the theme's example links
+    left in a page are not one). ('', '') when none is absolute.
     """
     if page.external_link.startswith(("http://", "https://")):
-        return page.external_link
+        return page.external_link, "external_link"
     if page.url.startswith(("http://", "https://")):
-        return page.url
+        return page.url, "page URL"
     absolute = [k for k in page.links if k.url.startswith(("http://", "https://"))]
     for link in absolute:
         if link.kind == "project":
-            return link.url
+            return link.url, "url_project"
     body = body_project_link(page)
     if body:
-        return body
+        return body, "body link"
     rest = [k for k in absolute if not _bare_service_home(k.url)]
-    return rest[0].url if rest else ""
+    return (rest[0].url, "links") if rest else ("", "")
 
 
 def _bare_service_home(url: str) -> bool:
@@ -141,7 +150,10 @@ def _bare_service_home(url: str) -> bool:
 
     parsed = urlparse(url)
     host = (parsed.hostname or "").removeprefix("www.")
-    return host in NOT_PROJECT_HOSTS and parsed.path.strip("/") == ""
+    path = parsed.path.strip("/").lower()
+    if f"{host}/{path}".rstrip("/") in THEME_EXAMPLE_LINKS:
+        return True
+    return (host in NOT_PROJECT_HOSTS or host in ("medium.com",)) and path == ""
 
 
 def body_project_link(page: Page) -> str:

@@ -83,6 +83,7 @@ def page_to_dict(page: Page) -> dict[str, Any]:
         "language": page.language,
         "url": page.url,
         "external_link": page.external_link,
+        "main_url": _main_url(page),
         "image": {
             "featured": str(page.featured_image) if page.featured_image else None,
             "caption": page.image.caption,
@@ -168,6 +169,8 @@ def format_page(page: Page) -> str:
         f"  tags         {', '.join(data['tags']) or '—'}",
         f"  language     {data['language'] or '—'}",
         f"  url          {data['url'] or '—'}",
+        f"  main url     {data['main_url']['url'] or '—'}"
+        + (f"  (from {data['main_url']['source']}; closing slide, QR codes, card back)" if data["main_url"]["url"] else ""),
         f"  description  ({data['description_source'] or 'none'}) {_short(data['description'], 90)}",
         f"  image        {img['featured'] or 'none (placeholder art)'}",
         f"               focal point {img['focal_point_name']}, preview_only {str(img['preview_only']).lower()}"
@@ -205,3 +208,10 @@ def format_page(page: Page) -> str:
         lines.append(f"  warnings     {len(data['warnings'])}")
         lines += [f"    ! {w}" for w in data["warnings"]]
     return "\n".join(lines)
+
+
+def _main_url(page: Page) -> dict[str, str]:
+    from cardgen.fields import main_url_choice
+
+    url, source = main_url_choice(page)
+    return {"url": url, "source": source}

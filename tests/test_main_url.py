@@ -72,3 +72,31 @@ def test_body_links_in_lists_count(tmp_path: Path) -> None:
 def test_the_themes_example_twitter_link_is_not_a_main_url(tmp_path: Path) -> None:
     page = page_at(tmp_path, "links:\n- name: Follow\n  url: https://twitter.com\n")
     assert page.main_url == ""
+
+
+def test_the_chosen_source_is_reported(tmp_path: Path) -> None:
+    from cardgen.fields import main_url_choice
+
+    assert main_url_choice(load_page(SEED)) == ("https://mlphys.scphys.kyoto-u.ac.jp/en/", "body link")
+    page = page_at(tmp_path, "url_code: https://github.com/x/y\n", "Plain body.\n")
+    assert main_url_choice(page) == ("https://github.com/x/y", "links")
+    assert main_url_choice(page_at(tmp_path, "", "Plain.\n", name="q")) == ("", "")
+
+
+def test_the_starters_follow_twitter_example_is_not_a_main_url(tmp_path: Path) -> None:
+    page = page_at(tmp_path, "links:\n- name: Follow\n  url: https://twitter.com/Twitter\n"
+                   "- name: Medium\n  url: https://medium.com\n- name: Code\n  url: https://github.com/me/tool\n")
+    assert page.main_url == "https://github.com/me/tool"
+
+
+def test_inspect_shows_the_main_url_and_where_it_came_from() -> None:
+    from typer.testing import CliRunner
+
+    from cardgen.cli import app
+
+    done = CliRunner().invoke(app, ["inspect", str(SEED)])
+    assert done.exit_code == 0
+    line = next(x for x in done.output.splitlines() if x.strip().startswith("main url"))
+    assert "https://mlphys.scphys.kyoto-u.ac.jp/en/" in line and "body link" in line
+    as_json = CliRunner().invoke(app, ["inspect", str(SEED), "--json"])
+    assert '"source": "body link"' in as_json.output
