@@ -582,7 +582,7 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
             return None
         if page.draft and not include_drafts:
             record.status = "skipped"
-            record.warnings.append(f"{path}: draft: skipped (use --include-drafts)")
+            record.warnings.append(f"{path}: draft: skipped (drafts are built only when asked for)")
             return None
         record.key = input_key(page, tpl.digest, options)
     except CardgenError as exc:

@@ -722,3 +722,28 @@ def test_huge_pages_build_in_bounded_time_and_memory(tmp_path: Path, name: str) 
     result = _cardgen("-q", "build", str(page), "-o", str(tmp_path / "out"), timeout=150)
     assert result.returncode == 0, result.stderr
     assert {p.suffix for p in (tmp_path / "out").iterdir()} >= {".pptx", ".pdf"}
+
+
+def test_one_page_that_breaks_the_showcase_is_left_out_of_it_not_the_pack(tmp_path: Path, monkeypatch) -> None:
+    import cardgen.render.showcase as showcase
+
+    real = showcase.render_showcase
+
+    def fragile(pages, output, **kwargs):  # runs in the event pack's worker process
+        if any("Fragile" in p.title for p in pages):
+            raise RuntimeError("this page breaks the showcase")
+        return real(pages, output, **kwargs)
+
+    monkeypatch.setattr(showcase, "render_showcase", fragile)
+    site = _site(tmp_path / "site", {f"p{i}/index.md": f"---\ntitle: {'Fragile' if i == 2 else 'Fine'} {i}\n---\nx\n"
+                                     for i in range(4)})
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, formats=("deck",), event="Day") == 1
+    pack = _manifest(out)["event_pack"]
+    assert "showcase.pptx" in {Path(o["path"]).name for o in pack["outputs"]}
+    assert pack["left_out"]["showcase_deck"] == [str(site / "content" / "project" / "p2" / "index.md")]
+    assert "p2" in pack["errors"]["showcase_deck"]
+    from pptx import Presentation
+
+    titles = [s.shapes.title.text for s in Presentation(str(out / "event" / "showcase.pptx")).slides if s.shapes.title]
+    assert not any("Fragile" in t for t in titles) and sum("Fine" in t for t in titles) == 3
