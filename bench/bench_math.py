@@ -65,6 +65,8 @@ def clear_caches() -> None:
 
 def per_equation(items: list[tuple[str, bool, tuple]]) -> dict[str, list[float]]:
     from cardgen.math import check_drawing, typeset
+    from cardgen.render.deck_math import MATH_SCALE
+    from cardgen.render.deck_math import _zoom as _deck_zoom
 
     times: dict[str, list[float]] = {k: [] for k in ("convert", "draw", "png", "omml", "new total", "cached")}
     for source, display, macros in items:
@@ -75,8 +77,8 @@ def per_equation(items: list[tuple[str, bool, tuple]]) -> dict[str, list[float]]
             continue
         svg = eq.svg("#222222")
         t2 = time.perf_counter()
-        if display:
-            eq.png("#222222", zoom=4)
+        if display:  # at the size a deck writes it (24 pt body text)
+            eq.png("#222222", zoom=_deck_zoom(eq, eq.height * 24 * MATH_SCALE))
         t3 = time.perf_counter()
         try:
             eq.omml()
