@@ -7,7 +7,11 @@ Rows per template:
     re-encode, fonts subset, QR, PDF written);
   - warm: PageImages shared, as in `cardgen build`/`batch` (crop cached);
   - placeholder art instead of the photo;
-  - an A4 sheet of 8 cards (2 sheets × fronts and backs), images shared.
+  - a back with highlights (a sample page with sections), to see the cost of choosing and fitting them;
+  - sheets of the same 8 cards, images shared: A4 and letter (2 A6 per sheet with bleed and crop marks,
+    so 4 sheets — before full-bleed imposition A4 held 4 butted cards, 2 sheets: compare ms per card),
+    SRA3 (4 per sheet), and 18 business cards on A4 (9 per sheet);
+  - the imposition decision alone (`impose`, pure layout), in microseconds.
 Prints a table. Not a test: numbers depend on the machine.
 """
 
@@ -17,8 +21,10 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from common import PHOTO, timed
+from common import PHOTO, REPO, timed
 from common import sample_page as _sample_page
+
+SAMPLE_SECTIONS = REPO / "samples" / "site" / "content" / "project" / "counterfactual-fairness" / "index.md"
 
 
 def make_page(folder: Path, image: Path | None, n: int = 0):
@@ -30,8 +36,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
 
+    from cardgen.layout.imposition import SHEETS, impose
+    from cardgen.loader import load_page
     from cardgen.render.assets import PageImages
-    from cardgen.render.card import render_card, render_card_sheet
+    from cardgen.render.card import card_size, render_card, render_card_sheet
     from cardgen.templates import load_template
 
     rows: list[tuple[str, str, float, int]] = []
@@ -51,13 +59,24 @@ def main() -> None:
             rows.append((template, "12 MP photo, warm (shared PageImages)", ms, result.info["bytes"]))
             ms, result = timed(lambda t=tpl: render_card(flat_page, out, template=t), args.repeat)
             rows.append((template, "placeholder art", ms, result.info["bytes"]))
+        rich = load_page(SAMPLE_SECTIONS)
+        ms, result = timed(lambda: render_card(rich, out), args.repeat)
+        rows.append(("default", "back with highlights (sample page)", ms, result.info["bytes"]))
         pages = [make_page(folder, PHOTO if n % 2 else None, n) for n in range(1, 9)]
         images = {p.path: PageImages(p) for p in pages}
         sheet = folder / "sheet.pdf"
-        ms, result = timed(
-            lambda: render_card_sheet(pages, sheet, sheet="a4", images=images), max(1, args.repeat // 2)
-        )
-        rows.append(("default", "A4 sheet, 8 cards (4 photo), warm", ms, result.info["bytes"]))
+        for name, size, cards in (("a4", "a6", pages), ("letter", "a6", pages), ("sra3", "a6", pages),
+                                  ("a4", "business", pages + pages[:1] * 10)):
+            ms, result = timed(
+                lambda n=name, z=size, c=cards: render_card_sheet(c, sheet, sheet=n, size=z, images=images),
+                max(1, args.repeat // 2),
+            )
+            per = result.info["per_sheet"]
+            label = f"{name} sheet, {len(cards)} {size} ({per}/sheet, {result.info['sheets']} sheets), warm"
+            rows.append(("default", label, ms, result.info["bytes"]))
+            rows.append(("default", f"  … per card on {name}", ms / len(cards), 0))
+        us = timed(lambda: impose(SHEETS["sra3"], card_size("business"), 3.0), 200)[0] * 1000
+        rows.append(("-", "impose(): SRA3, 21 business cards (µs)", us, 0))
 
     width = max(len(r[1]) for r in rows)
     print(f"{'template':<9} {'case':<{width}} {'ms (median)':>12} {'bytes':>9}")

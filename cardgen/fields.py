@@ -265,6 +265,39 @@ def print_links(page: Page, limit: int = 5) -> tuple[tuple[str, str], ...]:
     return tuple(rows[:limit])
 
 
+def back_links(page: Page, limit: int = 4) -> tuple[tuple[str, str], ...]:
+    """(label, URL) of the links worth printing beside a QR code: absolute addresses only (so no label
+    is ever printed without its address), each once, and not the QR code's own URL (printed under it)."""
+    from cardgen.i18n import labels
+
+    main = page.qr_url.rstrip("/")
+    rows: list[tuple[str, str]] = []
+    seen = {main} if main else set()
+    for link in page.links:
+        url = link.url.strip()
+        if not url.startswith(("http://", "https://")) or url.rstrip("/") in seen:
+            continue
+        seen.add(url.rstrip("/"))
+        rows.append((link_label(link) or labels(page.language).text("link"), url))
+    return tuple(rows[: max(0, limit)])
+
+
+def highlight_texts(page: Page, limit: int) -> tuple[str, ...]:
+    """The page's highlights as plain strings ("Heading: sentence"); the card back styles them itself."""
+    from cardgen.content import highlights
+
+    return tuple(h.as_text() for h in highlights(page, limit))
+
+
+def scan_hint(page: Page) -> str:
+    """"Scan to open", for a card back whose QR code is all it has to add to the front."""
+    from cardgen.i18n import labels
+
+    if not page.qr_url or highlight_texts(page, 1) or back_links(page, 1):
+        return ""
+    return labels(page.language).text("scan_to_open")
+
+
 def _front_matter(page: Page, key: str) -> str:
     value: Any = page.front_matter
     for part in key.split("."):
@@ -292,11 +325,15 @@ TEXT_FIELDS: dict[str, TextField] = {
     "categories": lambda page, n: ", ".join(c.strip() for c in page.categories[:n] if c.strip()),
     "url": lambda page, n: display_url(page.main_url, 48) if page.main_url else "",
     "caption": lambda page, n: page.image.caption_text.strip(),
+    "scan_hint": lambda page, n: scan_hint(page),
 }
-#: Fields that are several items: `body` (paragraphs), `links` ((label, URL) rows).
+#: Fields that are several items: `body` (paragraphs), `links` ((label, URL) rows), `back_links` (the
+#: links but the QR code's URL), `highlights` (a few items of the page's structure, `cardgen.content`).
 LIST_FIELDS: dict[str, ListField] = {
     "body": lambda page, n: body_paragraphs(page),
     "links": lambda page, n: print_links(page, limit=n),
+    "back_links": lambda page, n: back_links(page, limit=n),
+    "highlights": lambda page, n: highlight_texts(page, n),
 }
 #: Raw front-matter values: `field = "page.params.venue"` shows that key's text.
 FRONT_MATTER_PREFIX = "page."

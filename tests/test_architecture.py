@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "cardgen.site",
         "cardgen.loader",
         "cardgen.fields",
+        "cardgen.content",
         "cardgen.text.plain",
     ),
     ("cardgen.imaging", "cardgen.text"),

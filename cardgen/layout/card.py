@@ -3,7 +3,7 @@
 Coordinates are millimetres from the trim's top-left corner; the bleed lies outside `0 … trim`. The
 reference boxes of the template (A6) are scaled to the trim; type scales with the short side. Rules
 applied here, whatever the boxes say: text stays inside the trim less the 4 mm safe margin and clear of
-the QR code; nothing is printed below 5.5 pt (text is shortened instead); pictures and shapes touching a
+the QR code; nothing is printed below 7 pt (text is shortened instead); pictures and shapes touching a
 trim edge run on into the bleed; the picture is cut at up to 300 dpi (never upscaled) for its full
 bleed, so an imposed sheet shows the same crop as the single card.
 """
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from cardgen.templates import Template
 
 SAFE_MM = 4.0
-MIN_PT = 5.5  # nothing smaller is printed: below this, text is shortened instead
+MIN_PT = 7.0  # nothing smaller is printed (what stays legible in hand): below it, text is shortened
 TARGET_DPI = 300
 QR_MIN_MM = 20.0
 QR_QUIET = 4  # modules of quiet zone, as ISO/IEC 18004 asks
@@ -198,7 +198,7 @@ class _Builder:
         )
         self.bottoms[layer.name] = visible.bottom
         caption = self.c.page.image.caption_text.strip()
-        if layer.caption and caption:
+        if layer.caption and caption and self.c.images.has_image:  # never credit placeholder art
             self.credit(caption, visible)
 
     def hero_pixels(self, size_mm: tuple[float, float]) -> tuple[int, int]:
@@ -216,7 +216,7 @@ class _Builder:
         """The image caption as a small credit line at the picture's bottom right, on a dark scrim."""
         margin = max(SAFE_MM, round(0.065 * min(self.c.trim), 1))
         area = visible.intersect(Rect(0, 0, *self.c.trim))
-        size = 5.5 * max(0.85, self.c.scale)
+        size = MIN_PT
         face = Typeface("Noto Sans", lang=self.c.lang)
         fitted = self.fit(caption, (area.w - 2 * margin, size * 1.35 / PT_PER_MM), size, size, 1, face, 1.3)
         pad_x, pad_y = 1.2, 0.5
@@ -286,8 +286,11 @@ class _Builder:
         if area.w <= 1 or area.h < floor * layer.line_height / PT_PER_MM:
             self.skip(layer)
             return
-        if layer.fields in (("links",),):
+        if layer.fields in (("links",), ("back_links",)):
             self.links(layer, area, size)
+            return
+        if layer.fields == ("highlights",):
+            self.highlights(layer, area, size, floor)
             return
         if len(layer.fields) == 1 and layer.fields[0] in fields.LIST_FIELDS:
             self.paragraphs(layer, area, size, floor)
@@ -393,9 +396,98 @@ class _Builder:
                 f"{self.c.page.path}: card {self.side}: {layer.fields[0]} shortened with an ellipsis to fit"
             )
 
+    def highlights(self, layer: TextLayer, area: Rect, size: float, floor: float) -> None:
+        """The page's highlights (`cardgen.content`) as a marked list: a bold lead-in (the section
+        heading) over its sentence. As many as fit (3–5) at the layer's size or a little less (down to
+        8 pt), else fewer and smaller, never below 7 pt; the last one ellipsised when even one does not
+        fit."""
+        from cardgen.content import highlights
+
+        items = highlights(self.c.page, layer.max_items)
+        if not items:
+            self.skip(layer)
+            return
+        s, lh = self.c.scale, layer.line_height
+        indent = 3.4 * s
+        text_w = area.w - indent
+        from cardgen.i18n import is_rtl
+
+        rtl = is_rtl(self.c.lang)
+        text_x = area.x if rtl else area.x + indent
+        bold, plain = self.face(layer, bold=True), self.face(layer)
+        cache: dict[float, list[tuple[FittedText | None, FittedText]]] = {}
+
+        def parts(size_pt: float) -> list[tuple[FittedText | None, FittedText]]:
+            if size_pt not in cache:
+                cache[size_pt] = [
+                    (
+                        self.fit(h.heading, (text_w, 1000.0), size_pt, size_pt, 2, bold, lh)
+                        if h.heading
+                        else None,
+                        self.fit(h.text, (text_w, 1000.0), size_pt, size_pt, 4, plain, lh),
+                    )
+                    for h in items
+                ]
+            return cache[size_pt]
+
+        def height(chosen: list[tuple[FittedText | None, FittedText]], size_pt: float) -> float:
+            lines = sum(len(b.lines) + (len(h.lines) if h else 0) for h, b in chosen)
+            return (lines + 0.6 * (len(chosen) - 1)) * size_pt * lh / PT_PER_MM
+
+        roomy = sorted(
+            {size, max(floor, MIN_PT, min(size, 8.5 * s)), max(floor, MIN_PT, 8.0 * s)}, reverse=True
+        )
+        small = sorted({max(MIN_PT, 7.5 * s), MIN_PT} - set(roomy), reverse=True)
+        plans = [(n, z) for n in range(len(items), min(3, len(items)) - 1, -1) for z in roomy]
+        plans += [(n, z) for n in range(min(3, len(items)), 0, -1) for z in [*roomy, *small]]
+        chosen = next(((n, z) for n, z in plans if height(parts(z)[:n], z) <= area.h), None)
+        truncated = chosen is None
+        n, z = chosen or (1, MIN_PT)
+        lead = z * lh / PT_PER_MM
+        mark = 1.1 * s
+        y = area.y
+        for item, (head, body) in zip(items[:n], parts(z)[:n], strict=True):
+            if area.bottom - y < lead:
+                truncated = True
+                break
+            size_mm = z / PT_PER_MM
+            middle = y + (lead - size_mm) / 2 + 0.8 * size_mm - 0.36 * size_mm  # the x-height's middle
+            mark_x = area.right - mark if rtl else area.x
+            marker = Rect(mark_x, middle - mark / 2, mark, mark)
+            self.nodes.append(Shape(marker, layer.link_color or layer.color, 0.0, 1.0, "highlight-mark"))
+            for piece, face, colour in ((head, bold, layer.color), (body, plain, layer.color)):
+                if piece is None:
+                    continue
+                room = area.bottom - y
+                if room < lead:
+                    truncated = True
+                    break
+                if len(piece.lines) * lead > room + 1e-6:
+                    text = item.heading if piece is head else item.text
+                    piece = self.fit(text, (text_w, room), z, z, None, face, lh)
+                    truncated = True
+                box = place(
+                    piece,
+                    Rect(text_x, y, text_w, room),
+                    face,
+                    name=layer.name,
+                    color=colour,
+                    align=layer.align,
+                    per_size_unit=1 / PT_PER_MM,
+                    formulas=self.formulas,
+                )
+                self.nodes.append(box)
+                y += box.rect.h
+            y += 0.6 * lead
+        self.bottoms[layer.name] = y
+        if truncated:
+            self.warnings.append(
+                f"{self.c.page.path}: card {self.side}: highlights shortened with an ellipsis to fit"
+            )
+
     def links(self, layer: TextLayer, area: Rect, size: float) -> None:
         """Link rows (bold label, shortened address), as many as the box holds, aligned to its bottom."""
-        rows = fields.print_links(self.c.page, limit=layer.max_items)
+        rows = fields.field_items(self.c.page, layer.fields[0], layer.max_items)
         row_h = size * 1.3 / PT_PER_MM
         if area.w < MIN_LINKS_MM * min(1.0, self.c.scale) or not rows:
             self.skip(layer)
@@ -406,7 +498,7 @@ class _Builder:
         y = area.bottom - used if layer.valign == "bottom" else area.y
         bold, plain = self.face(layer, bold=True), self.face(layer)
         for label, url in rows:
-            lab = self.fit(label, (area.w, row_h), size, size * 0.85, 1, bold, 1.3)
+            lab = self.fit(label, (area.w, row_h), size, size, 1, bold, 1.3)
             box = place(
                 lab,
                 Rect(area.x, y, area.w, row_h),

@@ -1,11 +1,12 @@
-"""Which words go on a card's back: a few highlights of the page and the links worth printing.
+"""Which words go on a card's back: a few highlights of the page (`highlights`, the `highlights` field
+of template layers; the links worth printing are `cardgen.fields.back_links`).
 
 A back is read in seconds, by someone holding the card after a poster session: it should say what the
 front could not, in a few short items, and say where to go next. So the highlights are taken from the
 page's own structure — a section heading with its first sentence, list items, the lead's first
 sentences — never a wall of paragraphs, and never what the front already prints (title, summary).
 A line that is only a link label ("論文URL", "Source") is left out: on paper a label means nothing
-without its address, and the addresses are printed with their labels by `back_links`.
+without its address, and the addresses are printed with their labels by `fields.back_links`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cardgen.document import Callout, Heading, ListBlock, Paragraph, Quote, plain
+from cardgen.document import Callout, Heading, ListBlock, Paragraph, Quote, Video, plain
 
 if TYPE_CHECKING:
     from cardgen.document import Block, Inline
@@ -27,12 +28,53 @@ MIN_WIDTH = 14  # shorter items ("MISO", "Source") say nothing on their own; CJK
 #: Sentence ends: Latin/Greek/Cyrillic punctuation followed by a space, or CJK, Arabic, Indic full stops.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"“‘(\[]?[^\s\w]*\w)|(?<=[。！？؟।])")
 #: Sections whose text is apparatus, not content (their first line is a citation key or a licence).
-_APPARATUS = ("references", "bibliography", "acknowledgements", "acknowledgments", "acknowledgement",
-              "citation", "cite", "howtocite", "license", "licence", "publications", "参考文献", "謝辞", "文献",
-              "参考资料", "致谢", "참고문헌", "referencias", "bibliografía", "références", "literatur", "kaynaklar")
+_APPARATUS = (
+    "references",
+    "bibliography",
+    "acknowledgements",
+    "acknowledgments",
+    "acknowledgement",
+    "citation",
+    "cite",
+    "howtocite",
+    "license",
+    "licence",
+    "publications",
+    "参考文献",
+    "謝辞",
+    "文献",
+    "参考资料",
+    "致谢",
+    "참고문헌",
+    "referencias",
+    "bibliografía",
+    "références",
+    "literatur",
+    "kaynaklar",
+)
 #: Abbreviations whose full stop does not end a sentence.
-_ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "fig.", "figs.", "eq.", "dr.", "prof.", "no.",
-                  "approx.", "cf.", "inc.", "st.", "mr.", "ms.", "jr.", "u.s.", "ca.")
+_ABBREVIATIONS = (
+    "e.g.",
+    "i.e.",
+    "et al.",
+    "etc.",
+    "vs.",
+    "fig.",
+    "figs.",
+    "eq.",
+    "dr.",
+    "prof.",
+    "no.",
+    "approx.",
+    "cf.",
+    "inc.",
+    "st.",
+    "mr.",
+    "ms.",
+    "jr.",
+    "u.s.",
+    "ca.",
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +132,10 @@ def _candidates(
             continue
         if skipping:
             continue
+        if isinstance(block, Video):
+            if waiting:  # a section that is a video ("30-second introduction"): its words are about it
+                waiting, skipping = False, True
+            continue
         if isinstance(block, Paragraph):
             if _mostly_link(block.runs) or _has_math(block.runs):
                 continue
@@ -117,12 +163,13 @@ def _candidates(
 
 
 def _flatten(blocks: tuple[Block, ...]) -> list[Block]:
-    """Headings, paragraphs and lists in reading order; quotes and callouts opened, the rest left out."""
+    """Headings, paragraphs, lists and videos in reading order; quotes and callouts opened, the rest
+    left out."""
     out: list[Block] = []
     for block in blocks:
         if isinstance(block, (Quote, Callout)):
             out.extend(_flatten(block.children))
-        elif isinstance(block, (Heading, Paragraph, ListBlock)):
+        elif isinstance(block, (Heading, Paragraph, ListBlock, Video)):
             out.append(block)
     return out
 
@@ -185,20 +232,3 @@ def _mostly_link(runs: Inline) -> bool:
     total = len(plain(runs).strip())
     linked = sum(len(r.text.strip()) for r in runs if r.href)
     return 0 < total < 120 and linked > 0 and (linked >= total * 0.5 or total < 40)
-
-
-def back_links(page: Page, limit: int = 4) -> tuple[tuple[str, str], ...]:
-    """(label, URL) of the page's links worth printing: absolute addresses only (so no label is ever
-    printed without its address), each once, and not the main URL (it is printed under the QR code)."""
-    from cardgen.fields import link_label
-
-    main = page.main_url.rstrip("/")
-    rows: list[tuple[str, str]] = []
-    seen = {main} if main else set()
-    for link in page.links:
-        url = link.url.strip()
-        if not url.startswith(("http://", "https://")) or url.rstrip("/") in seen:
-            continue
-        seen.add(url.rstrip("/"))
-        rows.append((link_label(link) or "Link", url))
-    return tuple(rows[: max(0, limit)])
