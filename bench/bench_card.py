@@ -81,7 +81,7 @@ def main() -> None:
     width = max(len(r[1]) for r in rows)
     print(f"{'template':<9} {'case':<{width}} {'ms (median)':>12} {'bytes':>9}")
     for template, case, ms, size in rows:
-        print(f"{template:<9} {case:<{width}} {ms:>12.1f} {size:>9}")
+        print(f"{template:<9} {case:<{width}} {ms:>12.1f} {size or '':>9}")
 
 
 if __name__ == "__main__":
