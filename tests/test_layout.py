@@ -182,9 +182,9 @@ def test_card_back_shows_any_list_field_as_paragraphs(tmp_path: Path) -> None:
     try:
         folder = copy_template(tmp_path)
         toml = folder / "template.toml"
-        toml.write_text(toml.read_text().replace('field = "body"', 'field = "test_points"', 1))
+        toml.write_text(toml.read_text().replace('field = "highlights"', 'field = "test_points"', 1))
         built = card(make_page(tmp_path), folder)
-        body = [t for t in built.texts if t.name == "body" and t.side == "back"]
+        body = [t for t in built.texts if t.name == "highlights" and t.side == "back"]
         assert [t.lines for t in body] == [("First point.",), ("Second point.",)]
         assert len({t.size for t in body}) == 1
     finally:
