@@ -20,7 +20,7 @@ def to_omml(mathml: str, *, display: bool) -> str:
     import mathml2omml
 
     try:
-        body = mathml2omml.convert(mathml)
+        body = str(mathml2omml.convert(mathml))
     except Exception as exc:
         raise OmmlError(f"{type(exc).__name__}: {exc}") from None
     body = body.replace("<m:oMath>", f'<m:oMath xmlns:m="{OMML_NS}">', 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 
 @lru_cache(maxsize=1024)
@@ -13,7 +14,7 @@ def svg_to_png(svg: str, zoom: float) -> bytes:
     return bytes(resvg_py.svg_to_bytes(svg_string=svg, zoom=max(0.1, zoom), skip_system_fonts=True))
 
 
-def svg_to_image(svg: str, zoom: float):
+def svg_to_image(svg: str, zoom: float) -> Any:
     """A Pillow RGBA image of `svg` at `zoom`."""
     import io
 

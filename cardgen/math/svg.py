@@ -7,6 +7,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 #: Size (px = pt in the SVG's user units) equations are drawn at; they scale as vectors from there.
 DRAW_SIZE = 20.0
@@ -37,13 +38,14 @@ class DrawError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def _ziamath():  # imported on first use: it loads a 1.5 MB font
+def _ziamath() -> Any:  # imported on first use: it loads a 1.5 MB font
     with warnings.catch_warnings():  # its font lookup uses a deprecated importlib.resources call
         warnings.simplefilter("ignore", DeprecationWarning)
         import ziamath
 
-    ziamath.config.svg2 = False  # plain <path>s, no <symbol>/<use>: fpdf2 and every viewer draw them
-    ziamath.config.precision = 2
+    config = ziamath.config  # type: ignore[attr-defined]
+    config.svg2 = False  # plain <path>s, no <symbol>/<use>: fpdf2 and every viewer draw them
+    config.precision = 2
     _skip_needless_prepass()
     _shallow_style_copies()
     return ziamath
@@ -64,7 +66,7 @@ def _shallow_style_copies() -> None:
             names[cls] = tuple(f.name for f in dataclasses.fields(obj))
         return {name: getattr(obj, name) for name in names[cls]}
 
-    styles.asdict = shallow  # type: ignore[attr-defined]
+    styles.asdict = shallow  # type: ignore[attr-defined,assignment]
 
 
 def _skip_needless_prepass() -> None:
@@ -102,7 +104,7 @@ def _skip_needless_prepass() -> None:
         return 0.0, 0.0
 
     get_height._cardgen = True  # type: ignore[attr-defined]
-    Mrow._get_height_nostretch = get_height
+    Mrow._get_height_nostretch = get_height  # type: ignore[method-assign]
 
 
 #: ziamath node kinds that are not rows (everything else, including unknown tags, is laid out as an
@@ -122,13 +124,13 @@ def _fence_depth(mathml: str) -> int:
 
     ns = "{http://www.w3.org/1998/Math/MathML}"
 
-    def local(el) -> str:  # type: ignore[no-untyped-def]
-        return el.tag.replace(ns, "")
+    def local(el: ET.Element) -> str:
+        return str(el.tag).replace(ns, "")
 
-    def fence(el) -> bool:  # type: ignore[no-untyped-def]
+    def fence(el: ET.Element) -> bool:
         return local(el) == "mo" and (el.get("stretchy") == "true" or el.get("fence") == "true")
 
-    def depth(el, level: int) -> int:  # type: ignore[no-untyped-def]
+    def depth(el: ET.Element, level: int) -> int:
         if level > 200:
             return level
         own = 1 if any(fence(child) for child in el) else 0

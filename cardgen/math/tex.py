@@ -136,7 +136,7 @@ def only_definitions(tex: str) -> bool:
 
 
 def _definitions(source: str) -> list[tuple[Macro, int, int]]:
-    found = []
+    found: list[tuple[Macro, int, int]] = []
     pos = 0
     while True:
         m = _DEFINITION.search(source, pos)

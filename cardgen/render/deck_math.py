@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 
@@ -76,8 +77,8 @@ def math_height(tex: str, size: float, width: float, line_height: float, room: f
 # --- writing ---------------------------------------------------------------------------------------------
 
 
-def add_equation(slide, tex: str, source: str, box: tuple[float, float, float, float], colour: str,
-                 mode: str, faces_latin: str = "Cambria Math"):
+def add_equation(slide: Any, tex: str, source: str, box: tuple[float, float, float, float], colour: str,
+                 mode: str) -> Any:
     """Write the display formula centred in `box` (pt). Returns the picture (or the AlternateContent)."""
     from pptx.util import Pt
 
@@ -113,7 +114,7 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return max(1, width), max(1, height)
 
 
-def _describe(pic, source: str) -> None:
+def _describe(pic: Any, source: str) -> None:
     """Alt text: the LaTeX, as Office writes it for equations pasted as pictures."""
     c_nv_pr = pic._element.nvPicPr.cNvPr
     text = " ".join(source.split())
@@ -121,7 +122,7 @@ def _describe(pic, source: str) -> None:
     c_nv_pr.set("title", "Equation")
 
 
-def _attach_svg(slide, pic, svg: str) -> None:
+def _attach_svg(slide: Any, pic: Any, svg: str) -> None:
     from pptx.opc.package import Part
     from pptx.opc.packuri import PackURI
 
@@ -136,7 +137,7 @@ def _attach_svg(slide, pic, svg: str) -> None:
     svg_blip.set(f"{{{R}}}embed", rid)
 
 
-def _next_svg_partname(package) -> str:
+def _next_svg_partname(package: Any) -> str:
     used = getattr(package, "_cardgen_svg_count", 0) + 1
     package._cardgen_svg_count = used
     return f"/ppt/media/equation{used}.svg"
@@ -149,7 +150,7 @@ def _omml(eq: Equation) -> str | None:
         return None
 
 
-def _alternate(slide, pic, omml: str, box: tuple[float, float, float, float], colour: str):
+def _alternate(slide: Any, pic: Any, omml: str, box: tuple[float, float, float, float], colour: str) -> Any:
     """Wrap `pic` as the fallback of a text box holding the native equation."""
     from pptx.util import Pt
 
@@ -177,7 +178,7 @@ def _alternate(slide, pic, omml: str, box: tuple[float, float, float, float], co
     return alternate
 
 
-def _choice(alternate):
+def _choice(alternate: Any) -> Any:
     """The `mc:Choice` that requires the Office 2010 drawing namespace, under its own prefix.
 
     MCE resolves `Requires` through namespace declarations, so PowerPoint reads `a14m` as the a14
@@ -201,7 +202,7 @@ def _coloured_omml(omml: str, colour: str | None, height: float) -> str:
         text = run.find(f"{{{m_ns}}}t")
         index = list(run).index(text) if text is not None else len(run)
         run.insert(index, rpr)
-    return etree.tostring(root, encoding="unicode")
+    return str(etree.tostring(root, encoding="unicode"))
 
 
 # --- inline ------------------------------------------------------------------------------------------------
@@ -219,7 +220,7 @@ def inline_omml(tex: str) -> str | None:
     return _omml(eq)
 
 
-def wrap_inline_native(paragraph, runs_xml: list, omml: str, colour: str | None) -> None:
+def wrap_inline_native(paragraph: Any, runs_xml: list[Any], omml: str, colour: str | None) -> None:
     """Replace the fallback runs `runs_xml` (already in `paragraph`) by an AlternateContent whose
     choice is the native inline equation and whose fallback keeps those runs."""
     if not runs_xml:
