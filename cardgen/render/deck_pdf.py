@@ -452,8 +452,10 @@ def _break(pieces: list[Piece], width: float, size: float, bold: bool, family: s
                 extra = "".join(c for c in line if not c.isspace())[index:]
                 break
         sliced = _slice(pieces, start, pos)
-        if extra:
-            last = sliced[-1] if sliced else Piece("")
+        last = sliced[-1] if sliced else None
+        # a URL or code cut across lines gets no hyphen: it would read as part of the address
+        if extra and not (last is not None and (last.href or last.mono) and extra == "-"):
+            last = last or Piece("")
             sliced.append(Piece(extra, last.bold, last.italic, last.mono, last.colour))
         out.append(sliced)
     return out
