@@ -15,6 +15,7 @@ from pptx.util import Pt
 
 from cardgen.document import Run
 from cardgen.fields import authors_line, display_url, site_line
+from cardgen.i18n import is_rtl
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
 from cardgen.render.deck import (
@@ -29,6 +30,8 @@ from cardgen.render.deck import (
 from cardgen.render.deck_fit import Frame, TextItem, fit_in, paginate
 from cardgen.render.pptx_io import Typefaces, deterministic_bytes, paragraph_format, prepare_frame, style_run
 from cardgen.render.pptx_lang import tag_slides
+from cardgen.text.breaking import is_cjk
+from cardgen.text.fit import FittedText
 
 if TYPE_CHECKING:
     from cardgen.render.assets import PageImages
@@ -123,66 +126,121 @@ def _agenda(w: DeckWriter, pages: Sequence[Page]) -> None:
         w.slide_number(slide)
 
 
+# The project slide mirrors the talk's title slide: picture on the right half (the same crop, cut once per
+# page), a left column that reads top to bottom — accent rule, title, authors, a short summary — and the QR
+# code with its address at the foot, so a visitor can scan it from across the room.
+RULE_W, RULE_H = 56.0, 5.0  # pt: the accent rule above the title
+COLUMN_TOP = 64.0  # pt from the top of the slide to the accent rule
+COLUMN_BOTTOM = 44.0  # pt from the QR code to the bottom of the slide
+TITLE_MAX_LINES = 3
+AUTHORS_SIZE, AUTHORS_MIN, AUTHORS_MAX_LINES = 18.0, 14.0, 2
+SUMMARY_SIZE, SUMMARY_MIN, SUMMARY_MAX_LINES = 20.0, 16.0, 4
+QR_SIDE = 112.0  # pt: about 4 cm, scannable from a couple of metres off a projected slide
+BLOCK_GAP = 14.0  # pt between title, authors and summary
+
+
 def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+
     from cardgen.imaging import to_pptx_compatible
 
-    slide = w.new_slide("Title Only")
+    slide = w.new_slide("Blank")
     lang = page.language or None
-    title_role = w.deck.role("title")
-    fitted = fit_in(page.title_plain or page.slug, w.geometry.title, title_role.size, title_role.min_size, max_lines=2,
-                  bold=True, line_height=title_role.line_height, lang=lang)
-    w.title(slide, fitted.text.replace("\n", " ") if fitted.truncated else (page.title_plain or page.slug), fitted.size)
-    x, y, bw, bh = w.boxes["body"]
-    hero = images.hero(hero_pixels(w.geometry))  # the deck's title-slide crop: cut once per page
-    pic_w = bh * hero.image.width / hero.image.height
-    data, _ = to_pptx_compatible(hero.image, prefer="png" if hero.is_placeholder else "jpeg", quality=86)
-    w.picture(slide, data, (x, y, pic_w, bh), fill_placeholder=False, size=hero.image.size, alt=hero_alt(page))
-    if page.image.caption_text and not hero.is_placeholder:
-        w.caption_on(slide, page.image.caption_text, (x, y, pic_w, bh), size=9)
-
-    col_x, col_w = x + pic_w + GAP, bw - pic_w - GAP
+    geo = w.geometry
+    rtl = is_rtl(page.language)  # a right-to-left page mirrors the slide: picture left, column right
+    hero_w = geo.width * (1 - geo.hero_split)
+    col_w = geo.width - hero_w - 40 - geo.cover_left
+    col_x = hero_w + 40 if rtl else geo.cover_left
+    col_end = col_x + col_w
     url = page.qr_url
-    qr_side = min(bh * 0.36, col_w * 0.42) if url else 0.0
-    text_h = bh - (qr_side + 12 if url else 0)
+    bottom = geo.height - COLUMN_BOTTOM - (QR_SIDE + BLOCK_GAP if url else 0.0)
+
+    accent = w.color("accent")
+    rule_x = col_end - RULE_W if rtl else col_x
+    rule = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(rule_x), Pt(COLUMN_TOP), Pt(RULE_W), Pt(RULE_H))
+    rule.name = "Accent rule"
+    rule.line.fill.background()
+    rule.shadow.inherit = False
+    if accent:
+        rule.fill.solid()
+        rule.fill.fore_color.rgb = RGBColor.from_string(accent.lstrip("#")[:6])
+    y = COLUMN_TOP + RULE_H + BLOCK_GAP
+
+    role = w.deck.role("cover_title")
+    title = page.title_plain or page.slug
+    room = bottom - y
+    fitted = fit_in(title, Frame(col_w, room * 0.6), role.size, role.min_size, max_lines=TITLE_MAX_LINES,
+                    bold=True, line_height=role.line_height, lang=lang, balance=True)
+    title_h = fitted.height + 14.4  # the placeholder's top and bottom insets
+    shape = w.title(slide, _shown(title, fitted), fitted.size,
+                    box=(col_x, y, col_w, title_h), anchor="top", role="cover_title")
+    shape.name = "Title"
+    y += title_h + BLOCK_GAP
+
     authors = authors_line(page, 4)
-    body_role = w.deck.role("body")
-    meta_size = 16.0
-    author_h = 0.0
-    if authors:
-        author_fit = fit_in(authors, Frame(col_w, meta_size * 1.2 * 2 + 8), meta_size, 11, max_lines=2, bold=True,
-                            lang=lang)
-        author_h = len(author_fit.lines) * author_fit.size * 1.2 + 7.2 + 6
-        box = slide.shapes.add_textbox(Pt(col_x), Pt(y), Pt(col_w), Pt(author_h))
-        box.name = "Authors"
-        prepare_frame(box.text_frame)
-        paragraph = box.text_frame.paragraphs[0]
-        paragraph_format(paragraph, line=author_fit.size * 1.2)
-        run = paragraph.add_run()
-        run.text = authors if not author_fit.truncated else author_fit.text.replace("\n", " ")
-        style_run(run, w.faces, author_fit.size, bold=True, color=w.color("muted"))
-    description = page.description
-    if description:
-        frame = Frame(col_w, text_h - author_h)
-        fitted = fit_in(description, frame, min(body_role.size, 22), 14, lang=lang, line_height=1.25)
-        box = slide.shapes.add_textbox(Pt(col_x), Pt(y + author_h), Pt(col_w), Pt(frame.h))
-        box.name = "Summary"
-        w.body(box, [TextItem((Run(fitted.text.replace("\n", " ") if fitted.truncated else description),))],
-               fitted.size, role="body")
-        for paragraph in box.text_frame.paragraphs:
-            paragraph_format(paragraph, line=fitted.size * 1.25)
+    if authors and bottom - y > AUTHORS_MIN * 1.3:
+        fit = fit_in(authors, Frame(col_w, min(bottom - y, AUTHORS_SIZE * 1.3 * AUTHORS_MAX_LINES + 14.4)),
+                     AUTHORS_SIZE, AUTHORS_MIN, max_lines=AUTHORS_MAX_LINES, bold=True, line_height=1.3, lang=lang)
+        y += _text_box(w, slide, "Authors", _shown(authors, fit), fit, (col_x, y, col_w), w.color("muted"))
+        y += BLOCK_GAP * 0.5
+
+    summary = page.description
+    if summary and bottom - y > SUMMARY_MIN * 1.3 * 2:
+        fit = fit_in(summary, Frame(col_w, bottom - y), SUMMARY_SIZE, SUMMARY_MIN, max_lines=SUMMARY_MAX_LINES,
+                     line_height=1.3, lang=lang)
+        _text_box(w, slide, "Summary", _shown(summary, fit), fit, (col_x, y, col_w), w.color("text"))
+
     if url:
-        qy = y + bh - qr_side
-        w.qr_code(slide, url, (col_x, qy), qr_side)
-        label = slide.shapes.add_textbox(Pt(col_x + qr_side + 12), Pt(qy), Pt(col_w - qr_side - 12), Pt(qr_side))
+        qy = geo.height - COLUMN_BOTTOM - QR_SIDE
+        w.qr_code(slide, url, (col_end - QR_SIDE if rtl else col_x, qy), QR_SIDE)
+        label_w = col_w - QR_SIDE - 16
+        link = fit_in(display_url(url, 60), Frame(label_w, QR_SIDE), 16, 11, max_lines=3, lang=lang)
+        label_x = col_x if rtl else col_x + QR_SIDE + 16
+        label = slide.shapes.add_textbox(Pt(label_x), Pt(qy), Pt(label_w), Pt(QR_SIDE))
+        label.name = "Project address"
         prepare_frame(label.text_frame, "bottom")
-        link = fit_in(display_url(url, 60), Frame(col_w - qr_side - 12, qr_side), 14, 9, max_lines=3, lang=lang)
         paragraph = label.text_frame.paragraphs[0]
-        paragraph_format(paragraph, line=link.size * 1.2)
+        paragraph_format(paragraph, line=link.size * 1.2)  # right-to-left pages mirror it (pptx_lang)
         run = paragraph.add_run()
-        run.text = display_url(url, 60) if not link.truncated else link.text.replace("\n", " ")
+        run.text = _shown(display_url(url, 60), link)
         style_run(run, w.faces, link.size, color=w.color("accent"), href=url)
-    w.slide_number(slide)
+
+    # after the text, so screen readers meet the title first
+    hero = images.hero(hero_pixels(geo))  # the deck's title-slide crop: cut once per page
+    box = (0.0 if rtl else geo.width - hero_w, 0.0, hero_w, geo.height)
+    data, _ = to_pptx_compatible(hero.image, prefer="png" if hero.is_placeholder else "jpeg", quality=86)
+    w.picture(slide, data, box, fill_placeholder=False, size=hero.image.size, alt=hero_alt(page))
+    if page.image.caption_text and not hero.is_placeholder:
+        w.caption_on(slide, page.image.caption_text, box, size=9)
     w.notes(slide, [page.description, url])
+
+
+def _shown(text: str, fitted: FittedText) -> str:
+    """What a box shows: the text itself when it fits (the viewer wraps it as measured), else the kept
+    lines rejoined — without a space between CJK lines, which break between characters."""
+    if not fitted.truncated:
+        return text
+    out = ""
+    for line in fitted.lines:
+        out += line if not out or is_cjk(out[-1]) or is_cjk(line[:1]) else " " + line
+    return out
+
+
+def _text_box(w: DeckWriter, slide, name: str, text: str, fitted: FittedText, xyw: tuple[float, float, float],
+              color: str | None, line_height: float = 1.3) -> float:
+    """A text box showing `text` in the room `fitted` measured for it; returns its height (pt)."""
+    x, y, width = xyw
+    height = fitted.height + 14.4
+    box = slide.shapes.add_textbox(Pt(x), Pt(y), Pt(width), Pt(height))
+    box.name = name
+    prepare_frame(box.text_frame)
+    paragraph = box.text_frame.paragraphs[0]
+    paragraph_format(paragraph, line=fitted.size * line_height)
+    run = paragraph.add_run()
+    run.text = text
+    style_run(run, w.faces, fitted.size, bold=name == "Authors", color=color)
+    return height
 
 
 def _closing(w: DeckWriter, title: str, site: str, language: str) -> None:
