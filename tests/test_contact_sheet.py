@@ -1,0 +1,44 @@
+"""The event contact sheet: every social image as a labelled thumbnail, labels through the text engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from cardgen.render.contact_sheet import LABEL_SIZE, MARGIN, THUMB_W, TITLE_SIZE, render_contact_sheet
+from cardgen.text.measure import text_width
+from cardgen.text.raster import draw_text
+
+
+def _ink_columns(img: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, int]:
+    band = np.asarray(img.crop(box).convert("L")) < 160
+    cols = np.flatnonzero(band.any(axis=0))
+    return (int(cols[0]), int(cols[-1])) if cols.size else (0, -1)
+
+
+@pytest.mark.parametrize("title", ["オープンラボの日 2026", "يوم المختبر المفتوح", "Open Lab Day 2026"])
+def test_event_title_is_drawn_by_the_text_engine_in_any_script(tmp_path: Path, title: str) -> None:
+    thumb = tmp_path / "a.png"
+    Image.new("RGB", (1200, 630), "#336699").save(thumb)
+    sheet = Image.open(render_contact_sheet([("a", thumb)], tmp_path / "sheet.png", title=title))
+    band = (MARGIN, MARGIN, sheet.width - MARGIN, MARGIN + TITLE_SIZE + 16)
+    expected = Image.new("RGB", sheet.size, "#f6f8fa")
+    draw_text(ImageDraw.Draw(expected), (MARGIN, MARGIN + TITLE_SIZE), title, TITLE_SIZE, bold=True, fill="#1f2328")
+    got = np.asarray(sheet.crop(band), dtype=np.int16)
+    want = np.asarray(expected.crop(band), dtype=np.int16)
+    assert np.abs(got - want).mean() < 1.0, "the title is drawn with font fallback and shaping"
+    first, last = _ink_columns(sheet, band)
+    assert abs((last - first) - text_width(title, TITLE_SIZE, bold=True)) < TITLE_SIZE
+
+
+def test_long_labels_end_at_a_word_boundary_inside_the_thumbnail(tmp_path: Path) -> None:
+    thumb = tmp_path / "a.png"
+    Image.new("RGB", (1200, 630), "#336699").save(thumb)
+    label = "modeling tumor growth angiogenesis drug therapy and metastasis in three dimensions"
+    sheet = Image.open(render_contact_sheet([(label, thumb)], tmp_path / "sheet.png"))
+    top = MARGIN + round(630 * THUMB_W / 1200) + 4
+    first, last = _ink_columns(sheet, (MARGIN, top, sheet.width, top + LABEL_SIZE + 12))
+    assert 0 <= first and last < THUMB_W, "the label stays under its thumbnail"
