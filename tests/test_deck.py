@@ -549,6 +549,7 @@ def test_corpus_decks_pass_the_checker_in_every_template(tmp_path, page_path):
 
 
 RENDER_PAGES = [SEED, SITE / "content/project/ja-itijoho/index.md", SITE / "content/project/stat-mech-talk/index.md"]
+RENDER_PAGES += [p for p in (CORPUS / "slides/ml-stat-mech-1/index.md",) if p.exists()]  # running heads, math
 
 
 @pytest.mark.slow
