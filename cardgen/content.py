@@ -123,7 +123,7 @@ def _candidates(
     skipping = False  # inside a References / Acknowledgements section
     for block in _flatten(blocks):
         if isinstance(block, Heading):
-            text = _clean(block.text)
+            text = _clean(block.text).rstrip(":：").rstrip()  # "Features:" reads as a lead-in already
             key = _key(text.lstrip("0123456789. "))
             if key in _APPARATUS or _has_math(block.runs):
                 heading, waiting, skipping = text, False, True
