@@ -24,7 +24,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 TEMPLATE_FILE = "template.toml"
-TOP_LEVEL_KEYS = ("name", "description", "colors", "fonts", "social", "deck", "card")
+TOP_LEVEL_KEYS = ("name", "description", "colors", "fonts", "labels", "social", "deck", "card")
 #: Colours every template defines; renderers may rely on them.
 REQUIRED_COLORS = ("background", "surface", "text", "muted", "accent", "on_accent")
 FONT_ROLES = ("heading", "body", "mono")
@@ -48,6 +48,8 @@ class Template:
     deck: Any  # cardgen.layouts.deck.DeckLayout
     card: Any  # cardgen.layouts.card.CardLayout
     digest: str = ""  # hash of every file in the template folder (batch cache key)
+    #: `[labels]` (every language) and `[labels.<lang>]` overrides of cardgen/i18n/labels (see i18n.labels)
+    labels: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def color(self, name: str) -> str:
         return self.colors.get(name, name)
@@ -137,7 +139,31 @@ def _load(folder: Path) -> Template:
         deck=deck.parse(table(raw, "deck", where, "template"), where, context),
         card=card.parse(table(raw, "card", where, "template"), where, context),
         digest=folder_digest(folder),
+        labels=_labels(table(raw, "labels", where, "template"), where),
     )
+
+
+def _labels(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """`[labels]`: `key = "text"` for every language, `[labels.<lang>]` tables for one; keys as in
+    cardgen/i18n/labels/en.toml."""
+    from cardgen.i18n.labels import keys
+    from cardgen.i18n.tags import normalize
+
+    known = set(keys())
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, dict):
+            if not normalize(key):
+                raise fail(where, f"labels.{key}", "is not a language tag (like fr, pt-BR, zh-Hant)")
+            for sub in value:
+                if sub not in known:
+                    raise fail(where, f"labels.{key}.{sub}", f"unknown label (known: {', '.join(sorted(known))})")
+            out[key] = {sub: text(word, where, f"labels.{key}.{sub}") for sub, word in value.items()}
+        elif key in known:
+            out[key] = text(value, where, f"labels.{key}")
+        else:
+            raise fail(where, f"labels.{key}", f"unknown label (known: {', '.join(sorted(known))})")
+    return out
 
 
 def folder_digest(folder: Path) -> str:

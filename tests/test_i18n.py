@@ -152,3 +152,30 @@ def test_corpus_pages_get_the_language_they_are_written_in() -> None:
                 "zh-mtrack": "zh-Hans", "img-small-225px": "id", "transcalibur": "en", "ggasym": "en"}
     for name, lang in expected.items():
         assert load_page(CORPUS / name / "index.md").language == lang, name
+
+
+def test_a_template_overrides_the_deck_labels(tmp_path: Path) -> None:
+    import shutil
+    import zipfile
+
+    from cardgen.errors import TemplateError
+    from cardgen.render.deck import render_deck
+    from cardgen.templates import load_template
+
+    folder = tmp_path / "tpl"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates" / "default", folder)
+    base = (folder / "template.toml").read_text()
+    (folder / "template.toml").write_text(base + '\n[labels]\nsummary = "En bref"\n[labels.fr]\nthank_you = "Merci à vous"\n')
+    page = load_page(write(tmp_path / "p" / "index.md", "---\ntitle: Apprentissage automatique pour la physique\n"
+                           "summary: Un projet de recherche sur les réseaux de neurones.\n"
+                           "external_link: https://lab.example.org/p\n---\nNous étudions les réseaux.\n"))
+    assert page.language == "fr"
+    out = render_deck(page, tmp_path / "deck.pptx", template=folder).outputs[0]
+    with zipfile.ZipFile(out) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("ppt/slides/slide"))
+    assert "En bref" in xml and "Merci à vous" in xml and "Résumé" not in xml
+    bad = tmp_path / "bad"
+    shutil.copytree(folder, bad)
+    (bad / "template.toml").write_text(base + '\n[labels]\nsumary = "x"\n')
+    with pytest.raises(TemplateError, match="labels.sumary"):
+        load_template(bad)

@@ -22,6 +22,7 @@ from pptx.util import Emu, Pt
 from cardgen.colors import ensure_contrast, readable_on
 from cardgen.document import Run
 from cardgen.errors import RenderError, UsageError
+from cardgen.i18n import labels as i18n_labels
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
 from cardgen.render.code_colors import code_palette, highlight
@@ -35,7 +36,7 @@ from cardgen.render.deck_fit import (
     spacing_before,
 )
 from cardgen.render.deck_media import HERO_DPI, HERO_SPLIT, css_color, hero_alt, hero_pixels, video_art
-from cardgen.render.deck_plan import CODE_PAD_X, CODE_PAD_Y, Geometry, Planner, SlidePlan, labels
+from cardgen.render.deck_plan import CODE_PAD_X, CODE_PAD_Y, Geometry, Planner, SlidePlan
 from cardgen.render.pptx_io import (
     INSETS,
     Typefaces,
@@ -718,7 +719,7 @@ class DeckBuilder:
             paragraph = label.text_frame.paragraphs[0]
             paragraph_format(paragraph, line=14.4, align="center")
             run = paragraph.add_run()
-            run.text = labels(self.page.language)["scan_to_open"]
+            run.text = i18n_labels(self.page.language, w.template.labels)["scan_to_open"]
             style_run(run, w.faces, 12, color=w.text_override or w.color("muted"))
         self._finish(slide, plan)
 
@@ -776,6 +777,7 @@ def render_deck(
     images = images or PageImages(page)
     planner = Planner(page, tpl.deck, writer.geometry, show_image=show_image, mono=tpl.fonts.mono,
                       has_hero=page.featured_image is not None and images.has_image)
+    planner.words = i18n_labels(page.language, tpl.labels)
     plans = planner.plan()
     if not notes:
         for plan in plans:
@@ -786,6 +788,7 @@ def render_deck(
 
         drawer = DeckPdf(page, tpl.deck, writer.geometry, writer.boxes, writer.look, images,
                          family=tpl.fonts.body or None, mono=tpl.fonts.mono)
+        drawer.words = planner.words
         info["pages"] = write_pdf(page, plans, drawer, path, handout=handout)
         warnings += drawer.warnings
     else:
