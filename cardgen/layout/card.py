@@ -172,6 +172,10 @@ class _Builder:
 
     def shape(self, layer: ShapeLayer) -> None:
         rect = self.box(layer)
+        width = self.c.trim[0]
+        if _rtl(self.c.lang) and layer.below and rect.x > EDGE_MM and rect.right < width - EDGE_MM:
+            # A right-to-left page sets its text flush right: a rule in the text flow follows it.
+            rect = Rect(width - rect.right, rect.y, rect.w, rect.h)
         self.nodes.append(Shape(self.bleed_out(rect), layer.color, layer.radius, layer.opacity, layer.name))
         self.bottoms[layer.name] = rect.bottom
 
@@ -550,6 +554,12 @@ class _Builder:
         self.qr_tile = rect
         self.qr_nodes = [QR(rect, url, matrix, module, QR_QUIET, layer.color, layer.tile)]
         self.bottoms[layer.name] = rect.bottom
+
+
+def _rtl(lang: str | None) -> bool:
+    from cardgen.i18n import is_rtl
+
+    return bool(is_rtl(lang))
 
 
 def _is_cjk(text: str) -> bool:
