@@ -247,3 +247,24 @@ def test_template_colours_reach_deck_social_image_and_card(tmp_path: Path) -> No
     built = build_card(page, template=tpl)
     assert built.scenes[0].background.color == "#101010"
     assert built.scenes[0].text("title") is not None and built.scenes[0].text("title").color == "#f0f0f0"
+
+
+def test_a_picture_with_transparency_is_shown_whole(tmp_path: Path) -> None:
+    """`fit = "auto"`: a logo or diagram (transparent PNG) is contained, never cropped or blown up past 2×."""
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from cardgen.render.card import build_card
+
+    logo = tmp_path / "content" / "project" / "lab" / "featured.png"
+    logo.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGBA", (200, 100), (200, 30, 30, 255)).save(logo)
+    page = replace(make_page(tmp_path), featured_image=logo)
+    scene = social(page, "default")  # its picture layer covers 0.4 × 1 of the canvas
+    picture = scene.images()[0]
+    assert picture.fit == "contain"
+    assert abs(picture.rect.w / picture.rect.h - 2.0) < 0.05 and picture.rect.w <= 400 + 1
+    card_picture = build_card(page).scenes[0].images()[0]
+    assert card_picture.fit == "contain" and abs(card_picture.rect.w / card_picture.rect.h - 2.0) < 0.05
+    assert card_picture.rect.x >= 0 and card_picture.rect.y >= 0  # inside the trim, not into the bleed

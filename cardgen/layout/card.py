@@ -24,7 +24,7 @@ from cardgen.layout.model import (
     Scene,
     Shape,
 )
-from cardgen.layout.social import family
+from cardgen.layout.social import contained, family, resolved_fit
 from cardgen.layout.text import Typeface, line_width, place
 from cardgen.layouts.layers import ImageLayer, Layer, PillsLayer, QRLayer, ShapeLayer, TextLayer
 from cardgen.page import FocalPoint, Page
@@ -182,8 +182,10 @@ class _Builder:
     def image(self, layer: ImageLayer) -> None:
         visible = self.box(layer)
         full = self.bleed_out(visible)
+        fit = resolved_fit(layer.fit, self.c.images)
+        if fit == "contain" and self.c.images.has_image:
+            full = contained(visible, self.c.images.source_size())  # shown whole, inside the trim
         pixels = self.hero_pixels((full.w, full.h))
-        fit = layer.fit
         self.nodes.append(
             ImageBox(
                 name=layer.name,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from cardgen.fields import field_text
 from cardgen.layout.model import (
     Background,
+    Fit,
     CropSpec,
     ImageBox,
     Line,
@@ -82,7 +83,7 @@ def social_scene(page: Page, size: tuple[int, int], template: Template, images: 
     formulas = inline_formulas([r for runs in (page.title_runs, page.summary_runs) for r in runs])
     for layer in variant.layers:
         if isinstance(layer, ImageLayer):
-            picture = _image(page, layer, size, scale, bottoms)
+            picture = _image(page, layer, size, scale, bottoms, images)
             if picture is not None:
                 art.append(picture)
         elif isinstance(layer, ShapeLayer):
@@ -122,8 +123,32 @@ def _below(layer: Layer, top: float, bottoms: dict[str, float], scale: float) ->
     return top
 
 
+def resolved_fit(fit: Fit, images: PageImages) -> Fit:
+    """`auto`: a picture with transparency (a logo, a diagram) is shown whole, a photograph covers."""
+    if fit == "auto":
+        return "contain" if images.has_alpha() else "cover"
+    return fit
+
+
+def contained(box: Rect, source: tuple[int, int] | None, max_scale: float | None = None) -> Rect:
+    """Where a picture shown whole (`fit = "contain"`) goes in `box`: the largest rectangle of the
+    source's aspect, centred, and (for pixel scenes) never above `max_scale` times its own pixels."""
+    if source is None or source[0] <= 0 or source[1] <= 0:
+        return box
+    k = min(box.w / source[0], box.h / source[1])
+    if max_scale is not None:
+        k = min(k, max_scale)
+    w, h = source[0] * k, source[1] * k
+    return Rect(box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h)
+
+
 def _image(
-    page: Page, layer: ImageLayer, size: tuple[int, int], scale: float, bottoms: dict[str, float]
+    page: Page,
+    layer: ImageLayer,
+    size: tuple[int, int],
+    scale: float,
+    bottoms: dict[str, float],
+    images: PageImages,
 ) -> ImageBox | None:
     left, top, right, bottom = _px(layer.box, size)
     moved = round(_below(layer, top, bottoms, scale))  # a picture that follows a layer moves down whole
@@ -136,11 +161,17 @@ def _image(
     overlay = Overlay(
         layer.scrim, layer.scrim_color, layer.gradient, layer.gradient_strength, layer.gradient_extent
     )
+    rect = Rect.from_ltrb(left, top, right, bottom)
+    fit = resolved_fit(layer.fit, images)
+    if fit == "contain" and images.has_image:
+        # shown whole, never above 2× its pixels (SPEC §5 placement); the background shows around it
+        whole = contained(rect, images.source_size(), max_scale=2.0)
+        rect = Rect.from_ltrb(*(float(v) for v in whole.px()))
     return ImageBox(
         name=layer.name,
-        rect=Rect.from_ltrb(left, top, right, bottom),
-        crop=CropSpec("featured", (right - left, bottom - top), page.image.focal_point),
-        fit=layer.fit,
+        rect=rect,
+        crop=CropSpec("featured", (max(2, round(rect.w)), max(2, round(rect.h))), page.image.focal_point),
+        fit=fit,
         overlay=overlay,
         radius=layer.radius * scale,
     )

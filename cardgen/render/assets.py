@@ -223,6 +223,20 @@ class PageImages:
             self._warn(warning)
         return HeroImage(image, False, self.page.featured_image, crop.source_size, crop.box, crop)
 
+    def has_alpha(self) -> bool:
+        """The featured image has transparency (a logo or a diagram, not a photograph): from the file
+        header, without decoding."""
+        path = self.page.featured_image
+        if path is None or not self.has_image:
+            return False
+        from PIL import Image
+
+        try:
+            with Image.open(path) as img:
+                return img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+        except Exception:  # noqa: BLE001 - unreadable files are reported by source()
+            return False
+
     def logo(self, height: float) -> tuple[int, int] | None:
         """Pixel size of the site's raster logo scaled to `height` (None without one; SVG logos would
         need Cairo and are skipped)."""
