@@ -28,6 +28,7 @@ from cardgen.layout.social import contained, family, resolved_fit
 from cardgen.layout.text import Typeface, line_width, place
 from cardgen.layouts.layers import ImageLayer, Layer, PillsLayer, QRLayer, ShapeLayer, TextLayer
 from cardgen.page import FocalPoint, Page
+from cardgen.text.breaking import is_cjk
 from cardgen.text.fit import FittedText, fit_text
 from cardgen.text.style import Box, TextStyle
 from cardgen.units import PT_PER_MM, Rect, mm_to_px
@@ -340,7 +341,7 @@ class _Builder:
                 for name in layer.fields
             ]
             text = layer.separator.join(p.strip() for p in parts if p and p.strip())
-        if layer.uppercase and not _is_cjk(text):
+        if layer.uppercase and not any(is_cjk(ch) for ch in text):
             text = text.upper()
         return text
 
@@ -562,10 +563,6 @@ def _rtl(lang: str | None) -> bool:
     from cardgen.i18n import is_rtl
 
     return bool(is_rtl(lang))
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
 
 
 def placed_texts(scene: Scene) -> list[dict[str, Any]]:

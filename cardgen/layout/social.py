@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from cardgen.fields import field_text
 from cardgen.layout.model import (
     Background,
-    Fit,
     CropSpec,
+    Fit,
     ImageBox,
     Line,
     Node,
