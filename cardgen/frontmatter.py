@@ -48,7 +48,7 @@ class _HugoYamlLoader(yaml.SafeLoader):
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
-            return self.construct_scalar(node)  # type: ignore[arg-type]
+            return self.construct_scalar(node)
 
 
 _HugoYamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _HugoYamlLoader.construct_yaml_timestamp)

@@ -42,9 +42,8 @@ class Outcome:
 def _context() -> Any:
     # fork is cheap (the parent has imported cardgen already) and safe here: the batch runs no
     # threads. Elsewhere, spawn.
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(method)
 
 
 def _serve(conn: Connection) -> None:
