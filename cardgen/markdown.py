@@ -60,7 +60,7 @@ from cardgen.mathsyntax import (
     math_run,
     prose_citations,
 )
-from cardgen.safepath import inside, is_dir, is_file, short
+from cardgen.safepath import MAX_IMAGE_BYTES, inside, is_dir, is_file, short
 from cardgen.shortcodes import Shortcode, read_shortcode, shortcodes_plugin
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp")
@@ -1061,12 +1061,22 @@ def resolve_image(src: str, ctx: Context) -> str | None:
             ctx.warn(f"image {short(src)!r} refused: outside the site")
             return None
         if is_file(candidate):
+            if _too_big(candidate):
+                ctx.warn(f"image {short(src)!r} refused: more than the {MAX_IMAGE_BYTES // 1_000_000} MB cardgen reads")
+                return None
             return str(candidate)
     if candidates:
         ctx.warn(f"image {short(src)!r} not found")
     elif clean.startswith("/"):
         ctx.warn(f"image {short(src)!r} is relative to the site root, which is unknown")
     return None
+
+
+def _too_big(path: Path) -> bool:
+    try:
+        return path.stat().st_size > MAX_IMAGE_BYTES
+    except OSError:
+        return True
 
 
 # --- source preparation ----------------------------------------------------------------------------------

@@ -747,3 +747,21 @@ def test_one_page_that_breaks_the_showcase_is_left_out_of_it_not_the_pack(tmp_pa
 
     titles = [s.shapes.title.text for s in Presentation(str(out / "event" / "showcase.pptx")).slides if s.shapes.title]
     assert not any("Fragile" in t for t in titles) and sum("Fine" in t for t in titles) == 3
+
+
+def test_body_images_that_are_fifos_links_out_or_huge_are_refused(tmp_path: Path, monkeypatch) -> None:
+    import cardgen.markdown as markdown
+    import cardgen.safepath as safepath
+    from cardgen.document import Figure
+
+    site = _site(tmp_path / "site", {"p/index.md": "---\ntitle: F\n---\n![a](pipe.png)\n\n![b](out.png)\n\n![c](big.png)\n"})
+    bundle = site / "content" / "project" / "p"
+    os.mkfifo(bundle / "pipe.png")
+    (bundle / "out.png").symlink_to(tiny_png(tmp_path / "outside.png"))
+    tiny_png(bundle / "big.png")
+    monkeypatch.setattr(markdown, "MAX_IMAGE_BYTES", 10)
+    assert safepath.MAX_IMAGE_BYTES > 10
+    page = load_page(bundle / "index.md")
+    figures = [b for b in page.document.blocks if isinstance(b, Figure)]
+    assert len(figures) == 3 and all(f.path is None for f in figures)
+    assert any("more than the" in w for w in page.warnings) and any("outside the site" in w for w in page.warnings)
