@@ -10,10 +10,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The seed page: the shared copy when it is there, else the copy in tests/fixtures (same bytes).
 SEED = SHARED / "seeds" / "mlphys-project.md"
+if not SEED.is_file():
+    SEED = FIXTURES / "seed" / "mlphys-project.md"
 CORPUS = SHARED / "corpus"
 SAMPLES = REPO / "samples"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def corpus_pages() -> list[Path]:
