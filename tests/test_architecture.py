@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "cardgen.i18n",
         "cardgen.math",
         "cardgen.pool",
+        "cardgen.qr",
     ),
     (
         "cardgen.document",

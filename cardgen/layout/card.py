@@ -541,9 +541,9 @@ class _Builder:
                 "baseURL, url_project, the body's project link or links)"
             )
             return
-        import segno
+        from cardgen.qr import qr_matrix
 
-        matrix = tuple(tuple(bool(v) for v in row) for row in segno.make(url, error="m", micro=False).matrix)
+        matrix = qr_matrix(url)
         n = len(matrix)
         box = self.box(layer)
         tile = min(box.w, box.h)

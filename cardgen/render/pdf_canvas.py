@@ -97,9 +97,9 @@ class Canvas:
 
     def qr(self, url: str, x: float, y: float, side: float, quiet: int = 4) -> None:
         """A vector QR code (black on a white tile with its quiet zone) that is also a link to `url`."""
-        import segno
+        from cardgen.qr import qr_matrix
 
-        matrix = [list(row) for row in segno.make(url, error="m").matrix]
+        matrix = qr_matrix(url)
         count = len(matrix)
         module = side / (count + 2 * quiet)
         self.rect(x, y, side, side, "#ffffff")
