@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from mathcheck import equation_pictures, leaks, notes_have_omml, omath_count, slide_xml
 from PIL import Image
 
 from cardgen.document import MathBlock
@@ -21,7 +22,6 @@ from cardgen.render.deck import render_deck
 from cardgen.render.social import render_social
 
 from conftest import CORPUS, SHARED, tiny_png, write
-from mathcheck import equation_pictures, leaks, notes_have_omml, omath_count, slide_xml
 
 MATH_PAGES = ["gp-stable-unstable", "math-poset-least-squares", "slides/ml-stat-mech-1", "slides/math-quantum-circuits",
               "slides/rl4qm-msml", "tumor-modeling-toml"]
@@ -195,3 +195,14 @@ def test_corpus_math_cards_show_no_latex(name: str, tmp_path: Path) -> None:
     render_card(load_page(path), out)
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     assert not re.search(r"\\[A-Za-z]+|\$|\\_|\^\{", text), text
+
+
+def test_deck_titles_set_inexact_formulas_with_scripts(math_page, tmp_path: Path) -> None:
+    out = tmp_path / "deck.pptx"
+    render_deck(math_page, out)
+    cover = slide_xml(out)[0][1]
+    runs = [(r.findtext("{http://schemas.openxmlformats.org/drawingml/2006/main}t"),
+             r.find("{http://schemas.openxmlformats.org/drawingml/2006/main}rPr").get("baseline"))
+            for r in cover.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}r")]
+    assert ("T", "-25000") in runs  # ϕ_T in the title: a lowered T, no underscore
+    assert not any("_" in (text or "") for text, _ in runs)

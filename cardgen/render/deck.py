@@ -23,6 +23,9 @@ from cardgen.colors import ensure_contrast, readable_on
 from cardgen.document import Run
 from cardgen.errors import RenderError, UsageError
 from cardgen.i18n import labels as i18n_labels
+from cardgen.layout.text import formula_pieces
+from cardgen.math import inline_formulas
+from cardgen.mathsyntax import inline_math_runs
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
 from cardgen.render.code_colors import code_palette, highlight
@@ -212,6 +215,7 @@ class DeckWriter:
         # Text colour forced by the current slide's own background (white on a dark picture or colour).
         self.text_override: str | None = None
         self.math_mode = "picture"  # or "native": see cardgen.render.deck_math
+        self.formulas: dict[str, str] = {}  # inexact plain readings of the page's inline formulas (titles)
         self.lang: str | None = None  # the page language, for measuring like the planner
 
     # colours: built-in masters carry them; explicit colours only where a shape needs its own
@@ -251,9 +255,16 @@ class DeckWriter:
                                                    size, line_height, bold)):
             if i:
                 paragraph.add_line_break()
-            run = paragraph.add_run()
-            run.text = line
-            style_run(run, self.faces, size, bold=bold, color=color or self.text_override or self.color("title"))
+            ink = color or self.text_override or self.color("title")
+            pieces = formula_pieces(line, self.formulas) if self.formulas else [(line, "")]
+            for piece, tex in pieces:
+                if tex:  # a formula whose plain reading is inexact ("ϕ_T"): scripts as raised/lowered runs
+                    write_runs(paragraph, [Run(piece, math=True, tex=tex)], self.faces, size, color=ink, bold=bold,
+                               math="picture")
+                    continue
+                run = paragraph.add_run()
+                run.text = piece
+                style_run(run, self.faces, size, bold=bold, color=ink)
         return shape
 
     def _title_lines(self, text: str, frame: Frame, size: float, line_height: float, bold: bool) -> list[str]:
@@ -354,6 +365,20 @@ class DeckWriter:
             first_box = False
             previous = group[-1]
 
+    def _with_formulas(self, runs):
+        """Plain runs that show a formula's inexact reading (a title repeated on the closing slide)
+        get that formula back, so its scripts are set raised and lowered."""
+        if not self.formulas:
+            return runs
+        out = []
+        for run in runs:
+            if run.math or run.code or not any(key in run.text for key in self.formulas):
+                out.append(run)
+                continue
+            for piece, tex in formula_pieces(run.text, self.formulas):
+                out.append(replace(run, text=piece, math=bool(tex), tex=tex))
+        return out
+
     @staticmethod
     def _slide_of(shape):
         return shape.part.slide
@@ -382,7 +407,7 @@ class DeckWriter:
             if item.role == "code":
                 self._code_runs(paragraph, item, s, code_colors, base)
             else:
-                write_runs(paragraph, _clean_runs(item.runs), self.faces, s, color=base,
+                write_runs(paragraph, self._with_formulas(_clean_runs(item.runs)), self.faces, s, color=base,
                            link_color=None if self.inherit else self.color("accent"),
                            bold=item.role == "heading", italic=item.role == "quote", math=self.math_mode)
             previous = item
@@ -773,6 +798,8 @@ def render_deck(
     faces = Typefaces(latin=tpl.fonts.body or latin, east_asian=east_asian, mono=tpl.fonts.mono)
     writer = DeckWriter(prs, tpl, faces, inherit_colors=pptx_template is not None)
     writer.math_mode = math
+    writer.formulas = inline_formulas(inline_math_runs([*page.document.blocks, *(b for s in page.slides for b in s.blocks)],
+                                                       page.title_runs, page.summary_runs))
     writer.lang = page.language or None
     images = images or PageImages(page)
     planner = Planner(page, tpl.deck, writer.geometry, show_image=show_image, mono=tpl.fonts.mono,

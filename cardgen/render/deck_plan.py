@@ -221,7 +221,8 @@ class Planner:
         if not page.description:
             return []
         text = page.description
-        items = [TextItem(page.summary_runs if plain(page.summary_runs) == text else (Run(text),))]
+        same = " ".join(plain(page.summary_runs).split()) == " ".join(text.split())  # formulas keep no-break spaces
+        items = [TextItem(page.summary_runs if same else (Run(text),))]
         items += lead or []
         if page.tags:
             items.append(TextItem((Run(" · ".join(page.tags)),), role="muted"))
