@@ -65,7 +65,7 @@ def math_page(tmp_path: Path):
 
 def test_default_deck_has_equation_pictures_with_latex_alt_text_and_svg(math_page, tmp_path: Path) -> None:
     out = tmp_path / "deck.pptx"
-    result = render_deck(math_page, out)
+    render_deck(math_page, out)
     alts = equation_pictures(out)
     assert len(alts) == 2 and alts[0].startswith("p(\\mathbf{x})") and "\\begin{equation}" in alts[1]
     with zipfile.ZipFile(out) as z:
