@@ -179,3 +179,11 @@ def test_a_template_overrides_the_deck_labels(tmp_path: Path) -> None:
     (bad / "template.toml").write_text(base + '\n[labels]\nsumary = "x"\n')
     with pytest.raises(TemplateError, match="labels.sumary"):
         load_template(bad)
+
+
+def test_a_single_remaining_name_is_named_not_counted() -> None:
+    from cardgen.i18n import join_names
+
+    assert join_names(["Ada Lovelace", "Alan Turing"], "en", 1) == "Ada Lovelace and Alan Turing"
+    assert "1 other" not in join_names(["A", "B", "C"], "en", 2)
+    assert join_names(["A", "B", "C", "D"], "en", 2) == "A and 3 others"

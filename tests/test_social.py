@@ -460,3 +460,67 @@ def test_site_logo_is_drawn_before_the_site_name(tmp_path: Path) -> None:
     assert kicker is not None
     x0, y0, _, y1 = kicker.box
     assert social.image.getpixel((x0 + 3, (y0 + y1) // 2)) == (230, 20, 120)
+
+
+# ----------------------------------------------------------------- readable at feed size
+
+FEED_PAGE = Path(__file__).resolve().parent.parent / "samples" / "site" / "content" / "project" / "mlphys" / "index.md"
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("preset", ["og", "square", "github"])
+def test_secondary_text_is_readable_at_feed_size(template: str, preset: str) -> None:
+    """Everything but the title is at least 28 px at 1200 px wide (scaled with the canvas), or left out."""
+    from cardgen.layout.social import SECONDARY_MIN_PX
+    from cardgen.loader import load_page
+    from cardgen.render.assets import PageImages
+    from cardgen.templates import load_template as load
+
+    size = PRESETS[preset]
+    page = load_page(FEED_PAGE)
+    tpl = load(template)
+    scene = compose(page, size, tpl, PageImages(page)).scene
+    scale = min(size[0] / 1200, size[1] / 630)
+    secondary = [t for t in scene.texts() if t.name != "title"]
+    assert secondary, "the summary or the authors are shown"
+    for text in secondary:
+        assert text.size >= SECONDARY_MIN_PX * scale - 0.01, (text.name, text.size)
+
+
+def test_meta_drops_the_date_before_it_would_truncate(tmp_path: Path) -> None:
+    name = "Bartholomew Featherstonehaugh-Smythe"  # fits the column alone, not with the date after it
+    page = make_page(tmp_path, "Short title", authors=(name,))
+    social = compose(page, (1200, 630), load_template("default"))
+    meta = social.text("meta")
+    assert meta is not None and not meta.truncated
+    assert meta.lines == (name,)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_seed_og_image_reads_back_without_cut_words(tmp_path: Path) -> None:
+    """OCR the seed's og image: no partial word before an ellipsis, summary and meta words ~20 px tall."""
+    import csv
+    import subprocess
+
+    from cardgen.loader import load_page
+    from cardgen.render.social import render_social
+
+    page = load_page(FEED_PAGE)
+    out = render_social(page, tmp_path, preset="og", template="default", format="png").outputs
+    png = next(p for p in out if str(p).endswith(".png"))
+    tsv = subprocess.run(["tesseract", str(png), "-", "--psm", "3", "tsv"], capture_output=True, text=True,
+                         check=True).stdout
+    rows = [r for r in csv.DictReader(io.StringIO(tsv), delimiter="\t") if r.get("text", "").strip()]
+    vocabulary = set()
+    for source in (page.title_plain, page.description, " ".join(page.author_names), "July 2020"):
+        vocabulary.update(w.strip(",.:;()") for w in source.split())
+    for row in rows:
+        word = row["text"].strip()
+        if word.endswith(("…", "...")):
+            stem = word.rstrip("….").strip(",.:;")
+            assert stem in vocabulary, f"cut word before an ellipsis: {word!r}"
+    title_words = {w.strip(",.:;") for w in page.title_plain.split()}
+    small = [r for r in rows if r["text"].strip(",.:;…") not in title_words and r["text"].strip().isalpha()
+             and r["text"][0].isupper() and int(r["height"]) < 18]
+    assert not small, [(r["text"], r["height"]) for r in small]

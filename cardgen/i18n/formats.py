@@ -45,12 +45,12 @@ def join_names(names: Sequence[str], tag: str | None, max_names: int | None = No
     names = [n for n in names if n]
     if not names:
         return ""
-    if max_names is None or len(names) <= max_names:
+    shown = len(names) if max_names is None else max(1, max_names - 1)
+    rest = len(names) - shown
+    if max_names is None or len(names) <= max_names or rest <= 1:  # "A and B", not "A and 1 others"
         from babel.lists import format_list
 
         return str(format_list(list(names), locale=babel_locale(tag)))
-    shown = max(1, max_names - 1)
-    rest = len(names) - shown
     return labels(tag).format("more_names", names=_separator(tag).join(names[:shown]), n=rest)
 
 

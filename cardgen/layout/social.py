@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 
 SAFE_BAND = (1200, 600)
 SAFE_MARGIN = 60
+# Feeds show a card at about a third of its size: text under 28 px at 1200 px wide (scaled with the
+# canvas) is then unreadable. Secondary text (everything but the title) is set at least this large, and
+# is left out rather than squeezed when its box cannot hold one line of it.
+SECONDARY_MIN_PX = 28.0
 
 
 def safe_area(size: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -202,14 +206,17 @@ def _text(
     left, top = max(left, safe[0]), max(top, safe[1])
     right, bottom = min(right, safe[2]), min(bottom, safe[3])
     top = round(_below(layer, top, bottoms, scale))
-    if right - left < 20 or bottom - top < layer.min_size * scale:
+    title = "title" in layer.fields and not layer.text
+    floor = layer.min_size if title else max(layer.min_size, SECONDARY_MIN_PX)
+    font_size = max(layer.size, floor)
+    if right - left < 20 or bottom - top < floor * scale * min(layer.line_height, 1.2):
         return []
     face = Typeface(family(layer.font, template), layer.bold, layer.italic, page.language or None)
-    pad = (0.6 * layer.size * scale, 0.3 * layer.size * scale) if layer.pill else (0.0, 0.0)
+    pad = (0.6 * font_size * scale, 0.3 * font_size * scale) if layer.pill else (0.0, 0.0)
     style = TextStyle(
         family=face.family,
-        size=layer.size * scale,
-        min_size=layer.min_size * scale,
+        size=font_size * scale,
+        min_size=floor * scale,
         max_lines=layer.max_lines,
         bold=layer.bold,
         italic=layer.italic,
@@ -220,17 +227,30 @@ def _text(
     avail = Box(right - left - 2 * pad[0], bottom - top - 2 * pad[1])
     fitted = None
     content = ""
-    # Authors shorten gracefully ("A, B and 3 others" → "A and 4 others") before any ellipsis.
-    for authors_max in (3, 2, 1) if "authors" in layer.fields else (3,):
-        content = _content(page, layer, authors_max)
-        if layer.uppercase:
-            content = content.upper()
-        if not content:
-            return []
-        fitted = fit_text(content, avail, style)
-        if not fitted.truncated:
+    # A whole secondary element goes before any ellipsis: authors shorten ("A, B and 3 others" →
+    # "A and 4 others"), then trailing fields (the date after the authors) are dropped.
+    fields = layer.fields
+    done = False
+    for count in range(len(fields), 0, -1) if len(fields) > 1 and not layer.text else (len(fields),):
+        shown = replace(layer, fields=fields[:count])
+        for authors_max in (3, 2, 1) if "authors" in shown.fields else (3,):
+            candidate = _content(page, shown, authors_max)
+            if layer.uppercase:
+                candidate = candidate.upper()
+            if not candidate:
+                continue
+            attempt = fit_text(candidate, avail, style)
+            if fitted is None or not attempt.truncated:
+                content, fitted = candidate, attempt
+            if not attempt.truncated:
+                done = True
+                break
+        if done:
             break
-    assert fitted is not None
+    if fitted is None:
+        return []
+    if fitted.truncated and not title and len(fitted.lines) <= 1:
+        return []  # a one-line kicker or meta cut short reads as a mistake: better left out
     nodes: list[Node] = []
     box = Rect.from_ltrb(left, top, right, bottom)
     logo = images.logo(fitted.line_height * 0.9) if layer.logo else None
@@ -309,13 +329,16 @@ def _pills(
     if right - left < 20 or bottom - top < layer.min_size * scale:
         return []
     face = Typeface(family(layer.font, template), layer.bold, False, page.language or None)
-    font = layer.size * scale
+    floor = max(layer.min_size, SECONDARY_MIN_PX) * scale
+    font = max(layer.size * scale, floor)
     pad_x, pad_y, gap = 0.6 * font, 0.3 * font, 0.4 * font
     height = font * layer.line_height
     if height + 2 * pad_y > bottom - top:
-        font = max(layer.min_size * scale, (bottom - top) / (layer.line_height + 0.6))
+        font = max(floor, (bottom - top) / (layer.line_height + 0.6))
         pad_x, pad_y, gap = 0.6 * font, 0.3 * font, 0.4 * font
         height = font * layer.line_height
+        if height + 2 * pad_y > bottom - top + 0.5:  # not even one row at the readable floor: left out
+            return []
     style = TextStyle(
         family=face.family, size=font, min_size=font, max_lines=1, bold=layer.bold, lang=face.lang
     )
