@@ -41,4 +41,4 @@ def test_long_labels_end_at_a_word_boundary_inside_the_thumbnail(tmp_path: Path)
     sheet = Image.open(render_contact_sheet([(label, thumb)], tmp_path / "sheet.png"))
     top = MARGIN + round(630 * THUMB_W / 1200) + 4
     first, last = _ink_columns(sheet, (MARGIN, top, sheet.width, top + LABEL_SIZE + 12))
-    assert 0 <= first and last < THUMB_W, "the label stays under its thumbnail"
+    assert first >= 0 and last < THUMB_W, "the label stays under its thumbnail"
