@@ -380,7 +380,7 @@ def test_figures_become_picture_slides_with_caption(tmp_path):
         {{< figure src="plot.png" caption="Accuracy over time" >}}
         """)
     _, _, prs = deck_of(bundle / "index.md", tmp_path)
-    slide = next(s for s in prs.slides if pictures(s))
+    slide = next(s for s in list(prs.slides)[1:] if pictures(s))  # the title slide has placeholder art
     assert slide.slide_layout.name == "Picture with Caption"
     assert "Accuracy over time" in "\n".join(texts(slide))
     pic = pictures(slide)[0]
@@ -975,3 +975,20 @@ def test_every_text_run_reaches_4_5_to_1_against_what_it_sits_on(tmp_path, templ
                             assert colour, f"{page_path.parent.name} slide {number}: {text!r} has no colour of its own"
                             ratio = contrast(colour, back)
                             assert ratio >= 4.5, f"{template} {page_path.parent.name} slide {number}: {text!r} {colour} on {back} = {ratio:.2f}"
+
+
+def test_title_slide_without_a_picture_gets_the_placeholder_art_and_no_credit(tmp_path):
+    """Like the social image and the card: a page without a featured image still gets art on its title
+    slide, and the caption (a credit for a real picture) is not printed on that art."""
+    from cardgen.loader import load_page
+    from cardgen.render.deck import render_deck
+
+    page_file = tmp_path / "site" / "content" / "project" / "p" / "index.md"
+    page_file.parent.mkdir(parents=True)
+    page_file.write_text("---\ntitle: Angiogenesis models\nimage:\n  caption: Angiogenesis simulation\n---\nBody.\n",
+                         encoding="utf-8")
+    page = load_page(page_file)
+    out = render_deck(page, tmp_path / "deck.pptx").outputs[0]
+    cover = Presentation(str(out)).slides[0]
+    assert pictures(cover), "placeholder art on the title slide"
+    assert "Angiogenesis simulation" not in "\n".join(texts(cover))

@@ -579,7 +579,7 @@ class DeckBuilder:
         hero = self.images.hero(hero_pixels(w.geometry))
         from cardgen.imaging import to_pptx_compatible
 
-        data, _ = to_pptx_compatible(hero.image, prefer="jpeg", quality=88)
+        data, _ = to_pptx_compatible(hero.image, prefer="png" if hero.is_placeholder else "jpeg", quality=88)
         w.picture(slide, data, box, fill_placeholder=True, size=hero.image.size, alt=hero_alt(self.page))
         if plan.caption:
             w.caption_on(slide, plan.caption, box)
@@ -803,7 +803,7 @@ def render_deck(
     writer.lang = page.language or None
     images = images or PageImages(page)
     planner = Planner(page, tpl.deck, writer.geometry, show_image=show_image, mono=tpl.fonts.mono,
-                      has_hero=page.featured_image is not None and images.has_image)
+                      has_hero=True, has_image=page.featured_image is not None and images.has_image)
     planner.words = i18n_labels(page.language, tpl.labels)
     plans = planner.plan()
     if not notes:

@@ -145,7 +145,7 @@ class _Section:
 
 class Planner:
     def __init__(self, page: Page, layout: DeckLayout, geometry: Geometry, *, show_image: bool,
-                 mono: str, has_hero: bool) -> None:
+                 mono: str, has_hero: bool, has_image: bool | None = None) -> None:
         self.page = page
         self.layout = layout
         self.geo = geometry
@@ -154,6 +154,9 @@ class Planner:
         self.words = labels(page.language)
         self.show_image = show_image
         self.has_hero = has_hero
+        # A hero may be generated placeholder art (a page without a picture): its title slide then matches
+        # the social image and the card, but a caption is a credit for a real picture only.
+        self.has_image = has_hero if has_image is None else has_image
         self.warnings: list[str] = []
         self._orphan_notes: list[str] = []  # notes of dropped empty sections: they join the next slide
 
@@ -207,7 +210,7 @@ class Planner:
             meta = [self._fit(" — ".join(meta), meta_frame, meta_role, max_lines=None).text.replace("\n", " ")]
             meta_size = meta_role.min_size
         notes = [page.description] if page.description else []
-        caption = page.image.caption_text if hero else ""
+        caption = page.image.caption_text if hero and self.has_image else ""
         if caption:
             notes.append(f"Image: {caption}")
         if fitted.truncated:
