@@ -28,6 +28,7 @@ from cardgen.render.deck_fit import (
 from cardgen.render.deck_look import DeckLook, LayoutLook
 from cardgen.render.deck_plan import Geometry, SlidePlan, labels
 from cardgen.render.pdf_canvas import Canvas, Fonts, Piece
+from cardgen.render.pdf_fonts import presubset
 from cardgen.text.breaking import wrap_lines
 from cardgen.text.style import TextStyle
 from cardgen.units import pt_to_px
@@ -519,6 +520,7 @@ def write_pdf(page: Page, plans: list[SlidePlan], drawer: DeckPdf, path: Path, *
         else:
             canvas = Canvas(pdf, fonts, family=drawer.family, mono=drawer.mono, lang=drawer.lang)
             drawer.draw(canvas, plan, number)
+    presubset(pdf)
     atomic_write(path, bytes(pdf.output()))
     return pdf.pages_count
 

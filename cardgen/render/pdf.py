@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from cardgen.colors import rgb as _rgb
 from cardgen.layout.model import QR, ImageBox, Scene, Shape, TextBox
 from cardgen.page import Page
+from cardgen.render.pdf_fonts import add_font
 from cardgen.units import PT_PER_MM, Rect, pt_to_mm
 
 if TYPE_CHECKING:
@@ -101,14 +102,7 @@ class Writer:
         name = self._fonts.get(path)
         if name is None:
             name = f"F{len(self._fonts)}-{path.stem.split('.')[0]}"
-            self.pdf.add_font(name, "", str(path))
-            # Subsetting a CFF font (Noto CJK) would otherwise recompute every glyph's bounds from its
-            # charstrings when the subset is saved (~0.3 s per card); the original bounding box is kept,
-            # a superset of the subset's, which is all a PDF reader uses it for.
-            added = self.pdf.fonts.get(name.lower()) or self.pdf.fonts.get(name)
-            ttfont = getattr(added, "ttfont", None)
-            if ttfont is not None:
-                ttfont.recalcBBoxes = False
+            add_font(self.pdf, name, path)
             self._fonts[path] = name
         return name
 

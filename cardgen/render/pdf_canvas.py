@@ -15,6 +15,7 @@ from typing import Any
 
 from cardgen.colors import rgb
 from cardgen.i18n import is_rtl
+from cardgen.render.pdf_fonts import add_font
 from cardgen.text.bidi import base_rtl
 from cardgen.text.fonts import segments
 from cardgen.text.line import PlacedLine, needs_layout, place_line
@@ -44,12 +45,7 @@ class Fonts:
         name = self._names.get(path)
         if name is None:
             name = f"F{len(self._names)}-{path.stem.split('.')[0]}"
-            self.pdf.add_font(name, "", str(path))
-            added = self.pdf.fonts.get(name.lower()) or self.pdf.fonts.get(name)
-            if getattr(added, "ttfont", None) is not None:
-                # Keep the CFF font's own bounding box instead of recomputing it for the subset (slow
-                # for Noto CJK; a superset is all a reader needs).
-                added.ttfont.recalcBBoxes = False
+            add_font(self.pdf, name, path)
             self._names[path] = name
         return name
 

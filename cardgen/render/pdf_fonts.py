@@ -1,0 +1,119 @@
+"""Font files for fpdf2 documents, parsed once per process and subset with HarfBuzz.
+
+`FPDF.add_font` parses the whole font (cmap, every glyph's advance, the descriptor) for each new
+document, and `FPDF.output` subsets it with fontTools, which decompiles the layout tables only to drop
+them. A card, a sheet and a deck PDF each pay that for every face they use. Here the parse is done
+once per font file and process; each document gets a cheap copy with its own glyph subset. Before the
+document is written, `presubset(pdf)` cuts each TrueType font down with HarfBuzz's subsetter to the
+glyphs the document uses, keeping glyph ids (`RETAIN_GIDS`) and glyph names, so fpdf2's own subsetting
+and its code → glyph map work on a small font and give the same outlines.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+#: Tables fpdf2 drops from every embedded font (fpdf.output); dropping them before subsetting also
+#: skips their glyph closure.
+_DROPPED = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT",
+            "EBLC", "EBSC", "SVG ", "CPAL", "COLR")
+
+_parsed: dict[Path, Any] = {}  # font file → fpdf TTFFont parsed once (never embedded itself)
+_blobs: dict[Path, Any] = {}  # font file → HarfBuzz face for the subsetter
+
+
+def add_font(pdf: FPDF, name: str, path: Path) -> None:
+    """Register the font file `path` on `pdf` under the family `name` (regular style), as
+    `pdf.add_font(name, "", path)` would, without parsing the file again."""
+    from fpdf.fonts import SubsetMap
+
+    template = _template(pdf, path)
+    key = name.lower()
+    font = copy.copy(template)
+    font.i = len(pdf.fonts) + 1
+    font.fontkey = key
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.subset = SubsetMap(font)
+    pdf.fonts[key] = font
+    if font.is_cff and font.is_cid_keyed:
+        pdf._set_min_pdf_version("1.6")  # as FPDF.add_font does for CID-keyed CFF
+
+
+def _template(pdf: FPDF, path: Path) -> Any:
+    path = Path(path)
+    template = _parsed.get(path)
+    if template is None:
+        from fpdf.fonts import TTFFont
+
+        template = TTFFont(pdf, path, "", "")
+        if template.ttfont is not None and template.is_cff:
+            # Subsetting a CFF font (Noto CJK) would otherwise recompute every glyph's bounds from its
+            # charstrings when the subset is saved (~0.3 s per card); the original bounding box is
+            # kept, a superset of the subset's, which is all a PDF reader uses it for.
+            template.ttfont.recalcBBoxes = False
+        template.hbfont  # noqa: B018 - built once, shared by every copy (shaping only reads it)
+        template.color_font = None
+        _parsed[path] = template
+    return template
+
+
+def presubset(pdf: FPDF) -> None:
+    """Give each font of `pdf` registered by `add_font` the font program fpdf2 will subset and embed:
+    TrueType fonts cut down by HarfBuzz to the used glyphs (same glyph ids and names), CFF fonts a
+    fresh copy of the file (fpdf2 subsets it in place). Call right before `pdf.output()`."""
+    from fontTools.ttLib import TTFont
+
+    for font in pdf.fonts.values():
+        template = _parsed.get(Path(getattr(font, "ttffile", "") or "."))
+        if template is None or font.ttfont is not template.ttfont:
+            continue
+        if font.is_cff:
+            fresh = TTFont(font.ttffile, recalcTimestamp=False, lazy=True)
+            fresh.recalcBBoxes = False
+            font.ttfont = fresh
+            continue
+        font.ttfont = _subset(font, template.ttfont)
+
+
+def _subset(font: Any, full: Any) -> Any:
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont
+
+    face = _blobs.get(font.ttffile)
+    if face is None:
+        face = _blobs[font.ttffile] = hb.Face(hb.Blob.from_file_path(str(font.ttffile)))
+    glyphs = {0}
+    unicodes: set[int] = set()
+    for glyph, _code in font.subset.items():
+        if glyph is not None:
+            glyphs.add(glyph.glyph_id)
+            if isinstance(glyph.unicode, tuple):
+                unicodes.update(glyph.unicode)
+    for char in (0x20, 0x0D, 0x00):  # fpdf2's recommended glyphs
+        if char in font.glyph_ids:
+            glyphs.add(font.glyph_ids[char])
+    wanted = hb.SubsetInput()
+    wanted.sets(hb.SubsetInputSets.GLYPH_INDEX).update(glyphs)
+    wanted.sets(hb.SubsetInputSets.UNICODE).update(u for u in unicodes if u in font.glyph_ids)
+    wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG).update(hb_tag(t) for t in _DROPPED)
+    wanted.flags = hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.NOTDEF_OUTLINE
+    subset = hb.subset(face, wanted)
+    if subset is None:  # HarfBuzz could not subset it: fpdf2 subsets the whole font as before
+        return TTFont(font.ttffile, recalcTimestamp=False, lazy=True)
+    small = TTFont(io.BytesIO(subset.blob.data), recalcTimestamp=False, lazy=True)
+    order = full.getGlyphOrder()
+    small.setGlyphOrder(order[: small["maxp"].numGlyphs])
+    return small
+
+
+def hb_tag(tag: str) -> int:
+    """A four-letter OpenType tag as HarfBuzz's integer."""
+    data = tag.encode("latin-1")
+    return (data[0] << 24) | (data[1] << 16) | (data[2] << 8) | data[3]
