@@ -24,6 +24,15 @@ if TYPE_CHECKING:
 _DROPPED = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT",
             "EBLC", "EBSC", "SVG ", "CPAL", "COLR")
 
+#: Fields of the whole font kept in the cut-down one (see `_subset`).
+_KEPT = {
+    "maxp": ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours", "maxComponentElements",
+             "maxComponentDepth", "maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+             "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions"),
+    "hhea": ("advanceWidthMax", "minLeftSideBearing", "minRightSideBearing", "xMaxExtent"),
+    "head": ("xMin", "yMin", "xMax", "yMax"),
+}
+
 _parsed: dict[Path, Any] = {}  # font file → fpdf TTFFont parsed once (never embedded itself)
 _blobs: dict[Path, Any] = {}  # font file → HarfBuzz face for the subsetter
 
@@ -53,11 +62,10 @@ def _template(pdf: FPDF, path: Path) -> Any:
         from fpdf.fonts import TTFFont
 
         template = TTFFont(pdf, path, "", "")
-        if template.ttfont is not None and template.is_cff:
-            # Subsetting a CFF font (Noto CJK) would otherwise recompute every glyph's bounds from its
-            # charstrings when the subset is saved (~0.3 s per card); the original bounding box is
-            # kept, a superset of the subset's, which is all a PDF reader uses it for.
-            template.ttfont.recalcBBoxes = False
+        # Subsetting a CFF font (Noto CJK) would otherwise recompute every glyph's bounds from its
+        # charstrings when the subset is saved (~0.3 s per card); the original bounding box is kept,
+        # a superset of the subset's, which is all a PDF reader uses it for.
+        template.ttfont.recalcBBoxes = False
         template.hbfont  # noqa: B018 - built once, shared by every copy (shaping only reads it)
         template.color_font = None
         _parsed[path] = template
@@ -108,8 +116,15 @@ def _subset(font: Any, full: Any) -> Any:
     if subset is None:  # HarfBuzz could not subset it: fpdf2 subsets the whole font as before
         return TTFont(font.ttffile, recalcTimestamp=False, lazy=True)
     small = TTFont(io.BytesIO(subset.blob.data), recalcTimestamp=False, lazy=True)
+    small.recalcBBoxes = False
     order = full.getGlyphOrder()
     small.setGlyphOrder(order[: small["maxp"].numGlyphs])
+    # The whole font's extents and maxima, as fpdf2 embeds them without recalculation (a superset
+    # of the subset's): HarfBuzz recomputes them, which changes how rasterisers hint small sizes.
+    for tag, fields in _KEPT.items():
+        table, original = small[tag], full[tag]
+        for field in fields:
+            setattr(table, field, getattr(original, field))
     return small
 
 
