@@ -78,6 +78,7 @@ def presubset(pdf: FPDF) -> None:
     fresh copy of the file (fpdf2 subsets it in place). Call right before `pdf.output()`."""
     from fontTools.ttLib import TTFont
 
+    font: Any
     for font in pdf.fonts.values():
         template = _parsed.get(Path(getattr(font, "ttffile", "") or "."))
         if template is None or font.ttfont is not template.ttfont:
