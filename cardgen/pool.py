@@ -106,12 +106,18 @@ class _Worker:
 def run_tasks(
     tasks: Iterable[tuple[Any, Callable[[Any], Any], Any, float | None]],
     workers: int,
+    preload: Callable[[], None] | None = None,
 ) -> Iterator[tuple[Any, Outcome]]:
     """Run `(key, function, argument, time limit in s or None)` tasks in up to `workers` processes;
     yield `(key, Outcome)` as each finishes (in completion order). Closing the iterator early stops
-    and reaps every worker."""
+    and reaps every worker.
+
+    `preload` (imports, caches every task uses) runs once here before the first worker is forked, so
+    the workers share what it loaded instead of each loading it again; with spawn it is not run."""
     ctx = _context()
     queue = deque(tasks)
+    if preload is not None and queue and ctx.get_start_method() == "fork":
+        preload()
     idle: list[_Worker] = []
     busy: list[_Worker] = []
     limit = max(1, min(workers, len(queue)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,15 @@ def add_font(pdf: FPDF, name: str, path: Path) -> None:
     pdf.fonts[key] = font
     if font.is_cff and font.is_cid_keyed:
         pdf._set_min_pdf_version("1.6")  # as FPDF.add_font does for CID-keyed CFF
+
+
+def preload(paths: Iterable[Path]) -> None:
+    """Parse these font files now (before worker processes are forked, which then share them)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for path in paths:
+        _template(pdf, path)
 
 
 def _template(pdf: FPDF, path: Path) -> Any:
