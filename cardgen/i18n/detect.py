@@ -136,11 +136,19 @@ def _classify(text: str, choices: tuple[str, ...]) -> tuple[str, float]:
 
 @lru_cache(maxsize=8)
 def _identifier(choices: tuple[str, ...]):  # -> py3langid.langid.LanguageIdentifier
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    import copy
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = copy.copy(_model())  # shares the model's arrays; set_languages rebinds its own
     identifier.set_languages([c for c in choices if c in identifier.nb_classes])
     return identifier
+
+
+@lru_cache(maxsize=1)
+def _model():  # -> py3langid.langid.LanguageIdentifier
+    """The whole model, read once per process (~0.6 s CPU: 68 MB of LZMA-compressed arrays)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _mostly_cjk(text: str) -> bool:
