@@ -1,7 +1,7 @@
 """Corpus-site batch next to pandoc, in one run: wall and CPU seconds of `cardgen batch` (decks, social
 images, cards and the event pack) with --jobs 1 and 2, and of pandoc writing only the decks.
 
-    python bench/bench_batch.py [--rounds 3] [--jobs 1,2] [--against OTHER_CHECKOUT]
+    python bench/bench_batch.py [--rounds 3] [--jobs 1,2] [--limit N] [--against OTHER_CHECKOUT]
 
 The site is the shared corpus plus the samples, each page a bundle with its own images, as a lab's
 site would be. Rounds alternate between the tools (and, with --against, between this checkout and
@@ -28,11 +28,13 @@ CORPUS = REPO.parent / "shared" / "corpus"
 SAMPLES = REPO / "samples"
 
 
-def make_site(root: Path) -> list[Path]:
+def make_site(root: Path, limit: int = 0) -> list[Path]:
     (root / "content" / "project").mkdir(parents=True)
     (root / "hugo.toml").write_text('baseURL = "https://bench.example.org/"\ntitle = "Bench Lab"\n')
     bundles = sorted(p.parent for p in CORPUS.glob("*/index.md")) if CORPUS.is_dir() else []
     bundles += sorted(p.parent for p in SAMPLES.glob("*/index.md"))
+    if limit:
+        bundles = bundles[::max(1, len(bundles) // limit)][:limit]
     pages = []
     for bundle in bundles:
         target = root / "content" / "project" / bundle.name
@@ -78,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--limit", type=int, default=0, help="only this many pages, spread over the corpus")
     parser.add_argument("--against", type=Path, help="another checkout of cardgen to run in the same rounds")
     args = parser.parse_args()
     jobs = [int(j) for j in args.jobs.split(",")]
@@ -85,7 +88,7 @@ def main() -> None:
     has_pandoc = shutil.which("pandoc") is not None
     with tempfile.TemporaryDirectory(prefix="cardgen-bench-batch-") as tmp:
         work = Path(tmp)
-        pages = make_site(work / "site")
+        pages = make_site(work / "site", args.limit)
         samples: dict[str, list[tuple[float, float]]] = {}
         for _ in range(args.rounds):
             for label, tree in trees.items():
