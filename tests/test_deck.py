@@ -992,3 +992,27 @@ def test_title_slide_without_a_picture_gets_the_placeholder_art_and_no_credit(tm
     cover = Presentation(str(out)).slides[0]
     assert pictures(cover), "placeholder art on the title slide"
     assert "Angiogenesis simulation" not in "\n".join(texts(cover))
+
+
+def test_continuation_slides_share_the_text_evenly():
+    """Greedy packing leaves a near-empty last slide next to a full one; balanced packing keeps the count
+    and evens the fill (the planner's own measurement)."""
+    from cardgen.document import Run
+    from cardgen.render.deck_fit import Frame, TextItem, _pack, items_height, paginate
+    from cardgen.render.deck_plan import DeckLayout
+
+    role = DeckLayout().role("body")
+    frame = Frame(800, 380)
+    mono = "Noto Sans Mono"
+    pack = max(role.min_size, round((role.size + role.min_size) / 2))
+    items: list[TextItem] = []
+    # grow a list until packing it greedily (each box as full as it goes) leaves one lone item behind
+    while True:
+        items.append(TextItem((Run(f"Measured result number {len(items) + 1} of the series"),), bullet="•"))
+        greedy = _pack(items, pack, role, frame, None, None, mono)
+        if len(greedy) >= 2 and len(greedy[-1]) == 1 and len(paginate(items, role, frame, None, mono)) >= 2:
+            break  # (the list no longer fits one slide even at the smallest size)
+    chunks = paginate(items, role, frame, None, mono)
+    fills = [items_height(c, size, role, frame, None, mono) / frame.inner_h for c, size in chunks]
+    assert len(chunks) == len(greedy)
+    assert min(len(c) for c, _ in chunks) > 1 and min(fills) >= 0.3, fills

@@ -187,6 +187,20 @@ def paginate(items: list[TextItem], role: TextRole, frame: Frame, lang: str | No
     if size is not None:
         return [(items, size)]
     pack = max(role.min_size, round((role.size + role.min_size) / 2))
+    chunks = _pack(items, pack, role, frame, first_frame, lang, mono)
+    if len(chunks) > 1:
+        chunks = _balanced(items, chunks, pack, role, frame, first_frame, lang, mono)
+    result = []
+    for index, chunk in enumerate(chunks):
+        target = (first_frame or frame) if index == 0 else frame
+        result.append((chunk, best_size(chunk, role, target, lang, mono) or role.min_size))
+    return result
+
+
+def _pack(items: list[TextItem], pack: float, role: TextRole, frame: Frame, first_frame: Frame | None,
+          lang: str | None, mono: str) -> list[list[TextItem]]:
+    """Greedy packing at `pack` pt: each box as full as it goes, long paragraphs split at sentences."""
+    box = first_frame or frame
     chunks: list[list[TextItem]] = []
     current: list[TextItem] = []
     queue = list(items)
@@ -221,11 +235,34 @@ def paginate(items: list[TextItem], role: TextRole, frame: Frame, lang: str | No
         queue.insert(0, tail)
     if current:
         chunks.append(current)
-    result = []
-    for index, chunk in enumerate(chunks):
-        target = (first_frame or frame) if index == 0 else frame
-        result.append((chunk, best_size(chunk, role, target, lang, mono) or role.min_size))
-    return result
+    return chunks
+
+
+# Continuation slides share their section's text evenly: the greedy pass fills every box and leaves the
+# remainder (often two lines) to the last one. Packing again into shorter boxes — the average fill plus a
+# little slack — keeps the same number of slides with none near empty next to a full one.
+BALANCE_SLACK = (1.04, 1.12, 1.25)
+
+
+def _balanced(items: list[TextItem], chunks: list[list[TextItem]], pack: float, role: TextRole, frame: Frame,
+              first_frame: Frame | None, lang: str | None, mono: str) -> list[list[TextItem]]:
+    boxes = [(first_frame or frame) if i == 0 else frame for i in range(len(chunks))]
+    fills = [items_height(c, pack, role, b, lang, mono) / b.inner_h for c, b in zip(chunks, boxes, strict=True)]
+    average = sum(fills) / len(fills)
+    for slack in BALANCE_SLACK:
+        share = average * slack
+        if share >= 0.98:
+            break
+        trial = _pack(items, pack, role, _shortened(frame, share), first_frame and _shortened(first_frame, share),
+                      lang, mono)
+        if len(trial) == len(chunks):
+            return trial
+    return chunks
+
+
+def _shortened(frame: Frame, share: float) -> Frame:
+    """`frame` with its text height cut to `share` of what it holds (width unchanged)."""
+    return Frame(frame.w, frame.h - frame.inner_h * (1 - share))
 
 
 def _worth_splitting(item: TextItem, current: list[TextItem], size: float, role: TextRole, frame: Frame,
