@@ -19,6 +19,10 @@ CORPUS = SHARED / "corpus"
 SAMPLES = REPO / "samples"
 
 
+#: For tests that read a corpus page: they skip in a clone without the shared folder.
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
+
+
 def corpus_pages() -> list[Path]:
     """Every page of the shared corpus (project pages and slides decks), sorted."""
     if not CORPUS.is_dir():

@@ -10,7 +10,7 @@ import pytest
 from cardgen import __version__
 from cardgen.cli import main
 
-from conftest import CORPUS, SEED, write
+from conftest import CORPUS, SEED, needs_corpus, write
 
 
 def run(args: list[str], capsys) -> tuple[int, str, str]:
@@ -36,6 +36,7 @@ def test_inspect_json_of_the_seed(capsys) -> None:
     assert {"text": "visit here", "href": "https://mlphys.scphys.kyoto-u.ac.jp/en/"} in data["body_links"]
 
 
+@needs_corpus
 def test_inspect_text_output_shows_outline_and_warnings(capsys) -> None:
     code, out, _ = run(["inspect", str(CORPUS / "de-ml-reliability" / "index.md")], capsys)
     assert code == 0

@@ -34,7 +34,7 @@ from cardgen.shortcodes import parse_args, read_shortcode
 from cardgen.slides import parse_slides
 from cardgen.text.plain import to_plain
 
-from conftest import CORPUS, SEED, corpus_ids, corpus_pages, tiny_png
+from conftest import CORPUS, SEED, corpus_ids, corpus_pages, needs_corpus, tiny_png
 
 
 def kinds(doc) -> list[str]:
@@ -185,6 +185,7 @@ def test_every_corpus_page_parses(page: Path) -> None:
     assert loaded.document.blocks or loaded.slides or not body
 
 
+@needs_corpus
 def test_corpus_features_come_through() -> None:
     beauxi = load_page(CORPUS / "web-beauxi" / "index.md").document.blocks
     assert any(isinstance(b, Callout) for b in beauxi) and any(isinstance(b, Gallery) for b in beauxi)
@@ -367,6 +368,7 @@ def test_without_a_site_images_stay_inside_the_bundle(tmp_path: Path) -> None:
     assert [b.path for b in doc.blocks] == [str(bundle / "in.png"), None, None]
 
 
+@needs_corpus
 def test_corpus_pages_in_detail() -> None:
     tumor = load_page(CORPUS / "tumor-modeling-toml" / "index.md").document.blocks
     figures = [b for b in tumor if isinstance(b, Figure)]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from cardgen.loader import load_page
 from cardgen.text.plain import to_plain
 
-from conftest import CORPUS, SEED, corpus_ids, corpus_pages
+from conftest import CORPUS, SEED, corpus_ids, corpus_pages, needs_corpus
 
 
 @pytest.mark.parametrize(
@@ -60,6 +60,7 @@ def test_seed_title_and_summary() -> None:
     assert page.description.endswith("to integrate these two major fields.")
 
 
+@needs_corpus
 def test_corpus_caption_with_bold_link() -> None:
     page = load_page(CORPUS / "tools-comparison" / "index.md")
     assert to_plain(page.image.caption) == "Image credit: Unsplash"
