@@ -491,6 +491,14 @@ def test_default_output_name_is_the_slug(tmp_path: Path, monkeypatch: pytest.Mon
     assert len(boxes(result.outputs[0].read_bytes(), "TrimBox")) == 1
 
 
+def test_output_folder_takes_the_card_inside(tmp_path: Path) -> None:
+    folder = tmp_path / "existing"
+    folder.mkdir()
+    result = render_card(make_page(tmp_path), folder, back=False)
+    assert result.outputs == (folder / "mlphys-card.pdf",)
+    assert result.outputs[0].read_bytes().startswith(b"%PDF")
+
+
 @pytest.mark.parametrize(
     "title",
     ["", " ", "x" * 500, "🙂" * 40, "<b>bold</b> & &amp;", "\u200b\u200d", "A" + "\u0301" * 30, "Ω≈ç√∫"],

@@ -163,6 +163,8 @@ def render_card(
 
     `marks` defaults to off for a single card and on for a sheet (its cards are cut out on them)."""
     path = Path(output) if output is not None else Path.cwd() / f"{page.slug}-card.pdf"
+    if path.is_dir() or not path.suffix:  # a folder: the card goes into it, as decks and social images do
+        path = path / f"{page.slug}-card.pdf"
     if sheet:
         from cardgen.render.card_sheet import render_card_sheet
 
