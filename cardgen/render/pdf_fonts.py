@@ -35,6 +35,7 @@ _KEPT = {
 }
 
 _parsed: dict[Path, Any] = {}  # font file → fpdf TTFFont parsed once (never embedded itself)
+_glyphs: dict[Path, int] = {}  # font file → its number of glyphs (to notice a subset template)
 _blobs: dict[Path, Any] = {}  # font file → HarfBuzz face for the subsetter
 
 
@@ -68,6 +69,8 @@ def preload(paths: Iterable[Path]) -> None:
 def _template(pdf: FPDF, path: Path) -> Any:
     path = Path(path)
     template = _parsed.get(path)
+    if template is not None and len(template.ttfont.getGlyphOrder()) != _glyphs[path]:
+        template = None  # a document was written without presubset(): fpdf2 subset the shared font
     if template is None:
         from fpdf.fonts import TTFFont
 
@@ -79,6 +82,7 @@ def _template(pdf: FPDF, path: Path) -> Any:
         template.hbfont  # noqa: B018 - built once, shared by every copy (shaping only reads it)
         template.color_font = None
         _parsed[path] = template
+        _glyphs[path] = len(template.ttfont.getGlyphOrder())
     return template
 
 
