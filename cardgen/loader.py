@@ -60,12 +60,14 @@ def load_page(
     path: str | Path,
     site_root: str | Path | None = None,
     *,
-    default_focal_point: str = "smart",
+    default_focal_point: str | None = None,
     detect_site: bool = True,
 ) -> Page:
     """Read and parse one page. Raises PageError for a file that cannot be read or parsed at all.
 
     `site_root` is detected by walking up from the page when not given (and `detect_site` is true).
+    A page without a (valid) `image.focal_point` gets `default_focal_point`, else the site's
+    `[imaging] anchor`, else Smart — Hugo's `Fill` falls back to the site anchor the same way.
     """
     path = Path(path)
     root = Path(site_root) if site_root is not None else (find_site_root(path.parent) if detect_site else None)
@@ -184,7 +186,8 @@ def load_page(
             dates[key] = None
 
     # Image -------------------------------------------------------------------------------------
-    image = _image_settings(meta, default_focal_point, warn, parse_inline)
+    fallback = default_focal_point or (site.anchor if site is not None else "smart")
+    image = _image_settings(meta, fallback, warn, parse_inline)
     featured = find_featured_image(bundle_dir, image.filename, site_root_path, warn)
 
     # Links -------------------------------------------------------------------------------------

@@ -95,6 +95,12 @@ _FRACTIONS: dict[str, tuple[float, float]] = {
 
 #: Anchor names, lower-cased, in the theme's documentation order.
 FOCAL_POINTS = tuple(f.value for f in FocalPoint)
+
+#: Hugo's `imaging.resampleFilter` names (resources/images/config.go), lower-cased as Hugo reads them.
+RESAMPLE_FILTERS = (
+    "nearestneighbor", "box", "linear", "hermite", "mitchellnetravali", "catmullrom", "bspline",
+    "gaussian", "lanczos", "hann", "hamming", "blackman", "bartlett", "welch", "cosine",
+)
 #: name → display spelling.
 FOCAL_POINT_NAMES = dict(_DISPLAY)
 
@@ -149,6 +155,10 @@ class Site:
     params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     logo: Path | None = None
     warnings: tuple[str, ...] = ()  # problems with the site's configuration (every page repeats them)
+    #: The site's `[imaging]` settings that change crops, lower-cased as Hugo reads them:
+    #: `resampleFilter` (Smart analyses a copy prescaled with it) and `anchor` (the default anchor).
+    resample_filter: str = "box"
+    anchor: str = "smart"
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,7 @@ def load_site(root: Path) -> Site:
     language = text(config, "defaultContentLanguage", "defaultContentLanguage") or text(config, "languageCode", "languageCode")
     colors = _site_colors(params)
     logo = _site_logo(root)
+    resample_filter, anchor = _imaging(config, problems, root)
     return Site(
         root=root,
         title=title,
@@ -172,6 +173,31 @@ def load_site(root: Path) -> Site:
                 "_in_subdir": _ci_get(config, "defaultContentLanguageInSubdir", False) is True},
         logo=logo,
         warnings=tuple(dict.fromkeys(problems)),
+        resample_filter=resample_filter,
+        anchor=anchor,
+    )
+
+
+def _imaging(config: dict[str, Any], problems: list[str], root: Path) -> tuple[str, str]:
+    """`[imaging] resampleFilter` and `anchor`, lower-cased as Hugo does (resources/images/config.go).
+
+    Values Hugo would reject (it stops the build) are reported and fall back to Hugo's defaults.
+    """
+    from cardgen.page import FOCAL_POINTS, RESAMPLE_FILTERS
+
+    imaging = _ci_get(config, "imaging", {}) or {}
+    if not isinstance(imaging, dict):
+        problems.append(f"{root}: site config: imaging: expected a table, got {type(imaging).__name__}; ignored")
+        return "box", "smart"
+    name = str(_ci_get(imaging, "resampleFilter", "") or "").strip().lower()
+    anchor = str(_ci_get(imaging, "anchor", "") or "").strip().lower()
+    if name and name not in RESAMPLE_FILTERS:
+        problems.append(f"{root}: site config: imaging.resampleFilter {name!r} is not one Hugo knows; using box")
+    if anchor and anchor not in FOCAL_POINTS:
+        problems.append(f"{root}: site config: imaging.anchor {anchor!r} is not one Hugo knows; using smart")
+    return (
+        name if name in RESAMPLE_FILTERS else "box",
+        anchor if anchor in FOCAL_POINTS else "smart",
     )
 
 

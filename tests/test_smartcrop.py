@@ -114,7 +114,18 @@ def _scene(seed: int, size: tuple[int, int]) -> Image.Image:
 )
 def test_vectorised_scoring_matches_the_literal_go_loops(seed, source, target):
     img = _scene(seed, source)
-    assert _find_best_crop(img, target) == _reference_best_crop(img, *target)
+    assert _find_best_crop(img, target, "box") == _reference_best_crop(img, *target)
+
+
+@pytest.mark.parametrize("target", [(100, 100), (60, 160), (240, 60)])
+def test_tied_windows_resolve_as_the_go_loops_do(target):
+    """A mirrored picture on a flat ground: windows tie up to float rounding, and the winner is
+    the one Go's own summation order makes first-best."""
+    half = np.asarray(_scene(21, (120, 160)))
+    flat = np.full_like(half, 90)
+    flat[40:120, 70:110] = half[40:120, 70:110]
+    img = Image.fromarray(np.concatenate([flat, flat[:, ::-1]], axis=1))
+    assert _find_best_crop(img, target, "box") == _reference_best_crop(img, *target)
 
 
 def test_flat_image_keeps_the_first_window_like_hugo():

@@ -52,14 +52,16 @@ class CropCache:
         self._pinned[id(img)] = img
         return img
 
-    def crop(self, img: Image.Image, size: tuple[int, int], focal_point: FocalPoint | str) -> CropResult:
-        """`focal_crop_result` memoised on (this decoded image, size, anchor)."""
-        key = (id(img), int(size[0]), int(size[1]), anchor_of(focal_point))
+    def crop(
+        self, img: Image.Image, size: tuple[int, int], focal_point: FocalPoint | str, *, resample_filter: str = "box"
+    ) -> CropResult:
+        """`focal_crop_result` memoised on (this decoded image, size, anchor, filter)."""
+        key = (id(img), int(size[0]), int(size[1]), anchor_of(focal_point), resample_filter)
         hit = self._crops.get(key)
         if hit is not None:
             return hit
         self._pinned.setdefault(id(img), img)
-        result = focal_crop_result(img, (key[1], key[2]), key[3])
+        result = focal_crop_result(img, (key[1], key[2]), key[3], resample_filter=resample_filter)
         self.crop_count += 1
         self._crops[key] = result
         return result

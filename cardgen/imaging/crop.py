@@ -76,6 +76,8 @@ def crop_box(
     aspect_or_size: float | tuple[int, int],
     focal_point: FocalPoint | str,
     img: Image.Image | None = None,
+    *,
+    resample_filter: str = "box",
 ) -> Box:
     """The `(left, top, right, bottom)` pixels of an `img_size` image that `focal_crop` keeps.
 
@@ -86,25 +88,30 @@ def crop_box(
     - `focal_point`: a `FocalPoint` (or a name, read as `FocalPoint.parse` reads it).
     - `img`: required for `smart` (the analysis needs pixels); it may be a smaller decode of the same
       picture — the box is scaled from `img.size` to `img_size`.
+    - `resample_filter`: the site's `imaging.resampleFilter` (Smart analyses a copy prescaled with it).
 
     The box has the target aspect to within one pixel of rounding.
     """
-    region = _region(img_size, aspect_or_size, anchor_of(focal_point), img)
+    region = _region(img_size, aspect_or_size, anchor_of(focal_point), img, resample_filter)
     return _round_box(region, img_size)
 
 
-def focal_crop(img: Image.Image, size: tuple[int, int], focal_point: FocalPoint | str) -> Image.Image:
+def focal_crop(
+    img: Image.Image, size: tuple[int, int], focal_point: FocalPoint | str, *, resample_filter: str = "box"
+) -> Image.Image:
     """`img` scaled to cover `size` and cut at `focal_point`; always exactly `size` pixels."""
-    return focal_crop_result(img, size, focal_point).image
+    return focal_crop_result(img, size, focal_point, resample_filter=resample_filter).image
 
 
-def focal_crop_result(img: Image.Image, size: tuple[int, int], focal_point: FocalPoint | str) -> CropResult:
+def focal_crop_result(
+    img: Image.Image, size: tuple[int, int], focal_point: FocalPoint | str, *, resample_filter: str = "box"
+) -> CropResult:
     """`focal_crop` plus the kept box, the scale and an upscale warning (print cares: see `dpi`)."""
     size = (int(size[0]), int(size[1]))
     if size[0] <= 0 or size[1] <= 0:
         raise ImageError(f"crop target {size[0]}×{size[1]} has no pixels", path=img.info.get(INFO_PATH))
     anchor = anchor_of(focal_point)
-    region = _region(img.size, size, anchor, img)
+    region = _region(img.size, size, anchor, img, resample_filter)
     out = img.resize(size, RESAMPLE, box=region, reducing_gap=REDUCING_GAP)
 
     source_size = tuple(img.info.get(INFO_SOURCE_SIZE) or img.size)
@@ -177,6 +184,7 @@ def _region(
     aspect_or_size: float | tuple[int, int],
     anchor: FocalPoint,
     img: Image.Image | None,
+    resample_filter: str = "box",
 ) -> Region:
     width, height = int(img_size[0]), int(img_size[1])
     if width <= 0 or height <= 0:
@@ -186,7 +194,7 @@ def _region(
         if img is None:
             raise ValueError("crop_box(…, 'smart') needs the image: pass img=")
         target = _target(aspect_or_size)
-        box = smart_crop_box(img, target)
+        box = smart_crop_box(img, target, resample_filter=resample_filter)
         if img.size != (width, height):
             kx, ky = width / img.size[0], height / img.size[1]
             box = (box[0] * kx, box[1] * ky, box[2] * kx, box[3] * ky)

@@ -22,6 +22,7 @@ DEFAULT_MAX_PIXELS = 100_000_000
 #: Keys under which `open_image` records facts about the file in `img.info`.
 INFO_PATH = "cardgen.path"
 INFO_SOURCE_SIZE = "cardgen.source_size"  # full-resolution size of the file, after EXIF rotation
+INFO_GO_KIND = "cardgen.go_kind"  # how Go's decoder holds the file's pixels (Smart crops follow Hugo)
 
 #: Smart crops may keep a window of 0.9× the largest one (muesli/smartcrop `minScale`), so decode with
 #: that much headroom to never upscale what a full decode would not have upscaled.
@@ -105,6 +106,9 @@ def _decode(
     if getattr(im, "n_frames", 1) > 1:
         im.seek(0)  # animated GIF/WebP/APNG: the first frame, like Hugo without a GIF target
 
+    from cardgen.imaging.hugo_resize import go_kind
+
+    kind = go_kind(im, im.format)
     orientation = _orientation(im)
     upright = (height, width) if orientation in _ROTATED_ORIENTATIONS else (width, height)
     icc = im.info.get("icc_profile")
@@ -126,6 +130,7 @@ def _decode(
     out.info = {k: v for k, v in out.info.items() if k == "dpi"}  # pixels are sRGB now
     out.info[INFO_PATH] = path
     out.info[INFO_SOURCE_SIZE] = upright
+    out.info[INFO_GO_KIND] = kind
     return out
 
 
