@@ -372,17 +372,20 @@ def _cut_showcase_crop(images, template_dir: str) -> None:
     if images.page.featured_image is None:
         return
     try:
-        images.hero(_showcase_pixels(template_dir))
+        from cardgen.render.deck import title_hero
+
+        title_hero(images, *_showcase_geometry(template_dir))
     except CardgenError:
         pass
 
 
 @lru_cache(maxsize=8)
-def _showcase_pixels(template_dir: str) -> tuple[int, int]:
-    from cardgen.render.deck import template_hero_pixels
+def _showcase_geometry(template_dir: str):  # noqa: ANN202 - (Geometry, Template), imported lazily
+    from cardgen.render.deck import open_master, read_geometry
     from cardgen.templates import load_template
 
-    return template_hero_pixels(load_template(template_dir))
+    template = load_template(template_dir)
+    return read_geometry(open_master(template, "16:9"))[0], template
 
 
 # --- events ---------------------------------------------------------------------------------------------

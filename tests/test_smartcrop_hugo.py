@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,12 @@ FIXTURES = Path(__file__).parent / "fixtures" / "smart"
 DATA = json.loads((FIXTURES / "hugo-crops.json").read_text())
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CUSTOM = DATA["custom_imaging"]
+
+
+@lru_cache(maxsize=None)
+def _open(path: Path) -> Image.Image:
+    """One decode per file for the whole module, so Smart's analysis is shared between tests."""
+    return open_image(path, keep_alpha=True)
 
 
 def _cases(group: str, label: str):
@@ -58,7 +65,7 @@ def _match_rate(group: str, root: Path) -> tuple[float, list[str]]:
         for name, entry, crop in _cases(group, label):
             if _anchor(label, crop) != "smart":
                 continue
-            img = open_image(root / entry.get("path", name), keep_alpha=True)
+            img = _open(root / entry.get("path", name))
             total += 1
             if _smart_matches(img, crop, label):
                 good += 1
@@ -77,7 +84,7 @@ def test_smart_matches_hugo_on_at_least_nine_crops_in_ten():
 )
 def test_smart_matches_hugo_exactly_on_png(name: str):
     entry = DATA["fixtures"]["default"][name]
-    img = open_image(FIXTURES / name, keep_alpha=True)
+    img = _open(FIXTURES / name)
     wrong = [c["target"] for c in entry["crops"] if c["anchor"] == "smart" and not _smart_matches(img, c, "default")]
     assert not wrong, f"{name}: Smart differs from Hugo for {wrong}"
 
@@ -94,7 +101,7 @@ def test_smart_honours_the_site_resample_filter():
     assert differing, "the fixture should hold crops that depend on the filter"
     wrong = []
     for name, crop, other in differing:
-        img = open_image(FIXTURES / name, keep_alpha=True)
+        img = _open(FIXTURES / name)
         if not (_smart_matches(img, crop, "custom") and _smart_matches(img, other, "default")):
             wrong.append((name, crop["target"]))
     assert len(wrong) <= len(differing) // 10, wrong
@@ -130,6 +137,7 @@ def test_prescale_is_hugos_resizer_to_the_byte(stored: Path):
     assert np.array_equal(ours, hugo.astype(np.uint8))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 def test_smart_matches_hugo_on_the_corpus():
     for entry in DATA["corpus"]["default"].values():
@@ -138,3 +146,30 @@ def test_smart_matches_hugo_on_the_corpus():
             pytest.skip(f"corpus image {entry['path']} changed since the fixture was recorded")
     rate, misses = _match_rate("corpus", CORPUS)
     assert rate >= 0.9, f"{rate:.0%} of corpus Smart crops match Hugo; misses: {misses}"
+
+
+def test_site_imaging_settings_are_read_as_hugo_reads_them(tmp_path: Path):
+    from cardgen.loader import load_page
+    from cardgen.site import load_site
+
+    (tmp_path / "hugo.toml").write_text('title = "Lab"\n[imaging]\nresampleFilter = "Lanczos"\nanchor = "TopRight"\n')
+    bundle = tmp_path / "content" / "project" / "a"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text("---\ntitle: A\n---\nBody.\n")
+    (bundle.parent / "b.md").write_text("---\ntitle: B\nimage:\n  focal_point: Bottom\n---\nBody.\n")
+    load_site.cache_clear()
+    page = load_page(bundle / "index.md")
+    assert page.site is not None
+    assert (page.site.resample_filter, page.site.anchor) == ("lanczos", "topright")
+    assert page.image.focal_point == "topright"  # no focal point: the site's anchor, as Hugo's Fill
+    assert load_page(bundle.parent / "b.md").image.focal_point == "bottom"
+
+
+def test_site_without_imaging_keeps_hugos_defaults(tmp_path: Path):
+    from cardgen.site import load_site
+
+    (tmp_path / "hugo.toml").write_text('title = "Lab"\n[imaging]\nresampleFilter = "bogus"\n')
+    (tmp_path / "content").mkdir()
+    load_site.cache_clear()
+    site = load_site(tmp_path)
+    assert (site.resample_filter, site.anchor) == ("box", "smart")

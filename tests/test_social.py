@@ -72,7 +72,9 @@ def photo(path: Path, size: tuple[int, int] = (1600, 1000), seed: int = 1) -> Pa
 
 
 def regions(path: Path, colours: list[tuple[int, int, int]], wide: bool) -> Path:
-    """Three flat bands (left→right when wide, top→bottom when tall) of distinct colours."""
+    """Three bands (left→right when wide, top→bottom when tall) of distinct colours, with grain
+    like a photograph's (flat colour bands would be placed as a diagram, contained whole)."""
+    import numpy as np
     from PIL import Image, ImageDraw
 
     size = (3000, 800) if wide else (800, 3000)
@@ -83,6 +85,8 @@ def regions(path: Path, colours: list[tuple[int, int, int]], wide: bool) -> Path
             draw.rectangle((i * 1000, 0, (i + 1) * 1000 - 1, 799), fill=colour)
         else:
             draw.rectangle((0, i * 1000, 799, (i + 1) * 1000 - 1), fill=colour)
+    grain = np.random.default_rng(3).integers(-24, 25, (size[1], size[0], 3))
+    img = Image.fromarray(np.clip(np.asarray(img).astype(int) + grain, 0, 255).astype(np.uint8))
     img.save(path)
     return path
 

@@ -112,8 +112,8 @@ def _source_pixels(rgba: np.ndarray, kind: GoKind) -> np.ndarray:
 
     qf8 = _f32(1.0 / 0xFF)
     qf16 = _f32(1.0 / 0xFFFF)
-    raw = rgba.astype(np.uint32)
     if kind == "paletted":
+        raw = rgba.astype(np.uint32)
         # Palette entries are color.RGBA (opaque) or color.NRGBA (tRNS), read through RGBA():
         # 16-bit premultiplied, then un-premultiplied by gift's pixelFromColor.
         a16 = raw[..., 3] * 0x101
@@ -127,7 +127,7 @@ def _source_pixels(rgba: np.ndarray, kind: GoKind) -> np.ndarray:
         out[..., :3] = np.where(opaque[..., None], full, np.where(a16[..., None] == 0, 0, part))
         out[..., 3] = np.where(opaque, np.float32(1), np.where(a16 == 0, 0, a16.astype(np.float32) * qf16))
         return out
-    out = raw.astype(np.float32) * qf8
+    out = rgba.astype(np.float32) * qf8
     if kind in ("rgba", "gray", "ycbcr"):
         out[..., 3] = np.float32(1)
     return out
@@ -232,31 +232,36 @@ def _weights(dst: int, src: int, name: str) -> tuple[np.ndarray, np.ndarray]:
 def _resize_axis(
     px: np.ndarray, size: int, name: str, axis: int, weights: tuple[np.ndarray, np.ndarray] | None = None
 ) -> np.ndarray:
-    """gift's resizeLine over every row (axis=1) or column (axis=0): float32, tap by tap."""
+    """gift's resizeLine over every row (axis=1) or column (axis=0): float32, tap by tap.
+
+    Opaque lines (alpha exactly 1) skip the alpha products: `1·w` is `w` in float32, so the sums
+    are the same bits with a third of the work.
+    """
     import numpy as np
 
     idx, weight = weights if weights is not None else _weights(size, px.shape[axis], name)
-    moved = np.moveaxis(px, axis, 0)  # lines along axis 0
-    shape = (size,) + moved.shape[1:-1]
-    r = np.zeros(shape, np.float32)
-    g = np.zeros(shape, np.float32)
-    b = np.zeros(shape, np.float32)
-    a = np.zeros(shape, np.float32)
-    extra = (slice(None),) + (None,) * (moved.ndim - 2)
+    opaque = bool((px[..., 3] == np.float32(1)).all())
+    if axis == 1:
+        wshape: tuple[int, ...] = (1, size, 1)
+        out_shape = (px.shape[0], size)
+    else:
+        wshape = (size, 1, 1)
+        out_shape = (size, px.shape[1])
+    rgb = np.zeros(out_shape + (3,), np.float32)
+    a = np.zeros(out_shape + (1,), np.float32)
     for k in range(weight.shape[1]):
-        c = moved[idx[:, k]]
-        w = weight[:, k][extra]
-        wa = c[..., 3] * w
-        r = r + c[..., 0] * wa
-        g = g + c[..., 1] * wa
-        b = b + c[..., 2] * wa
-        a = a + wa
+        c = px[:, idx[:, k]] if axis == 1 else px[idx[:, k]]
+        w = weight[:, k].reshape(wshape)
+        if opaque:
+            rgb += c[..., :3] * w
+            a += w
+        else:
+            wa = c[..., 3:4] * w
+            rgb += c[..., :3] * wa
+            a += wa
     nz = a != 0
-    safe = np.where(nz, a, np.float32(1))
-    out = np.stack(
-        [np.where(nz, r / safe, r), np.where(nz, g / safe, g), np.where(nz, b / safe, b), a], axis=-1
-    ).astype(np.float32)
-    return np.moveaxis(out, 0, axis)
+    rgb = np.where(nz, rgb / np.where(nz, a, np.float32(1)), rgb)
+    return np.concatenate([rgb, a], axis=-1).astype(np.float32, copy=False)
 
 
 def _nearest(px: np.ndarray, w: int, h: int) -> np.ndarray:

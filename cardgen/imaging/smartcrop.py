@@ -120,6 +120,7 @@ def _memoised(img: Image.Image, key: tuple, compute):
     if entry is not None and entry[0]() is img and key in entry[1]:
         return entry[1][key]
     value = compute()
+    entry = _memo.get(id(img))  # `compute` may have memoised something itself (the analysis)
     if entry is None or entry[0]() is not img:
         ident = id(img)
         entry = (weakref.ref(img, lambda _ref, ident=ident: _memo.pop(ident, None)), {})

@@ -1,7 +1,9 @@
-"""The page's featured image, decoded once and cropped per output (deck, social, card share it).
+"""The page's featured image, decoded once and placed per frame (deck, social, card share it).
 
-`PageImages` is the one place where renderers get pixels: the focal-point crop of the featured image
-for a given box size, or placeholder art when the page has none (or it cannot be decoded).
+`PageImages` is the one place where renderers get pixels: the featured image placed in a frame of a
+given size — covered at the focal point or contained on a background, as `imaging.placement`
+decides from the image and the frame — or placeholder art when the page has none (or it cannot be
+decoded). Transparent images are composited on the frame's surface colour.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from cardgen.imaging import CropResult
+    from cardgen.imaging.placement import Placement
 
 
 @dataclass(frozen=True)
@@ -30,14 +33,25 @@ class HeroImage:
     source_size: tuple[int, int] | None  # full-resolution pixel size of the file
     box: tuple[int, int, int, int] | None  # region kept, in pixels of the decoded image
     crop: CropResult | None = None  # the imaging engine's result (scale, decoded size, dpi)
+    placement: Placement | None = None  # cover or contain, and why; None for placeholder art
+
+    @property
+    def is_contained(self) -> bool:
+        return self.placement is not None and not self.placement.covers
 
     def dpi(self, size_mm: tuple[float, float]) -> float | None:
-        """Effective print resolution when this crop fills `size_mm`; None for placeholder art."""
-        return self.crop.dpi(size_mm) if self.crop is not None else None
+        """Effective print resolution when this image fills a frame of `size_mm`; None for
+        placeholder art. A contained image prints on its part of the frame only."""
+        if self.crop is None:
+            return None
+        if self.placement is not None and not self.placement.covers:
+            _, _, bw, bh = self.placement.box
+            return self.crop.dpi((size_mm[0] * bw, size_mm[1] * bh))
+        return self.crop.dpi(size_mm)
 
 
 #: Bump when stored crops would differ for the same inputs (crop algorithm or encoding changes).
-STORE_VERSION = "1"
+STORE_VERSION = "2"
 _UNREAD = object()
 
 
@@ -64,9 +78,9 @@ class PageImages:
         self.palette = palette
         self.decode_size = decode_size
         self.warnings: list[str] = []
-        self._cache = CropCache()
+        self._cache = CropCache(keep_alpha=True)  # Smart sees alpha as Hugo does; placement composites
         self._failed = False
-        self._heroes: dict[tuple[int, int, str], HeroImage] = {}
+        self._heroes: dict[tuple, HeroImage] = {}
         self._source_size: tuple[int, int] | None | object = _UNREAD
         self._logo: Image.Image | None | object = _UNREAD
         # A batch shares crops between its worker processes and the event pack through `store`:
@@ -136,10 +150,31 @@ class PageImages:
             self._warn(f"{exc}; using placeholder art")
             return None
 
-    def hero(self, size: tuple[int, int], focal_point: FocalPoint | str | None = None) -> HeroImage:
-        """The featured image cropped at the page's focal point to `size`, or placeholder art."""
+    def hero(
+        self,
+        size: tuple[int, int],
+        focal_point: FocalPoint | str | None = None,
+        *,
+        fit: str = "auto",
+        frame_px: tuple[float, float] | None = None,
+        surface: str | tuple[int, int, int] | None = None,
+    ) -> HeroImage:
+        """The featured image placed in a frame whose raster is `size` pixels, or placeholder art.
+
+        A contained picture on a raster coarser than `frame_px` is drawn at `frame_px` instead, so
+        it keeps its own pixels; the image then has the frame's aspect but not `size`.
+
+        - `fit`: the template's image-layer mode, "cover", "contain" or "auto" (decided by
+          `imaging.decide_placement`).
+        - `frame_px`: the frame at the output's resolution (96 px/in slides, the social canvas,
+          300 dpi cards), which the 2× enlargement cap counts in; default `size`.
+        - `surface`: the frame's background colour (hex or RGB) for contained and transparent art.
+        """
         focal = self._focal(focal_point)
-        key = (max(1, int(size[0])), max(1, int(size[1])), focal)
+        w, h = max(1, int(size[0])), max(1, int(size[1]))
+        frame = (float(frame_px[0]), float(frame_px[1])) if frame_px is not None else (float(w), float(h))
+        colour = _rgb(surface)
+        key = (w, h, focal, str(fit or "auto").lower(), round(frame[0], 1), round(frame[1], 1), colour)
         if key in self._heroes:
             return self._heroes[key]
         stored = self._load(key)
@@ -147,27 +182,61 @@ class PageImages:
             if self.remember:
                 self._heroes[key] = stored
             return stored
-        src = self.source(key[:2])
+        src = self.source((w, h))
         if src is None:
-            result = HeroImage(self.placeholder(key[:2]), True, None, None, None)
+            result = HeroImage(self.placeholder((w, h)), True, None, None, None)
         else:
-            crop = self._cache.crop(src, key[:2], focal)
-            for warning in crop.warnings:
-                self._warn(warning)
-            result = HeroImage(
-                crop.image, False, self.page.featured_image, tuple(crop.source_size), tuple(crop.box), crop
-            )
-            if self.persist_all or key[:2] in self.persist:
-                self._save(key, crop)
+            result = self._place(src, key, frame, colour)
+            if self.persist_all or (w, h) in self.persist:
+                self._save(key, result)
         if self.remember:
             self._heroes[key] = result
         else:
             self._cache.clear()  # a big site's event pack must not hold every decoded image
         return result
 
+    def placement(
+        self, frame_px: tuple[float, float], fit: str = "auto"
+    ) -> Placement | None:
+        """The placement decision for a frame of `frame_px` output pixels, without drawing it (the
+        deck uses it to size the picture); None when the page shows placeholder art."""
+        from cardgen.imaging.placement import decide_placement, image_features
+
+        src = self.source()
+        if src is None:
+            return None
+        resample = self.page.site.resample_filter if self.page.site is not None else "box"
+        return decide_placement(image_features(src, resample), frame_px, fit=fit)
+
+    def _place(self, src: Image.Image, key: tuple, frame: tuple[float, float], colour: tuple[int, int, int]) -> HeroImage:
+        from cardgen.imaging import INFO_SOURCE_SIZE, CropResult
+        from cardgen.imaging.compose import render_placement
+        from cardgen.imaging.placement import decide_placement, image_features
+
+        w, h, focal, fit = key[0], key[1], key[2], key[3]
+        resample = self.page.site.resample_filter if self.page.site is not None else "box"
+        placement = decide_placement(image_features(src, resample), frame, fit=fit)
+        crop = None
+        if placement.covers:
+            crop = self._cache.crop(src, (w, h), focal, resample_filter=resample)
+            for warning in crop.warnings:
+                self._warn(warning)
+        draw = (w, h)
+        if not placement.covers and frame[0] > w * 1.01:
+            # A raster coarser than the output (a card cut at the source's resolution) would shrink a
+            # contained picture below its own pixels: draw the frame at the output's resolution.
+            draw = (max(1, round(frame[0])), max(1, round(frame[1])))
+        placed = render_placement(src, placement, draw, focal, surface=colour, resample_filter=resample, crop=crop)
+        if crop is None:  # contained: the whole image is shown, at `placement.scale`
+            source_size = tuple(src.info.get(INFO_SOURCE_SIZE) or src.size)
+            crop = CropResult(image=placed.image, box=(0, 0, src.width, src.height), focal_point=focal,
+                              decoded_size=src.size, source_size=source_size, scale=placement.scale)
+        return HeroImage(placed.image, False, self.page.featured_image, tuple(crop.source_size), tuple(crop.box),
+                         crop, placement)
+
     # ------------------------------------------------------------------ shared crop store
 
-    def _store_key(self, key: tuple[int, int, str]) -> str | None:
+    def _store_key(self, key: tuple) -> str | None:
         path = self.page.featured_image
         if self.store is None or path is None:
             return None
@@ -175,38 +244,43 @@ class PageImages:
             st = Path(path).stat()
         except OSError:
             return None
-        ident = f"{Path(path).resolve()}|{st.st_size}|{st.st_mtime_ns}|{key[0]}x{key[1]}|{key[2]}|{STORE_VERSION}"
+        ident = f"{Path(path).resolve()}|{st.st_size}|{st.st_mtime_ns}|{'|'.join(map(str, key))}|{STORE_VERSION}"
         return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
-    def _stored_path(self, key: tuple[int, int, str]) -> Path | None:
+    def _stored_path(self, key: tuple) -> Path | None:
         name = self._store_key(key)
         if name is None:
             return None
         candidate = self.store / f"{name}.jpg"
         return candidate if candidate.is_file() and candidate.with_suffix(".json").is_file() else None
 
-    def _save(self, key: tuple[int, int, str], crop: CropResult) -> None:
+    def _save(self, key: tuple, hero: HeroImage) -> None:
+        from dataclasses import asdict
+
         from cardgen.output import atomic_write
 
         name = self._store_key(key)
-        if name is None:
+        crop = hero.crop
+        if name is None or crop is None:
             return
         import io
 
         buffer = io.BytesIO()
-        crop.image.convert("RGB").save(buffer, "JPEG", quality=92)
+        hero.image.convert("RGB").save(buffer, "JPEG", quality=92)
         facts = {"box": list(crop.box), "focal_point": crop.focal_point, "decoded_size": list(crop.decoded_size),
-                 "source_size": list(crop.source_size), "scale": crop.scale, "warnings": list(crop.warnings)}
+                 "source_size": list(crop.source_size), "scale": crop.scale, "warnings": list(crop.warnings),
+                 "placement": asdict(hero.placement) if hero.placement is not None else None}
         atomic_write(self.store / f"{name}.jpg", buffer.getvalue())
         atomic_write(self.store / f"{name}.json", json.dumps(facts).encode())
 
-    def _load(self, key: tuple[int, int, str]) -> HeroImage | None:
+    def _load(self, key: tuple) -> HeroImage | None:
         path = self._stored_path(key)
         if path is None:
             return None
         from PIL import Image
 
         from cardgen.imaging import CropResult
+        from cardgen.imaging.placement import Background, Placement
 
         try:
             facts = json.loads(path.with_suffix(".json").read_text())
@@ -215,13 +289,18 @@ class PageImages:
             crop = CropResult(image=image, box=tuple(facts["box"]), focal_point=FocalPoint(facts["focal_point"]),
                               decoded_size=tuple(facts["decoded_size"]), source_size=tuple(facts["source_size"]),
                               scale=float(facts["scale"]), warnings=tuple(facts["warnings"]))
+            p = facts["placement"]
+            placement = None if p is None else Placement(
+                mode=p["mode"], box=tuple(p["box"]), scale=float(p["scale"]), reason=p["reason"],
+                background=None if p["background"] is None else Background(
+                    p["background"]["kind"], tuple(p["background"]["colour"]) if p["background"]["colour"] else None))
         except (OSError, ValueError, KeyError, TypeError):
             return None  # a damaged entry is simply recomputed
-        if image.size != key[:2]:
+        if image.size != key[:2] and image.size != (round(key[4]), round(key[5])):
             return None
         for warning in crop.warnings:
             self._warn(warning)
-        return HeroImage(image, False, self.page.featured_image, crop.source_size, crop.box, crop)
+        return HeroImage(image, False, self.page.featured_image, crop.source_size, crop.box, crop, placement)
 
     def has_alpha(self) -> bool:
         """The featured image has transparency (a logo or a diagram, not a photograph): from the file
@@ -276,3 +355,17 @@ class PageImages:
     def _warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+def _rgb(colour: str | tuple[int, int, int] | None) -> tuple[int, int, int]:
+    """A frame surface as RGB; white (Hugo's default `bgColor`) when none is given or unreadable."""
+    if colour is None:
+        return (255, 255, 255)
+    if isinstance(colour, tuple):
+        return (int(colour[0]), int(colour[1]), int(colour[2]))
+    from cardgen.colors import rgb
+
+    try:
+        return rgb(colour)
+    except (ValueError, TypeError):
+        return (255, 255, 255)

@@ -57,7 +57,7 @@ from cardgen.render.pptx_lang import tag_slides
 from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
-    from cardgen.render.assets import PageImages
+    from cardgen.render.assets import HeroImage, PageImages
     from cardgen.templates import Template
 
 ASPECTS = ("16:9", "4:3")
@@ -189,6 +189,19 @@ def read_geometry(prs) -> tuple[Geometry, dict[str, tuple[float, float, float, f
 
 def template_hero_pixels(template: Template, aspect: str = "16:9") -> tuple[int, int]:
     return hero_pixels(read_geometry(open_master(template, aspect))[0])
+
+
+#: Slides are judged at 96 px/in: the 2× enlargement cap of image placement counts there.
+SLIDE_PX_PER_INCH = 96.0
+
+
+def title_hero(images: PageImages, geometry: Geometry, template: Template) -> HeroImage:
+    """The title slide's picture (the showcase shows the same one): placed for the right-hand panel
+    at 96 px/in, drawn at `HERO_DPI`, contained art on the template's surface colour."""
+    width = geometry.width * (1 - geometry.hero_split)
+    frame = (pt_to_px(width, SLIDE_PX_PER_INCH), pt_to_px(geometry.height, SLIDE_PX_PER_INCH))
+    surface = template.colors.get("surface") or template.colors.get("background") or "#ffffff"
+    return images.hero(hero_pixels(geometry), frame_px=frame, surface=surface)
 
 
 # --------------------------------------------------------------------------- writer
@@ -576,12 +589,12 @@ class DeckBuilder:
         w = self.w
         x = w.geometry.width * w.geometry.hero_split
         box = (x, 0.0, w.geometry.width - x, w.geometry.height)
-        hero = self.images.hero(hero_pixels(w.geometry))
+        hero = title_hero(self.images, w.geometry, w.template)
         from cardgen.imaging import to_pptx_compatible
 
         data, _ = to_pptx_compatible(hero.image, prefer="png" if hero.is_placeholder else "jpeg", quality=88)
         w.picture(slide, data, box, fill_placeholder=True, size=hero.image.size, alt=hero_alt(self.page))
-        if plan.caption:
+        if plan.caption and not hero.is_placeholder:  # a credit belongs to a real image
             w.caption_on(slide, plan.caption, box)
 
     def _summary(self, plan: SlidePlan) -> None:

@@ -24,7 +24,7 @@ from cardgen.render.deck import (
     _clean,
     _placeholder,
     hero_alt,
-    hero_pixels,
+    title_hero,
     open_master,
 )
 from cardgen.render.deck_fit import Frame, TextItem, fit_in, paginate
@@ -207,7 +207,7 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
         style_run(run, w.faces, link.size, color=w.color("accent"), href=url)
 
     # after the text, so screen readers meet the title first
-    hero = images.hero(hero_pixels(geo))  # the deck's title-slide crop: cut once per page
+    hero = title_hero(images, geo, w.template)  # the deck's title-slide picture: cut once per page
     box = (0.0 if rtl else geo.width - hero_w, 0.0, hero_w, geo.height)
     data, _ = to_pptx_compatible(hero.image, prefer="png" if hero.is_placeholder else "jpeg", quality=86)
     w.picture(slide, data, box, fill_placeholder=False, size=hero.image.size, alt=hero_alt(page))

@@ -250,6 +250,9 @@ def fill_candidates(width: int, height: int, tw: int, th: int, anchor: str) -> l
             for y in offsets(tmp_h - th, fy) for x in offsets(tmp_w - tw, fx)]
 
 
+_RESIZED: dict[tuple, np.ndarray] = {}
+
+
 def recover_fill(src: np.ndarray, kind: str, hugo: np.ndarray, tw: int, th: int, anchor: str, flt: str):
     """For a fixed anchor: gift.ResizeToFill resizes the whole image (our resizer reproduces gift's
     to the byte) and cuts the target; the offset whose cut equals Hugo's output is Hugo's."""
@@ -262,7 +265,12 @@ def recover_fill(src: np.ndarray, kind: str, hugo: np.ndarray, tw: int, th: int,
         tmp_w, tmp_h = tw, max(int(height / wr + 0.5), th)
     else:
         tmp_w, tmp_h = max(int(width / hr + 0.5), tw), th
-    tmp = resize_for_smartcrop(src, kind, (tmp_w, tmp_h), flt).astype(np.float64)
+    key = (id(src), tmp_w, tmp_h, flt)
+    if key not in _RESIZED:
+        if any(k[0] != id(src) for k in _RESIZED):
+            _RESIZED.clear()  # one image at a time: Hugo's rows come image by image
+        _RESIZED[key] = resize_for_smartcrop(src, kind, (tmp_w, tmp_h), flt).astype(np.float64)
+    tmp = _RESIZED[key]
     target = _premultiplied(hugo) if kind not in ("rgba", "gray") else hugo[..., :3].astype(np.float64)
     sx, sy = width / tmp_w, height / tmp_h
     scored = []
