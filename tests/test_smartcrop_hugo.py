@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +28,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CUSTOM = DATA["custom_imaging"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _open(path: Path) -> Image.Image:
     """One decode per file for the whole module, so Smart's analysis is shared between tests."""
     return open_image(path, keep_alpha=True)

@@ -10,7 +10,7 @@ bleed, so an imposed sheet shows the same crop as the single card.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from cardgen import fields
@@ -24,7 +24,7 @@ from cardgen.layout.model import (
     Scene,
     Shape,
 )
-from cardgen.layout.social import contained, family, resolved_fit
+from cardgen.layout.social import family, image_surface, placed
 from cardgen.layout.text import Typeface, line_width, place
 from cardgen.layouts.layers import ImageLayer, Layer, PillsLayer, QRLayer, ShapeLayer, TextLayer
 from cardgen.page import FocalPoint, Page
@@ -183,9 +183,13 @@ class _Builder:
     def image(self, layer: ImageLayer) -> None:
         visible = self.box(layer)
         full = self.bleed_out(visible)
-        fit = resolved_fit(layer.fit, self.c.images)
-        if fit == "contain" and self.c.images.has_image:
-            full = contained(visible, self.c.images.source_size())  # shown whole, inside the trim
+        surface = image_surface(self.c.template)
+        frame = (mm_to_px(visible.w, TARGET_DPI), mm_to_px(visible.h, TARGET_DPI))  # the 2x cap counts at 300 dpi
+        fit, whole, behind = placed(layer.fit, self.c.images, visible, frame, surface)
+        if fit == "contain":
+            if behind is not None:
+                self.nodes.append(replace(behind, rect=full))  # the background runs into the bleed
+            full = whole  # shown whole, inside the trim
         pixels = self.hero_pixels((full.w, full.h))
         self.nodes.append(
             ImageBox(
@@ -201,6 +205,7 @@ class _Builder:
                     layer.gradient_extent,
                 ),
                 radius=layer.radius,
+                surface=surface,
             )
         )
         self.bottoms[layer.name] = visible.bottom

@@ -104,6 +104,7 @@ class ImageBox:
     radius: float = 0.0
     clip: Rect | None = None
     opacity: float = 1.0
+    surface: str = "#ffffff"  # behind contained or transparent art: the template's `surface` colour
 
 
 @dataclass(frozen=True)

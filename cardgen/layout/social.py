@@ -87,9 +87,9 @@ def social_scene(page: Page, size: tuple[int, int], template: Template, images: 
     formulas = inline_formulas([r for runs in (page.title_runs, page.summary_runs) for r in runs])
     for layer in variant.layers:
         if isinstance(layer, ImageLayer):
-            picture = _image(page, layer, size, scale, bottoms, images)
+            picture = _image(page, layer, size, scale, bottoms, images, template)
             if picture is not None:
-                art.append(picture)
+                art.extend(picture)
         elif isinstance(layer, ShapeLayer):
             left, top, right, bottom = _px(layer.box, size)
             moved = _below(layer, top, bottoms, scale)  # a shape that follows a layer moves down whole
@@ -127,23 +127,30 @@ def _below(layer: Layer, top: float, bottoms: dict[str, float], scale: float) ->
     return top
 
 
-def resolved_fit(fit: Fit, images: PageImages) -> Fit:
-    """`auto`: a picture with transparency (a logo, a diagram) is shown whole, a photograph covers."""
-    if fit == "auto":
-        return "contain" if images.has_alpha() else "cover"
-    return fit
+def image_surface(template: Template) -> str:
+    """The colour behind contained or transparent art: the template's `surface`, else its `background`."""
+    return template.colors.get("surface") or template.colors.get("background") or "#ffffff"
 
 
-def contained(box: Rect, source: tuple[int, int] | None, max_scale: float | None = None) -> Rect:
-    """Where a picture shown whole (`fit = "contain"`) goes in `box`: the largest rectangle of the
-    source's aspect, centred, and (for pixel scenes) never above `max_scale` times its own pixels."""
-    if source is None or source[0] <= 0 or source[1] <= 0:
-        return box
-    k = min(box.w / source[0], box.h / source[1])
-    if max_scale is not None:
-        k = min(k, max_scale)
-    w, h = source[0] * k, source[1] * k
-    return Rect(box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h)
+def placed(
+    fit: Fit, images: PageImages, box: Rect, frame_px: tuple[float, float], surface: str
+) -> tuple[Fit, Rect, Shape | None]:
+    """The layout's image decision for a frame (`cardgen.imaging.placement`, from the picture's
+    content and the frame at the output's resolution): cover, or contain — the picture whole, centred,
+    never above 2× its pixels, art with a margin — plus the background shape behind a contained
+    picture (its own edge colour for flat-bordered art, the template surface for transparent art)."""
+    placement = images.placement(frame_px, fit) if images.has_image else None
+    if placement is None or placement.covers:
+        return "cover", box, None
+    bx, by, bw, bh = placement.box
+    rect = Rect(box.x + bx * box.w, box.y + by * box.h, bw * box.w, bh * box.h)
+    background = placement.background
+    behind = None
+    if background is not None and background.kind == "edge" and background.colour is not None:
+        behind = Shape(box, "#{:02x}{:02x}{:02x}".format(*background.colour))
+    elif background is not None and background.kind == "surface":
+        behind = Shape(box, surface)
+    return "contain", rect, behind
 
 
 def _image(
@@ -153,7 +160,8 @@ def _image(
     scale: float,
     bottoms: dict[str, float],
     images: PageImages,
-) -> ImageBox | None:
+    template: Template,
+) -> list[Shape | ImageBox] | None:
     left, top, right, bottom = _px(layer.box, size)
     moved = round(_below(layer, top, bottoms, scale))  # a picture that follows a layer moves down whole
     top, bottom = moved, bottom + (moved - top)
@@ -166,19 +174,20 @@ def _image(
         layer.scrim, layer.scrim_color, layer.gradient, layer.gradient_strength, layer.gradient_extent
     )
     rect = Rect.from_ltrb(left, top, right, bottom)
-    fit = resolved_fit(layer.fit, images)
-    if fit == "contain" and images.has_image:
-        # shown whole, never above 2× its pixels (SPEC §5 placement); the background shows around it
-        whole = contained(rect, images.source_size(), max_scale=2.0)
+    surface = image_surface(template)
+    fit, whole, behind = placed(layer.fit, images, rect, (rect.w, rect.h), surface)
+    if fit == "contain":
         rect = Rect.from_ltrb(*(float(v) for v in whole.px()))
-    return ImageBox(
+    picture = ImageBox(
         name=layer.name,
         rect=rect,
         crop=CropSpec("featured", (max(2, round(rect.w)), max(2, round(rect.h))), page.image.focal_point),
         fit=fit,
         overlay=overlay,
         radius=layer.radius * scale,
+        surface=surface,
     )
+    return [behind, picture] if behind is not None else [picture]
 
 
 def _content(page: Page, layer: TextLayer, authors_max: int) -> str:

@@ -97,7 +97,7 @@ class PillsLayer:
 class ImageLayer:
     name: str
     box: Rect
-    fit: Literal["cover", "contain", "auto"] = "cover"
+    fit: Literal["cover", "contain", "auto"] = "auto"
     radius: float = 0.0
     scrim: float = 0.0
     scrim_color: str = "#000000"
@@ -370,7 +370,7 @@ def _image(
     return ImageLayer(
         name=text(raw.get("name", "image"), where, f"{key}.name"),
         box=_box(raw, limits, where, key),
-        fit=choice(raw.get("fit", "cover"), FITS, where, f"{key}.fit"),  # type: ignore[arg-type]
+        fit=choice(raw.get("fit", "auto"), FITS, where, f"{key}.fit"),  # type: ignore[arg-type]
         radius=number(raw.get("radius", 0), where, f"{key}.radius", 0, 400),
         scrim=number(raw.get("scrim", 0), where, f"{key}.scrim", 0, 1),
         scrim_color=color_ref(raw.get("scrim_color", "#000000"), colors, where, f"{key}.scrim_color"),

@@ -19,7 +19,7 @@ from cardgen.colors import rgb as _rgb
 from cardgen.layout.model import QR, ImageBox, Scene, Shape, TextBox
 from cardgen.page import Page
 from cardgen.render.pdf_fonts import add_font
-from cardgen.units import PT_PER_MM, Rect, pt_to_mm
+from cardgen.units import PT_PER_MM, Rect, mm_to_px, pt_to_mm
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cardgen.text.line import Piece
 
 LOW_DPI = 200
+CARD_DPI = 300  # print resolution the card pictures are judged at
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,9 @@ class Writer:
     def image(self, node: ImageBox, ox: float, oy: float, images: PageImages, page: Page) -> None:
         if node.crop.source != "featured":
             return
-        hero = images.hero(node.crop.pixels, node.crop.focal_point)
+        frame = (mm_to_px(node.rect.w, CARD_DPI), mm_to_px(node.rect.h, CARD_DPI))  # the 2x cap counts at 300 dpi
+        # The layout placed the picture (a contained one already has its own aspect): cut it as given.
+        hero = images.hero(node.crop.pixels, node.crop.focal_point, fit="cover", frame_px=frame, surface=node.surface)
         buffer = io.BytesIO()
         hero.image.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True, subsampling=0)
         rect = node.rect.moved(ox, oy)

@@ -133,7 +133,8 @@ def _paste(canvas: Image.Image, node: ImageBox, images: PageImages, extra: float
     from PIL import Image, ImageDraw
 
     left, top, _right, _bottom = node.rect.px()
-    hero = images.hero(node.crop.pixels, node.crop.focal_point)
+    # The layout placed the picture (a contained one already has its own aspect and size): cut it as given.
+    hero = images.hero(node.crop.pixels, node.crop.focal_point, fit="cover", surface=node.surface)
     picture = hero.image.convert("RGB")
     overlay = node.overlay
     if extra > 0:
