@@ -7,7 +7,8 @@ images, 300 dpi on cards). The rules, as a designer would place a picture:
 
 - never show an image above `max_scale` (2×) its own pixels: a small image is shown smaller, whole;
 - a logo or diagram (flat background, few colours or transparency) is contained when a cover crop
-  would cut more than a third of its content in either direction (the LiveHD logo, wide diagrams);
+  would cut more than a third of its content in either direction (the LiveHD logo, wide diagrams),
+  a transparent logo as soon as a cover would cut into it; contained art keeps a margin;
 - everything else covers the frame, cut at the focal point (photos, and graphics that fit).
 
 A contained image sits on a background that suits it: its own edge colour when its border is a flat
@@ -33,8 +34,12 @@ RGB = tuple[int, int, int]
 FITS: tuple[Fit, ...] = ("cover", "contain", "auto")
 #: The most an image is ever enlarged, in output pixels per image pixel.
 MAX_SCALE = 2.0
-#: A logo/diagram is contained when cover would cut more than this share of its content.
+#: A logo/diagram is contained when cover would cut more than this share of its content; a
+#: transparent logo has no background to spare, so any real cut of it counts.
 MAX_CONTENT_LOSS = 1 / 3
+MAX_LOGO_LOSS = 0.05
+#: Breathing room around contained art (share of the frame on each side): a logo never touches the frame.
+ART_MARGIN = 0.06
 #: Output resolutions the scale cap is measured at.
 SLIDE_PX_PER_INCH = 96.0
 CARD_PX_PER_INCH = 300.0
@@ -111,7 +116,7 @@ def decide_placement(
         return Placement("cover", (0.0, 0.0, 1.0, 1.0), cover_scale, None, "template asks for cover")
     if features.graphic:
         loss = content_loss(features, fw, fh)
-        if loss > MAX_CONTENT_LOSS:
+        if loss > (MAX_LOGO_LOSS if features.transparent > 0.05 else MAX_CONTENT_LOSS):
             return _contain(features, fw, fh, min(contain_scale, max_scale), f"cover would cut {loss:.0%} of the art")
     return Placement("cover", (0.0, 0.0, 1.0, 1.0), cover_scale, None, "cover at the focal point")
 
@@ -130,6 +135,8 @@ def content_loss(features: ImageFeatures, fw: float, fh: float) -> float:
 
 def _contain(features: ImageFeatures, fw: float, fh: float, scale: float, reason: str) -> Placement:
     w, h = features.size
+    if features.graphic:
+        scale = min(scale, min(fw / w, fh / h) * (1 - 2 * ART_MARGIN))
     bw, bh = w * scale / fw, h * scale / fh
     box = ((1.0 - bw) / 2, (1.0 - bh) / 2, bw, bh)
     return Placement("contain", box, scale, background_for(features), reason)
