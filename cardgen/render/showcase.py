@@ -24,8 +24,8 @@ from cardgen.render.deck import (
     _clean,
     _placeholder,
     hero_alt,
-    title_hero,
     open_master,
+    title_hero,
 )
 from cardgen.render.deck_fit import Frame, TextItem, fit_in, paginate
 from cardgen.render.pptx_io import Typefaces, deterministic_bytes, paragraph_format, prepare_frame, style_run
