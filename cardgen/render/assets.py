@@ -81,6 +81,7 @@ class PageImages:
         self._cache = CropCache(keep_alpha=True)  # Smart sees alpha as Hugo does; placement composites
         self._failed = False
         self._heroes: dict[tuple, HeroImage] = {}
+        self._placements: dict[tuple, Placement] = {}
         self._source_size: tuple[int, int] | None | object = _UNREAD
         self._logo: Image.Image | None | object = _UNREAD
         # A batch shares crops between its worker processes and the event pack through `store`:
@@ -195,18 +196,38 @@ class PageImages:
             self._cache.clear()  # a big site's event pack must not hold every decoded image
         return result
 
-    def placement(
-        self, frame_px: tuple[float, float], fit: str = "auto"
-    ) -> Placement | None:
+    def placement(self, frame_px: tuple[float, float], fit: str = "auto") -> Placement | None:
         """The placement decision for a frame of `frame_px` output pixels, without drawing it (the
-        deck uses it to size the picture); None when the page shows placeholder art."""
+        layout sizes the picture with it); None when the page shows placeholder art. Decisions are
+        shared through `store` like crops, so an event pack decides without decoding again."""
+        from dataclasses import asdict
+
         from cardgen.imaging.placement import decide_placement, image_features
 
+        key = ("placement", round(float(frame_px[0]), 1), round(float(frame_px[1]), 1), str(fit or "auto").lower())
+        if key in self._placements:
+            return self._placements[key]
+        name = self._store_key(key)
+        stored = self.store / f"{name}.placement.json" if name is not None and self.store is not None else None
+        if stored is not None and stored.is_file():
+            try:
+                decision = _placement_from(json.loads(stored.read_text()))
+            except (OSError, ValueError, KeyError, TypeError):
+                decision = None
+            if decision is not None:
+                self._placements[key] = decision
+                return decision
         src = self.source()
         if src is None:
             return None
         resample = self.page.site.resample_filter if self.page.site is not None else "box"
-        return decide_placement(image_features(src, resample), frame_px, fit=fit)
+        decision = decide_placement(image_features(src, resample), frame_px, fit=fit)
+        self._placements[key] = decision
+        if stored is not None and self.persist_all:
+            from cardgen.output import atomic_write
+
+            atomic_write(stored, json.dumps(asdict(decision)).encode())
+        return decision
 
     def _place(self, src: Image.Image, key: tuple, frame: tuple[float, float], colour: tuple[int, int, int]) -> HeroImage:
         from cardgen.imaging import INFO_SOURCE_SIZE, CropResult
@@ -280,7 +301,6 @@ class PageImages:
         from PIL import Image
 
         from cardgen.imaging import CropResult
-        from cardgen.imaging.placement import Background, Placement
 
         try:
             facts = json.loads(path.with_suffix(".json").read_text())
@@ -289,11 +309,7 @@ class PageImages:
             crop = CropResult(image=image, box=tuple(facts["box"]), focal_point=FocalPoint(facts["focal_point"]),
                               decoded_size=tuple(facts["decoded_size"]), source_size=tuple(facts["source_size"]),
                               scale=float(facts["scale"]), warnings=tuple(facts["warnings"]))
-            p = facts["placement"]
-            placement = None if p is None else Placement(
-                mode=p["mode"], box=tuple(p["box"]), scale=float(p["scale"]), reason=p["reason"],
-                background=None if p["background"] is None else Background(
-                    p["background"]["kind"], tuple(p["background"]["colour"]) if p["background"]["colour"] else None))
+            placement = _placement_from(facts["placement"])
         except (OSError, ValueError, KeyError, TypeError):
             return None  # a damaged entry is simply recomputed
         if image.size != key[:2] and image.size != (round(key[4]), round(key[5])):
@@ -369,3 +385,15 @@ def _rgb(colour: str | tuple[int, int, int] | None) -> tuple[int, int, int]:
         return rgb(colour)
     except (ValueError, TypeError):
         return (255, 255, 255)
+
+
+def _placement_from(facts: dict | None) -> Placement | None:
+    """A stored `Placement` (as `dataclasses.asdict` wrote it)."""
+    from cardgen.imaging.placement import Background, Placement
+
+    if facts is None:
+        return None
+    bg = facts["background"]
+    background = None if bg is None else Background(bg["kind"], tuple(bg["colour"]) if bg["colour"] else None)
+    return Placement(mode=facts["mode"], box=tuple(facts["box"]), scale=float(facts["scale"]),
+                     background=background, reason=facts["reason"])
