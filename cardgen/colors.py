@@ -12,7 +12,7 @@ def rgb(colour: str) -> tuple[int, int, int]:
 def relative_luminance(colour: str) -> float:
     """WCAG 2 relative luminance of a hex colour, 0 (black) … 1 (white)."""
 
-    def channel(c: int) -> float:
+    def channel(c: float) -> float:
         c = c / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 

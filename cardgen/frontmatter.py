@@ -13,7 +13,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from frontmatter.default_handlers import BaseHandler, JSONHandler, YAMLHandler
@@ -40,7 +40,7 @@ class _YamlHandler(YAMLHandler):
         return yaml.load(fm, Loader=_HugoYamlLoader)  # noqa: S506 - a SafeLoader subclass
 
 
-class _HugoYamlLoader(yaml.SafeLoader):
+class _HugoYamlLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no stubs
     """SafeLoader that tolerates duplicate keys (last wins, as Hugo's YAML library does) and keeps a
     timestamp that is no real date (`2020-02-30`) as text, so the loader can name the field."""
 
@@ -125,10 +125,11 @@ def split_front_matter(text: str, path: Path) -> RawPage:
     if fmt == "none":
         return RawPage("none", {}, text)
     handler = _HANDLERS[fmt]
+    meta: Any
     if fmt == "json":
         meta, body = _split_json(text, path)
         return RawPage(fmt, meta, body)
-    parts = handler.FM_BOUNDARY.split(text, 2)
+    parts = cast("re.Pattern[str]", handler.FM_BOUNDARY).split(text, 2)
     if len(parts) < 3:
         raise PageError(f"front matter: the opening '{handler.START_DELIMITER}' is never closed", path=path)
     try:

@@ -7,13 +7,14 @@ theme would tolerate (missing keys, nulls, legacy string values) becomes a warni
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
-from cardgen.document import Document, Paragraph, Slide
+from cardgen.document import Document, Inline, Paragraph, Slide
 from cardgen.errors import PageError
 from cardgen.frontmatter import parse_date, read_text, split_front_matter
 from cardgen.limits import (
@@ -30,7 +31,7 @@ from cardgen.limits import (
     cut_text,
     cut_words,
 )
-from cardgen.page import QR_MAX_BYTES, FocalPoint, ImageSettings, Link, Page
+from cardgen.page import QR_MAX_BYTES, FocalPoint, ImageSettings, Link, Page, Site
 from cardgen.safepath import MAX_IMAGE_BYTES, inside, is_dir, is_file, short
 from cardgen.site import find_site_root, load_site, page_language, page_url, resolve_author, resolve_slides
 
@@ -38,6 +39,9 @@ from cardgen.site import find_site_root, load_site, page_language, page_url, res
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".avif", ".svg")
 #: Image types the theme could show but cardgen cannot draw: named in a warning, never silently skipped.
 UNDRAWN_EXTENSIONS = (".heic", ".heif", ".jxl", ".svgz", ".ico")
+
+#: How the field helpers report a problem: `warn(field, message)`.
+Warn = Callable[[str, str], None]
 
 #: Longest URL kept from the front matter.
 MAX_URL_CHARS = 8192
@@ -176,11 +180,11 @@ def load_page(
             warn("authors", "'admin' is the site owner's profile, but content/authors/admin/_index.md was not found")
     tags = tuple(_first(list(dict.fromkeys(_as_list(meta.get("tags"), "tags", warn))), "tags", warn))
     categories = tuple(_first(list(dict.fromkeys(_as_list(meta.get("categories"), "categories", warn))), "categories", warn))
-    dates = {}
+    dates: dict[str, dt.datetime | dt.date | None] = {}
     for key in ("date", "lastmod", "publishDate"):
-        value = meta.get(key, meta.get("publish_date") if key == "publishDate" else None)
+        date_value = meta.get(key, meta.get("publish_date") if key == "publishDate" else None)
         try:
-            dates[key] = parse_date(value)
+            dates[key] = parse_date(date_value)
         except (ValueError, OverflowError, OSError) as exc:
             warn(key, str(exc))
             dates[key] = None
@@ -239,7 +243,7 @@ def load_page(
 # --- field helpers ----------------------------------------------------------------------------------
 
 
-def _capped(text: str, limit: int, field: str, warn) -> str:
+def _capped(text: str, limit: int, field: str, warn: Warn) -> str:
     """A front-matter text cut to what the layout ever considers (words capped too), with a warning."""
     out = cut_words(cut_text(text, limit))
     if len(text) > limit:
@@ -249,21 +253,21 @@ def _capped(text: str, limit: int, field: str, warn) -> str:
     return out
 
 
-def _capped_body(body: str, field: str, warn) -> str:
+def _capped_body(body: str, field: str, warn: Warn) -> str:
     out = cut_body(body)
     if out is not body:
         warn(field, f"{len(body)} characters; only the first {len(out)} are used for the outputs")
     return out
 
 
-def _first(items: list[str], field: str, warn) -> list[str]:
+def _first(items: list[str], field: str, warn: Warn) -> list[str]:
     if len(items) > MAX_LIST_ITEMS:
         warn(field, f"{len(items)} entries; only the first {MAX_LIST_ITEMS} are used")
         items = items[:MAX_LIST_ITEMS]
     return [_capped(item, MAX_TITLE_CHARS, field, warn) if len(item) > MAX_WORD_CHARS else item for item in items]
 
 
-def _capped_blocks(document: Document, slides: tuple[Slide, ...], warn) -> tuple[Document, tuple[Slide, ...]]:
+def _capped_blocks(document: Document, slides: tuple[Slide, ...], warn: Warn) -> tuple[Document, tuple[Slide, ...]]:
     problems: set[str] = set()
     blocks = cap_blocks(document.blocks, problems)
     if blocks != document.blocks:
@@ -294,7 +298,7 @@ def _leaves(path: Path, root: Path) -> bool:
     return not inside(path, root)
 
 
-def _as_text(value: Any, field: str, warn) -> str:
+def _as_text(value: Any, field: str, warn: Warn) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -308,7 +312,7 @@ def _as_text(value: Any, field: str, warn) -> str:
     return ""
 
 
-def _as_list(value: Any, field: str, warn) -> list[str]:
+def _as_list(value: Any, field: str, warn: Warn) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
@@ -334,7 +338,7 @@ def _as_list(value: Any, field: str, warn) -> list[str]:
     return []
 
 
-def _as_bool(value: Any, field: str, warn) -> bool:
+def _as_bool(value: Any, field: str, warn: Warn) -> bool:
     if value is None or value == "":
         return False
     if isinstance(value, bool):
@@ -361,7 +365,8 @@ def normalize_focal_point(value: Any, default: str | FocalPoint = FocalPoint.SMA
     return fallback, f"{value!r} is not one of {names}; using {fallback.display}"
 
 
-def _image_settings(meta: dict[str, Any], default_focal_point: str, warn, parse_inline) -> ImageSettings:
+def _image_settings(meta: dict[str, Any], default_focal_point: str, warn: Warn,
+                    parse_inline: Callable[[str], Inline]) -> ImageSettings:
     value = meta.get("image")
     if value is None:
         value = {}
@@ -395,7 +400,7 @@ def _image_settings(meta: dict[str, Any], default_focal_point: str, warn, parse_
 
 
 def find_featured_image(
-    bundle_dir: Path | None, filename: str, site_root: Path | None, warn
+    bundle_dir: Path | None, filename: str, site_root: Path | None, warn: Warn
 ) -> Path | None:
     """The theme's featured image lookup (wowchemy `get_featured_image.html`).
 
@@ -453,7 +458,7 @@ def _file_size(path: Path) -> int:
         return 0
 
 
-def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn, language: str) -> tuple[Link, ...]:
+def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn: Warn, language: str) -> tuple[Link, ...]:
     """The page's links; the ones cardgen names itself (project page, `url_pdf` …) are named in the
     page's language."""
     from cardgen.i18n import labels
@@ -491,14 +496,14 @@ def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn, langu
     seen: set[tuple[str, str]] = set()
     unique = []
     for link in links:
-        key = (link.name, link.url)
-        if key not in seen:
-            seen.add(key)
+        pair = (link.name, link.url)
+        if pair not in seen:
+            seen.add(pair)
             unique.append(link)
     return tuple(unique)
 
 
-def _url(value: str, field: str, warn) -> str:
+def _url(value: str, field: str, warn: Warn) -> str:
     """A URL from the front matter, or "" (with a warning) when no URL parser would accept it."""
     if not value:
         return ""
@@ -529,7 +534,7 @@ def _absolute(url: str, page_url_: str) -> str:
     return urljoin(page_url_, url)
 
 
-def _in_section(site, path: Path, section: str) -> bool:
+def _in_section(site: Site | None, path: Path, section: str) -> bool:
     parts = [p.lower() for p in path.resolve().parts]
     if site is not None:
         try:
@@ -554,7 +559,7 @@ def _title_from_name(path: Path) -> str:
     return re.sub(r"[-_]+", " ", stem).strip().capitalize() or "Untitled"
 
 
-def _describes(block) -> bool:
+def _describes(block: object) -> TypeGuard[Paragraph]:
     """A body paragraph that can stand in for a summary: real prose, not just a link, a URL or math."""
     if not isinstance(block, Paragraph) or not block.text.strip():
         return False
@@ -563,7 +568,7 @@ def _describes(block) -> bool:
     return sum(ch.isalpha() for ch in prose) >= 4
 
 
-def _page_language(path: Path, site, folder_language: str, meta: dict[str, Any], headline: str,
+def _page_language(path: Path, site: Site | None, folder_language: str, meta: dict[str, Any], headline: str,
                    document: Document) -> str:
     """Hugo's placement rules, front matter, then the text (cardgen.i18n.detect)."""
     from cardgen.document import Heading

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
@@ -62,6 +64,9 @@ from cardgen.mathsyntax import (
 )
 from cardgen.safepath import MAX_IMAGE_BYTES, inside, is_dir, is_file, short
 from cardgen.shortcodes import Shortcode, read_shortcode, shortcodes_plugin
+
+if TYPE_CHECKING:
+    from cardgen.math.tex import Macro
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp")
 _REF = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[>%]\}\}")
@@ -110,7 +115,7 @@ class Context:
     site_root: Path | None
     warnings: list[str] = field(default_factory=list)
     depth: int = 0  # shortcodes inside shortcodes, to stop runaway nesting
-    macros: tuple = ()  # math macros of the page (`cardgen.math.Macro`), from front matter and body
+    macros: tuple[Macro, ...] = ()  # math macros of the page (`cardgen.math.Macro`), from front matter and body
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -125,7 +130,7 @@ MAX_DEPTH = 8
 
 
 def parse_document(body: str, *, base_dir: Path | None = None, site_root: Path | None = None,
-                   macros: tuple = ()) -> Document:
+                   macros: tuple[Macro, ...] = ()) -> Document:
     """The page body as blocks, footnotes and warnings. `macros` are math macros the front matter
     configures; those the body defines (anywhere: MathJax reads them all first) are added."""
     ctx = Context(Path(base_dir) if base_dir else None, Path(site_root) if site_root else None)
@@ -136,7 +141,7 @@ def parse_document(body: str, *, base_dir: Path | None = None, site_root: Path |
     return Document(blocks=tuple(blocks), footnotes=footnotes, warnings=tuple(ctx.warnings), macros=ctx.macros)
 
 
-def page_macros(body: str, front_matter_macros: tuple = ()) -> tuple:
+def page_macros(body: str, front_matter_macros: tuple[Macro, ...] = ()) -> tuple[Macro, ...]:
     """Math macros in force on a page: the front matter's, then every definition in the body."""
     if "\\" not in body:
         return tuple(front_matter_macros)
@@ -372,7 +377,7 @@ def _list(tokens: list[Token], ctx: Context) -> ListBlock:
         inner = convert_blocks(tokens[i + 1 : end], ctx)
         runs: Inline = ()
         if inner and isinstance(inner[0], Paragraph):
-            runs = inner.pop(0).runs
+            runs = cast(Paragraph, inner.pop(0)).runs
         checked = None
         if runs and not runs[0].code:
             m = _TASK.match(runs[0].text)
@@ -623,7 +628,8 @@ def inline_runs(children: list[Token], ctx: Context) -> list[Run]:
     return runs
 
 
-def _html_inline(tag: str, style: dict[str, int], add, open_link, close_link) -> None:
+def _html_inline(tag: str, style: dict[str, int], add: Callable[[str], None], open_link: Callable[[str], None],
+                 close_link: Callable[[], None]) -> None:
     """One inline HTML tag: styling and links are kept, `<br>` breaks the line, the rest is dropped."""
     m = _HTML_TAG.match(tag)
     if m is None:  # a comment, a processing instruction, …
@@ -902,7 +908,7 @@ class _TextExtractor(HTMLParser):
         self._skip = 0
         self._in_caption = 0
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
         if tag == "iframe":
             self.iframes.append((values.get("src", ""), values.get("title", "")))
@@ -915,7 +921,7 @@ class _TextExtractor(HTMLParser):
         if tag in self._BREAKS:
             self.parts.append("\n")
 
-    def handle_startendtag(self, tag: str, attrs) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
         if tag in self._HIDDEN:
             self._skip = max(0, self._skip - 1)

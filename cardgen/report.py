@@ -131,7 +131,7 @@ def _counts(blocks: tuple[d.Block, ...]) -> dict[str, int]:
 _PRINT_CHECKS = {"A6 card": (111.0, 154.0), "A5 card": (154.0, 216.0)}
 
 
-def _print_resolution(page: Page) -> dict:
+def _print_resolution(page: Page) -> dict[str, Any]:
     """Pixel size of the featured image and its best-case dpi on printed cards (warn below 200)."""
     if page.featured_image is None:
         return {}

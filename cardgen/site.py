@@ -13,7 +13,7 @@ import stat
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -207,7 +207,7 @@ def _site_colors(params: dict[str, Any]) -> dict[str, str]:
     candidates = {
         "primary": ("primary_color", "color", "theme_color"),
     }
-    appearance = params.get("appearance") if isinstance(params.get("appearance"), dict) else {}
+    appearance = cast("dict[str, Any]", params.get("appearance")) if isinstance(params.get("appearance"), dict) else {}
     for name, keys in candidates.items():
         for key in keys:
             value = appearance.get(key) if key in appearance else params.get(key)
@@ -334,7 +334,7 @@ def _read_profile(profile: Path, slug: str, fallback: str) -> Author:
                   email=_profile_email(meta))
 
 
-def _profile_email(meta: dict) -> str:
+def _profile_email(meta: dict[str, Any]) -> str:
     """The profile's public address: `email`, else a `social` link to `mailto:` (the theme's envelope
     icon). Only a plausible address (one @, a dot after it, no spaces) is kept."""
     candidates = [meta.get("email")]

@@ -11,17 +11,21 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 
 from cardgen.document import Block, Callout, ListBlock, Quote, Slide, SpeakerNote
 from cardgen.markdown import Context, convert_blocks, page_macros, resolve_image, tokenize
 
+if TYPE_CHECKING:
+    from cardgen.math.tex import Macro
+
 _HIDE = re.compile(r"<!--\s*hide\s*-->", re.I)
 
 
 def parse_slides(
-    body: str, *, base_dir: Path | None = None, site_root: Path | None = None, macros: tuple = ()
+    body: str, *, base_dir: Path | None = None, site_root: Path | None = None, macros: tuple[Macro, ...] = ()
 ) -> tuple[tuple[Slide, ...], list[str]]:
     """Slides in order, and warnings.
 

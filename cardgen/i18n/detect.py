@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cardgen.i18n.tags import normalize, primary
 
@@ -135,7 +136,7 @@ def _classify(text: str, choices: tuple[str, ...]) -> tuple[str, float]:
 
 
 @lru_cache(maxsize=8)
-def _identifier(choices: tuple[str, ...]):  # -> py3langid.langid.LanguageIdentifier
+def _identifier(choices: tuple[str, ...]) -> Any:  # py3langid.langid.LanguageIdentifier
     import copy
 
     identifier = copy.copy(_model())  # shares the model's arrays; set_languages rebinds its own
@@ -144,7 +145,7 @@ def _identifier(choices: tuple[str, ...]):  # -> py3langid.langid.LanguageIdenti
 
 
 @lru_cache(maxsize=1)
-def _model():  # -> py3langid.langid.LanguageIdentifier
+def _model() -> Any:  # py3langid.langid.LanguageIdentifier
     """The whole model, read once per process (~0.6 s CPU: 68 MB of LZMA-compressed arrays)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 #: Regions and old codes that mean Traditional Chinese (Hong Kong, Macao and Taiwan write it).
 _HANT = {"tw", "hk", "mo", "hant"}
@@ -36,7 +37,7 @@ def primary(tag: str | None) -> str:
 
 
 @lru_cache(maxsize=128)
-def _locale(tag: str):  # -> babel.Locale | None
+def _locale(tag: str) -> Any:  # babel.Locale | None
     from babel import Locale, UnknownLocaleError
 
     code = normalize(tag)

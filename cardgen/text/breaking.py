@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from cardgen.text.measure import text_width
 from cardgen.text.style import TextStyle
@@ -32,7 +33,7 @@ def is_cjk(ch: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _budoux(lang: str):
+def _budoux(lang: str) -> Any:  # budoux.Parser
     import budoux
 
     if lang.startswith("zh"):
@@ -84,7 +85,7 @@ def _split_thai_word(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _thai_parser():
+def _thai_parser() -> Any:  # budoux.Parser
     import budoux
 
     return budoux.load_default_thai_parser()

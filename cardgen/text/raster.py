@@ -21,9 +21,12 @@ from cardgen.text.line import Piece, needs_layout, place_line
 from cardgen.text.measure import ascent_descent, text_width
 
 if TYPE_CHECKING:
-    from PIL import ImageDraw
+    from PIL import ImageDraw, ImageFont
 
     from cardgen.text.fit import FittedText
+
+#: A Pillow ink: a colour name, a grey level or an RGB(A) tuple.
+Fill = str | float | tuple[int, ...]
 
 
 def draw_text(
@@ -36,7 +39,7 @@ def draw_text(
     bold: bool = False,
     italic: bool = False,
     lang: str | None = None,
-    fill=(0, 0, 0),
+    fill: Fill = (0, 0, 0),
     anchor: str = "ls",
 ) -> float:
     """Draw one line whose left end of the baseline is at `xy` (anchor "ls"); returns the advance width.
@@ -62,7 +65,7 @@ def draw_text(
     return total
 
 
-def draw_piece(draw: ImageDraw.ImageDraw, xy: tuple[float, float], piece: Piece, size: float, *, fill=(0, 0, 0),
+def draw_piece(draw: ImageDraw.ImageDraw, xy: tuple[float, float], piece: Piece, size: float, *, fill: Fill = (0, 0, 0),
                lang: str | None = None, engine: str | None = None) -> None:
     """Draw one laid-out piece with the left end of its baseline at `xy`. `engine` forces "raqm" or
     "bundled" for shaped pieces (tests draw both); by default raqm when available."""
@@ -96,7 +99,7 @@ def shaping_engine() -> str:
 
 
 @lru_cache(maxsize=128)
-def _raqm_font(path: Path, size: float):  # -> ImageFont.FreeTypeFont
+def _raqm_font(path: Path, size: float) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
     return ImageFont.truetype(str(path), size=size, layout_engine=ImageFont.Layout.RAQM)
@@ -124,7 +127,7 @@ def _glyph_font_bytes(path: Path) -> bytes:
 
 
 @lru_cache(maxsize=64)
-def _glyph_font(path: Path, size: float):  # -> ImageFont.FreeTypeFont
+def _glyph_font(path: Path, size: float) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
     return ImageFont.truetype(BytesIO(_glyph_font_bytes(path)), size=size, layout_engine=ImageFont.Layout.BASIC)
@@ -139,7 +142,7 @@ def draw_fitted(
     bold: bool = False,
     italic: bool = False,
     lang: str | None = None,
-    fill=(0, 0, 0),
+    fill: Fill = (0, 0, 0),
     align: str = "left",
     box_width: float | None = None,
 ) -> None:
