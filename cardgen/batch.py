@@ -13,11 +13,11 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cardgen import __version__
 from cardgen.errors import CardgenError, PageError, UsageError, WriteError
@@ -34,6 +34,12 @@ from cardgen.safepath import (
     safe_name,
     short,
 )
+
+if TYPE_CHECKING:
+    from cardgen.page import Page
+    from cardgen.render.assets import PageImages
+    from cardgen.render.deck_plan import Geometry
+    from cardgen.templates import Template
 
 CACHE_FILE = ".cardgen-cache.json"
 #: Crops cut while building each page, kept so the event pack never decodes an image again.
@@ -180,7 +186,7 @@ def unique_slugs(pages: list[Path], notes: list[str] | None = None) -> list[str]
 MAX_KEY_FILES = 5000
 
 
-def input_key(page, template_digest: str, options: dict[str, Any]) -> str:
+def input_key(page: Page, template_digest: str, options: dict[str, Any]) -> str:
     """Hash of everything an output depends on: the page, its bundle files, the featured image, the
     linked slides deck, author profiles, site config, template files, options and cardgen's version.
 
@@ -337,12 +343,12 @@ def _render_task(task: Task, record: dict[str, Any]) -> None:
     if images is not None and "deck" in task.formats:
         _cut_showcase_crop(images, task.template)
     record["warnings"] = list(page.warnings) + list(result.warnings)
-    record["errors"] = dict(result.info.get("errors", {}))
+    record["errors"] = dict(cast("dict[str, str]", result.info.get("errors", {})))
     record["outputs"] = [str(p) for p in result.outputs]
     record["timings"] = result.info.get("timings", {})
 
 
-def _publish_to_hugo(page, outputs: list[Path]) -> list[str]:
+def _publish_to_hugo(page: Page, outputs: list[Path]) -> list[str]:
     """`--hugo`: the page's social images, copied (not re-rendered) to where the theme partial finds
     them (`static/og/<page path>.<ext>`), plus the helper partial. Returns the files written.
 
@@ -366,7 +372,7 @@ def _publish_to_hugo(page, outputs: list[Path]) -> list[str]:
     return written
 
 
-def _cut_showcase_crop(images, template_dir: str) -> None:
+def _cut_showcase_crop(images: PageImages, template_dir: str) -> None:
     """The showcase shows every project's picture, also where the page's own deck leaves it out
     (`image.preview_only`): cut it now, while the image is decoded anyway."""
     if images.page.featured_image is None:
@@ -380,7 +386,7 @@ def _cut_showcase_crop(images, template_dir: str) -> None:
 
 
 @lru_cache(maxsize=8)
-def _showcase_geometry(template_dir: str):  # noqa: ANN202 - (Geometry, Template), imported lazily
+def _showcase_geometry(template_dir: str) -> tuple[Geometry, Template]:
     from cardgen.render.deck import open_master, read_geometry
     from cardgen.templates import load_template
 
@@ -586,7 +592,7 @@ def iter_batch(
         yield Finished(manifest, output / MANIFEST, tuple(failed), 1 if failed or pack.get("errors") else 0)
 
 
-def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None, tpl, options: dict[str, Any],
+def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None, tpl: Template, options: dict[str, Any],
           cache: dict[str, Any], force: bool, include_drafts: bool, output: Path, chosen: tuple[str, ...],
           loaded: dict[str, Any], presets: tuple[str, ...]) -> Task | None:
     """Load and check one page in the main process; None when it needs no rendering. Never raises."""
@@ -677,7 +683,8 @@ def _pack_timeout(page_timeout: float | None, pages: int) -> float | None:
     return page_timeout * max(1.0, pages / 20)
 
 
-def build_event_pack(pages, records, output: Path, *, event, template, formats, sheet: str = "a4",
+def build_event_pack(pages: Sequence[Page], records: Sequence[PageRecord], output: Path, *, event: str | None,
+                     template: Template, formats: Iterable[str], sheet: str = "a4",
                      base_url: str | None = None, jobs: int = 1, timeout: float | None = None) -> dict[str, Any]:
     """One imposed card sheet, one showcase deck and a contact sheet for all built pages, then the
     gallery page (`event/index.html`) that links to them and to every page's outputs.
@@ -734,7 +741,7 @@ def _run_steps(steps: list[tuple[str, Any]], jobs: int, timeout: float | None) -
             yield name, ([], f"{'timed out' if outcome.status == 'timeout' else 'failed'}: {outcome.message}", True)
 
 
-def _without_bad_pages(name: str, args: tuple, timeout: float | None, error: str) -> tuple[list[str], str | None, list[str]]:
+def _without_bad_pages(name: str, args: tuple[Any, ...], timeout: float | None, error: str) -> tuple[list[str], str | None, list[str]]:
     """Find the pages that make a pack step fail (halving the list), then build it without them."""
     items = list(args[0])
 
@@ -763,7 +770,8 @@ def _without_bad_pages(name: str, args: tuple, timeout: float | None, error: str
     return paths, f"left out {len(bad)} page(s) that make it fail: {', '.join(label)} ({error})", label
 
 
-def _gallery(pages, records, output: Path, folder: Path, event, template, pack_outputs, base_url) -> Path:
+def _gallery(pages: Sequence[Page], records: Sequence[PageRecord], output: Path, folder: Path, event: str | None,
+             template: Template, pack_outputs: list[dict[str, Any]], base_url: str | None) -> Path:
     from cardgen.render.gallery import build_gallery, write_gallery
 
     by_source = {r.source: r for r in records}
@@ -779,7 +787,7 @@ def workers_for(jobs: int, tasks: int) -> int:
     return max(1, min(workers, tasks))
 
 
-def pack_step_task(job: tuple[str, tuple]) -> tuple[list[str], str | None, bool]:
+def pack_step_task(job: tuple[str, tuple[Any, ...]]) -> tuple[list[str], str | None, bool]:
     """`pack_step` for the worker pool: (paths, error, whether a page may be the cause)."""
     name, args = job
     release_big_buffers()
@@ -793,13 +801,13 @@ def pack_step_task(job: tuple[str, tuple]) -> tuple[list[str], str | None, bool]
         return [], f"internal error: {type(exc).__name__}: {exc}", True
 
 
-def pack_step(name: str, args: tuple) -> tuple[list[str], str | None]:
+def pack_step(name: str, args: tuple[Any, ...]) -> tuple[list[str], str | None]:
     """One part of the event pack. Never raises: failures are data."""
     paths, error, _ = pack_step_task((name, args))
     return paths, error
 
 
-def _pack_paths(name: str, args: tuple) -> list[Path]:
+def _pack_paths(name: str, args: tuple[Any, ...]) -> list[Path]:
     if name == "contact_sheet":
         records, out, folder, event = args
         return _contact_sheet(records, Path(out), Path(folder), event)
@@ -808,13 +816,14 @@ def _pack_paths(name: str, args: tuple) -> list[Path]:
 
     pages, stores, folder, template_dir, extra = args  # extra: the sheet, or the event name
     template = load_template(template_dir)
-    images = {p.path: PageImages(p, store=Path(stores[str(p.path)]), remember=False) for p in pages}
+    images: dict[Path, PageImages | None] = {p.path: PageImages(p, store=Path(stores[str(p.path)]), remember=False)
+                                            for p in pages}
     if name == "card_sheet":
         return _card_sheet(pages, Path(folder), template, images, extra)
     return _showcase(pages, Path(folder), extra, template, images)
 
 
-def _card_sheet(pages, folder: Path, template, images, sheet: str = "a4") -> list[Path]:
+def _card_sheet(pages: list[Page], folder: Path, template: Template, images: dict[Path, PageImages | None], sheet: str = "a4") -> list[Path]:
     """The event's cards on the layout that fits `sheet` (A6 cards with bleed and crop marks)."""
     from cardgen.render.card_sheet import render_card_sheet
 
@@ -835,13 +844,14 @@ def _check_sheet(sheet: str) -> str:
     return name
 
 
-def _showcase(pages, folder: Path, event, template, images) -> list[Path]:
+def _showcase(pages: list[Page], folder: Path, event: str | None, template: Template,
+              images: dict[Path, PageImages | None]) -> list[Path]:
     from cardgen.render.showcase import render_showcase
 
     return list(render_showcase(pages, folder / "showcase.pptx", event=event, template=template, images=images).outputs)
 
 
-def _contact_sheet(records, output: Path, folder: Path, event) -> list[Path]:
+def _contact_sheet(records: Sequence[PageRecord], output: Path, folder: Path, event: str | None) -> list[Path]:
     from cardgen.render.contact_sheet import render_contact_sheet
 
     items = []
@@ -862,7 +872,7 @@ def _read_cache(output: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict) or data.get("cardgen") != __version__ or not isinstance(data.get("pages"), dict):
         return {}
-    return data["pages"]
+    return cast("dict[str, Any]", data["pages"])
 
 
 def _write_cache(output: Path, cache: dict[str, Any]) -> None:

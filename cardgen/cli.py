@@ -6,14 +6,27 @@ import json
 import os
 import sys
 import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional, TypeVar, cast
 
 import typer
 from typer.core import TyperGroup
 
 from cardgen import __version__
 from cardgen.errors import CardgenError, UsageError
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from cardgen.batch import Event
+    from cardgen.output import RenderResult
+    from cardgen.page import Page
+    from cardgen.settings import SiteSettings
+
+_T = TypeVar("_T")
+#: A watch rebuild: (ok, status message).
+_Build = Callable[[], tuple[bool, str]]
 
 
 class _State:
@@ -25,7 +38,7 @@ class _State:
 state = _State()
 
 
-def _switch_on(name: str):
+def _switch_on(name: str) -> Callable[[bool], None]:
     def callback(value: bool) -> None:
         if value:
             setattr(state, name, True)
@@ -33,7 +46,7 @@ def _switch_on(name: str):
     return callback
 
 
-def _global_options() -> list:
+def _global_options() -> list[Any]:  # click.Parameter (click is vendored inside typer)
     """`--debug`, `-q/--quiet` and `-v/--verbose` as options of every subcommand too.
 
     They only ever switch a setting on, so `cardgen -q batch …` and `cardgen batch … -q` mean the same.
@@ -56,7 +69,7 @@ def _global_options() -> list:
     return params
 
 
-def _add_global_options(command, params: list) -> None:
+def _add_global_options(command: Any, params: list[Any]) -> None:  # click.Command, click.Parameter
     if hasattr(command, "commands"):  # a group: its subcommands
         for sub in command.commands.values():
             _add_global_options(sub, params)
@@ -68,7 +81,7 @@ def _add_global_options(command, params: list) -> None:
 class _Group(TyperGroup):
     """The root group: hands the global options to every subcommand, nested ones included."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         params = _global_options()
         for command in self.commands.values():
@@ -122,7 +135,7 @@ TemplateOpt = typer.Option(None, "--template", "-t",
                            help="Built-in template name or a template folder [default: params.cardgen.template, else default].")
 
 
-def _load(page: Path, site: Optional[Path]):
+def _load(page: Path, site: Optional[Path]) -> Page:
     from cardgen.loader import load_page
 
     if not os.path.lexists(page):
@@ -130,7 +143,7 @@ def _load(page: Path, site: Optional[Path]):
     return load_page(page, site_root=site)
 
 
-def _settings(site_root: Optional[Path]):
+def _settings(site_root: Optional[Path]) -> SiteSettings:
     """The site's `[params.cardgen]` (its unknown keys are warned about once per run)."""
     from cardgen.settings import read_settings
 
@@ -139,11 +152,11 @@ def _settings(site_root: Optional[Path]):
     return settings
 
 
-def _page_settings(page):
+def _page_settings(page: Page) -> SiteSettings:
     return _settings(page.site.root if page.site is not None else None)
 
 
-def _pick(flag, setting, default):
+def _pick(flag: _T | None, setting: _T | None, default: _T) -> _T:
     """Flag, else the site's setting, else cardgen's default."""
     if flag is not None:
         return flag
@@ -155,7 +168,7 @@ def _say(message: str) -> None:
         print(message)
 
 
-def _warn_all(warnings) -> None:
+def _warn_all(warnings: Iterable[str]) -> None:
     if state.quiet:
         return
     items = list(dict.fromkeys(warnings))
@@ -166,7 +179,7 @@ def _warn_all(warnings) -> None:
         print(f"warning: … and {len(items) - len(shown)} more (use --verbose)", file=sys.stderr)
 
 
-def _renderer(module: str, function: str, command: str):
+def _renderer(module: str, function: str, command: str) -> Any:
     import importlib
 
     try:
@@ -332,13 +345,13 @@ def build(
                             formats=_pick(chosen, settings.formats, _formats("deck,social,card")),
                             social_presets=_presets(preset, settings), math=_pick(math, settings.math, "picture"))
     _report(parsed, result)
-    for fmt, reason in result.info.get("errors", {}).items():
+    for fmt, reason in cast("dict[str, str]", result.info.get("errors", {})).items():
         print(f"cardgen: error: {fmt}: {reason}", file=sys.stderr)
     if result.info.get("errors"):
         raise typer.Exit(1)
 
 
-def _presets(flag: Optional[str], settings) -> tuple[str, ...]:
+def _presets(flag: Optional[str], settings: SiteSettings) -> tuple[str, ...]:
     from cardgen.render.social import resolve_presets
 
     if flag is None:
@@ -394,7 +407,7 @@ def batch(
     _output_folder(output)
     sheet = _pick(sheet, settings.sheet, "a4")
     events = iter_batch(source, output, section=section, glob=glob, include_drafts=include_drafts,
-                        formats=_pick(chosen, settings.formats, "deck,social,card"),
+                        formats=cast("str | tuple[str, ...]", _pick(chosen, settings.formats, "deck,social,card")),
                         presets=_presets(preset, settings), jobs=jobs, force=force,
                         event=_pick(event, settings.event, None), sheet=sheet, hugo=hugo,
                         base_url=_pick(base_url, settings.base_url, None), math=_pick(math, settings.math, "picture"),
@@ -402,7 +415,7 @@ def batch(
     raise typer.Exit(_show_batch(events))
 
 
-def _show_batch(events) -> int:
+def _show_batch(events: Iterable[Event]) -> int:
     """Print a batch's progress events: notices, a progress bar, the summary and each failure."""
     from cardgen.batch import Finished, Notice, PackStarted, PageDone, Planned
 
@@ -430,7 +443,7 @@ def _show_batch(events) -> int:
                 bar = progress.add_task("rendering", total=item.render)
                 progress.refresh()
             elif isinstance(item, PageDone) and progress is not None:
-                progress.advance(bar)
+                progress.advance(cast("TaskID", bar))
                 if state.verbose:
                     record = item.record
                     progress.console.print(f"{record.status:>6} {record.slug} ({record.seconds:.2f} s)")
@@ -507,7 +520,8 @@ def watch(
         raise typer.Exit(130) from None
 
 
-def _watch_page(target: Path, output, template, formats, preset, site):
+def _watch_page(target: Path, output: Optional[Path], template: Optional[str], formats: Optional[str],
+                preset: Optional[str], site: Optional[Path]) -> tuple[_Build, Path, Path | None]:
     from cardgen.render.build import render_all
 
     first = _load(target, site)
@@ -525,7 +539,7 @@ def _watch_page(target: Path, output, template, formats, preset, site):
         warnings = [*page.warnings, *result.warnings]
         if state.verbose:
             _warn_all(warnings)
-        errors = result.info.get("errors", {})
+        errors = cast("dict[str, str]", result.info.get("errors", {}))
         done = [f for f in chosen if f not in errors]
         message = f"{page.slug}: {', '.join(done) or 'nothing'} → {output}"
         if errors:
@@ -537,7 +551,8 @@ def _watch_page(target: Path, output, template, formats, preset, site):
     return build, output, first.site.root if first.site else None
 
 
-def _watch_site(target: Path, output, template, formats, preset, event, jobs):
+def _watch_site(target: Path, output: Optional[Path], template: Optional[str], formats: Optional[str],
+                preset: Optional[str], event: Optional[str], jobs: int) -> tuple[_Build, Path, Path | None]:
     from cardgen.batch import Finished, content_root, iter_batch
 
     _, site_root = content_root(target)
@@ -545,7 +560,7 @@ def _watch_site(target: Path, output, template, formats, preset, event, jobs):
     output = _pick(output, settings.output, None)
     if output is None:
         raise UsageError("watch: no output folder: pass -o/--output or set params.cardgen.output in the site's config")
-    options = {
+    options: dict[str, Any] = {
         "formats": _pick(_formats(formats) if formats else None, settings.formats, "deck,social,card"),
         "presets": _presets(preset, settings), "event": _pick(event, settings.event, None),
         "sheet": settings.sheet or "a4", "base_url": settings.base_url, "math": settings.math or "picture",
@@ -569,7 +584,7 @@ def _watch_site(target: Path, output, template, formats, preset, event, jobs):
     return build, output, site_root
 
 
-def _renderer_batch():
+def _renderer_batch() -> Callable[..., int]:
     try:
         from cardgen.batch import run_batch
     except ImportError:
@@ -619,7 +634,7 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
-def _report(page, result) -> None:
+def _report(page: Page, result: RenderResult) -> None:
     _warn_all([*page.warnings, *result.warnings])
     for path in result.outputs:
         _say(str(path))
@@ -660,10 +675,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"cardgen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
         return 1
-    return 0
 
 
-def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+def _one_line_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                      file: Any = None, line: str | None = None) -> None:
     """A library's Python warning (Pillow's decompression bomb warning, say) as one line like ours."""
     if not state.quiet:
         print(f"warning: {' '.join(str(message).split())}", file=sys.stderr)
