@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from cardgen.errors import ImageError
 from cardgen.page import FocalPoint, Page
@@ -80,8 +80,8 @@ class PageImages:
         self.warnings: list[str] = []
         self._cache = CropCache(keep_alpha=True)  # Smart sees alpha as Hugo does; placement composites
         self._failed = False
-        self._heroes: dict[tuple, HeroImage] = {}
-        self._placements: dict[tuple, Placement] = {}
+        self._heroes: dict[tuple[Any, ...], HeroImage] = {}
+        self._placements: dict[tuple[Any, ...], Placement] = {}
         self._source_size: tuple[int, int] | None | object = _UNREAD
         self._logo: Image.Image | None | object = _UNREAD
         # A batch shares crops between its worker processes and the event pack through `store`:
@@ -106,7 +106,7 @@ class PageImages:
             return None
         if self._source_size is _UNREAD:
             self._source_size = self._read_source_size()
-        return self._source_size
+        return cast("tuple[int, int] | None", self._source_size)
 
     def _read_source_size(self) -> tuple[int, int] | None:
         path = self.page.featured_image
@@ -229,7 +229,7 @@ class PageImages:
             atomic_write(stored, json.dumps(asdict(decision)).encode())
         return decision
 
-    def _place(self, src: Image.Image, key: tuple, frame: tuple[float, float], colour: tuple[int, int, int]) -> HeroImage:
+    def _place(self, src: Image.Image, key: tuple[Any, ...], frame: tuple[float, float], colour: tuple[int, int, int]) -> HeroImage:
         from cardgen.imaging import INFO_SOURCE_SIZE, CropResult
         from cardgen.imaging.compose import render_placement
         from cardgen.imaging.placement import decide_placement, image_features
@@ -252,12 +252,14 @@ class PageImages:
             source_size = tuple(src.info.get(INFO_SOURCE_SIZE) or src.size)
             crop = CropResult(image=placed.image, box=(0, 0, src.width, src.height), focal_point=focal,
                               decoded_size=src.size, source_size=source_size, scale=placement.scale)
-        return HeroImage(placed.image, False, self.page.featured_image, tuple(crop.source_size), tuple(crop.box),
+        return HeroImage(placed.image, False, self.page.featured_image,
+                         cast("tuple[int, int]", tuple(crop.source_size)),
+                         cast("tuple[int, int, int, int]", tuple(crop.box)),
                          crop, placement)
 
     # ------------------------------------------------------------------ shared crop store
 
-    def _store_key(self, key: tuple) -> str | None:
+    def _store_key(self, key: tuple[Any, ...]) -> str | None:
         path = self.page.featured_image
         if self.store is None or path is None:
             return None
@@ -268,14 +270,14 @@ class PageImages:
         ident = f"{Path(path).resolve()}|{st.st_size}|{st.st_mtime_ns}|{'|'.join(map(str, key))}|{STORE_VERSION}"
         return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
-    def _stored_path(self, key: tuple) -> Path | None:
+    def _stored_path(self, key: tuple[Any, ...]) -> Path | None:
         name = self._store_key(key)
         if name is None:
             return None
-        candidate = self.store / f"{name}.jpg"
+        candidate = cast(Path, self.store) / f"{name}.jpg"  # a store key implies a store
         return candidate if candidate.is_file() and candidate.with_suffix(".json").is_file() else None
 
-    def _save(self, key: tuple, hero: HeroImage) -> None:
+    def _save(self, key: tuple[Any, ...], hero: HeroImage) -> None:
         from dataclasses import asdict
 
         from cardgen.output import atomic_write
@@ -291,10 +293,11 @@ class PageImages:
         facts = {"box": list(crop.box), "focal_point": crop.focal_point, "decoded_size": list(crop.decoded_size),
                  "source_size": list(crop.source_size), "scale": crop.scale, "warnings": list(crop.warnings),
                  "placement": asdict(hero.placement) if hero.placement is not None else None}
-        atomic_write(self.store / f"{name}.jpg", buffer.getvalue())
-        atomic_write(self.store / f"{name}.json", json.dumps(facts).encode())
+        store = cast(Path, self.store)  # a store key implies a store
+        atomic_write(store / f"{name}.jpg", buffer.getvalue())
+        atomic_write(store / f"{name}.json", json.dumps(facts).encode())
 
-    def _load(self, key: tuple) -> HeroImage | None:
+    def _load(self, key: tuple[Any, ...]) -> HeroImage | None:
         path = self._stored_path(key)
         if path is None:
             return None
@@ -350,7 +353,7 @@ class PageImages:
 
     def _logo_source(self) -> Image.Image | None:
         if self._logo is not _UNREAD:
-            return self._logo  # type: ignore[return-value]
+            return cast("Image.Image | None", self._logo)
         self._logo = None
         path = self.page.site.logo if self.page.site is not None else None
         if path is not None and path.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp"):
@@ -360,7 +363,7 @@ class PageImages:
                 self._logo = open_image(path, keep_alpha=True)
             except (ImageError, TypeError):
                 self._logo = None
-        return self._logo  # type: ignore[return-value]
+        return self._logo
 
     def placeholder(self, size: tuple[int, int]) -> Image.Image:
         """Deterministic art from the page title, for pages without a usable featured image."""
@@ -387,7 +390,7 @@ def _rgb(colour: str | tuple[int, int, int] | None) -> tuple[int, int, int]:
         return (255, 255, 255)
 
 
-def _placement_from(facts: dict | None) -> Placement | None:
+def _placement_from(facts: dict[str, Any] | None) -> Placement | None:
     """A stored `Placement` (as `dataclasses.asdict` wrote it)."""
     from cardgen.imaging.placement import Background, Placement
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cardgen.errors import CardgenError
 from cardgen.output import RenderResult, make_dirs
 from cardgen.page import Page
+
+if TYPE_CHECKING:
+    from cardgen.render.assets import PageImages
+    from cardgen.templates import Template
 
 FORMATS = ("deck", "deck-pdf", "social", "card")
 #: What `build` and `batch` make unless told otherwise (the deck PDF is asked for with `deck-pdf`).
@@ -18,10 +23,10 @@ def render_all(
     page: Page,
     output: Path | str = ".",
     *,
-    template="default",
+    template: str | Path | Template = "default",
     formats: tuple[str, ...] | list[str] = DEFAULT_FORMATS,
     social_presets: tuple[str, ...] = ("og",),
-    images=None,
+    images: PageImages | None = None,
     math: str = "picture",
 ) -> RenderResult:
     """Render the chosen outputs into the folder `output`.
@@ -66,7 +71,8 @@ def render_all(
     )
 
 
-def _render_one(fmt: str, page: Page, folder: Path, template, images, social_presets,
+def _render_one(fmt: str, page: Page, folder: Path, template: Template, images: PageImages,
+                social_presets: tuple[str, ...],
                 math: str = "picture") -> RenderResult:
     if fmt == "deck":
         from cardgen.render.deck import render_deck

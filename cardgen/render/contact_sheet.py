@@ -5,8 +5,12 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cardgen.output import atomic_write
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw
 
 THUMB_W = 400
 GAP = 24
@@ -49,10 +53,11 @@ def render_contact_sheet(items: list[tuple[str, Path]], output: Path, *, title: 
     return atomic_write(Path(output), buffer.getvalue())
 
 
-def _label(draw, text: str, baseline: tuple[int, int], width: int, size: int, fill: str, bold: bool = False) -> None:
+def _label(draw: ImageDraw.ImageDraw, text: str, baseline: tuple[int, int], width: int, size: int, fill: str, bold: bool = False) -> None:
     """One line of `text` at most `width` px wide, shortened at a word boundary when it must be."""
-    from cardgen.text.fit import Box, TextStyle, fit_text
+    from cardgen.text.fit import fit_text
     from cardgen.text.raster import draw_text
+    from cardgen.text.style import Box, TextStyle
 
     fitted = fit_text(text, Box(width, size * 1.3), TextStyle(size=size, min_size=size, max_lines=1, bold=bold))
     line = fitted.lines[0] if fitted.lines else ""
