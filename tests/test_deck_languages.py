@@ -156,3 +156,28 @@ def test_cjk_titles_break_at_phrases_never_leaving_a_lone_character(tmp_path: Pa
                 assert position in ends  # a break between BudouX phrases
             return
     raise AssertionError("cover title not found")
+
+
+def test_right_to_left_paragraph_with_a_link_keeps_its_line_distance_as_a_percentage(tmp_path: Path) -> None:
+    """LibreOffice draws the link's line of an exactly spaced right-to-left paragraph over the text above
+    it; written as a percentage of the font's line, the same baseline distance is drawn in place."""
+    from cardgen.render.deck import render_deck
+
+    page = load_page(write(tmp_path / "ar" / "index.md", """
+        ---
+        title: إنشاء فرق المشاريع
+        ---
+        ## كيفية إنشاء فريق على GitHub
+
+        عند اتمامكم لتكليف [team creation assignment على GitHub](https://classroom.github.com/a/x) ستظهر لكم شاشة
+        لربط رقمكم الجامعي بحساب GitHub والتي عليكم اتمامها حال كان هذا أول استخدام لكم.
+        """))
+    out = render_deck(page, tmp_path / "ar.pptx").outputs[0]
+    with zipfile.ZipFile(out) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
+    linked = [p for p in re.findall(r"<a:p>.*?</a:p>", xml, re.S) if "hlinkClick" in p and 'rtl="1"' in p]
+    assert linked
+    for paragraph in linked:
+        assert "<a:spcPct" in paragraph.split("</a:lnSpc>")[0] and "<a:spcPts" not in paragraph.split("</a:lnSpc>")[0]
+        percent = int(re.search(r'<a:lnSpc><a:spcPct val="(\d+)"', paragraph).group(1))
+        assert 80000 < percent < 100000  # 1.2–1.3 em over Noto Sans' 1.362 em line

@@ -91,3 +91,24 @@ def _right_to_left(paragraph: etree._Element, page_rtl: bool) -> None:
     align = ppr.get("algn")  # absent: the placeholder's own alignment (a centred title stays centred)
     if align == "l" or (page_rtl and align in _MIRROR):
         ppr.set("algn", _MIRROR[align])
+    if paragraph.find(f"{{{A}}}r/{{{A}}}rPr/{{{A}}}hlinkClick") is not None:
+        _proportional_spacing(paragraph, ppr)
+
+
+# Noto Sans' line (ascender + descender + gap) in em: a proportional spacing of `exact / (size × this)`
+# gives the same baseline distance as the exact spacing the planner measured.
+LATIN_LINE_EM = 1.362
+
+
+def _proportional_spacing(paragraph: etree._Element, ppr: etree._Element) -> None:
+    """An exact line spacing on a right-to-left paragraph that holds a hyperlink makes LibreOffice draw
+    the link's line about a line too high, over the text above it; the same distance written as a
+    percentage of the font's line is drawn where it belongs (PowerPoint draws both alike)."""
+    points = ppr.find(f"{{{A}}}lnSpc/{{{A}}}spcPts")
+    sizes = [int(r.get("sz", "0")) for r in paragraph.iter(f"{{{A}}}rPr") if r.get("sz")]
+    if points is None or not sizes:
+        return
+    share = int(points.get("val", "0")) / (max(sizes) * LATIN_LINE_EM)
+    line = points.getparent()
+    line.remove(points)
+    etree.SubElement(line, f"{{{A}}}spcPct").set("val", str(round(share * 100000)))
