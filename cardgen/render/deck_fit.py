@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import cast
 
 from cardgen.document import Inline, Run, plain
 from cardgen.layouts.deck import TextRole
 from cardgen.text.breaking import wrap_lines
-from cardgen.text.fit import Box, FittedText, TextStyle, fit_text
+from cardgen.text.fit import FittedText, fit_text
 from cardgen.text.measure import text_width
+from cardgen.text.style import Box, TextStyle
 
 #: Text frame insets in pt (left, top, right, bottom): python-pptx/PowerPoint defaults, written out.
 INSETS = (7.2, 3.6, 7.2, 3.6)
@@ -232,7 +234,7 @@ def _pack(items: list[TextItem], pack: float, role: TextRole, frame: Frame, firs
             continue
         chunks.append(current + [head])
         current, box = [], frame
-        queue.insert(0, tail)
+        queue.insert(0, cast(TextItem, tail))  # head and tail: both set here
     if current:
         chunks.append(current)
     return chunks

@@ -9,6 +9,7 @@ from the master's layouts, so an organisation's own master is followed the same 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from cardgen.colors import ensure_contrast
 from cardgen.layouts.deck import DeckLayout
@@ -57,7 +58,7 @@ def readable_colors(deck: DeckLayout, background: str, title: str | None = None,
     return {role: ensure_contrast(colour, background) for role, colour in wanted.items()}
 
 
-def read_look(prs, deck: DeckLayout) -> DeckLook:
+def read_look(prs: Any, deck: DeckLayout) -> DeckLook:
     """The look of `prs`'s master and layouts (the template's, or an organisation's own)."""
     width, height = prs.slide_width, prs.slide_height
     master_bg = _background(prs.slide_master) or deck.color("background")
@@ -94,7 +95,7 @@ def read_look(prs, deck: DeckLayout) -> DeckLook:
     )
 
 
-def _background(part) -> str | None:
+def _background(part: Any) -> str | None:
     bg = part._element.find(".//{http://schemas.openxmlformats.org/presentationml/2006/main}bg")
     if bg is None:
         return None
@@ -102,7 +103,7 @@ def _background(part) -> str | None:
     return f"#{clr.get('val').lower()}" if clr is not None else None
 
 
-def _solid(shape) -> str | None:
+def _solid(shape: Any) -> str | None:
     sppr = shape._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}spPr")
     if sppr is None:
         return None
@@ -111,7 +112,7 @@ def _solid(shape) -> str | None:
     return f"#{clr.get('val').lower()}" if clr is not None else None
 
 
-def _placeholder_colour(layout, types: tuple[str | None, ...]) -> str | None:
+def _placeholder_colour(layout: Any, types: tuple[str | None, ...]) -> str | None:
     for ph in layout.placeholders:
         ph_el = ph._element.find(".//{http://schemas.openxmlformats.org/presentationml/2006/main}ph")
         if ph_el is None or ph_el.get("type") not in types:

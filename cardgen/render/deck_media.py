@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
+    from PIL import Image
+
     from cardgen.page import Page
     from cardgen.render.deck_plan import Geometry
 
@@ -35,7 +37,7 @@ def css_color(value: str) -> str | None:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def video_art(image):
+def video_art(image: Image.Image) -> Image.Image:
     """Placeholder art with a play button: a video thumbnail that does not pretend to be a frame."""
     from PIL import ImageDraw
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cardgen.document import Run
 from cardgen.i18n import is_rtl
@@ -34,7 +35,9 @@ from cardgen.text.style import TextStyle
 from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
-    from cardgen.layouts.deck import DeckLayout
+    from PIL import Image
+
+    from cardgen.layouts.deck import DeckLayout, TextRole
     from cardgen.page import Page
     from cardgen.render.assets import PageImages
 
@@ -238,10 +241,10 @@ class DeckPdf:
         assert figure is not None
         x, y, w, h = self.boxes["picture"]
         try:
-            with Image.open(figure.path) as probe:
+            with Image.open(cast(str, figure.path)) as probe:  # no path fails here: the caption is shown
                 size = probe.size
                 simple = probe.format in ("PNG", "JPEG") and probe.mode in ("RGB", "L", "RGBA", "P")
-            source: Any = str(figure.path) if simple else _decoded(figure.path)
+            source: Any = str(figure.path) if simple else _decoded(cast(str, figure.path))
             scale = min(w / size[0], h / size[1])
             pw, ph = size[0] * scale, size[1] * scale
             ctx.canvas.image(source, x + (w - pw) / 2, y + (h - ph) / 2, pw, ph,
@@ -278,7 +281,7 @@ class DeckPdf:
 
     # ------------------------------------------------------------------ text
 
-    def _pieces(self, runs, colour: str, *, link: str, bold: bool = False, italic: bool = False,
+    def _pieces(self, runs: Iterable[Run], colour: str, *, link: str, bold: bool = False, italic: bool = False,
                 mono: bool = False) -> list[Piece]:
         out = []
         for run in runs:
@@ -350,7 +353,7 @@ class DeckPdf:
                 top += lead
             previous = item
 
-    def _equation(self, ctx: SlideContext, item: TextItem, size: float, box: Box, text_role,
+    def _equation(self, ctx: SlideContext, item: TextItem, size: float, box: Box, text_role: TextRole,
                   insets: tuple[float, float, float, float]) -> float:
         """A display formula as vectors (its SVG drawn into the PDF), centred in the height the planner
         budgeted for it; returns that height."""
@@ -417,7 +420,7 @@ def _marker(item: TextItem) -> str:
     return item.bullet or ""
 
 
-def _mostly_bold(runs) -> bool:
+def _mostly_bold(runs: Sequence[Run]) -> bool:
     total = sum(len(r.text) for r in runs) or 1
     return sum(len(r.text) for r in runs if r.bold) / total > 0.3
 
@@ -480,7 +483,7 @@ def _readable(colour: str, background: str) -> str:
     return ensure_contrast(colour, background)
 
 
-def _decoded(path: Path):
+def _decoded(path: str | Path) -> Image.Image:
     from cardgen import imaging
 
     image = imaging.open_image(path, keep_alpha=True)

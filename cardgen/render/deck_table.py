@@ -49,7 +49,8 @@ def row_height(row: tuple[Inline, ...], widths: list[float], size: float, role: 
     return lines * size * role.line_height + CELL_PAD_Y + 2
 
 
-def paginate_rows(table: Table, role: TextRole, frame: Frame, lang: str | None):
+def paginate_rows(table: Table, role: TextRole, frame: Frame,
+                  lang: str | None) -> list[tuple[tuple[tuple[Inline, ...], ...], float]]:
     """[(rows, size)]: the largest size at which the whole table fits, else row chunks (header repeated)."""
     for size in sizes_down(role):
         widths = column_widths(table, frame.w, size)
@@ -60,7 +61,9 @@ def paginate_rows(table: Table, role: TextRole, frame: Frame, lang: str | None):
     size = role.min_size
     widths = column_widths(table, frame.w, size)
     head = row_height(table.header, widths, size, role, lang, True)
-    pages, current, used = [], [], head
+    pages: list[tuple[tuple[tuple[Inline, ...], ...], float]] = []
+    current: list[tuple[Inline, ...]] = []
+    used = head
     for row in table.rows:
         h = row_height(row, widths, size, role, lang)
         if current and used + h > frame.h:

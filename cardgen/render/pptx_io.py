@@ -11,6 +11,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from lxml import etree
 from pptx.dml.color import RGBColor
@@ -19,6 +20,9 @@ from pptx.util import Pt
 
 from cardgen.document import Run
 from cardgen.render.deck_fit import INSETS
+
+if TYPE_CHECKING:
+    from cardgen.math.linear import Segment
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -45,11 +49,11 @@ def deterministic_bytes(data: bytes) -> bytes:
 
 
 def rgb(value: str) -> RGBColor:
-    return RGBColor.from_string(value.lstrip("#")[:6].upper())
+    return cast(RGBColor, RGBColor.from_string(value.lstrip("#")[:6].upper()))  # type: ignore[no-untyped-call]  # untyped in python-pptx
 
 
 def style_run(
-    run,
+    run: Any,
     faces: Typefaces,
     size: float,
     *,
@@ -97,7 +101,7 @@ _RPR_ORDER = ("ln", "noFill", "solidFill", "gradFill", "blipFill", "pattFill", "
               "hlinkClick", "hlinkMouseOver", "rtl", "extLst")
 
 
-def _schema_order(element, order: tuple[str, ...]) -> None:
+def _schema_order(element: Any, order: tuple[str, ...]) -> None:
     """Children of a:rPr / a:pPr must follow the schema order, or PowerPoint refuses the file."""
     rank = {f"{{{A}}}{name}": i for i, name in enumerate(order)}
     for child in sorted(element, key=lambda el: rank.get(el.tag, len(rank))):
@@ -105,7 +109,7 @@ def _schema_order(element, order: tuple[str, ...]) -> None:
         element.append(child)
 
 
-def write_runs(paragraph, runs: Iterable[Run], faces: Typefaces, size: float, *, color: str | None = None,
+def write_runs(paragraph: Any, runs: Iterable[Run], faces: Typefaces, size: float, *, color: str | None = None,
                link_color: str | None = None, bold: bool = False, italic: bool = False,
                math: str = "picture") -> None:
     """Runs into `paragraph`; inline math as styled Unicode runs (native `math` mode: also OMML)."""
@@ -122,7 +126,7 @@ def write_runs(paragraph, runs: Iterable[Run], faces: Typefaces, size: float, *,
                   href=piece.href if piece.href and piece.href.startswith(("http://", "https://", "mailto:")) else None)
 
 
-def _math_runs(paragraph, piece: Run, faces: Typefaces, size: float, *, color: str | None, bold: bool,
+def _math_runs(paragraph: Any, piece: Run, faces: Typefaces, size: float, *, color: str | None, bold: bool,
                mode: str) -> None:
     """Inline math: italic letters, bold vectors, scripts raised/lowered like PowerPoint's own
     superscript button (baseline +30 % / −25 %; viewers set such runs smaller themselves)."""
@@ -146,14 +150,14 @@ def _math_runs(paragraph, piece: Run, faces: Typefaces, size: float, *, color: s
             wrap_inline_native(paragraph, written, omml, color)
 
 
-def _sliced(piece: Run, segments) -> bool:
+def _sliced(piece: Run, segments: Iterable[Segment]) -> bool:
     """A long paragraph cut for the slide may end inside a formula: then only its text is shown."""
     from cardgen.math.linear import Linear
 
     return Linear(tuple(segments), True).text.replace(" ", "") != piece.text.replace(" ", "")
 
 
-def prepare_frame(text_frame, anchor: str = "top", insets: tuple[float, float, float, float] = INSETS) -> None:
+def prepare_frame(text_frame: Any, anchor: str = "top", insets: tuple[float, float, float, float] = INSETS) -> None:
     """A text frame that never autofits behind our back: fixed box, wrapping on, explicit insets."""
     text_frame.clear()
     text_frame.word_wrap = True
@@ -164,7 +168,7 @@ def prepare_frame(text_frame, anchor: str = "top", insets: tuple[float, float, f
     text_frame.vertical_anchor = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}[anchor]
 
 
-def paragraph_format(paragraph, *, line: float, before: float = 0.0, after: float = 0.0,
+def paragraph_format(paragraph: Any, *, line: float, before: float = 0.0, after: float = 0.0,
                      align: str = "left", indent: float = 0.0, bullet: str | None = None,
                      bullet_color: str | None = None, numbered: int | None = None,
                      hanging: float | None = None) -> None:
@@ -203,7 +207,7 @@ _PPR_ORDER = ("lnSpc", "spcBef", "spcAft", "buClrTx", "buClr", "buSzTx", "buSzPc
               "buFont", "buNone", "buAutoNum", "buChar", "buBlip", "tabLst", "defRPr", "extLst")
 
 
-def add_title_placeholder(slide, box: tuple[float, float, float, float]):
+def add_title_placeholder(slide: Any, box: tuple[float, float, float, float]) -> Any:
     """A title placeholder on a slide whose layout has none (a Blank layout, an organisation's master):
     it inherits the master's title style, and outline views, accessibility checkers and screen readers
     find the slide's title there, which they never do in a plain text box."""
@@ -217,7 +221,7 @@ def add_title_placeholder(slide, box: tuple[float, float, float, float]):
     return shape
 
 
-def set_alpha_fill(shape, color: str, alpha: float) -> None:
+def set_alpha_fill(shape: Any, color: str, alpha: float) -> None:
     """Solid fill with transparency (python-pptx has no API for alpha)."""
     shape.fill.solid()
     shape.fill.fore_color.rgb = rgb(color)
@@ -227,7 +231,7 @@ def set_alpha_fill(shape, color: str, alpha: float) -> None:
     etree.SubElement(clr, f"{{{A}}}alpha", val=str(int(alpha * 100000)))
 
 
-def slide_number_field(paragraph, faces: Typefaces, size: float, color: str | None, number: int) -> None:
+def slide_number_field(paragraph: Any, faces: Typefaces, size: float, color: str | None, number: int) -> None:
     """A `slidenum` field: PowerPoint and LibreOffice keep it right when slides are reordered."""
     fld = etree.SubElement(paragraph._p, f"{{{A}}}fld", id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
     rpr = etree.SubElement(fld, f"{{{A}}}rPr", lang="en-US", sz=str(int(size * 100)), dirty="0")

@@ -14,6 +14,7 @@ The pass runs after the slides are written, so no writer has to remember it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from lxml import etree
 
@@ -27,7 +28,7 @@ _RPR_TAGS = (f"{{{A}}}rPr", f"{{{A}}}endParaRPr")
 _MIRROR = {"l": "r", "r": "l"}
 
 
-def tag_slides(slides: Iterable, lang: str | None) -> None:
+def tag_slides(slides: Iterable[Any], lang: str | None) -> None:
     """Tag every paragraph of `slides` (python-pptx slides) and their notes for a page in `lang`."""
     for slide in slides:
         tag_element(slide._element, lang)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pptx.util import Pt
 
@@ -23,11 +23,11 @@ from cardgen.render.deck import (
     DeckWriter,
     _clean,
     _placeholder,
-    hero_alt,
     open_master,
     title_hero,
 )
 from cardgen.render.deck_fit import Frame, TextItem, fit_in, paginate
+from cardgen.render.deck_media import hero_alt
 from cardgen.render.pptx_io import Typefaces, deterministic_bytes, paragraph_format, prepare_frame, style_run
 from cardgen.render.pptx_lang import tag_slides
 from cardgen.text.breaking import is_cjk
@@ -164,7 +164,7 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
     rule.shadow.inherit = False
     if accent:
         rule.fill.solid()
-        rule.fill.fore_color.rgb = RGBColor.from_string(accent.lstrip("#")[:6])
+        rule.fill.fore_color.rgb = RGBColor.from_string(accent.lstrip("#")[:6])  # type: ignore[no-untyped-call]  # untyped in python-pptx
     y = COLUMN_TOP + RULE_H + BLOCK_GAP
 
     role = w.deck.role("cover_title")
@@ -227,7 +227,7 @@ def _shown(text: str, fitted: FittedText) -> str:
     return out
 
 
-def _text_box(w: DeckWriter, slide, name: str, text: str, fitted: FittedText, xyw: tuple[float, float, float],
+def _text_box(w: DeckWriter, slide: Any, name: str, text: str, fitted: FittedText, xyw: tuple[float, float, float],
               color: str | None, line_height: float = 1.3) -> float:
     """A text box showing `text` in the room `fitted` measured for it; returns its height (pt)."""
     x, y, width = xyw
