@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.util import Emu, Pt
 
 from cardgen.colors import ensure_contrast, readable_on
-from cardgen.document import Run
+from cardgen.document import Figure, Run, Table, Video
 from cardgen.errors import RenderError, UsageError
 from cardgen.i18n import labels as i18n_labels
 from cardgen.layout.text import formula_pieces
@@ -30,6 +31,7 @@ from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
 from cardgen.render.code_colors import code_palette, highlight
 from cardgen.render.deck_fit import (
+    INSETS,
     WIDTH_RESERVE,
     Frame,
     TextItem,
@@ -41,7 +43,6 @@ from cardgen.render.deck_fit import (
 from cardgen.render.deck_media import HERO_DPI, HERO_SPLIT, css_color, hero_alt, hero_pixels, video_art
 from cardgen.render.deck_plan import CODE_PAD_X, CODE_PAD_Y, Geometry, Planner, SlidePlan
 from cardgen.render.pptx_io import (
-    INSETS,
     Typefaces,
     add_title_placeholder,
     deterministic_bytes,
@@ -71,7 +72,7 @@ RUNNING_GAP = 8.0
 # --------------------------------------------------------------------------- master and layouts
 
 
-def open_master(template: Template, aspect: str = "16:9", pptx_template: Path | None = None):
+def open_master(template: Template, aspect: str = "16:9", pptx_template: Path | None = None) -> Any:
     """The presentation to fill: the organisation's master (its sample slides removed) or the template's."""
     if aspect not in ASPECTS:
         raise UsageError(f"--aspect: expected one of {', '.join(ASPECTS)}, got {aspect!r}")
@@ -91,28 +92,28 @@ def open_master(template: Template, aspect: str = "16:9", pptx_template: Path | 
     return prs
 
 
-def _drop_all_slides(prs) -> None:
+def _drop_all_slides(prs: Any) -> None:
     ids = prs.slides._sldIdLst
     for sld_id in list(ids):
         prs.part.drop_rel(sld_id.rId)
         ids.remove(sld_id)
 
 
-def _types(layout) -> list:
+def _types(layout: Any) -> list[Any]:
     return [ph.placeholder_format.type for ph in layout.placeholders]
 
 
-def find_layout(prs, name: str):
+def find_layout(prs: Any, name: str) -> Any:
     """A layout by name (case-insensitive), else the closest by placeholder types."""
     layouts = list(prs.slide_layouts)
     for layout in layouts:
         if layout.name.strip().lower() == name.lower():
             return layout
 
-    def count(layout, kinds) -> int:
+    def count(layout: Any, kinds: tuple[Any, ...]) -> int:
         return sum(1 for t in _types(layout) if t in kinds)
 
-    def pick(test):
+    def pick(test: Callable[[Any], bool]) -> Any:
         return next((layout for layout in layouts if test(layout)), None)
 
     chosen = None
@@ -131,24 +132,25 @@ def find_layout(prs, name: str):
     return chosen or layouts[min(1, len(layouts) - 1)]
 
 
-def _placeholder(container, kinds, index: int = 0):
+def _placeholder(container: Any, kinds: tuple[Any, ...], index: int = 0) -> Any:
     found = [ph for ph in container.placeholders if ph.placeholder_format.type in kinds]
     found.sort(key=lambda ph: ph.placeholder_format.idx)
     return found[index] if len(found) > index else None
 
 
-def _box(shape) -> tuple[float, float, float, float]:
+def _box(shape: Any) -> tuple[float, float, float, float]:
     return (Emu(shape.left).pt, Emu(shape.top).pt, Emu(shape.width).pt, Emu(shape.height).pt)
 
 
-def _layout_box(prs, layout_name: str, kinds, fallback: tuple[float, float, float, float], index: int = 0):
+def _layout_box(prs: Any, layout_name: str, kinds: tuple[Any, ...], fallback: tuple[float, float, float, float],
+                index: int = 0) -> tuple[float, float, float, float]:
     ph = _placeholder(find_layout(prs, layout_name), kinds, index)
     if ph is None or ph.width is None or ph.left is None:
         return fallback
     return _box(ph)
 
 
-def read_geometry(prs) -> tuple[Geometry, dict[str, tuple[float, float, float, float]]]:
+def read_geometry(prs: Any) -> tuple[Geometry, dict[str, tuple[float, float, float, float]]]:
     """Boxes of the master's layouts, in pt, with sensible defaults when a layout lacks one."""
     w, h = Emu(prs.slide_width).pt, Emu(prs.slide_height).pt
     m = w * 0.05
@@ -210,7 +212,7 @@ def title_hero(images: PageImages, geometry: Geometry, template: Template) -> He
 class DeckWriter:
     """Writes slide plans into a presentation; shared by `render_deck` and the event showcase."""
 
-    def __init__(self, prs, template: Template, faces: Typefaces, *, inherit_colors: bool = False) -> None:
+    def __init__(self, prs: Any, template: Template, faces: Typefaces, *, inherit_colors: bool = False) -> None:
         self.prs = prs
         self.template = template
         self.deck = template.deck
@@ -239,7 +241,7 @@ class DeckWriter:
             return None
         return self.current.colors.get(role) or self.deck.color(role)
 
-    def new_slide(self, layout_name: str, plan: SlidePlan | None = None):
+    def new_slide(self, layout_name: str, plan: SlidePlan | None = None) -> Any:
         layout = find_layout(self.prs, layout_name)
         slide = self.prs.slides.add_slide(layout)
         self.current = self.look.layouts.get(layout.name) or self.look.layouts["Blank"]
@@ -252,8 +254,8 @@ class DeckWriter:
 
     # ---------------------------------------------------------------- text
 
-    def title(self, slide, text: str, size: float, *, anchor: str = "bottom", color: str | None = None,
-              box: tuple[float, float, float, float] | None = None, role: str = "title", bold: bool = True):
+    def title(self, slide: Any, text: str, size: float, *, anchor: str = "bottom", color: str | None = None,
+              box: tuple[float, float, float, float] | None = None, role: str = "title", bold: bool = True) -> Any:
         shape = _placeholder(slide, TITLE_TYPES)
         if shape is None:
             shape = add_title_placeholder(slide, box or self.boxes["title"])
@@ -297,7 +299,7 @@ class DeckWriter:
     def text_backdrop(self) -> str:
         return self.text_backdrop_override or self.current.background
 
-    def titled_slide(self, layout_name: str, plan: SlidePlan, **title_options):
+    def titled_slide(self, layout_name: str, plan: SlidePlan, **title_options: Any) -> Any:
         """A new slide with `plan`'s title: in the layout's title placeholder, or, for a running head, in a
         slim strip at the top of a Blank slide (no title rule; the body then starts higher)."""
         if plan.running:
@@ -312,7 +314,7 @@ class DeckWriter:
     def body_box(self, plan: SlidePlan) -> tuple[float, float, float, float]:
         return self.boxes["running_body"] if plan.running else self.boxes["body"]
 
-    def body(self, shape, items: list[TextItem], size: float, role: str = "body", *, anchor: str = "top",
+    def body(self, shape: Any, items: list[TextItem], size: float, role: str = "body", *, anchor: str = "top",
              color: str | None = None, backdrop: str | None = None) -> None:
         self.backdrop = backdrop or self.text_backdrop
         if any(item.role == "math" for item in items) and shape is not None:
@@ -320,7 +322,7 @@ class DeckWriter:
             return
         self._paragraphs(shape, items, size, role, anchor=anchor, color=color)
 
-    def _body_with_math(self, shape, items: list[TextItem], size: float, role: str, *,
+    def _body_with_math(self, shape: Any, items: list[TextItem], size: float, role: str, *,
                         color: str | None) -> None:
         """Text and display formulas stacked at the heights the planner measured: text runs go in
         the body box (and text boxes below each formula), each formula is its own equation shape."""
@@ -378,7 +380,7 @@ class DeckWriter:
             first_box = False
             previous = group[-1]
 
-    def _with_formulas(self, runs):
+    def _with_formulas(self, runs: Iterable[Run]) -> Iterable[Run]:
         """Plain runs that show a formula's inexact reading (a title repeated on the closing slide)
         get that formula back, so its scripts are set raised and lowered."""
         if not self.formulas:
@@ -393,10 +395,10 @@ class DeckWriter:
         return out
 
     @staticmethod
-    def _slide_of(shape):
+    def _slide_of(shape: Any) -> Any:
         return shape.part.slide
 
-    def _paragraphs(self, shape, items: list[TextItem], size: float, role: str = "body", *, anchor: str = "top",
+    def _paragraphs(self, shape: Any, items: list[TextItem], size: float, role: str = "body", *, anchor: str = "top",
                     color: str | None = None, insets: tuple[float, float, float, float] = INSETS) -> None:
         text_role = self.deck.role(role)
         tf = shape.text_frame
@@ -425,7 +427,7 @@ class DeckWriter:
                            bold=item.role == "heading", italic=item.role == "quote", math=self.math_mode)
             previous = item
 
-    def _code_runs(self, paragraph, item: TextItem, size: float, palette: dict[str, str], base: str | None) -> None:
+    def _code_runs(self, paragraph: Any, item: TextItem, size: float, palette: dict[str, str], base: str | None) -> None:
         text = "".join(r.text for r in item.runs)
         for piece, kind in highlight(text, item.language):
             run = paragraph.add_run()
@@ -435,7 +437,7 @@ class DeckWriter:
                 colour = ensure_contrast(colour, self.backdrop)
             style_run(run, self.faces, size, code=True, color=colour, bold=kind == "keyword")
 
-    def _background(self, slide, plan: SlidePlan) -> None:
+    def _background(self, slide: Any, plan: SlidePlan) -> None:
         if plan.background_image:
             self._background_picture(slide, plan.background_image)
             self.text_override = "#ffffff"
@@ -450,7 +452,7 @@ class DeckWriter:
             else:
                 self.warnings.append(f"slide background colour {plan.background_color!r} is not a colour cardgen knows")
 
-    def _background_picture(self, slide, path: str) -> None:
+    def _background_picture(self, slide: Any, path: str) -> None:
         from cardgen import imaging
 
         w, h = int(pt_to_px(self.geometry.width, 150)), int(pt_to_px(self.geometry.height, 150))
@@ -469,7 +471,7 @@ class DeckWriter:
             tree.remove(element)
             tree.insert(2, element)
 
-    def slide_number(self, slide) -> None:
+    def slide_number(self, slide: Any) -> None:
         w, h = self.geometry.width, self.geometry.height
         m = self.boxes["body"][0]
         box = slide.shapes.add_textbox(Pt(w - m - 80), Pt(h - 36), Pt(80), Pt(26))
@@ -479,20 +481,20 @@ class DeckWriter:
         paragraph_format(paragraph, line=14.4, align="right")
         slide_number_field(paragraph, self.faces, 12, self.text_override or self.color("muted"), self.count)
 
-    def notes(self, slide, notes: list[str]) -> None:
+    def notes(self, slide: Any, notes: list[str]) -> None:
         text = "\n\n".join(_clean(n) for n in notes if n and n.strip())
         if text:
             slide.notes_slide.notes_text_frame.text = text
 
-    def remove_empty_placeholders(self, slide) -> None:
+    def remove_empty_placeholders(self, slide: Any) -> None:
         for ph in list(slide.placeholders):
             if ph.has_text_frame and not ph.text_frame.text.strip() or ph.placeholder_format.type == PP_PLACEHOLDER.PICTURE and not hasattr(ph, "image"):
                 ph._element.getparent().remove(ph._element)
 
     # ---------------------------------------------------------------- pictures
 
-    def picture(self, slide, data: bytes, box: tuple[float, float, float, float], *, fill_placeholder: bool = True,
-                size: tuple[int, int], alt: str = ""):
+    def picture(self, slide: Any, data: bytes, box: tuple[float, float, float, float], *, fill_placeholder: bool = True,
+                size: tuple[int, int], alt: str = "") -> Any:
         """Insert `data` (pixel `size`) fitted inside `box` (pt) without distortion, into the picture
         placeholder when the slide has one; `alt` is the description screen readers announce."""
         x, y, w, h = box
@@ -509,7 +511,7 @@ class DeckWriter:
         set_alt_text(pic, alt)
         return pic
 
-    def qr_code(self, slide, url: str, xy: tuple[float, float], side: float):
+    def qr_code(self, slide: Any, url: str, xy: tuple[float, float], side: float) -> Any:
         """A QR code for `url` (black on white, 4-module quiet zone: scanners need the contrast on every
         template), linked to the same address."""
         import segno
@@ -522,9 +524,10 @@ class DeckWriter:
         set_alt_text(pic, f"QR code for {url}")
         return pic
 
-    def caption_on(self, slide, text: str, box: tuple[float, float, float, float], size: float = 10) -> None:
+    def caption_on(self, slide: Any, text: str, box: tuple[float, float, float, float], size: float = 10) -> None:
         """A small credit line on a dark translucent strip along the bottom of a picture."""
-        from cardgen.text.fit import Box, TextStyle, fit_text
+        from cardgen.text.fit import fit_text
+        from cardgen.text.style import Box, TextStyle
 
         x, y, w, h = box
         fitted = fit_text(text, Box((w - 28) * 0.95, 2 * size * 1.2), TextStyle(size=size, min_size=8, max_lines=2,
@@ -559,7 +562,7 @@ class DeckBuilder:
         for plan in plans:
             getattr(self, f"_{plan.kind}")(plan)
 
-    def _finish(self, slide, plan: SlidePlan, number: bool = True) -> None:
+    def _finish(self, slide: Any, plan: SlidePlan, number: bool = True) -> None:
         self.w.remove_empty_placeholders(slide)
         if number:
             self.w.slide_number(slide)
@@ -585,7 +588,7 @@ class DeckBuilder:
             self._hero(slide, plan)
         self._finish(slide, plan, number=False)
 
-    def _hero(self, slide, plan: SlidePlan) -> None:
+    def _hero(self, slide: Any, plan: SlidePlan) -> None:
         w = self.w
         x = w.geometry.width * w.geometry.hero_split
         box = (x, 0.0, w.geometry.width - x, w.geometry.height)
@@ -631,7 +634,7 @@ class DeckBuilder:
 
         w = self.w
         slide = w.titled_slide("Title Only", plan)
-        table = plan.table
+        table = cast(Table, plan.table)  # a table slide has its table
         role = w.deck.role("table")
         x, y, bw, _ = w.body_box(plan)
         widths = column_widths(table, bw, plan.size)
@@ -688,24 +691,25 @@ class DeckBuilder:
         from cardgen import imaging
 
         w = self.w
+        figure = cast(Figure, plan.figure)  # a picture slide has its figure
         slide = w.new_slide("Picture with Caption", plan)
         w.title(slide, plan.title, plan.title_size, box=w.boxes["picture_title"])
         box = w.boxes["picture"]
         try:
             target = (round(pt_to_px(box[2], HERO_DPI)), round(pt_to_px(box[3], HERO_DPI)))
-            img = imaging.open_image(plan.figure.path, target_size=target, keep_alpha=True)
+            img = imaging.open_image(cast(str, figure.path), target_size=target, keep_alpha=True)
             img.thumbnail((max(target), max(target)))
             data, _ = imaging.to_pptx_compatible(img)
             w.picture(slide, data, box, size=img.size,
-                      alt=plan.figure.alt or plan.figure.caption_text or plan.figure.title or plan.title)
+                      alt=figure.alt or figure.caption_text or figure.title or plan.title)
         except Exception as exc:  # a broken figure becomes a text slide, never a crash
-            w.warnings.append(f"figure {plan.figure.src}: {exc}")
+            w.warnings.append(f"figure {figure.src}: {exc}")
             body = slide.shapes.add_textbox(*(Pt(v) for v in box))
-            w.body(body, [TextItem((Run(plan.caption or plan.figure.src),))], w.deck.role("body").min_size)
+            w.body(body, [TextItem((Run(plan.caption or figure.src),))], w.deck.role("body").min_size)
         self._caption(slide, plan)
         self._finish(slide, plan)
 
-    def _caption(self, slide, plan: SlidePlan) -> None:
+    def _caption(self, slide: Any, plan: SlidePlan) -> None:
         w = self.w
         if not plan.caption:
             return
@@ -721,14 +725,15 @@ class DeckBuilder:
         from cardgen import imaging
 
         w = self.w
+        video = cast(Video, plan.video)  # a video slide has its video
         slide = w.new_slide("Picture with Caption", plan)
         w.title(slide, plan.title, plan.title_size, box=w.boxes["picture_title"])
-        art = video_art(imaging.placeholder(plan.video.title or plan.title, (800, 450), None))
+        art = video_art(imaging.placeholder(video.title or plan.title, (800, 450), None))
         data, _ = imaging.to_pptx_compatible(art, prefer="jpeg")
         pic = w.picture(slide, data, w.boxes["picture"], size=art.size,
-                        alt=f"Video: {plan.video.title or plan.title}")
-        if plan.video.url:
-            pic.click_action.hyperlink.address = plan.video.url
+                        alt=f"Video: {video.title or plan.title}")
+        if video.url:
+            pic.click_action.hyperlink.address = video.url
         self._caption(slide, plan)
         self._finish(slide, plan)
 
@@ -858,7 +863,7 @@ def _deck_format(fmt: str | None, path: Path | None, handout: bool) -> str:
     return "pptx"
 
 
-def _properties(prs, page: Page) -> None:
+def _properties(prs: Any, page: Page) -> None:
     from cardgen.fields import authors_line
 
     props = prs.core_properties
@@ -883,7 +888,7 @@ def _properties(prs, page: Page) -> None:
 # --------------------------------------------------------------------------- small helpers
 
 
-def set_alt_text(shape, text: str) -> None:
+def set_alt_text(shape: Any, text: str) -> None:
     """The picture's description (`descr`), what PowerPoint shows as alt text."""
     if text:
         shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", _clean(text)[:1000])
@@ -900,5 +905,5 @@ def _xml_char(ch: str) -> bool:
     return (code >= 0x20 and not 0xD800 <= code <= 0xDFFF and code not in (0xFFFE, 0xFFFF)) or ch in "\n\r\t\v\f"
 
 
-def _clean_runs(runs):
+def _clean_runs(runs: Iterable[Run]) -> tuple[Run, ...]:
     return tuple(replace(r, text=_clean(r.text)) for r in runs)

@@ -8,7 +8,9 @@ collects speaker notes. `cardgen.render.deck` writes the plans into a pptx.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 from cardgen.document import (
     Block,
@@ -34,7 +36,7 @@ from cardgen.document import (
 from cardgen.fields import authors_line, contact_lines, date_line, display_url, link_label, site_line
 from cardgen.i18n import Labels
 from cardgen.i18n import labels as i18n_labels
-from cardgen.layouts.deck import DeckLayout
+from cardgen.layouts.deck import DeckLayout, TextRole
 from cardgen.page import Page
 from cardgen.render.deck_fit import (
     INSETS,
@@ -47,6 +49,7 @@ from cardgen.render.deck_fit import (
     paginate,
     slice_runs,
 )
+from cardgen.text.fit import FittedText
 
 BULLETS = ("•", "–", "◦", "▪")
 MAX_LEVEL = 3
@@ -322,11 +325,11 @@ class Planner:
         for slide in slides:
             if slide.hidden:
                 continue
-            blocks = [b for b in slide.blocks if not isinstance(b, ThematicBreak)]
+            blocks: list[Block] = [b for b in slide.blocks if not isinstance(b, ThematicBreak)]
             title, level, running = "", 2, False
             first = next((i for i, b in enumerate(blocks) if not _shows_nothing(b)), None)
-            if first is not None and isinstance(blocks[first], Heading) and blocks[first].text.strip():
-                title, level = blocks[first].text.strip(), blocks[first].level
+            if first is not None and isinstance(blocks[first], Heading) and cast(Heading, blocks[first]).text.strip():
+                title, level = cast(Heading, blocks[first]).text.strip(), cast(Heading, blocks[first]).level
                 blocks = blocks[:first] + blocks[first + 1:]
                 last_title = title
             else:
@@ -428,7 +431,7 @@ class Planner:
             out.append(self._titled("content", section, index, items=chunk, size=size))
         return out
 
-    def _titled(self, kind: str, section: _Section, index: int, **fields) -> SlidePlan:
+    def _titled(self, kind: str, section: _Section, index: int, **fields: Any) -> SlidePlan:
         """A plan titled for `section`: its heading, "(cont.)" on continuations, a running head when
         the source slide had no heading."""
         title = self._continued(section.title, index)
@@ -585,14 +588,14 @@ class Planner:
 
     # ------------------------------------------------------------------ fitting helpers
 
-    def _paginate(self, items: list[TextItem], role) -> list[tuple[list[TextItem], float]]:
+    def _paginate(self, items: list[TextItem], role: TextRole) -> list[tuple[list[TextItem], float]]:
         return paginate(items, role, self.geo.body, self.lang, self.mono)
 
     def _title_size(self, title: str, frame: Frame | None = None) -> float:
         return self._fit(title, frame or self.geo.title, self.layout.role("title"), max_lines=2, bold=True).size
 
-    def _fit(self, text: str, frame: Frame, role, *, max_lines: int | None, bold: bool = False,
-             balance: bool = False):
+    def _fit(self, text: str, frame: Frame, role: TextRole, *, max_lines: int | None, bold: bool = False,
+             balance: bool = False) -> FittedText:
         return fit_in(text, frame, role.size, role.min_size, max_lines=max_lines, bold=bold,
                       line_height=role.line_height, lang=self.lang, balance=balance)
 
@@ -632,7 +635,7 @@ def _is_short_lead(section: _Section, page: Page) -> bool:
         return False
     if not section.blocks or not all(isinstance(b, Paragraph) for b in section.blocks):
         return False
-    return sum(len(b.text) for b in section.blocks) <= 160
+    return sum(len(cast(Paragraph, b).text) for b in section.blocks) <= 160
 
 
 def _drop_first_paragraph(blocks: list[Block], description: str) -> list[Block]:
@@ -647,7 +650,7 @@ def _drop_first_paragraph(blocks: list[Block], description: str) -> list[Block]:
     return out
 
 
-def blocks_text(blocks) -> str:
+def blocks_text(blocks: Iterable[Block]) -> str:
     """Plain text of blocks for speaker notes: paragraphs separated by blank lines, list items by lines."""
     parts: list[str] = []
     for block in blocks:
