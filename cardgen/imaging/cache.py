@@ -27,8 +27,8 @@ class CropCache:
     def __init__(self, *, max_pixels: int | None = None, keep_alpha: bool = False) -> None:
         self.max_pixels = max_pixels
         self.keep_alpha = keep_alpha
-        self._decodes: dict[tuple, Image.Image] = {}
-        self._crops: dict[tuple, CropResult] = {}
+        self._decodes: dict[tuple[object, ...], Image.Image] = {}
+        self._crops: dict[tuple[object, ...], CropResult] = {}
         self._pinned: dict[int, Image.Image] = {}
         self.decode_count = 0
         self.crop_count = 0
@@ -38,7 +38,7 @@ class CropCache:
         path = Path(path)
         try:
             st = path.stat()
-            file_key: tuple = (str(path.resolve()), st.st_size, st.st_mtime_ns, self.keep_alpha)
+            file_key: tuple[object, ...] = (str(path.resolve()), st.st_size, st.st_mtime_ns, self.keep_alpha)
         except OSError:
             file_key = (str(path), None, None, self.keep_alpha)
         cached = self._decodes.get(file_key)

@@ -194,7 +194,7 @@ def _region(
         if img is None:
             raise ValueError("crop_box(…, 'smart') needs the image: pass img=")
         target = _target(aspect_or_size)
-        box = smart_crop_box(img, target, resample_filter=resample_filter)
+        box: tuple[float, float, float, float] = smart_crop_box(img, target, resample_filter=resample_filter)
         if img.size != (width, height):
             kx, ky = width / img.size[0], height / img.size[1]
             box = (box[0] * kx, box[1] * ky, box[2] * kx, box[3] * ky)

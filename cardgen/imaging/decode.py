@@ -10,10 +10,14 @@ import math
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from cardgen.errors import ImageError
+
+if TYPE_CHECKING:
+    import io
 
 #: Default decompression-bomb limit: 100 MP covers every camera sensor we expect on a project page,
 #: and refuses a 30000×30000 PNG before a single row is decoded.
@@ -175,7 +179,7 @@ def _normalise_mode(im: Image.Image, keep_alpha: bool, background: str, icc: byt
     if im.mode == "RGBA":
         if keep_alpha:
             return im
-        if im.getextrema()[3][0] == 255:  # alpha channel present but fully opaque
+        if cast("tuple[tuple[int, int], ...]", im.getextrema())[3][0] == 255:  # alpha channel present but fully opaque
             return im.convert("RGB")
         flat = Image.new("RGB", im.size, background)
         flat.paste(im, mask=im.getchannel("A"))
@@ -207,7 +211,7 @@ def _cmyk_to_rgb(im: Image.Image, icc: bytes | None) -> Image.Image:
     if icc:
         try:
             src = ImageCms.ImageCmsProfile(_bytes_io(icc))
-            return ImageCms.profileToProfile(im, src, _srgb(), outputMode="RGB")
+            return cast(Image.Image, ImageCms.profileToProfile(im, src, _srgb(), outputMode="RGB"))  # not in place: an image
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass
     return im.convert("RGB")
@@ -220,7 +224,7 @@ def _to_srgb(im: Image.Image, icc: bytes) -> Image.Image:
         name = ImageCms.getProfileDescription(src).lower()
         if "srgb" in name:
             return im
-        return ImageCms.profileToProfile(im, src, _srgb(), outputMode="RGB")
+        return cast(Image.Image, ImageCms.profileToProfile(im, src, _srgb(), outputMode="RGB"))  # not in place: an image
     except (ImageCms.PyCMSError, OSError, ValueError):
         return im
 
@@ -235,7 +239,7 @@ def _srgb() -> ImageCms.ImageCmsProfile:
     return _SRGB
 
 
-def _bytes_io(data: bytes):
+def _bytes_io(data: bytes) -> io.BytesIO:
     import io
 
     return io.BytesIO(data)

@@ -23,7 +23,7 @@ differ by a level here and there.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from cardgen.page import RESAMPLE_FILTERS
 
@@ -103,7 +103,7 @@ _BAND = 128
 def _f32(v: float) -> np.float32:
     import numpy as np
 
-    return np.float32(v)
+    return cast("np.float32", np.float32(v))
 
 
 def _source_pixels(rgba: np.ndarray, kind: GoKind) -> np.ndarray:
@@ -148,16 +148,16 @@ def _kernel(name: str, x: np.ndarray) -> np.ndarray:
     f = np.float32
     x = np.abs(x.astype(np.float32))
     if name == "box":
-        return np.where(x <= f(0.5), f(1), f(0))
+        return cast("np.ndarray", np.where(x <= f(0.5), f(1), f(0)))
     if name == "linear":
-        return np.where(x < f(1), f(1) - x, f(0)).astype(np.float32)
+        return cast("np.ndarray", np.where(x < f(1), f(1) - x, f(0)).astype(np.float32))
     if name == "hermite":
         return np.where(x < f(1), _bcspline(x, f(0), f(0)), f(0)).astype(np.float32)
     if name in ("mitchellnetravali", "catmullrom", "bspline"):
         b, c = {"mitchellnetravali": (1 / 3, 1 / 3), "catmullrom": (0.0, 0.5), "bspline": (1.0, 0.0)}[name]
         return np.where(x < f(2), _bcspline(x, f(b), f(c)), f(0)).astype(np.float32)
     if name == "gaussian":
-        return np.where(x < f(2), np.exp(-(f(2) * x * x).astype(np.float64)).astype(np.float32), f(0))
+        return cast("np.ndarray", np.where(x < f(2), np.exp(-(f(2) * x * x).astype(np.float64)).astype(np.float32), f(0)))
     s = _sinc(x)
     x64 = x.astype(np.float64)
     if name == "lanczos":
@@ -170,14 +170,14 @@ def _kernel(name: str, x: np.ndarray) -> np.ndarray:
         w = (0.42 - 0.5 * np.cos(math.pi * x64 / 3.0 + math.pi) + 0.08 * np.cos(2.0 * math.pi * x64 / 3.0))
         w = w.astype(np.float32)
     elif name == "bartlett":
-        return np.where(x < f(3), (s * (f(3) - x) / f(3)).astype(np.float32), f(0))
+        return cast("np.ndarray", np.where(x < f(3), (s * (f(3) - x) / f(3)).astype(np.float32), f(0)))
     elif name == "welch":
         w = (f(1) - (x * x / f(9))).astype(np.float32)
     elif name == "cosine":
         w = np.cos((math.pi / 2.0) * (x64 / 3.0)).astype(np.float32)
     else:  # pragma: no cover - _support() rejected it
         raise ValueError(name)
-    return np.where(x < f(3), (s * w).astype(np.float32), f(0))
+    return cast("np.ndarray", np.where(x < f(3), (s * w).astype(np.float32), f(0)))
 
 
 def _bcspline(x: np.ndarray, b: np.float32, c: np.float32) -> np.ndarray:
@@ -189,7 +189,7 @@ def _bcspline(x: np.ndarray, b: np.float32, c: np.float32) -> np.ndarray:
     outer = (
         (-b - f(6) * c) * x3 + (f(6) * b + f(30) * c) * x2 + (f(-12) * b - f(48) * c) * x + (f(8) * b + f(24) * c)
     ) / f(6)
-    return np.where(x < f(1), inner, np.where(x < f(2), outer, f(0))).astype(np.float32)
+    return cast("np.ndarray", np.where(x < f(1), inner, np.where(x < f(2), outer, f(0))).astype(np.float32))
 
 
 def _sinc(x: np.ndarray) -> np.ndarray:
@@ -278,7 +278,7 @@ def _f32_to_uint(val: np.ndarray, top: int) -> np.ndarray:
     import numpy as np
 
     v = (val.astype(np.float32) + np.float32(0.5)).astype(np.float64)
-    return np.clip(np.trunc(v), 0, top).astype(np.int64)
+    return cast("np.ndarray", np.clip(np.trunc(v), 0, top).astype(np.int64))
 
 
 def _quantise16(px: np.ndarray) -> np.ndarray:

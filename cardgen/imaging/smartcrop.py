@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from cardgen.imaging.decode import INFO_GO_KIND
 from cardgen.imaging.hugo_resize import DEFAULT_FILTER, GoKind, go_kind, resize_for_smartcrop
@@ -65,7 +66,8 @@ PRESCALE_MIN = 400.0
 Box = tuple[int, int, int, int]
 
 # Smart boxes of images still alive, keyed by id(img): crop_box and focal_crop ask for the same box.
-_memo: dict[int, tuple[weakref.ref, dict[tuple, object]]] = {}
+_memo: dict[int, tuple[weakref.ref[Image.Image], dict[tuple[object, ...], object]]] = {}
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -114,16 +116,16 @@ def smart_analysis(img: Image.Image, resample_filter: str = DEFAULT_FILTER) -> S
     return _memoised(img, key, lambda: _analyse(img, small, factor, name))
 
 
-def _memoised(img: Image.Image, key: tuple, compute):
+def _memoised(img: Image.Image, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
     """`compute()` once per (live image, key); entries go when the image is garbage-collected."""
     entry = _memo.get(id(img))
     if entry is not None and entry[0]() is img and key in entry[1]:
-        return entry[1][key]
+        return cast(_T, entry[1][key])
     value = compute()
     entry = _memo.get(id(img))  # `compute` may have memoised something itself (the analysis)
     if entry is None or entry[0]() is not img:
         ident = id(img)
-        entry = (weakref.ref(img, lambda _ref, ident=ident: _memo.pop(ident, None)), {})
+        entry = (weakref.ref(img, lambda _ref: _memo.pop(ident, None)), {})
         _memo[ident] = entry
     entry[1][key] = value
     return value
@@ -206,7 +208,7 @@ def _sample_maps(rgba: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     def cie(yy: np.ndarray, xx: np.ndarray) -> np.ndarray:
         px = rgba[np.ix_(yy, xx)].astype(np.float64)
-        return 0.5126 * px[..., 2] + 0.7152 * px[..., 1] + 0.0722 * px[..., 0]
+        return cast("np.ndarray", 0.5126 * px[..., 2] + 0.7152 * px[..., 1] + 0.0722 * px[..., 0])
 
     centre = cie(ys, xs)
     # Laplacian at the samples; the Go code writes 0 on the image border (x == 0 or y == 0 here).
@@ -274,7 +276,7 @@ def _importance_kernel(crop_w: int, crop_h: int) -> np.ndarray:
     d = (dx * dx + dy * dy) * EDGE_WEIGHT
     s = 1.41 - np.sqrt(px * px + py * py)
     s = s + (np.maximum(0.0, s + d + 0.5) * 1.2) * (_thirds(px) + _thirds(py))
-    return s + d
+    return cast("np.ndarray", s + d)
 
 
 def _best_window(
@@ -357,7 +359,8 @@ def _go_scores(analysis: SmartAnalysis, crops: list[tuple[int, int, int, int]]) 
     return out
 
 
-def _go_importance(x, y, x0, y0, x1, y1, cw, ch):  # noqa: ANN001, ANN202 - numpy broadcasting
+def _go_importance(x: np.ndarray, y: np.ndarray, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
+                   cw: np.ndarray, ch: np.ndarray) -> np.ndarray:  # numpy broadcasting
     import numpy as np
 
     outside = (x0 > x) | (x >= x1) | (y0 > y) | (y >= y1)
