@@ -1016,3 +1016,25 @@ def test_continuation_slides_share_the_text_evenly():
     fills = [items_height(c, size, role, frame, None, mono) / frame.inner_h for c, size in chunks]
     assert len(chunks) == len(greedy)
     assert min(len(c) for c, _ in chunks) > 1 and min(fills) >= 0.3, fills
+
+
+def test_nested_numbered_items_carry_their_level_so_numbering_restarts(tmp_path):
+    bundle = tmp_path / "nest"
+    write(bundle / "index.md", """
+        ---
+        title: Steps
+        ---
+        ## Steps
+
+        1. Agree on a team
+        2. Pick a lead
+        3. Accept the assignment:
+           1. The lead creates the team
+           2. Members join it
+        4. Write the readme
+        """)
+    _, _, prs = deck_of(bundle / "index.md", tmp_path)
+    slide = next(s for s in prs.slides if "Members join it" in "\n".join(texts(s)))
+    levels = {p.text: p.level for sh in slide.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs}
+    assert levels["The lead creates the team"] == 1 and levels["Members join it"] == 1
+    assert levels["Agree on a team"] == 0 and levels["Write the readme"] == 0

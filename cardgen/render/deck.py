@@ -410,7 +410,7 @@ class DeckWriter:
             s = item_size(item, size)
             paragraph_format(paragraph, line=s * text_role.line_height, before=spacing_before(item, previous, s),
                              indent=item.indent(s), hanging=item.hanging(s), bullet=item.bullet,
-                             numbered=item.number,
+                             numbered=item.number, level=item.level,
                              bullet_color=self.color("accent"))
             base = color or self.text_override or self.color("text")
             if item.role == "muted":

@@ -171,9 +171,16 @@ def prepare_frame(text_frame: Any, anchor: str = "top", insets: tuple[float, flo
 def paragraph_format(paragraph: Any, *, line: float, before: float = 0.0, after: float = 0.0,
                      align: str = "left", indent: float = 0.0, bullet: str | None = None,
                      bullet_color: str | None = None, numbered: int | None = None,
-                     hanging: float | None = None) -> None:
-    """Exact line spacing (pt), spacing, alignment and bullets written on the paragraph itself."""
+                     hanging: float | None = None, level: int = 0) -> None:
+    """Exact line spacing (pt), spacing, alignment and bullets written on the paragraph itself.
+
+    `level` is the list nesting: viewers number each level on its own, so a nested "1." restarts
+    under its parent item instead of continuing the outer list ("3. … 4." instead of "3. … 1.")."""
     ppr = paragraph._p.get_or_add_pPr()
+    if level > 0:
+        ppr.set("lvl", str(min(level, 8)))
+    elif "lvl" in ppr.attrib:
+        del ppr.attrib["lvl"]
     for child in list(ppr):
         if child.tag in _PPR_REPLACED:
             ppr.remove(child)
