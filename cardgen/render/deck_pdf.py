@@ -28,8 +28,8 @@ from cardgen.render.deck_fit import (
 )
 from cardgen.render.deck_look import DeckLook, LayoutLook
 from cardgen.render.deck_plan import Geometry, SlidePlan, labels
-from cardgen.render.pdf_canvas import Canvas, Fonts, Piece
-from cardgen.render.pdf_fonts import presubset
+from cardgen.render.pdf_canvas import Canvas, Piece
+from cardgen.render.pdf_fonts import Fonts, presubset
 from cardgen.text.breaking import wrap_lines
 from cardgen.text.style import TextStyle
 from cardgen.units import pt_to_px

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from cardgen.colors import rgb as _rgb
 from cardgen.layout.model import QR, ImageBox, Scene, Shape, TextBox
 from cardgen.page import Page
-from cardgen.render.pdf_fonts import add_font
+from cardgen.render.pdf_fonts import Fonts
 from cardgen.units import PT_PER_MM, Rect, mm_to_px, pt_to_mm
 
 if TYPE_CHECKING:
@@ -97,15 +97,10 @@ class Writer:
         self.pdf = pdf
         self.text_only = text_only  # tests render text alone to check the safe margin in pixels
         self.warnings: list[str] = []
-        self._fonts: dict[Path, str] = {}
+        self._fonts = Fonts(pdf)
 
     def font(self, path: Path) -> str:
-        name = self._fonts.get(path)
-        if name is None:
-            name = f"F{len(self._fonts)}-{path.stem.split('.')[0]}"
-            add_font(self.pdf, name, path)
-            self._fonts[path] = name
-        return name
+        return self._fonts.name(path)
 
     def rect(self, rect: Rect, colour: str, opacity: float = 1.0) -> None:
         if self.text_only or rect.w <= 0 or rect.h <= 0:

@@ -15,7 +15,7 @@ from typing import Any
 
 from cardgen.colors import rgb
 from cardgen.i18n import is_rtl
-from cardgen.render.pdf_fonts import add_font
+from cardgen.render.pdf_fonts import Fonts
 from cardgen.text.bidi import base_rtl
 from cardgen.text.fonts import segments
 from cardgen.text.line import PlacedLine, needs_layout, place_line
@@ -32,22 +32,6 @@ class Piece:
     colour: str = "#000000"
     href: str | None = None
     underline: bool = False
-
-
-class Fonts:
-    """Font files registered once per document, by path."""
-
-    def __init__(self, pdf: Any) -> None:
-        self.pdf = pdf
-        self._names: dict[Path, str] = {}
-
-    def name(self, path: Path) -> str:
-        name = self._names.get(path)
-        if name is None:
-            name = f"F{len(self._names)}-{path.stem.split('.')[0]}"
-            add_font(self.pdf, name, path)
-            self._names[path] = name
-        return name
 
 
 class Canvas:

@@ -147,3 +147,19 @@ def hb_tag(tag: str) -> int:
     """A four-letter OpenType tag as HarfBuzz's integer."""
     data = tag.encode("latin-1")
     return (data[0] << 24) | (data[1] << 16) | (data[2] << 8) | data[3]
+
+
+class Fonts:
+    """Font files registered once per document, by path."""
+
+    def __init__(self, pdf: Any) -> None:
+        self.pdf = pdf
+        self._names: dict[Path, str] = {}
+
+    def name(self, path: Path) -> str:
+        name = self._names.get(path)
+        if name is None:
+            name = f"F{len(self._names)}-{path.stem.split('.')[0]}"
+            add_font(self.pdf, name, path)
+            self._names[path] = name
+        return name
