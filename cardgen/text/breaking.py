@@ -13,7 +13,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from cardgen.text.measure import text_width
+from cardgen.text.line import SimpleFace, simple_face
+from cardgen.text.measure import conservative_faces, text_width
 from cardgen.text.style import TextStyle
 
 #: Characters that must not start a line (closing brackets, small kana, prolonged sound mark, punctuation).
@@ -147,23 +148,106 @@ def wrap_lines(text: str, width: float, style: TextStyle, size: float) -> list[s
 def _wrap_paragraph(paragraph: str, width: float, style: TextStyle, size: float) -> list[str]:
     if not paragraph:
         return [""]
+    faces = _simple_faces(paragraph, style)
+    if faces is not None:
+        try:
+            return _wrap_simple(atoms(paragraph, style.lang), width, style, size, faces)
+        except KeyError:  # a hyphen added by a word split that a face lacks: measure the general way
+            pass
+    return _wrap_measured(atoms(paragraph, style.lang), width, style, size)
+
+
+def _wrap_measured(pieces: tuple[str, ...], width: float, style: TextStyle, size: float) -> list[str]:
+    """Greedy breaking of text that is measured by laying it out (fallback fonts, bidi, shaping).
+
+    The line takes atoms while the whole line, laid out, still fits. Measuring every candidate line
+    would cost O(n²) layouts for a paragraph; instead the atoms' own widths, added up, estimate
+    where the line ends, and whole-line measurements step from that guess to the last atom that
+    fits (a line's width grows with its atoms, so this is where a candidate-by-candidate breaker
+    stops): two or three layouts per line."""
+    heads = [_measure(atom.rstrip(), style, size) for atom in pieces]
+    fulls = [_measure(atom, style, size) for atom in pieces]
     lines: list[str] = []
     current = ""
-    for atom in atoms(paragraph, style.lang):
-        candidate = current + atom
-        if _measure(candidate.rstrip(), style, size) <= width:
-            current = candidate
+    k = 0
+    while k < len(pieces):
+        def fits(m: int, start: int = k, head: str = current) -> bool:
+            return _measure((head + "".join(pieces[start:start + m])).rstrip(), style, size) <= width
+
+        guess, used = 0, _measure(current, style, size) if current else 0.0
+        while k + guess < len(pieces) and used + heads[k + guess] <= width:
+            used += fulls[k + guess]
+            guess += 1
+        if not guess or fits(guess):
+            while k + guess < len(pieces) and fits(guess + 1):
+                guess += 1
+        else:
+            while guess > 0 and not fits(guess):
+                guess -= 1
+        if guess:
+            current += "".join(pieces[k:k + guess])
+            k += guess
+            continue
+        atom = pieces[k]  # does not fit on the open line
+        k += 1
+        if current.strip():
+            lines.append(current.rstrip())
+            current = ""
+        if heads[k - 1] <= width:
+            current = atom.lstrip()
+            continue
+        # A single atom wider than the line: split it by characters.
+        split = _split_long(atom.rstrip(), width, style, size)
+        lines.extend(split[:-1])
+        current = split[-1] + (" " if atom.endswith(" ") else "")
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
+def _simple_faces(paragraph: str, style: TextStyle) -> tuple[SimpleFace, ...] | None:
+    """The faces whose advances add up to the width of any part of `paragraph` (see `SimpleFace`), or
+    None when the paragraph needs fallback fonts, bidi or shaping."""
+    faces = (conservative_faces(style.family, style.bold, style.italic) if style.conservative
+             else (simple_face(style.family, style.bold, style.italic),))
+    return faces if all(face.covers(paragraph) for face in faces) else None
+
+
+def _wrap_simple(pieces: tuple[str, ...], width: float, style: TextStyle, size: float,
+                 faces: tuple[SimpleFace, ...]) -> list[str]:
+    """`_wrap_paragraph` for simple text: the width of a line grows by the width of each atom, so
+    every candidate is measured by adding one atom's advances instead of re-measuring the line (the
+    same sums, in font units, so the same breaks)."""
+
+    def units(text: str) -> list[int]:
+        return [face.width_units(text) for face in faces]
+
+    def fits(total: list[int]) -> bool:
+        return max(u / face.units_per_em for u, face in zip(total, faces, strict=True)) * size <= width
+
+    lines: list[str] = []
+    current = ""
+    current_units = [0] * len(faces)
+    for atom in pieces:
+        head = atom.rstrip()
+        head_units = units(head)
+        candidate = ([c + h for c, h in zip(current_units, head_units, strict=True)] if head
+                     else units(current.rstrip()))  # (current + atom).rstrip()
+        if fits(candidate):
+            current += atom
+            current_units = [c + a for c, a in zip(current_units, units(atom), strict=True)]
             continue
         if current.strip():
             lines.append(current.rstrip())
             current = ""
-        if _measure(atom.rstrip(), style, size) <= width:
+        if fits(head_units):
             current = atom.lstrip()
+            current_units = units(current)
             continue
-        # A single atom wider than the line: split it by characters.
-        pieces = _split_long(atom.rstrip(), width, style, size)
-        lines.extend(pieces[:-1])
-        current = pieces[-1] + (" " if atom.endswith(" ") else "")
+        split = _split_long(head, width, style, size)
+        lines.extend(split[:-1])
+        current = split[-1] + (" " if atom.endswith(" ") else "")
+        current_units = units(current)
     if current.strip():
         lines.append(current.rstrip())
     return lines

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cardgen.text.bidi import CONTROLS, base_rtl, has_rtl, visual_runs
-from cardgen.text.fonts import segments
+from cardgen.text.fonts import coverage, font_path, segments
 from cardgen.text.metrics import metrics
 from cardgen.text.shaping import needs_shaping, shaped_advance
 
@@ -47,6 +47,37 @@ def table_width(text: str, path: Path) -> float:
     return sum(adv.get(ord(ch), default) for ch in text) / m.units_per_em
 
 
+@dataclass(frozen=True)
+class SimpleFace:
+    """The characters a face draws one by one, left to right, with no fallback: text made only of
+    them is one run in that face, needs neither bidi nor a shaper, and is as wide as the sum of their
+    advances (`units` per character, in font units). Most Latin text is; it is measured without the
+    per-character fallback walk."""
+
+    path: Path
+    units: dict[str, int]
+    units_per_em: int
+
+    def covers(self, text: str) -> bool:
+        return self.units.keys() >= set(text)
+
+    def width_units(self, text: str) -> int:
+        return sum(map(self.units.__getitem__, text))
+
+
+@lru_cache(maxsize=64)
+def simple_face(family: str | None = None, bold: bool = False, italic: bool = False) -> SimpleFace:
+    path = font_path(family, bold, italic)
+    m = metrics(path)
+    covered = coverage(path)
+    units: dict[str, int] = {}
+    for code in covered:
+        ch = chr(code)
+        if not needs_layout(ch):
+            units[ch] = m.advances.get(code, m.default_advance)
+    return SimpleFace(path, units, m.units_per_em)
+
+
 def piece_width(text: str, path: Path, rtl: bool, lang: str | None = None) -> float:
     if rtl or needs_shaping(text):
         return shaped_advance(text, path, rtl, _hb_lang(lang))
@@ -66,6 +97,10 @@ def place_line(
     else by `lang`)."""
     if rtl is None:
         rtl = base_rtl(text, default=_rtl_language(lang))
+    face = simple_face(family, bold, italic)
+    if text and face.covers(text):
+        width = face.width_units(text) / face.units_per_em
+        return PlacedLine((Piece(text, face.path, 0.0, width, False, False),), width, rtl)
     pieces: list[Piece] = []
     x = 0.0
     for run in visual_runs(text, rtl):

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cardgen.text.fonts import METRICS_FALLBACK, fallback_chain, font_path, segments
-from cardgen.text.line import needs_layout, place_line, table_width
+from cardgen.text.line import SimpleFace, needs_layout, place_line, simple_face, table_width
 from cardgen.text.metrics import FontMetrics, bundled_metrics, metrics, metrics_record, read_metrics
 
 
@@ -26,6 +26,9 @@ def _advance_units(text: str, path: Path) -> float:
 @lru_cache(maxsize=65536)
 def _em_width(text: str, family: str | None, bold: bool, italic: bool, lang: str | None = None) -> float:
     """Width of `text` in ems with per-character fallback (shaped where shaping changes it)."""
+    face = simple_face(family, bold, italic)
+    if face.covers(text):
+        return face.width_units(text) / face.units_per_em
     if needs_layout(text):
         return place_line(text, family, bold, italic, lang).width
     return sum(_advance_units(part, path) for part, path in segments(text, family, bold, italic))
@@ -37,6 +40,12 @@ def _em_width_conservative(text: str, family: str | None, bold: bool, italic: bo
     wide = _em_width(text, METRICS_FALLBACK, bold, False, lang)
     alone = _advance_units(text, font_path(family, bold, italic))
     return max(normal, wide, alone)
+
+
+def conservative_faces(family: str | None, bold: bool, italic: bool) -> tuple[SimpleFace, SimpleFace]:
+    """The two faces a conservative width of simple text is the larger of (see `_em_width_conservative`:
+    for text the primary face draws alone, its width in the primary face equals the fallback width)."""
+    return simple_face(family, bold, italic), simple_face(METRICS_FALLBACK, bold, False)
 
 
 def text_width(
