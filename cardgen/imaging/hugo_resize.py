@@ -69,13 +69,17 @@ def resize_for_smartcrop(
     rgba: np.ndarray, kind: GoKind, size: tuple[int, int], filter_name: str = DEFAULT_FILTER
 ) -> np.ndarray:
     """The RGBA image (premultiplied bytes, H×W×4) smartcrop analyses: `rgba` (non-premultiplied
-    bytes as Pillow decodes them) resized to `size` as Hugo's imagingResizer does, then `toRGBA`."""
+    bytes as Pillow decodes them, H×W×4, or H×W×3 for an opaque image) resized to `size` as Hugo's
+    imagingResizer does, then `toRGBA`."""
     import numpy as np
 
     h, w = rgba.shape[:2]
     dst_w, dst_h = int(size[0]), int(size[1])
     name = filter_name.lower()
     support = _support(name)
+    banded = kind in _OPAQUE_KINDS and support > 0 and w != dst_w and (dst_w, dst_h) != (w, h)
+    if rgba.shape[2] == 3 and not banded:  # RGB bytes of an opaque image: alpha 255 everywhere
+        rgba = np.dstack([rgba, np.full((h, w), 0xFF, np.uint8)])
     if (dst_w, dst_h) == (w, h):
         return _store(_source_pixels(rgba, kind), kind)
     if support <= 0:
@@ -86,7 +90,10 @@ def resize_for_smartcrop(
     weights = _weights(dst_w, w, name)
     bands = []
     for top in range(0, h, _BAND):
-        band = _resize_axis(_source_pixels(rgba[top : top + _BAND], kind), dst_w, name, axis=1, weights=weights)
+        if kind in _OPAQUE_KINDS:
+            band = _rows_opaque(rgba[top : top + _BAND], weights)
+        else:
+            band = _resize_axis(_source_pixels(rgba[top : top + _BAND], kind), dst_w, name, axis=1, weights=weights)
         bands.append(band if h == dst_h else _quantise16(band))
     tmp = np.concatenate(bands, axis=0)
     if h == dst_h:
@@ -264,6 +271,43 @@ def _resize_axis(
     return np.concatenate([rgb, a], axis=-1).astype(np.float32, copy=False)
 
 
+#: Go image types without alpha: gift reads every pixel with alpha exactly 1.
+_OPAQUE_KINDS = ("rgba", "gray", "ycbcr")
+
+
+def _rows_opaque(band: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """`_resize_axis(_source_pixels(band, kind), …, axis=1)` for an opaque kind, from the bytes.
+
+    The same float32 operations in the same order, so the same bits: each tap's bytes are scaled by
+    1/255 and by the weight and added; the alpha sum is the same for every row, so it is summed
+    once; taps of weight 0 everywhere add exact zeros and are skipped. About 3× faster on a big
+    photo than converting the whole band to float32 first."""
+    import numpy as np
+
+    idx, weight = weights
+    rows, size = band.shape[0], idx.shape[0]
+    qf8 = _f32(1.0 / 0xFF)
+    # Columns first: each tap then gathers whole columns (one copy each), not single pixels.
+    columns = np.ascontiguousarray(band[..., :3].transpose(1, 0, 2))
+    rgb = np.zeros((size, rows, 3), np.float32)
+    a = np.zeros((size,), np.float32)
+    tmp = np.empty((size, rows, 3), np.float32)
+    for k in range(weight.shape[1]):
+        w = weight[:, k]
+        if not w.any():
+            continue
+        np.multiply(columns[idx[:, k]], qf8, out=tmp, dtype=np.float32, casting="unsafe")
+        np.multiply(tmp, w.reshape(size, 1, 1), out=tmp)
+        np.add(rgb, tmp, out=rgb)
+        a = a + w
+    out = np.empty((rows, size, 4), np.float32)
+    nz = a != 0
+    out[..., :3] = (rgb / np.where(nz, a, np.float32(1)).reshape(size, 1, 1)).transpose(1, 0, 2)
+    out[:, ~nz, :3] = rgb.transpose(1, 0, 2)[:, ~nz]
+    out[..., 3] = a
+    return out
+
+
 def _nearest(px: np.ndarray, w: int, h: int) -> np.ndarray:
     import numpy as np
 
@@ -277,8 +321,9 @@ def _f32_to_uint(val: np.ndarray, top: int) -> np.ndarray:
     """gift's f32u8/f32u16: `int64(val + 0.5)` clamped to [0, top]."""
     import numpy as np
 
-    v = (val.astype(np.float32) + np.float32(0.5)).astype(np.float64)
-    return cast("np.ndarray", np.clip(np.trunc(v), 0, top).astype(np.int64))
+    # int64(v) truncates; clipping first gives the same integers (v < 0 and v ≥ top+1 clamp alike).
+    v = val.astype(np.float32) + np.float32(0.5)
+    return cast("np.ndarray", np.clip(v, 0, top).astype(np.int64))
 
 
 def _quantise16(px: np.ndarray) -> np.ndarray:

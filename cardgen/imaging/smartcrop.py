@@ -105,7 +105,7 @@ def smart_crop_box(
     """
     name = (resample_filter or DEFAULT_FILTER).lower()
     key = (img.size, img.mode, aspect if isinstance(aspect, tuple) else float(aspect), name)
-    return _memoised(img, key, lambda: _find_best_crop(img, aspect, name))
+    return memoised(img, key, lambda: _find_best_crop(img, aspect, name))
 
 
 def smart_analysis(img: Image.Image, resample_filter: str = DEFAULT_FILTER) -> SmartAnalysis:
@@ -113,10 +113,10 @@ def smart_analysis(img: Image.Image, resample_filter: str = DEFAULT_FILTER) -> S
     name = (resample_filter or DEFAULT_FILTER).lower()
     factor, small = _prescale_geometry(*img.size)
     key = ("analysis", img.size, img.mode, name)
-    return _memoised(img, key, lambda: _analyse(img, small, factor, name))
+    return memoised(img, key, lambda: _analyse(img, small, factor, name))
 
 
-def _memoised(img: Image.Image, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+def memoised(img: Image.Image, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
     """`compute()` once per (live image, key); entries go when the image is garbage-collected."""
     entry = _memo.get(id(img))
     if entry is not None and entry[0]() is img and key in entry[1]:
@@ -190,6 +190,8 @@ def _prescaled_rgba(img: Image.Image, size: tuple[int, int], filter_name: str) -
 
     kind: GoKind = img.info.get(INFO_GO_KIND) or go_kind(img, None)
     src = img
+    if src.mode == "RGB" and kind in ("rgba", "gray", "ycbcr"):  # opaque: no alpha plane to add
+        return resize_for_smartcrop(np.asarray(src), kind, size, filter_name)
     if src.mode != "RGBA":
         src = src.convert("RGBA")
     return resize_for_smartcrop(np.asarray(src), kind, size, filter_name)
