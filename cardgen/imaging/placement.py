@@ -164,13 +164,17 @@ def frame_pixels(size: tuple[float, float], unit: Literal["px", "in", "mm", "pt"
 
 def image_features(img: Image.Image, resample_filter: str = "box") -> ImageFeatures:
     """Placement facts about `img`, read off the Smart analysis's prescaled copy (memoised there,
-    so a page whose crop is Smart pays nothing more). `img` should keep its alpha channel."""
+    so a page whose crop is Smart pays nothing more), computed once while `img` lives. `img` should
+    keep its alpha channel."""
     from cardgen.imaging.decode import INFO_SOURCE_SIZE
-    from cardgen.imaging.smartcrop import smart_analysis
+    from cardgen.imaging.smartcrop import memoised, smart_analysis
 
-    small = smart_analysis(img, resample_filter).small
-    source = tuple(img.info.get(INFO_SOURCE_SIZE) or img.size)
-    return features_from_pixels(small, (int(source[0]), int(source[1])))
+    def compute() -> ImageFeatures:
+        small = smart_analysis(img, resample_filter).small
+        source = tuple(img.info.get(INFO_SOURCE_SIZE) or img.size)
+        return features_from_pixels(small, (int(source[0]), int(source[1])))
+
+    return memoised(img, ("features", img.size, img.mode, resample_filter), compute)
 
 
 def features_from_pixels(rgba: np.ndarray, size: tuple[int, int]) -> ImageFeatures:

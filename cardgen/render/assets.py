@@ -55,11 +55,20 @@ STORE_VERSION = "2"
 _UNREAD = object()
 
 
+#: The size every output's picture is cut from unless a frame asks for more: it covers the built-in
+#: outputs (the card's picture band at 300 dpi, 1311×840 px; the deck's title picture, 880×1125; social
+#: images up to 1200×630 and 1080×1080). One decode size for all outputs means the deck, the social
+#: images and the card of `build` are the bytes `deck`, `social` and `card` give on their own, and the
+#: Smart analysis runs once per page. A 12 MP photo is decoded at half scale (DCT draft).
+DECODE_SIZE = (1440, 1200)
+
+
 class PageImages:
     """Decoded featured image and its crops for one page; create one per page and pass it around.
 
-    `decode_size` is the largest output that will be cut (see `imaging.needed_decode_size`): the
-    file is decoded once at a draft scale that covers it, and again only if a caller asks for more.
+    `decode_size` is the largest output that will be cut (see `imaging.needed_decode_size`; default
+    `DECODE_SIZE`): the file is decoded once at a draft scale that covers it, and again only if a
+    caller asks for more.
     """
 
     def __init__(
@@ -76,7 +85,7 @@ class PageImages:
 
         self.page = page
         self.palette = palette
-        self.decode_size = decode_size
+        self.decode_size = decode_size or DECODE_SIZE
         self.warnings: list[str] = []
         self._cache = CropCache(keep_alpha=True)  # Smart sees alpha as Hugo does; placement composites
         self._failed = False
