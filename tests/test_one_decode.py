@@ -1,0 +1,50 @@
+"""One decode size for every output: a page's social image and card are the same bytes whether
+`build` makes them next to the deck or `social` / `card` make them alone, and the featured image is
+decoded and analysed once per page."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from cardgen.imaging import smartcrop
+from cardgen.loader import load_page
+from cardgen.render.assets import DECODE_SIZE, PageImages
+from cardgen.render.build import render_all
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "mlphys"
+
+
+def _page(tmp_path: Path) -> Path:
+    bundle = tmp_path / "mlphys"
+    shutil.copytree(SAMPLE, bundle)
+    return bundle / "index.md"
+
+
+def test_build_and_single_outputs_give_identical_bytes(tmp_path: Path) -> None:
+    page = load_page(_page(tmp_path))
+    render_all(page, tmp_path / "build", formats=("deck", "social", "card"))
+    render_all(load_page(page.path), tmp_path / "social", formats=("social",))
+    render_all(load_page(page.path), tmp_path / "card", formats=("card",))
+    for folder, name in (("social", f"{page.slug}-og.jpg"), ("card", f"{page.slug}-card.pdf")):
+        alone = (tmp_path / folder / name).read_bytes()
+        assert alone == (tmp_path / "build" / name).read_bytes(), f"{name} differs between build and {folder}"
+
+
+def test_featured_image_is_decoded_and_analysed_once_per_page(tmp_path: Path, monkeypatch) -> None:
+    analyses: list[tuple[int, int]] = []
+    original = smartcrop._analyse
+
+    def counting(img, *args):  # type: ignore[no-untyped-def]
+        analyses.append(img.size)
+        return original(img, *args)
+
+    monkeypatch.setattr(smartcrop, "_analyse", counting)
+    page = load_page(_page(tmp_path))
+    images = PageImages(page)
+    render_all(page, tmp_path / "out", formats=("deck", "social", "card"), social_presets=("og", "square"),
+               images=images)
+    assert images._cache.decode_count == 1
+    assert len(analyses) == 1
+    # 4000×3000 seed: a draft decode at half scale still covers DECODE_SIZE with a Smart window
+    assert analyses[0] == (2000, 1500) and analyses[0][0] >= DECODE_SIZE[0]
