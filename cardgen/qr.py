@@ -17,3 +17,20 @@ def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
     import segno
 
     return tuple(tuple(bool(v) for v in row) for row in segno.make(url, error="m", micro=False).matrix)
+
+
+@lru_cache(maxsize=256)
+def qr_png(url: str, scale: int = 12) -> bytes:
+    """The symbol for `url` as a black-on-white PNG, `scale` pixels per module, with the quiet zone
+    (for slides, which place pictures). Encoded once per address and process."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    modules = np.array(qr_matrix(url), dtype=bool)
+    framed = np.pad(modules, QUIET_MODULES, constant_values=False)
+    pixels = np.where(framed, 0, 255).astype(np.uint8).repeat(scale, axis=0).repeat(scale, axis=1)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels, "L").convert("1").save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()

@@ -203,3 +203,42 @@ def test_hugo_mode_publishes_social_images_into_the_site_also_for_unchanged_page
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["summary"]["cached"] == 2
     assert (site / "static/og/project/p1.jpg").is_file()
+
+
+def test_event_pack_embeds_the_pictures_the_pages_encoded(tmp_path: Path) -> None:
+    """The showcase shows each project's title picture as the bytes its own deck embedded (kept in the
+    crop store), not a decode of the stored crop encoded again."""
+    import zipfile
+
+    site = small_site(tmp_path / "site", n=2)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
+
+    def media(path: Path) -> set[bytes]:
+        with zipfile.ZipFile(path) as z:
+            return {z.read(n) for n in z.namelist() if n.startswith("ppt/media/") and n.endswith((".jpg", ".jpeg"))}
+
+    showcase = media(out / "event" / "showcase.pptx")
+    for slug in ("p0", "p1"):
+        page_pictures = media(out / slug / f"{slug}.pptx")
+        assert page_pictures & showcase, f"{slug}: the showcase re-encoded the title picture"
+
+
+def test_slide_qr_png_is_the_shared_matrix() -> None:
+    """Slides place the QR symbol as a PNG drawn from the one matrix cards and deck PDFs use (never a
+    micro QR, which phone scanners often do not read), with the four-module quiet zone."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from cardgen.qr import QUIET_MODULES, qr_matrix, qr_png
+
+    url = "https://x.io/"  # short enough that segno would pick a micro QR unless told not to
+    modules = np.array(qr_matrix(url))
+    img = np.asarray(Image.open(io.BytesIO(qr_png(url, scale=3))).convert("L"))
+    side = (len(modules) + 2 * QUIET_MODULES) * 3
+    assert img.shape == (side, side) and len(modules) >= 21
+    inner = img[QUIET_MODULES * 3:-QUIET_MODULES * 3:3, QUIET_MODULES * 3:-QUIET_MODULES * 3:3]
+    assert np.array_equal(inner == 0, modules)
+    assert (img[: QUIET_MODULES * 3] == 255).all()

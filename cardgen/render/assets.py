@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -34,6 +34,7 @@ class HeroImage:
     box: tuple[int, int, int, int] | None  # region kept, in pixels of the decoded image
     crop: CropResult | None = None  # the imaging engine's result (scale, decoded size, dpi)
     placement: Placement | None = None  # cover or contain, and why; None for placeholder art
+    key: tuple[Any, ...] | None = None  # what `PageImages.hero` was asked for (names its encodings)
 
     @property
     def is_contained(self) -> bool:
@@ -51,8 +52,26 @@ class HeroImage:
 
 
 #: Bump when stored crops would differ for the same inputs (crop algorithm or encoding changes).
-STORE_VERSION = "2"
+STORE_VERSION = "3"
 _UNREAD = object()
+
+
+#: How `PageImages.encoded` writes a picture for each kind of output.
+ENCODINGS = {
+    "slide": {"quality": 88, "optimize": True, "progressive": True},
+    "print": {"quality": 90, "optimize": True, "subsampling": 0},
+}
+
+
+def _encode(hero: HeroImage, purpose: str) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    if hero.is_placeholder and purpose == "slide":
+        hero.image.save(buffer, "PNG", optimize=False, compress_level=6)
+    else:
+        hero.image.convert("RGB").save(buffer, "JPEG", **ENCODINGS[purpose])
+    return buffer.getvalue()
 
 
 #: The size every output's picture is cut from unless a frame asks for more: it covers the built-in
@@ -91,6 +110,7 @@ class PageImages:
         self._failed = False
         self._heroes: dict[tuple[Any, ...], HeroImage] = {}
         self._placements: dict[tuple[Any, ...], Placement] = {}
+        self._encoded: dict[tuple[Any, ...], bytes] = {}
         self._source_size: tuple[int, int] | None | object = _UNREAD
         self._logo: Image.Image | None | object = _UNREAD
         # A batch shares crops between its worker processes and the event pack through `store`:
@@ -189,14 +209,15 @@ class PageImages:
             return self._heroes[key]
         stored = self._load(key)
         if stored is not None:
+            stored = replace(stored, key=key)
             if self.remember:
                 self._heroes[key] = stored
             return stored
         src = self.source((w, h))
         if src is None:
-            result = HeroImage(self.placeholder((w, h)), True, None, None, None)
+            result = HeroImage(self.placeholder((w, h)), True, None, None, None, key=key)
         else:
-            result = self._place(src, key, frame, colour)
+            result = replace(self._place(src, key, frame, colour), key=key)
             if self.persist_all or (w, h) in self.persist:
                 self._save(key, result)
         if self.remember:
@@ -204,6 +225,35 @@ class PageImages:
         else:
             self._cache.clear()  # a big site's event pack must not hold every decoded image
         return result
+
+    def encoded(self, hero: HeroImage, purpose: str) -> bytes:
+        """`hero` as the bytes an output embeds, encoded once per page: "slide" (decks and the
+        showcase: JPEG q88, progressive; PNG for placeholder art) or "print" (cards and card sheets:
+        JPEG q90 without chroma subsampling). With a `store`, the bytes are kept there next to the
+        crop, so the event pack embeds what the pages embedded instead of decoding and encoding
+        again."""
+        if purpose not in ENCODINGS:
+            raise ValueError(f"unknown encoding purpose {purpose!r}")
+        memo = (hero.key, purpose) if hero.key is not None else None
+        if memo is not None and memo in self._encoded:
+            return self._encoded[memo]
+        name = self._store_key(hero.key) if hero.key is not None and not hero.is_placeholder else None
+        path = cast(Path, self.store) / f"{name}.{purpose}.jpg" if name is not None else None
+        data = None
+        if path is not None and path.is_file():
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None
+        if data is None:
+            data = _encode(hero, purpose)
+            if path is not None and (self.persist_all or tuple(hero.key[:2]) in self.persist):  # type: ignore[index]
+                from cardgen.output import atomic_write
+
+                atomic_write(path, data)
+        if memo is not None and self.remember:
+            self._encoded[memo] = data
+        return data
 
     def placement(self, frame_px: tuple[float, float], fit: str = "auto") -> Placement | None:
         """The placement decision for a frame of `frame_px` output pixels, without drawing it (the

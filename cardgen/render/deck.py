@@ -514,11 +514,9 @@ class DeckWriter:
     def qr_code(self, slide: Any, url: str, xy: tuple[float, float], side: float) -> Any:
         """A QR code for `url` (black on white, 4-module quiet zone: scanners need the contrast on every
         template), linked to the same address."""
-        import segno
+        from cardgen.qr import qr_png
 
-        buffer = io.BytesIO()
-        segno.make(url, error="m").save(buffer, kind="png", scale=12, border=4, dark="#000000", light="#ffffff")
-        pic = slide.shapes.add_picture(io.BytesIO(buffer.getvalue()), Pt(xy[0]), Pt(xy[1]), Pt(side), Pt(side))
+        pic = slide.shapes.add_picture(io.BytesIO(qr_png(url)), Pt(xy[0]), Pt(xy[1]), Pt(side), Pt(side))
         pic.name = "QR code"
         pic.click_action.hyperlink.address = url
         set_alt_text(pic, f"QR code for {url}")
@@ -593,9 +591,7 @@ class DeckBuilder:
         x = w.geometry.width * w.geometry.hero_split
         box = (x, 0.0, w.geometry.width - x, w.geometry.height)
         hero = title_hero(self.images, w.geometry, w.template)
-        from cardgen.imaging import to_pptx_compatible
-
-        data, _ = to_pptx_compatible(hero.image, prefer="png" if hero.is_placeholder else "jpeg", quality=88)
+        data = self.images.encoded(hero, "slide")
         w.picture(slide, data, box, fill_placeholder=True, size=hero.image.size, alt=hero_alt(self.page))
         if plan.caption and not hero.is_placeholder:  # a credit belongs to a real image
             w.caption_on(slide, plan.caption, box)

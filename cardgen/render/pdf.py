@@ -148,10 +148,8 @@ class Writer:
         frame = (mm_to_px(node.rect.w, CARD_DPI), mm_to_px(node.rect.h, CARD_DPI))  # the 2x cap counts at 300 dpi
         # The layout placed the picture (a contained one already has its own aspect): cut it as given.
         hero = images.hero(node.crop.pixels, node.crop.focal_point, fit="cover", frame_px=frame, surface=node.surface)
-        buffer = io.BytesIO()
-        hero.image.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True, subsampling=0)
         rect = node.rect.moved(ox, oy)
-        self.pdf.image(buffer, rect.x, rect.y, rect.w, rect.h)
+        self.pdf.image(io.BytesIO(images.encoded(hero, "print")), rect.x, rect.y, rect.w, rect.h)
         dpi = hero.dpi((node.rect.w, node.rect.h))
         if dpi is not None and dpi < LOW_DPI:
             self.warnings.append(

@@ -143,7 +143,6 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
     from pptx.dml.color import RGBColor
     from pptx.enum.shapes import MSO_SHAPE
 
-    from cardgen.imaging import to_pptx_compatible
 
     slide = w.new_slide("Blank")
     lang = page.language or None
@@ -209,7 +208,7 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
     # after the text, so screen readers meet the title first
     hero = title_hero(images, geo, w.template)  # the deck's title-slide picture: cut once per page
     box = (0.0 if rtl else geo.width - hero_w, 0.0, hero_w, geo.height)
-    data, _ = to_pptx_compatible(hero.image, prefer="png" if hero.is_placeholder else "jpeg", quality=86)
+    data = images.encoded(hero, "slide")  # the bytes the page's own deck embedded
     w.picture(slide, data, box, fill_placeholder=False, size=hero.image.size, alt=hero_alt(page))
     if page.image.caption_text and not hero.is_placeholder:
         w.caption_on(slide, page.image.caption_text, box, size=9)
