@@ -6,8 +6,8 @@ folders), by its name (`index.fr.md`, "translation by file name"), else it is th
 language key in Hugo, but themes and hand-made pages use `lang` / `language` / `languageCode`, and
 they are honoured before the site default. When none of these names a language, the text decides:
 scripts that belong to one language (kana, Hangul, Thai, Hebrew …) directly, everything else with
-py3langid (a naive Bayes model over byte n-grams, 4 MB, no native code) restricted to the languages
-research pages are written in.
+py3langid's model (a naive Bayes model over byte n-grams, no native code), cut down to the languages
+research pages are written in (`cardgen.i18n.langid`).
 """
 
 from __future__ import annotations
@@ -136,20 +136,11 @@ def _classify(text: str, choices: tuple[str, ...]) -> tuple[str, float]:
 
 
 @lru_cache(maxsize=8)
-def _identifier(choices: tuple[str, ...]) -> Any:  # py3langid.langid.LanguageIdentifier
-    import copy
+def _identifier(choices: tuple[str, ...]) -> Any:  # cardgen.i18n.langid.Identifier
+    from cardgen.i18n.langid import identifier, model
 
-    identifier = copy.copy(_model())  # shares the model's arrays; set_languages rebinds its own
-    identifier.set_languages([c for c in choices if c in identifier.nb_classes])
-    return identifier
-
-
-@lru_cache(maxsize=1)
-def _model() -> Any:  # py3langid.langid.LanguageIdentifier
-    """The whole model, read once per process (~0.6 s CPU: 68 MB of LZMA-compressed arrays)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    known = set(model().classes)
+    return identifier(tuple(c for c in choices if c in known))
 
 
 def _mostly_cjk(text: str) -> bool:

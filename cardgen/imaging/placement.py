@@ -205,8 +205,9 @@ def features_from_pixels(rgba: np.ndarray, size: tuple[int, int]) -> ImageFeatur
     if opaque.any():
         quant = (rgb[opaque] >> 2).astype(np.int32)  # 64 levels: smooth gradients spread out
         keys = (quant[:, 0] << 12) | (quant[:, 1] << 6) | quant[:, 2]
-        counts = np.sort(np.bincount(keys, minlength=1 << 18))[::-1]
-        flat = counts[:16].sum() >= _FLAT_COVERAGE * opaque.sum()
+        counts = np.bincount(keys, minlength=1 << 18)
+        top = np.partition(counts, counts.size - 16)[-16:]  # the 16 commonest colours, in no order
+        flat = top.sum() >= _FLAT_COVERAGE * opaque.sum()
     background_share = float(background.mean())
     graphic = transparent > 0.05 or flat or (edge_colour is not None and background_share >= 0.4)
     content = _content_box(~background)
