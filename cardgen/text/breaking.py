@@ -166,7 +166,9 @@ def _wrap_measured(pieces: tuple[str, ...], width: float, style: TextStyle, size
     fits (a line's width grows with its atoms, so this is where a candidate-by-candidate breaker
     stops): two or three layouts per line."""
     heads = [_measure(atom.rstrip(), style, size) for atom in pieces]
-    fulls = [_measure(atom, style, size) for atom in pieces]
+    # Only the estimate uses these: an atom's trailing space measured on its own is close enough.
+    fulls = [head + (_measure(atom[len(atom.rstrip()):], style, size) if atom[-1:].isspace() else 0.0)
+             for head, atom in zip(heads, pieces, strict=True)]
     lines: list[str] = []
     current = ""
     k = 0

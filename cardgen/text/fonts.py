@@ -174,26 +174,50 @@ def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str,
     first = chain[0][0]
     covers = dict(chain)
     sticky_fonts = _script_files()
+    picks = _first_fonts(key, bold, italic)
     out: list[tuple[str, Path]] = []
     current: list[str] = []
     current_font: Path | None = None
+    in_script_run = False
     for ch in text:
-        if current_font is not None and _skippable(ch):
-            current.append(ch)
-            continue
-        code = ord(ch)
-        if current_font is not None and code in covers[current_font] and _stays_in_run(ch, current_font, sticky_fonts):
-            current.append(ch)
-            continue
-        font = next((path for path, covered in chain if code in covered), first)
+        if current_font is not None:
+            if ch in _SKIPPABLE or _skippable(ch):
+                current.append(ch)
+                continue
+            if ord(ch) in covers[current_font]:
+                category = _category(ch)
+                if category[0] == "M" or (in_script_run and category[0] in "PNS"):  # see _stays_in_run
+                    current.append(ch)
+                    continue
+        font = picks.get(ch)
+        if font is None:
+            code = ord(ch)
+            font = picks[ch] = next((path for path, covered in chain if code in covered), first)
         if font is not current_font and current:
             out.append(("".join(current), current_font))  # type: ignore[arg-type]
             current = []
         current_font = font
+        in_script_run = font.name in sticky_fonts
         current.append(ch)
     if current:
         out.append(("".join(current), current_font or first))
     return tuple(out)
+
+
+_SKIPPABLE = frozenset(" \t\n\r\u200b\u200c\u200d\u200e\u200f\ufeff\u2060\ufe0f\ufe0e")
+
+
+@lru_cache(maxsize=64)
+def _first_fonts(key: str, bold: bool, italic: bool) -> dict[str, Path]:
+    """Per chain, each character's first covering font, filled in as characters are met."""
+    return {}
+
+
+@lru_cache(maxsize=4096)
+def _category(ch: str) -> str:
+    import unicodedata
+
+    return unicodedata.category(ch)
 
 
 def _stays_in_run(ch: str, font: Path, script_files: frozenset[str]) -> bool:
