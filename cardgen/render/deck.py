@@ -58,7 +58,9 @@ from cardgen.render.pptx_lang import tag_slides
 from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
+    from cardgen.layouts.deck import DeckLayout
     from cardgen.render.assets import HeroImage, PageImages
+    from cardgen.render.deck_look import DeckLook
     from cardgen.templates import Template
 
 ASPECTS = ("16:9", "4:3")
@@ -209,6 +211,35 @@ def title_hero(images: PageImages, geometry: Geometry, template: Template) -> He
 # --------------------------------------------------------------------------- writer
 
 
+_MasterRead = tuple[tuple[Geometry, dict[str, tuple[float, float, float, float]]], "DeckLook"]
+_MASTERS: dict[tuple[str, tuple[tuple[str, str], ...]], _MasterRead] = {}
+
+
+def _read_master(prs: Any, deck: DeckLayout) -> _MasterRead:
+    """`read_geometry` and `read_look` of the presentation's master, remembered per process by the
+    master's, layouts' and theme's XML (every page of a batch fills the same master)."""
+    import hashlib
+
+    from lxml import etree
+
+    from cardgen.render.deck_look import read_look
+    from cardgen.render.pptx_theme import THEME_RELTYPE
+
+    master = prs.slide_master
+    digest = hashlib.sha256(f"{prs.slide_width}x{prs.slide_height}".encode())
+    digest.update(master.part.part_related_by(THEME_RELTYPE).blob)
+    digest.update(etree.tostring(master.element))
+    for layout in prs.slide_layouts:
+        digest.update(etree.tostring(layout.element))
+    key = (digest.hexdigest(), tuple(sorted(deck.colors.items())))
+    read = _MASTERS.get(key)
+    if read is None:
+        if len(_MASTERS) >= 16:
+            _MASTERS.clear()
+        read = _MASTERS[key] = (read_geometry(prs), read_look(prs, deck))
+    return read
+
+
 class DeckWriter:
     """Writes slide plans into a presentation; shared by `render_deck` and the event showcase."""
 
@@ -218,10 +249,7 @@ class DeckWriter:
         self.deck = template.deck
         self.faces = faces
         self.inherit = inherit_colors
-        self.geometry, self.boxes = read_geometry(prs)
-        from cardgen.render.deck_look import read_look
-
-        self.look = read_look(prs, template.deck)
+        (self.geometry, self.boxes), self.look = _read_master(prs, template.deck)
         self.current = self.look.layouts["Blank"]
         self.backdrop = self.current.background  # what the text being written sits on
         self.text_backdrop_override: str | None = None
