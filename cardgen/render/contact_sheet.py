@@ -29,9 +29,10 @@ def render_contact_sheet(items: list[tuple[str, Path]], output: Path, *, title: 
     thumbs = []
     for label, path in items:
         with Image.open(path) as img:
-            img = img.convert("RGB")
-            ratio = THUMB_W / img.width
-            thumbs.append((label, img.resize((THUMB_W, max(1, round(img.height * ratio))), Image.Resampling.LANCZOS)))
+            width, height = img.size
+            size = (THUMB_W, max(1, round(height * THUMB_W / width)))
+            img.draft("RGB", size)  # a JPEG decodes at the DCT scale just above the thumbnail
+            thumbs.append((label, img.convert("RGB").resize(size, Image.Resampling.LANCZOS)))
     cell_h = max((t.height for _, t in thumbs), default=210) + LABEL_H
     rows = max(1, math.ceil(len(thumbs) / columns))
     header = 72 if title else 0
