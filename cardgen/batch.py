@@ -383,7 +383,7 @@ def _cut_showcase_crop(images: PageImages, template_dir: str) -> None:
     try:
         from cardgen.render.deck import title_hero
 
-        title_hero(images, *_showcase_geometry(template_dir))
+        images.encoded(title_hero(images, *_showcase_geometry(template_dir)), "slide")  # stored for the pack
     except CardgenError:
         pass
 

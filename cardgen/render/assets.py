@@ -52,7 +52,7 @@ class HeroImage:
 
 
 #: Bump when stored crops would differ for the same inputs (crop algorithm or encoding changes).
-STORE_VERSION = "3"
+STORE_VERSION = "4"
 _UNREAD = object()
 
 
@@ -218,8 +218,6 @@ class PageImages:
             result = HeroImage(self.placeholder((w, h)), True, None, None, None, key=key)
         else:
             result = replace(self._place(src, key, frame, colour), key=key)
-            if self.persist_all or (w, h) in self.persist:
-                self._save(key, result)
         if self.remember:
             self._heroes[key] = result
         else:
@@ -229,9 +227,10 @@ class PageImages:
     def encoded(self, hero: HeroImage, purpose: str) -> bytes:
         """`hero` as the bytes an output embeds, encoded once per page: "slide" (decks and the
         showcase: JPEG q88, progressive; PNG for placeholder art) or "print" (cards and card sheets:
-        JPEG q90 without chroma subsampling). With a `store`, the bytes are kept there next to the
-        crop, so the event pack embeds what the pages embedded instead of decoding and encoding
-        again."""
+        JPEG q90 without chroma subsampling). With a `store` and `persist`, the crop is kept there as
+        these bytes (the first encoding doubles as the stored pixels), so the event pack embeds what
+        the pages embedded instead of decoding and encoding again; crops no output embeds (the social
+        images' pictures) are not stored."""
         if purpose not in ENCODINGS:
             raise ValueError(f"unknown encoding purpose {purpose!r}")
         memo = (hero.key, purpose) if hero.key is not None else None
@@ -251,6 +250,8 @@ class PageImages:
                 from cardgen.output import atomic_write
 
                 atomic_write(path, data)
+                if self._stored_path(cast("tuple[Any, ...]", hero.key)) is None:
+                    self._save(cast("tuple[Any, ...]", hero.key), hero, data)
         if memo is not None and self.remember:
             self._encoded[memo] = data
         return data
@@ -336,7 +337,8 @@ class PageImages:
         candidate = cast(Path, self.store) / f"{name}.jpg"  # a store key implies a store
         return candidate if candidate.is_file() and candidate.with_suffix(".json").is_file() else None
 
-    def _save(self, key: tuple[Any, ...], hero: HeroImage) -> None:
+    def _save(self, key: tuple[Any, ...], hero: HeroImage, jpeg: bytes) -> None:
+        """Store the crop `key` as the JPEG `jpeg` of its pixels, with the facts of the cut."""
         from dataclasses import asdict
 
         from cardgen.output import atomic_write
@@ -345,15 +347,11 @@ class PageImages:
         crop = hero.crop
         if name is None or crop is None:
             return
-        import io
-
-        buffer = io.BytesIO()
-        hero.image.convert("RGB").save(buffer, "JPEG", quality=92)
         facts = {"box": list(crop.box), "focal_point": crop.focal_point, "decoded_size": list(crop.decoded_size),
                  "source_size": list(crop.source_size), "scale": crop.scale, "warnings": list(crop.warnings),
                  "placement": asdict(hero.placement) if hero.placement is not None else None}
         store = cast(Path, self.store)  # a store key implies a store
-        atomic_write(store / f"{name}.jpg", buffer.getvalue())
+        atomic_write(store / f"{name}.jpg", jpeg)
         atomic_write(store / f"{name}.json", json.dumps(facts).encode())
 
     def _load(self, key: tuple[Any, ...]) -> HeroImage | None:
