@@ -242,3 +242,23 @@ def test_slide_qr_png_is_the_shared_matrix() -> None:
     inner = img[QUIET_MODULES * 3:-QUIET_MODULES * 3:3, QUIET_MODULES * 3:-QUIET_MODULES * 3:3]
     assert np.array_equal(inner == 0, modules)
     assert (img[: QUIET_MODULES * 3] == 255).all()
+
+
+def test_event_pack_recuts_a_damaged_stored_crop(tmp_path: Path) -> None:
+    """Stored crops are read lazily; one cut off mid-file is cut again from the source, and the pack
+    has no error."""
+    site = small_site(tmp_path / "site", n=2)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
+    stored = [p for p in (out / ".cardgen-crops").rglob("*.jpg") if p.name.count(".") == 1]
+    assert stored
+    for path in stored:
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    for path in (out / ".cardgen-crops").rglob("*.*.jpg"):  # the pack must read the pixels themselves
+        path.unlink()
+    shutil.rmtree(out / "event")
+    assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["summary"]["cached"] == 2
+    assert not manifest["event_pack"]["errors"]
+    assert (out / "event" / "showcase.pptx").is_file() and (out / "event" / "cards-a4.pdf").is_file()

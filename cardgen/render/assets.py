@@ -9,6 +9,7 @@ decoded). Transparent images are composited on the frame's surface colour.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -364,8 +365,14 @@ class PageImages:
 
         try:
             facts = json.loads(path.with_suffix(".json").read_text())
-            with Image.open(path) as stored:
-                image = stored.convert("RGB")
+            # Decoded only when a caller reads its pixels: the event pack mostly needs the size and
+            # the stored encodings (`encoded`). A cut-off file (no end-of-image marker) is cut again.
+            data = path.read_bytes()
+            if not data.endswith(b"\xff\xd9"):
+                return None
+            image: Image.Image = Image.open(io.BytesIO(data))
+            if image.mode != "RGB":
+                image = image.convert("RGB")
             crop = CropResult(image=image, box=tuple(facts["box"]), focal_point=FocalPoint(facts["focal_point"]),
                               decoded_size=tuple(facts["decoded_size"]), source_size=tuple(facts["source_size"]),
                               scale=float(facts["scale"]), warnings=tuple(facts["warnings"]))
