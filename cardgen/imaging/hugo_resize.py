@@ -292,11 +292,13 @@ def _rows_opaque(band: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np
     rgb = np.zeros((size, rows, 3), np.float32)
     a = np.zeros((size,), np.float32)
     tmp = np.empty((size, rows, 3), np.float32)
+    taken = np.empty((size, rows, 3), np.uint8)
     for k in range(weight.shape[1]):
         w = weight[:, k]
         if not w.any():
             continue
-        np.multiply(columns[idx[:, k]], qf8, out=tmp, dtype=np.float32, casting="unsafe")
+        np.take(columns, idx[:, k], axis=0, out=taken)
+        np.multiply(taken, qf8, out=tmp, dtype=np.float32, casting="unsafe")
         np.multiply(tmp, w.reshape(size, 1, 1), out=tmp)
         np.add(rgb, tmp, out=rgb)
         a = a + w
