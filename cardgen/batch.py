@@ -267,16 +267,49 @@ def file_record(path: Path, base: Path) -> dict[str, Any]:
 
 _LIBC: Any = None
 
+#: Memo tables keyed by a page's own strings (measured lines, shaped runs, typeset formulas): they help
+#: within a page, where fitting measures the same text at many sizes, and only grow across pages.
+PAGE_CACHES = (
+    ("cardgen.text.measure", "_em_width"), ("cardgen.text.measure", "_em_width_conservative"),
+    ("cardgen.text.line", "place_line"), ("cardgen.text.fonts", "_segments"), ("cardgen.text.shaping", "shape"),
+    ("cardgen.text.bidi", "_visual_runs"), ("cardgen.text.breaking", "atoms"), ("cardgen.render.deck_fit", "line_count"),
+    ("cardgen.math", "_typeset"), ("cardgen.math", "_linear"), ("cardgen.math.svg", "draw"),
+    ("cardgen.math.raster", "svg_to_png"), ("cardgen.math.omml", "to_omml"),
+)
+
+
+GC_ABOVE_MIB = 256
+
+
+def _rss_mib() -> float:
+    """This process's resident size (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
 
 def release_big_buffers() -> None:
-    """Hand the memory a finished page freed back to the OS (glibc's `malloc_trim`), so a batch worker
-    stays at the size of one page however many it renders. Freed image buffers sit in the heap while
-    the page is rendered, where the next ones reuse them without page faults; serving every buffer of
-    1 MiB and more with mmap instead (the other way to keep workers small) costs ~10 % more CPU in
-    faults on fresh pages."""
+    """Give back what a finished page used, so a batch worker stays at the size of one page however
+    many it renders: the per-page memo tables (`PAGE_CACHES`), then the freed heap (glibc's
+    `malloc_trim`). Freed image buffers sit in the heap while the page is rendered, where the next ones
+    reuse them without page faults; serving every buffer of 1 MiB and more with mmap instead (the other
+    way to keep workers small) costs ~10 % more CPU in faults on fresh pages. Objects in reference
+    cycles (python-pptx and lxml leave some) are collected when the worker has grown past
+    `GC_ABOVE_MIB`: a full `gc.collect()` after every page would cost ~10 % of a batch's CPU."""
     global _LIBC
     import sys
 
+    for module, name in PAGE_CACHES:
+        loaded = sys.modules.get(module)
+        cache = getattr(loaded, name, None) if loaded is not None else None
+        if cache is not None and hasattr(cache, "cache_clear"):
+            cache.cache_clear()
+    if _rss_mib() > GC_ABOVE_MIB:
+        import gc
+
+        gc.collect()
     if not sys.platform.startswith("linux") or _LIBC is False:
         return
     if _LIBC is None:

@@ -262,3 +262,19 @@ def test_event_pack_recuts_a_damaged_stored_crop(tmp_path: Path) -> None:
     assert manifest["summary"]["cached"] == 2
     assert not manifest["event_pack"]["errors"]
     assert (out / "event" / "showcase.pptx").is_file() and (out / "event" / "cards-a4.pdf").is_file()
+
+
+def test_workers_drop_page_memo_tables_after_each_page() -> None:
+    """Every memo table named in PAGE_CACHES exists (a rename must not silently keep it growing), and
+    a worker's release empties them."""
+    import importlib
+
+    from cardgen.batch import PAGE_CACHES, release_big_buffers
+    from cardgen.text.measure import _em_width, text_width
+
+    for module, name in PAGE_CACHES:
+        assert hasattr(getattr(importlib.import_module(module), name), "cache_clear"), f"{module}.{name}"
+    text_width("A line measured for this page", 12)
+    assert _em_width.cache_info().currsize > 0
+    release_big_buffers()
+    assert _em_width.cache_info().currsize == 0
