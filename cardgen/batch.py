@@ -45,6 +45,7 @@ CACHE_FILE = ".cardgen-cache.json"
 #: Crops cut while building each page, kept so the event pack never decodes an image again.
 CROPS_DIR = ".cardgen-crops"
 PACK_KEY = "__event_pack__"
+DIGESTS_KEY = "__image_digests__"  # last run's table, then this run's (see input_key)
 MANIFEST = "manifest.json"
 EVENT_DIR = "event"
 
@@ -186,13 +187,18 @@ def unique_slugs(pages: list[Path], notes: list[str] | None = None) -> list[str]
 MAX_KEY_FILES = 5000
 
 
-def input_key(page: Page, template_digest: str, options: dict[str, Any]) -> str:
+def input_key(page: Page, template_digest: str, options: dict[str, Any],
+              digests: tuple[dict[str, Any], dict[str, Any]] | None = None) -> str:
     """Hash of everything an output depends on: the page, its bundle files, the featured image, the
     linked slides deck, author profiles, site config, template files, options and cardgen's version.
 
     Files that are read (page, featured image, slides, configs, profiles) are hashed with a capped
     read; other bundle resources by name, size and modification time. Nothing outside the site (or
     the page's folder) is looked at, and symlinks are not followed out of it.
+
+    `digests` is (last run's, this run's) featured-image digests by path: an image whose size, inode,
+    modification and change times are those of last run is not read again (its bytes cannot have
+    changed without changing its change time); this run's table is filled in either way.
     """
     h = hashlib.sha256()
     h.update(__version__.encode())
@@ -220,13 +226,28 @@ def input_key(page: Page, template_digest: str, options: dict[str, Any]) -> str:
     for path, cap in dict.fromkeys(read):
         h.update(str(path.name).encode())
         try:
-            h.update(read_capped(path, cap, jail))
+            if digests is not None and path == page.featured_image:
+                h.update(_image_digest(path, cap, jail, *digests).encode())
+            else:
+                h.update(read_capped(path, cap, jail))
         except OSError as exc:
             h.update(f"unreadable:{type(exc).__name__}".encode())
     for path in dict.fromkeys(stat_only):
         h.update(str(path).encode())
         h.update(_stat_key(path, jail).encode())
     return h.hexdigest()
+
+
+def _image_digest(path: Path, cap: int, jail: Path, previous: dict[str, Any], current: dict[str, Any]) -> str:
+    st = path.stat()
+    stamp = f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+    known = previous.get(str(path))
+    if isinstance(known, list) and len(known) == 2 and known[0] == stamp and isinstance(known[1], str):
+        digest = known[1]
+    else:
+        digest = hashlib.sha256(read_capped(path, cap, jail)).hexdigest()
+    current[str(path)] = [stamp, digest]
+    return digest
 
 
 def _tree(folder: Path) -> list[Path]:
@@ -545,6 +566,9 @@ def iter_batch(
         make_dirs(output)
         _remove_partial_files(output)
         cache = _read_cache(output)
+        previous = cache.get(DIGESTS_KEY)
+        digests: tuple[dict[str, Any], dict[str, Any]] = (previous if isinstance(previous, dict) else {}, {})
+        cache[DIGESTS_KEY] = digests[1]
         options = {"formats": list(chosen), "template": str(tpl.path.name), "presets": list(presets), "math": math}
         notes: list[str] = []
         slugs = unique_slugs(paths, notes)
@@ -563,7 +587,7 @@ def iter_batch(
             records.append(record)
             record.warnings += [n for n in notes if n.startswith(f"{path}: ")]
             task = _plan(record, path, content, site_root, tpl, options, cache, force, include_drafts, output, chosen,
-                         loaded, tuple(presets))
+                         loaded, tuple(presets), digests)
             if task is not None:
                 tasks.append((record, task))
         yield Planned(len(records), len(tasks))
@@ -630,7 +654,8 @@ def iter_batch(
 
 def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None, tpl: Template, options: dict[str, Any],
           cache: dict[str, Any], force: bool, include_drafts: bool, output: Path, chosen: tuple[str, ...],
-          loaded: dict[str, Any], presets: tuple[str, ...]) -> Task | None:
+          loaded: dict[str, Any], presets: tuple[str, ...],
+          digests: tuple[dict[str, Any], dict[str, Any]] | None = None) -> Task | None:
     """Load and check one page in the main process; None when it needs no rendering. Never raises."""
     from cardgen.loader import load_page
 
@@ -646,7 +671,7 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
             record.status = "skipped"
             record.warnings.append(f"{path}: draft: skipped (drafts are built only when asked for)")
             return None
-        record.key = input_key(page, tpl.digest, options)
+        record.key = input_key(page, tpl.digest, options, digests=digests)
     except CardgenError as exc:
         record.status, record.error = "failed", str(exc)
         return None

@@ -278,3 +278,35 @@ def test_workers_drop_page_memo_tables_after_each_page() -> None:
     assert _em_width.cache_info().currsize > 0
     release_big_buffers()
     assert _em_width.cache_info().currsize == 0
+
+
+def test_rerun_trusts_an_unchanged_image_stamp_and_notices_a_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached rerun does not read featured images whose size, inode, mtime and ctime are unchanged;
+    an image rewritten in place with the same size and its old mtime restored is still rebuilt (its
+    ctime moved)."""
+    import os
+    import time
+
+    import cardgen.batch as batch
+
+    site = small_site(tmp_path / "site", n=2)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1) == 0
+    reads: list[str] = []
+    original = batch.read_capped
+    monkeypatch.setattr(batch, "read_capped", lambda path, *a, **k: reads.append(Path(path).name) or original(path, *a, **k))
+    assert run_batch(site, out, jobs=1) == 0
+    assert json.loads((out / "manifest.json").read_text())["summary"]["cached"] == 2
+    assert "featured.png" not in reads and "index.md" in reads
+
+    image = site / "content" / "project" / "p1" / "featured.png"
+    st = image.stat()
+    time.sleep(0.01)
+    data = bytearray(image.read_bytes())
+    data[-20] ^= 0xFF  # same size, other bytes (inside the IEND-preceding data)
+    image.write_bytes(bytes(data))
+    os.utime(image, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert image.stat().st_size == st.st_size and image.stat().st_mtime_ns == st.st_mtime_ns
+    run_batch(site, out, jobs=1)
+    summary = json.loads((out / "manifest.json").read_text())["summary"]
+    assert summary["cached"] == 1 and summary["cached"] + summary["built"] + summary["failed"] == 2
