@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -22,6 +21,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import pandoc_decks
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -56,24 +57,6 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
                           check=False)
     wall = time.perf_counter() - start
     return wall, float(done.stdout.strip().splitlines()[-1])
-
-
-def pandoc_decks(pages: list[Path], out: Path, jobs: int) -> tuple[float, float]:
-    """pandoc writing one pptx per page, `jobs` at a time: wall and CPU seconds."""
-    out.mkdir(parents=True, exist_ok=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    procs: list[subprocess.Popen[bytes]] = []
-    for i, page in enumerate(pages):
-        while len([p for p in procs if p.poll() is None]) >= jobs:
-            time.sleep(0.005)
-        procs.append(subprocess.Popen(["pandoc", str(page), "-o", str(out / f"{i}.pptx")],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=page.parent))
-    for p in procs:
-        p.wait()
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:

@@ -1,9 +1,11 @@
-"""Shared by the bench scripts: the repository path, the sample page and median timers."""
+"""Shared by the bench scripts: the repository path, the sample page, median timers and the pandoc peer."""
 
 from __future__ import annotations
 
 import datetime as dt
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -55,3 +57,21 @@ def timed(fn: Callable[[], object], repeat: int, *, warm: bool = True) -> tuple[
 
 def median_ms(fn: Callable[[], object], repeat: int, *, warm: bool = True) -> float:
     return timed(fn, repeat, warm=warm)[0]
+
+
+def pandoc_decks(pages: list[Path], out: Path, jobs: int) -> tuple[float, float]:
+    """pandoc writing one pptx per page, `jobs` at a time: wall and CPU seconds."""
+    out.mkdir(parents=True, exist_ok=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    procs: list[subprocess.Popen[bytes]] = []
+    for i, page in enumerate(pages):
+        while len([p for p in procs if p.poll() is None]) >= jobs:
+            time.sleep(0.005)
+        procs.append(subprocess.Popen(["pandoc", str(page), "-o", str(out / f"{i}.pptx")],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=page.parent))
+    for p in procs:
+        p.wait()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import pandoc_decks
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 SAMPLES = REPO / "samples"
@@ -97,22 +99,6 @@ def timed(cmd: list[str], **kw) -> tuple[float, int]:
     return wall, peak
 
 
-def pandoc_decks(pages: list[Path], out: Path, jobs: int) -> float | None:
-    if not shutil.which("pandoc"):
-        return None
-    out.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    procs: list[subprocess.Popen] = []
-    for i, page in enumerate(pages):
-        while len([p for p in procs if p.poll() is None]) >= jobs:
-            time.sleep(0.005)
-        procs.append(subprocess.Popen(["pandoc", str(page), "-o", str(out / f"{i}.pptx")],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=page.parent))
-    for p in procs:
-        p.wait()
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", default="50,200")
@@ -140,7 +126,7 @@ def main() -> None:
                 per[fmt].append(secs * 1000)
         rerun, _ = timed([*CARDGEN, "--quiet", "batch", str(site), "-o", str(out), "--jobs", str(args.jobs),
                           "--event", "Bench Day"])
-        pandoc = pandoc_decks(pages, work / f"pandoc{n}", args.jobs)
+        pandoc = pandoc_decks(pages, work / f"pandoc{n}", args.jobs)[0] if shutil.which("pandoc") else None
         rows.append({
             "pages": n,
             "batch s": wall,

@@ -311,7 +311,7 @@ def _rss_mib() -> float:
         return 0.0
 
 
-def release_big_buffers() -> None:
+def release_page_memory() -> None:
     """Give back what a finished page used, so a batch worker stays at the size of one page however
     many it renders: the per-page memo tables (`PAGE_CACHES`), then the freed heap (glibc's
     `malloc_trim`). Freed image buffers sit in the heap while the page is rendered, where the next ones
@@ -363,7 +363,7 @@ def process_page(task: Task) -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001 - one bad page never stops the batch
         record["error"] = f"{task.source}: internal error: {type(exc).__name__}: {exc}"
     record["seconds"] = time.perf_counter() - started
-    release_big_buffers()
+    release_page_memory()
     return record
 
 
@@ -860,7 +860,7 @@ def pack_step_task(job: tuple[str, tuple[Any, ...]]) -> tuple[list[str], str | N
     except Exception as exc:  # noqa: BLE001 - the other parts of the pack still get made
         return [], f"internal error: {type(exc).__name__}: {exc}", True
     finally:
-        release_big_buffers()
+        release_page_memory()
 
 
 def pack_step(name: str, args: tuple[Any, ...]) -> tuple[list[str], str | None]:

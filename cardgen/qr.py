@@ -6,6 +6,7 @@ modules is the drawer's to keep.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 QUIET_MODULES = 4
@@ -17,6 +18,21 @@ def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
     import segno
 
     return tuple(tuple(bool(v) for v in row) for row in segno.make(url, error="m", micro=False).matrix)
+
+
+def dark_runs(matrix: Sequence[Sequence[bool]]) -> Iterator[tuple[int, int, int]]:
+    """(row, first column, length) of each horizontal run of dark modules: vector drawers fill one
+    rectangle per run."""
+    for r, row in enumerate(matrix):
+        c, count = 0, len(row)
+        while c < count:
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < count and row[c]:
+                c += 1
+            yield r, start, c - start
 
 
 @lru_cache(maxsize=256)

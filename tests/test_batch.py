@@ -269,14 +269,14 @@ def test_workers_drop_page_memo_tables_after_each_page() -> None:
     a worker's release empties them."""
     import importlib
 
-    from cardgen.batch import PAGE_CACHES, release_big_buffers
+    from cardgen.batch import PAGE_CACHES, release_page_memory
     from cardgen.text.measure import _em_width, text_width
 
     for module, name in PAGE_CACHES:
         assert hasattr(getattr(importlib.import_module(module), name), "cache_clear"), f"{module}.{name}"
     text_width("A line measured for this page", 12)
     assert _em_width.cache_info().currsize > 0
-    release_big_buffers()
+    release_page_memory()
     assert _em_width.cache_info().currsize == 0
 
 

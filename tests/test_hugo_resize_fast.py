@@ -1,7 +1,7 @@
 """The opaque fast path of Hugo's resizer gives the bits of the general float path.
 
 `_rows_opaque` works from the bytes, column-major, skipping zero-weight taps; the general path turns
-the whole band into float32 (r, g, b, a) first. Smart crops depend on every level of the result, so
+the band into float32 (r, g, b, a) first. Smart crops depend on every level of the result, so
 the two must agree exactly, for every filter and Go image kind without alpha, and RGB input must give
 what RGBA input with opaque alpha gives.
 """
@@ -20,8 +20,13 @@ FILTERS = ["box", "linear", "lanczos", "catmullrom", "gaussian", "nearestneighbo
 
 
 def _general(rgba: np.ndarray, kind: str, size: tuple[int, int], name: str, monkeypatch: pytest.MonkeyPatch) -> np.ndarray:
+    """The horizontal pass the general way: the band as float32 (r, g, b, a), then `_resize_axis`."""
+
+    def general_rows(band: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        return hr._resize_axis(hr._source_pixels(band, kind), weights[0].shape[0], name, axis=1, weights=weights)  # type: ignore[arg-type]
+
     with monkeypatch.context() as m:
-        m.setattr(hr, "_OPAQUE_KINDS", ())
+        m.setattr(hr, "_rows_opaque", general_rows)
         return hr.resize_for_smartcrop(rgba, kind, size, name)  # type: ignore[arg-type]
 
 

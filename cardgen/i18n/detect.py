@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +134,7 @@ def _classify(text: str, choices: tuple[str, ...]) -> tuple[str, float]:
     return normalize(str(code)), float(prob)
 
 
-@lru_cache(maxsize=8)
-def _identifier(choices: tuple[str, ...]) -> Any:  # cardgen.i18n.langid.Identifier
+def _identifier(choices: tuple[str, ...]) -> Any:  # cardgen.i18n.langid.Identifier, cached there
     from cardgen.i18n.langid import identifier, model
 
     known = set(model().classes)

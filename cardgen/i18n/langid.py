@@ -25,8 +25,6 @@ class Identifier:
     """Classify text among `languages` (codes of the model; duplicates of a label fold into one)."""
 
     def __init__(self, model: _Model, languages: tuple[str, ...]) -> None:
-        import numpy as np
-
         wanted = set(languages)
         unknown = wanted - set(model.classes)
         if unknown:
@@ -43,11 +41,10 @@ class Identifier:
                 self.aliases.append((first[c], i))
             else:
                 first[c] = i
-        self._np = np
 
     def classify(self, text: str) -> tuple[str, float]:
         """(language, probability) of `text`, as py3langid's `classify` with normalised probabilities."""
-        np = self._np
+        import numpy as np
         if text.isupper():
             text = text.lower()
         data = unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from PIL import Image
 
 GoKind = Literal["rgba", "nrgba", "gray", "paletted", "ycbcr"]
+#: Go image types without alpha: gift reads every pixel with alpha exactly 1.
+OPAQUE_KINDS: tuple[GoKind, ...] = ("rgba", "gray", "ycbcr")
 
 DEFAULT_FILTER = "box"
 
@@ -77,9 +79,6 @@ def resize_for_smartcrop(
     dst_w, dst_h = int(size[0]), int(size[1])
     name = filter_name.lower()
     support = _support(name)
-    banded = kind in _OPAQUE_KINDS and support > 0 and w != dst_w and (dst_w, dst_h) != (w, h)
-    if rgba.shape[2] == 3 and not banded:  # RGB bytes of an opaque image: alpha 255 everywhere
-        rgba = np.dstack([rgba, np.full((h, w), 0xFF, np.uint8)])
     if (dst_w, dst_h) == (w, h):
         return _store(_source_pixels(rgba, kind), kind)
     if support <= 0:
@@ -90,7 +89,7 @@ def resize_for_smartcrop(
     weights = _weights(dst_w, w, name)
     bands = []
     for top in range(0, h, _BAND):
-        if kind in _OPAQUE_KINDS:
+        if kind in OPAQUE_KINDS:
             band = _rows_opaque(rgba[top : top + _BAND], weights)
         else:
             band = _resize_axis(_source_pixels(rgba[top : top + _BAND], kind), dst_w, name, axis=1, weights=weights)
@@ -134,8 +133,10 @@ def _source_pixels(rgba: np.ndarray, kind: GoKind) -> np.ndarray:
         out[..., :3] = np.where(opaque[..., None], full, np.where(a16[..., None] == 0, 0, part))
         out[..., 3] = np.where(opaque, np.float32(1), np.where(a16 == 0, 0, a16.astype(np.float32) * qf16))
         return out
+    if rgba.shape[2] == 3:  # the bytes of an opaque image: alpha 1 everywhere
+        rgba = np.dstack([rgba, np.full(rgba.shape[:2], 0xFF, np.uint8)])
     out = rgba.astype(np.float32) * qf8
-    if kind in ("rgba", "gray", "ycbcr"):
+    if kind in OPAQUE_KINDS:
         out[..., 3] = np.float32(1)
     return out
 
@@ -269,10 +270,6 @@ def _resize_axis(
     nz = a != 0
     rgb = np.where(nz, rgb / np.where(nz, a, np.float32(1)), rgb)
     return np.concatenate([rgb, a], axis=-1).astype(np.float32, copy=False)
-
-
-#: Go image types without alpha: gift reads every pixel with alpha exactly 1.
-_OPAQUE_KINDS = ("rgba", "gray", "ycbcr")
 
 
 def _rows_opaque(band: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:

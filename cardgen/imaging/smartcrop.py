@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from cardgen.imaging.decode import INFO_GO_KIND
-from cardgen.imaging.hugo_resize import DEFAULT_FILTER, GoKind, go_kind, resize_for_smartcrop
+from cardgen.imaging.hugo_resize import DEFAULT_FILTER, OPAQUE_KINDS, GoKind, go_kind, resize_for_smartcrop
 
 if TYPE_CHECKING:
     import numpy as np
@@ -190,7 +190,7 @@ def _prescaled_rgba(img: Image.Image, size: tuple[int, int], filter_name: str) -
 
     kind: GoKind = img.info.get(INFO_GO_KIND) or go_kind(img, None)
     src = img
-    if src.mode == "RGB" and kind in ("rgba", "gray", "ycbcr"):  # opaque: no alpha plane to add
+    if src.mode == "RGB" and kind in OPAQUE_KINDS:  # opaque: no alpha plane to add
         return resize_for_smartcrop(np.asarray(src), kind, size, filter_name)
     if src.mode != "RGBA":
         src = src.convert("RGBA")

@@ -57,21 +57,19 @@ STORE_VERSION = "4"
 _UNREAD = object()
 
 
-#: How `PageImages.encoded` writes a picture for each kind of output.
-ENCODINGS = {
-    "slide": {"quality": 88, "optimize": True, "progressive": True},
-    "print": {"quality": 90, "optimize": True, "subsampling": 0},
-}
+#: What `PageImages.encoded` makes for each kind of output.
+PURPOSES = ("slide", "print")
 
 
 def _encode(hero: HeroImage, purpose: str) -> bytes:
-    import io
+    """Slides: `to_pptx_compatible` (JPEG q88, progressive; PNG for placeholder art); print: JPEG q90
+    without chroma subsampling, so coloured detail stays sharp at 300 dpi."""
+    if purpose == "slide":
+        from cardgen.imaging import to_pptx_compatible
 
+        return to_pptx_compatible(hero.image, prefer="png" if hero.is_placeholder else "jpeg", quality=88)[0]
     buffer = io.BytesIO()
-    if hero.is_placeholder and purpose == "slide":
-        hero.image.save(buffer, "PNG", optimize=False, compress_level=6)
-    else:
-        hero.image.convert("RGB").save(buffer, "JPEG", **ENCODINGS[purpose])
+    hero.image.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True, subsampling=0)
     return buffer.getvalue()
 
 
@@ -232,7 +230,7 @@ class PageImages:
         these bytes (the first encoding doubles as the stored pixels), so the event pack embeds what
         the pages embedded instead of decoding and encoding again; crops no output embeds (the social
         images' pictures) are not stored."""
-        if purpose not in ENCODINGS:
+        if purpose not in PURPOSES:
             raise ValueError(f"unknown encoding purpose {purpose!r}")
         memo = (hero.key, purpose) if hero.key is not None else None
         if memo is not None and memo in self._encoded:

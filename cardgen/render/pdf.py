@@ -232,19 +232,13 @@ class Writer:
         """A light tile (the quiet zone) and one filled rectangle per run of dark modules."""
         self.rect(node.rect.moved(ox, oy), node.tile)
         self.pdf.set_fill_color(*_rgb(node.color))
-        module, count = node.module, len(node.matrix)
+        from cardgen.qr import dark_runs
+
+        module = node.module
         x0 = ox + node.rect.x + node.quiet * module
         y0 = oy + node.rect.y + node.quiet * module
-        for r, row in enumerate(node.matrix):
-            c = 0
-            while c < count:
-                if not row[c]:
-                    c += 1
-                    continue
-                start = c
-                while c < count and row[c]:
-                    c += 1
-                self.pdf.rect(x0 + start * module, y0 + r * module, (c - start) * module, module, style="F")
+        for r, start, length in dark_runs(node.matrix):
+            self.pdf.rect(x0 + start * module, y0 + r * module, length * module, module, style="F")
 
     def crop_marks(self, trim: tuple[float, float, float, float], offset: float, length: float) -> None:
         """Thin registration-black lines at the trim corners, starting `offset` mm outside the trim."""

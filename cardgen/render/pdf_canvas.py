@@ -77,25 +77,17 @@ class Canvas:
 
     def qr(self, url: str, x: float, y: float, side: float, quiet: int = 4) -> None:
         """A vector QR code (black on a white tile with its quiet zone) that is also a link to `url`."""
-        from cardgen.qr import qr_matrix
+        from cardgen.qr import dark_runs, qr_matrix
 
         matrix = qr_matrix(url)
         count = len(matrix)
         module = side / (count + 2 * quiet)
         self.rect(x, y, side, side, "#ffffff")
         self.pdf.set_fill_color(0, 0, 0)
-        for r, row in enumerate(matrix):
-            c = 0
-            while c < count:
-                if not row[c]:
-                    c += 1
-                    continue
-                start = c
-                while c < count and row[c]:
-                    c += 1
-                px, py = self._xy(x + (quiet + start) * module, y + (quiet + r) * module)
-                # a hair wider than the module: no white seams between neighbours in any viewer
-                self.pdf.rect(px, py, (c - start) * module * self.scale + 0.05, module * self.scale + 0.05, style="F")
+        for r, start, length in dark_runs(matrix):
+            px, py = self._xy(x + (quiet + start) * module, y + (quiet + r) * module)
+            # a hair wider than the module: no white seams between neighbours in any viewer
+            self.pdf.rect(px, py, length * module * self.scale + 0.05, module * self.scale + 0.05, style="F")
         self.link(x, y, side, side, url)
 
     # ------------------------------------------------------------------ text

@@ -156,6 +156,7 @@ def coverage(path: Path) -> frozenset[int]:
         font.close()
 
 
+@lru_cache(maxsize=4096)
 def _skippable(ch: str) -> bool:
     return ch.isspace() or ord(ch) < 32 or 0x200B <= ord(ch) <= 0x200F or ch in "\ufeff\u2060\ufe0f\ufe0e"
 
@@ -178,17 +179,12 @@ def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str,
     out: list[tuple[str, Path]] = []
     current: list[str] = []
     current_font: Path | None = None
-    in_script_run = False
     for ch in text:
-        if current_font is not None:
-            if ch in _SKIPPABLE or _skippable(ch):
-                current.append(ch)
-                continue
-            if ord(ch) in covers[current_font]:
-                category = _category(ch)
-                if category[0] == "M" or (in_script_run and category[0] in "PNS"):  # see _stays_in_run
-                    current.append(ch)
-                    continue
+        if current_font is not None and (
+            _skippable(ch) or (ord(ch) in covers[current_font] and _stays_in_run(ch, current_font, sticky_fonts))
+        ):
+            current.append(ch)
+            continue
         font = picks.get(ch)
         if font is None:
             code = ord(ch)
@@ -197,14 +193,10 @@ def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str,
             out.append(("".join(current), current_font))  # type: ignore[arg-type]
             current = []
         current_font = font
-        in_script_run = font.name in sticky_fonts
         current.append(ch)
     if current:
         out.append(("".join(current), current_font or first))
     return tuple(out)
-
-
-_SKIPPABLE = frozenset(" \t\n\r\u200b\u200c\u200d\u200e\u200f\ufeff\u2060\ufe0f\ufe0e")
 
 
 @lru_cache(maxsize=64)
@@ -223,9 +215,7 @@ def _category(ch: str) -> str:
 def _stays_in_run(ch: str, font: Path, script_files: frozenset[str]) -> bool:
     """A combining mark always joins its base's font; punctuation and digits join a complex-script run
     (the danda after Bengali, digits and the comma in Arabic), so shaping sees them with their words."""
-    import unicodedata
-
-    category = unicodedata.category(ch)
+    category = _category(ch)
     if category[0] == "M":
         return True
     return font.name in script_files and category[0] in "PNS"
