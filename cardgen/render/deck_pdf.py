@@ -28,6 +28,7 @@ from cardgen.render.deck_fit import (
 )
 from cardgen.render.deck_look import DeckLook, LayoutLook
 from cardgen.render.deck_plan import Geometry, SlidePlan, labels
+from cardgen.render.pdf import fixed_date
 from cardgen.render.pdf_canvas import Canvas, Piece
 from cardgen.render.pdf_fonts import Fonts, presubset
 from cardgen.text.breaking import wrap_lines
@@ -505,7 +506,7 @@ def write_pdf(page: Page, plans: list[SlidePlan], drawer: DeckPdf, path: Path, *
     pdf = FPDF(unit="pt", format=size)
     pdf.set_auto_page_break(False)
     pdf.set_margin(0)
-    pdf.set_creation_date(_fixed_date(page))
+    pdf.set_creation_date(fixed_date(page, undated=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)))
     pdf.set_title(page.title_plain or page.slug)
     pdf.set_author(authors_line(page, 10))
     pdf.set_subject(page.description[:250])
@@ -557,13 +558,6 @@ def _handout_page(pdf: Any, fonts: Fonts, drawer: DeckPdf, plan: SlidePlan, numb
         top += lead * 0.5
 
 
-def _fixed_date(page: Page) -> dt.datetime:
-    value = page.date
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
-    return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
 __all__ = ["DeckPdf", "write_pdf"]

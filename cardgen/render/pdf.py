@@ -45,14 +45,14 @@ class Sides:
         return cls(value, value, value, value)
 
 
-def fixed_date(page: Page) -> dt.datetime:
-    """The PDF's creation date: the page date (so the same page gives the same bytes), else the epoch."""
+def fixed_date(page: Page, undated: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)) -> dt.datetime:
+    """The PDF's creation date: the page date (so the same page gives the same bytes), else `undated`."""
     value = page.date
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
-    return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    return undated
 
 
 def new_pdf(title: str, date: dt.datetime, page_size: tuple[float, float]) -> FPDF:
