@@ -318,7 +318,8 @@ def release_page_memory() -> None:
     reuse them without page faults; serving every buffer of 1 MiB and more with mmap instead (the other
     way to keep workers small) costs ~10 % more CPU in faults on fresh pages. Objects in reference
     cycles (python-pptx and lxml leave some) are collected when the worker has grown past
-    `GC_ABOVE_MIB`: a full `gc.collect()` after every page would cost ~10 % of a batch's CPU."""
+    `GC_ABOVE_MIB`, and what survives is frozen (`gc.freeze`: process-long tables, not page data),
+    so the next full collection walks only what later pages made."""
     global _LIBC
     import sys
 
@@ -331,6 +332,7 @@ def release_page_memory() -> None:
         import gc
 
         gc.collect()
+        gc.freeze()
     if not sys.platform.startswith("linux") or _LIBC is False:
         return
     if _LIBC is None:

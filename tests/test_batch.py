@@ -280,6 +280,32 @@ def test_workers_drop_page_memo_tables_after_each_page() -> None:
     assert _em_width.cache_info().currsize == 0
 
 
+def _frozen_objects(_: object) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_workers_start_with_what_was_preloaded_frozen_out_of_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the batch loads before forking (and every page's survivors, once a worker is big) is kept
+    out of full collections, which would otherwise walk it after every page."""
+    import gc
+
+    from cardgen import batch
+    from cardgen.pool import run_tasks
+
+    assert gc.get_freeze_count() == 0
+    try:
+        [(_, outcome)] = list(run_tasks([("k", _frozen_objects, None, 30.0)], 1, preload=lambda: None))
+        assert outcome.ok and outcome.value > 1000
+        gc.unfreeze()
+        monkeypatch.setattr(batch, "GC_ABOVE_MIB", 0)
+        batch.release_page_memory()
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
+
+
 def test_rerun_trusts_an_unchanged_image_stamp_and_notices_a_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A cached rerun does not read featured images whose size, inode, mtime and ctime are unchanged;
     an image rewritten in place with the same size and its old mtime restored is still rebuilt (its
