@@ -47,35 +47,45 @@ def table_width(text: str, path: Path) -> float:
     return sum(adv.get(ord(ch), default) for ch in text) / m.units_per_em
 
 
-@dataclass(frozen=True)
 class SimpleFace:
     """The characters a face draws one by one, left to right, with no fallback: text made only of
     them is one run in that face, needs neither bidi nor a shaper, and is as wide as the sum of their
     advances (`units` per character, in font units). Most Latin text is; it is measured without the
-    per-character fallback walk."""
+    per-character fallback walk. Characters are judged when text first brings them (a face maps tens
+    of thousands; a page uses a few hundred)."""
 
-    path: Path
-    units: dict[str, int]
-    units_per_em: int
+    def __init__(self, path: Path) -> None:
+        m = metrics(path)
+        self.path = path
+        self.units_per_em: int = m.units_per_em
+        self.units: dict[str, int] = {}
+        self._advances = m.advances
+        self._default = m.default_advance
+        self._covered = coverage(path)
+        self._other: set[str] = set()
 
     def covers(self, text: str) -> bool:
-        return self.units.keys() >= set(text)
+        chars = set(text)
+        return self.units.keys() >= chars or self._learn(chars - self.units.keys())
 
     def width_units(self, text: str) -> int:
         return sum(map(self.units.__getitem__, text))
 
+    def _learn(self, chars: set[str]) -> bool:
+        for ch in chars:
+            if ch in self._other:
+                return False
+            code = ord(ch)
+            if code not in self._covered or needs_layout(ch):
+                self._other.add(ch)
+                return False
+            self.units[ch] = self._advances.get(code, self._default)
+        return True
+
 
 @lru_cache(maxsize=64)
 def simple_face(family: str | None = None, bold: bool = False, italic: bool = False) -> SimpleFace:
-    path = font_path(family, bold, italic)
-    m = metrics(path)
-    covered = coverage(path)
-    units: dict[str, int] = {}
-    for code in covered:
-        ch = chr(code)
-        if not needs_layout(ch):
-            units[ch] = m.advances.get(code, m.default_advance)
-    return SimpleFace(path, units, m.units_per_em)
+    return SimpleFace(font_path(family, bold, italic))
 
 
 def piece_width(text: str, path: Path, rtl: bool, lang: str | None = None) -> float:
