@@ -49,3 +49,20 @@ def test_rgb_input_equals_opaque_rgba_input(name: str) -> None:
         for size in (small, (rgb.shape[1], small[1]), (rgb.shape[1], rgb.shape[0])):
             assert np.array_equal(hr.resize_for_smartcrop(rgb, "ycbcr", size, name),
                                   hr.resize_for_smartcrop(opaque, "ycbcr", size, name))
+
+
+def test_rounding_to_integers_is_gifts_int64_conversion() -> None:
+    """`_f32_to_uint` (float32 rounding and clamping, no int64 arrays) gives what gift's
+    `int64(v + 0.5)` clamped to [0, top] gives, at the halves and out of range included."""
+    values = np.concatenate([
+        RNG.uniform(-3, 70000, 20000).astype(np.float32),
+        np.arange(-2, 300, 0.5, dtype=np.float32),
+        np.nextafter(np.arange(0, 300, 0.5, dtype=np.float32), np.float32(-1)),
+        np.array([65534.5, 65535.0, 65535.49, 65536.0, 1e9, -1e9], np.float32),
+    ])
+    for top in (0xFF, 0xFFFF):
+        expected = np.clip((values + np.float32(0.5)).astype(np.int64), 0, top)
+        assert np.array_equal(hr._f32_to_uint(values, top).astype(np.int64), expected)
+        assert np.array_equal(hr._quantise16(values / np.float32(0xFFFF)),
+                              (np.clip((values / np.float32(0xFFFF) * np.float32(0xFFFF) + np.float32(0.5)).astype(np.int64), 0, 0xFFFF)
+                               .astype(np.float32) * np.float32(1.0 / 0xFFFF)))

@@ -100,7 +100,7 @@ def resize_for_smartcrop(
     return _store(_resize_axis(tmp, dst_h, name, axis=0), kind)
 
 
-_BAND = 128
+_BAND = 32  # rows: a band's float32 buffers stay in a core's L2 cache (128: ~30 % slower)
 
 
 # ----------------------------------------------------------------------------- pixel getters
@@ -317,20 +317,28 @@ def _nearest(px: np.ndarray, w: int, h: int) -> np.ndarray:
 
 
 def _f32_to_uint(val: np.ndarray, top: int) -> np.ndarray:
-    """gift's f32u8/f32u16: `int64(val + 0.5)` clamped to [0, top]."""
+    """gift's f32u8/f32u16: `int64(val + 0.5)` clamped to [0, top] (as uint32)."""
+    import numpy as np
+
+    return cast("np.ndarray", _f32_round(val, top).astype(np.uint32))
+
+
+def _f32_round(val: np.ndarray, top: int) -> np.ndarray:
+    """`_f32_to_uint` as float32 (integers up to 0xFFFF are exact in float32)."""
     import numpy as np
 
     # int64(v) truncates; clipping first gives the same integers (v < 0 and v ≥ top+1 clamp alike).
-    v = val.astype(np.float32) + np.float32(0.5)
-    return cast("np.ndarray", np.clip(v, 0, top).astype(np.int64))
+    v = val + np.float32(0.5) if val.dtype == np.float32 else val.astype(np.float32) + np.float32(0.5)
+    np.clip(v, 0, top, out=v)
+    return cast("np.ndarray", np.trunc(v, out=v))
 
 
 def _quantise16(px: np.ndarray) -> np.ndarray:
     """The horizontal pass lands in gift's NRGBA64 temp image and is read back from it."""
     import numpy as np
 
-    u16 = _f32_to_uint(px * np.float32(0xFFFF), 0xFFFF)
-    return (u16.astype(np.float32) * _f32(1.0 / 0xFFFF)).astype(np.float32)
+    v = _f32_round(px * np.float32(0xFFFF), 0xFFFF)
+    return cast("np.ndarray", np.multiply(v, _f32(1.0 / 0xFFFF), out=v))
 
 
 def _store(px: np.ndarray, kind: GoKind) -> np.ndarray:
