@@ -22,7 +22,8 @@ FILTERS = ["box", "linear", "lanczos", "catmullrom", "gaussian", "nearestneighbo
 def _general(rgba: np.ndarray, kind: str, size: tuple[int, int], name: str, monkeypatch: pytest.MonkeyPatch) -> np.ndarray:
     """The horizontal pass the general way: the band as float32 (r, g, b, a), then `_resize_axis`."""
 
-    def general_rows(band: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    def general_rows(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        band = columns.transpose(1, 0, 2)
         return hr._resize_axis(hr._source_pixels(band, kind), weights[0].shape[0], name, axis=1, weights=weights)  # type: ignore[arg-type]
 
     with monkeypatch.context() as m:
@@ -42,13 +43,17 @@ def test_opaque_fast_path_is_bit_identical(name: str, kind: str, monkeypatch: py
 
 @pytest.mark.parametrize("name", ["box", "lanczos", "nearestneighbor"])
 def test_rgb_input_equals_opaque_rgba_input(name: str) -> None:
+    """RGB bytes, opaque RGBA bytes and the RGB bytes column-major (as smartcrop passes a Pillow
+    transpose) give the same result."""
     for rgba in IMAGES:
         rgb = np.ascontiguousarray(rgba[..., :3])
         opaque = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+        columns = np.ascontiguousarray(rgb.transpose(1, 0, 2))
         _, small = _prescale_geometry(rgb.shape[1], rgb.shape[0])
         for size in (small, (rgb.shape[1], small[1]), (rgb.shape[1], rgb.shape[0])):
-            assert np.array_equal(hr.resize_for_smartcrop(rgb, "ycbcr", size, name),
-                                  hr.resize_for_smartcrop(opaque, "ycbcr", size, name))
+            expected = hr.resize_for_smartcrop(opaque, "ycbcr", size, name)
+            assert np.array_equal(hr.resize_for_smartcrop(rgb, "ycbcr", size, name), expected)
+            assert np.array_equal(hr.resize_for_smartcrop(columns, "ycbcr", size, name, column_major=True), expected)
 
 
 def test_rounding_to_integers_is_gifts_int64_conversion() -> None:

@@ -68,13 +68,19 @@ def go_kind(img: Image.Image, fmt: str | None) -> GoKind:
 
 
 def resize_for_smartcrop(
-    rgba: np.ndarray, kind: GoKind, size: tuple[int, int], filter_name: str = DEFAULT_FILTER
+    rgba: np.ndarray, kind: GoKind, size: tuple[int, int], filter_name: str = DEFAULT_FILTER,
+    *, column_major: bool = False,
 ) -> np.ndarray:
     """The RGBA image (premultiplied bytes, H×W×4) smartcrop analyses: `rgba` (non-premultiplied
     bytes as Pillow decodes them, H×W×4, or H×W×3 for an opaque image) resized to `size` as Hugo's
-    imagingResizer does, then `toRGBA`."""
+    imagingResizer does, then `toRGBA`. With `column_major`, `rgba` holds the same bytes W×H×C (as
+    Pillow's `Transpose.TRANSPOSE` gives them, ~3× faster than numpy transposes them): the
+    horizontal pass of an opaque image reads whole columns."""
     import numpy as np
 
+    columns = rgba if column_major else None
+    if column_major:
+        rgba = rgba.transpose(1, 0, 2)
     h, w = rgba.shape[:2]
     dst_w, dst_h = int(size[0]), int(size[1])
     name = filter_name.lower()
@@ -90,7 +96,8 @@ def resize_for_smartcrop(
     bands = []
     for top in range(0, h, _BAND):
         if kind in OPAQUE_KINDS:
-            band = _rows_opaque(rgba[top : top + _BAND], weights)
+            part = columns[:, top : top + _BAND, :3] if columns is not None else rgba[top : top + _BAND, :, :3].transpose(1, 0, 2)
+            band = _rows_opaque(np.ascontiguousarray(part), weights)
         else:
             band = _resize_axis(_source_pixels(rgba[top : top + _BAND], kind), dst_w, name, axis=1, weights=weights)
         bands.append(band if h == dst_h else _quantise16(band))
@@ -272,8 +279,9 @@ def _resize_axis(
     return np.concatenate([rgb, a], axis=-1).astype(np.float32, copy=False)
 
 
-def _rows_opaque(band: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """`_resize_axis(_source_pixels(band, kind), …, axis=1)` for an opaque kind, from the bytes.
+def _rows_opaque(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """`_resize_axis(_source_pixels(band, kind), …, axis=1)` for an opaque kind, from the bytes of
+    the band's columns (W×rows×3: each tap then gathers whole columns, not single pixels).
 
     The same float32 operations in the same order, so the same bits: each tap's bytes are scaled by
     1/255 and by the weight and added; the alpha sum is the same for every row, so it is summed
@@ -282,10 +290,8 @@ def _rows_opaque(band: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np
     import numpy as np
 
     idx, weight = weights
-    rows, size = band.shape[0], idx.shape[0]
+    rows, size = columns.shape[1], idx.shape[0]
     qf8 = _f32(1.0 / 0xFF)
-    # Columns first: each tap then gathers whole columns (one copy each), not single pixels.
-    columns = np.ascontiguousarray(band[..., :3].transpose(1, 0, 2))
     rgb = np.zeros((size, rows, 3), np.float32)
     a = np.zeros((size,), np.float32)
     tmp = np.empty((size, rows, 3), np.float32)
@@ -320,7 +326,7 @@ def _f32_to_uint(val: np.ndarray, top: int) -> np.ndarray:
     """gift's f32u8/f32u16: `int64(val + 0.5)` clamped to [0, top] (as uint32)."""
     import numpy as np
 
-    return cast("np.ndarray", _f32_round(val, top).astype(np.uint32))
+    return _f32_round(val, top).astype(np.uint32)
 
 
 def _f32_round(val: np.ndarray, top: int) -> np.ndarray:

@@ -190,8 +190,11 @@ def _prescaled_rgba(img: Image.Image, size: tuple[int, int], filter_name: str) -
 
     kind: GoKind = img.info.get(INFO_GO_KIND) or go_kind(img, None)
     src = img
-    if src.mode == "RGB" and kind in OPAQUE_KINDS:  # opaque: no alpha plane to add
-        return resize_for_smartcrop(np.asarray(src), kind, size, filter_name)
+    if src.mode == "RGB" and kind in OPAQUE_KINDS:  # opaque: no alpha plane to add; read by columns
+        from PIL import Image
+
+        columns = np.asarray(src.transpose(Image.Transpose.TRANSPOSE))
+        return resize_for_smartcrop(columns, kind, size, filter_name, column_major=True)
     if src.mode != "RGBA":
         src = src.convert("RGBA")
     return resize_for_smartcrop(np.asarray(src), kind, size, filter_name)
