@@ -195,18 +195,20 @@ def features_from_pixels(rgba: np.ndarray, size: tuple[int, int]) -> ImageFeatur
     edge_colour: RGB | None = None
     background = see_through.copy()
     if edge_opaque.sum() >= 0.5 * border.sum():
-        median = np.median(rgb[edge_opaque], axis=0)
-        near = np.all(np.abs(rgb - median) <= _EDGE_TOLERANCE, axis=-1)
+        median = np.median(rgb[edge_opaque], axis=0)  # whole or half levels: exact in float32
+        near = np.all(np.abs(rgb - median.astype(np.float32)) <= _EDGE_TOLERANCE, axis=-1)
         if (near & edge_opaque).sum() >= 0.8 * edge_opaque.sum():
             edge_colour = (int(median[0]), int(median[1]), int(median[2]))
             background |= near
     opaque = ~see_through
     flat = False
     if opaque.any():
-        quant = (rgb[opaque] >> 2).astype(np.int32)  # 64 levels: smooth gradients spread out
+        pixels = rgb.reshape(-1, 3) if transparent == 0.0 else rgb[opaque]
+        quant = (pixels >> 2).astype(np.int32)  # 64 levels: smooth gradients spread out
         keys = (quant[:, 0] << 12) | (quant[:, 1] << 6) | quant[:, 2]
-        counts = np.bincount(keys, minlength=1 << 18)
-        top = np.partition(counts, counts.size - 16)[-16:]  # the 16 commonest colours, in no order
+        counts = np.bincount(keys)
+        counts = counts[counts > 0]
+        top = np.partition(counts, counts.size - 16)[-16:] if counts.size > 16 else counts  # the 16 commonest
         flat = top.sum() >= _FLAT_COVERAGE * opaque.sum()
     background_share = float(background.mean())
     graphic = transparent > 0.05 or flat or (edge_colour is not None and background_share >= 0.4)
