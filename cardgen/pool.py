@@ -54,6 +54,9 @@ def _serve(conn: Connection) -> None:
     exception, so half-written temporary files are removed on the way out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_term)
+    # What the worker inherited (modules, preloaded models and fonts) lives as long as it does: out
+    # of the cycle collector with it, or every full collection walks it again (~50 ms each).
+    gc.freeze()
     while True:
         try:
             job = conn.recv()
@@ -114,14 +117,11 @@ def run_tasks(
     and reaps every worker.
 
     `preload` (imports, caches every task uses) runs once here before the first worker is forked, so
-    the workers share what it loaded instead of each loading it again; with spawn it is not run.
-    What it loaded is then frozen out of the cycle collector (`gc.freeze`): it lives as long as the
-    process, and every full collection would otherwise walk it again (~50 ms each in a batch)."""
+    the workers share what it loaded instead of each loading it again; with spawn it is not run."""
     ctx = _context()
     queue = deque(tasks)
     if preload is not None and queue and ctx.get_start_method() == "fork":
         preload()
-        gc.freeze()
     idle: list[_Worker] = []
     busy: list[_Worker] = []
     limit = max(1, min(workers, len(queue)))
