@@ -53,7 +53,7 @@ class HeroImage:
 
 
 #: Bump when stored crops would differ for the same inputs (crop algorithm or encoding changes).
-STORE_VERSION = "4"
+STORE_VERSION = "5"
 _UNREAD = object()
 
 
@@ -62,7 +62,7 @@ PURPOSES = ("slide", "print")
 
 
 def _encode(hero: HeroImage, purpose: str) -> bytes:
-    """Slides: `to_pptx_compatible` (JPEG q88, progressive; PNG for placeholder art); print: JPEG q90
+    """Slides: `to_pptx_compatible` (JPEG q88; PNG for placeholder art); print: JPEG q90
     without chroma subsampling, so coloured detail stays sharp at 300 dpi."""
     if purpose == "slide":
         from cardgen.imaging import to_pptx_compatible
@@ -225,7 +225,7 @@ class PageImages:
 
     def encoded(self, hero: HeroImage, purpose: str) -> bytes:
         """`hero` as the bytes an output embeds, encoded once per page: "slide" (decks and the
-        showcase: JPEG q88, progressive; PNG for placeholder art) or "print" (cards and card sheets:
+        showcase: JPEG q88; PNG for placeholder art) or "print" (cards and card sheets:
         JPEG q90 without chroma subsampling). With a `store` and `persist`, the crop is kept there as
         these bytes (the first encoding doubles as the stored pixels), so the event pack embeds what
         the pages embedded instead of decoding and encoding again; crops no output embeds (the social
