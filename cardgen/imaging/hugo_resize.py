@@ -93,15 +93,14 @@ def resize_for_smartcrop(
         return _store(_resize_axis(_source_pixels(rgba, kind), dst_h, name, axis=0), kind)
     # The horizontal pass works on bands of rows, so a big decode never exists as float32 at once.
     weights = _weights(dst_w, w, name)
-    bands = []
+    tmp = np.empty((h, dst_w, 4), np.float32)
     for top in range(0, h, _BAND):
         if kind in OPAQUE_KINDS:
             part = columns[:, top : top + _BAND, :3] if columns is not None else rgba[top : top + _BAND, :, :3].transpose(1, 0, 2)
             band = _rows_opaque(np.ascontiguousarray(part), weights)
         else:
             band = _resize_axis(_source_pixels(rgba[top : top + _BAND], kind), dst_w, name, axis=1, weights=weights)
-        bands.append(band if h == dst_h else _quantise16(band))
-    tmp = np.concatenate(bands, axis=0)
+        tmp[top : top + _BAND] = band if h == dst_h else _quantise16(band)
     if h == dst_h:
         return _store(tmp, kind)
     return _store(_resize_axis(tmp, dst_h, name, axis=0), kind)
