@@ -524,6 +524,27 @@ def test_output_is_deterministic(tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
+def test_package_is_written_once_with_fixed_entries(tmp_path):
+    """Every entry carries the same fixed time and mode (so a deck written tomorrow has today's bytes),
+    XML (and SVG formulas) deflated, pictures stored as they are, and python-pptx reads it back."""
+    import zipfile
+
+    from cardgen.render.pptx_io import FIXED_ZIP_TIME
+
+    page, result, prs = deck_of(SITE / "content/project/counterfactual-fairness/index.md", tmp_path)
+    with zipfile.ZipFile(result.outputs[0]) as package:
+        assert package.testzip() is None
+        entries = package.infolist()
+        assert entries[0].filename == "[Content_Types].xml"
+        assert {e.date_time for e in entries} == {FIXED_ZIP_TIME}
+        assert {e.external_attr for e in entries} == {0o644 << 16}
+        pictures = [e for e in entries if e.filename.endswith((".jpg", ".png"))]
+        assert pictures and all(e.compress_type == zipfile.ZIP_STORED for e in pictures)
+        xml = [e for e in entries if e.filename.endswith((".xml", ".rels", ".svg"))]
+        assert xml and all(e.compress_type == zipfile.ZIP_DEFLATED for e in xml)
+    assert len(prs.slides) >= 2
+
+
 def test_bad_deck_section_is_a_template_error(tmp_path):
     from cardgen.templates import load_template
 

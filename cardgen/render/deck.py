@@ -45,7 +45,7 @@ from cardgen.render.deck_plan import CODE_PAD_X, CODE_PAD_Y, Geometry, Planner, 
 from cardgen.render.pptx_io import (
     Typefaces,
     add_title_placeholder,
-    deterministic_bytes,
+    package_bytes,
     paragraph_format,
     prepare_frame,
     rgb,
@@ -864,9 +864,7 @@ def render_deck(
         DeckBuilder(writer, page, images).write(plans)
         _properties(prs, page)
         tag_slides(prs.slides, page.language)
-        buffer = io.BytesIO()
-        prs.save(buffer)
-        atomic_write(path, deterministic_bytes(buffer.getvalue()))
+        atomic_write(path, package_bytes(prs))
     warnings += planner.warnings + writer.warnings + [x for x in images.warnings if x not in warnings]
     kinds = [plan.kind for plan in plans]
     info.update(slides=len(plans), kinds=kinds, continued=sum("(" in p.title for p in plans))

@@ -35,17 +35,41 @@ class Typefaces:
     mono: str
 
 
-def deterministic_bytes(data: bytes) -> bytes:
-    """Rewrite a saved pptx so equal content gives equal bytes (zip entry times are fixed)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+#: Parts already compressed by their format: stored in the package as they are (deflating a photo
+#: again costs time and saves nothing).
+STORED_EXTENSIONS = frozenset({"jpeg", "jpg", "png", "gif", "tif", "tiff", "mp4", "m4v", "mov", "webm", "mp3", "m4a"})
+
+
+def package_bytes(presentation: Any) -> bytes:
+    """The .pptx bytes of `presentation`, written in one pass (python-pptx's own package writer steps,
+    into a zip of ours): every entry with the same fixed time and mode, so equal content gives equal
+    bytes; XML deflated, pictures and media stored."""
+    from pptx.opc.serialized import PackageWriter
+
+    package = presentation.part.package
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+    with zipfile.ZipFile(out, "w") as target:
+        entries = _FixedTimeEntries(target)
+        writer = PackageWriter(out, package._rels, tuple(package.iter_parts()))
+        writer._write_content_types_stream(entries)  # type: ignore[arg-type]  # duck-typed writer
+        writer._write_pkg_rels(entries)  # type: ignore[arg-type]
+        writer._write_parts(entries)  # type: ignore[arg-type]
     return out.getvalue()
+
+
+class _FixedTimeEntries:
+    """python-pptx's physical package writer interface (`write(pack_uri, blob)`) over an open zip."""
+
+    def __init__(self, target: zipfile.ZipFile) -> None:
+        self.target = target
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        name = str(pack_uri.membername)
+        entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+        stored = name.rsplit(".", 1)[-1].lower() in STORED_EXTENSIONS
+        entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self.target.writestr(entry, blob)
 
 
 def rgb(value: str) -> RGBColor:

@@ -6,7 +6,6 @@ a fitted summary and a QR code to the project, so a lab can loop it on a screen 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,7 @@ from cardgen.render.deck import (
 )
 from cardgen.render.deck_fit import Frame, TextItem, fit_in, paginate
 from cardgen.render.deck_media import hero_alt
-from cardgen.render.pptx_io import Typefaces, deterministic_bytes, paragraph_format, prepare_frame, style_run
+from cardgen.render.pptx_io import Typefaces, package_bytes, paragraph_format, prepare_frame, style_run
 from cardgen.render.pptx_lang import tag_slides
 from cardgen.text.breaking import is_cjk
 from cardgen.text.fit import FittedText
@@ -79,9 +78,7 @@ def render_showcase(
     prs.core_properties.title = _clean(title)[:250]
     prs.core_properties.subject = f"{len(pages)} projects"
     prs.core_properties.last_modified_by = "cardgen"
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    atomic_write(path, deterministic_bytes(buffer.getvalue()))
+    atomic_write(path, package_bytes(prs))
     return RenderResult(outputs=(path,), warnings=tuple(dict.fromkeys(writer.warnings)),
                         info={"slides": writer.count, "projects": len(pages)})
 
