@@ -34,6 +34,7 @@ COMPLEX_FACES = {"Arab": "Noto Sans Arabic", "Hebr": "Noto Sans Hebrew", "Deva":
                  "Beng": "Noto Sans Bengali", "Taml": "Noto Sans Tamil", "Thai": "Noto Sans Thai"}
 
 
+@lru_cache(maxsize=8192)  # a page's text repeats a few hundred characters
 def script_of(ch: str) -> str:
     """ISO 15924 code of a letter's script, '' for anything else (digits, punctuation, symbols)."""
     code = ord(ch)
@@ -47,7 +48,8 @@ def script_of(ch: str) -> str:
 
 def dominant_script(text: str) -> str:
     """The script most letters of `text` are in ('' without letters)."""
-    counts = Counter(s for s in map(script_of, text) if s)
+    counts = Counter(map(script_of, text))
+    del counts[""]
     return counts.most_common(1)[0][0] if counts else ""
 
 
