@@ -1,6 +1,6 @@
 """End-to-end benchmark: batch throughput, cold CLI start, memory, cache, side by side with pandoc.
 
-    python bench/run.py [--pages 50,200] [--jobs 2] [--keep DIR]
+    python bench/run.py [--pages 50,200] [--jobs 2] [--keep DIR] [--against OTHER_CHECKOUT]
 
 Builds a synthetic Hugo site of N project pages from the shared corpus and the samples (real-size
 featured images: 2, 6 and 12 MP JPEGs, cycled), then measures in one run:
@@ -8,6 +8,8 @@ featured images: 2, 6 and 12 MP JPEGs, cycled), then measures in one run:
   - the cached rerun,
   - cold `cardgen deck` and `cardgen build` wall time for one page (new process each time),
   - pandoc writing only the decks for the same pages (same parallelism), and the time ratio.
+With --against, another checkout of cardgen (run with its source first on the path) is measured on
+the same sites right after this one, page count by page count, for before/after rows from one run.
 Prints a table. Not a test: numbers depend on the machine.
 """
 
@@ -104,8 +106,10 @@ def main() -> None:
     parser.add_argument("--pages", default="50,200")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--against", type=Path, help="another checkout of cardgen to measure in the same run")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="cardgen-bench-"))
+    trees = {"this": REPO} | ({"other": args.against.resolve()} if args.against else {})
     # In a child process: this one must stay small, or its pages would count in the children's peak RSS
     # (a forked child shares the parent's memory until it execs).
     subprocess.run([sys.executable, __file__, "--make-images", str(work / "images")], check=True)
@@ -114,38 +118,40 @@ def main() -> None:
     for n in [int(x) for x in args.pages.split(",")]:
         site = work / f"site{n}"
         pages = make_site(site, n, images)
-        out = work / f"out{n}"
-        shutil.rmtree(out, ignore_errors=True)
-        wall, rss = timed([*CARDGEN, "--quiet", "batch", str(site), "-o", str(out), "--jobs", str(args.jobs),
-                           "--event", "Bench Day"])
-        manifest = json.loads((out / "manifest.json").read_text())
-        per = {"deck": [], "social": [], "card": []}
-        # per-output timings are recorded by the workers in the warnings-free timings field when present
-        for record in manifest["pages"]:
-            for fmt, secs in (record.get("timings") or {}).items():
-                per[fmt].append(secs * 1000)
-        rerun, _ = timed([*CARDGEN, "--quiet", "batch", str(site), "-o", str(out), "--jobs", str(args.jobs),
-                          "--event", "Bench Day"])
         pandoc = pandoc_decks(pages, work / f"pandoc{n}", args.jobs)[0] if shutil.which("pandoc") else None
-        rows.append({
-            "pages": n,
-            "batch s": wall,
-            "pages/s": n / wall,
-            "failed": manifest["summary"]["failed"],
-            "peak RSS MB": rss / 1024,
-            "cached rerun s": rerun,
-            "pandoc decks s": pandoc,
-            "ratio": (wall / pandoc) if pandoc else None,
-            **{f"{k} ms (median)": statistics.median(v) if v else None for k, v in per.items()},
-        })
+        for label, tree in trees.items():
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            out = work / f"out{n}-{label}"
+            shutil.rmtree(out, ignore_errors=True)
+            batch = [*CARDGEN, "--quiet", "batch", str(site), "-o", str(out), "--jobs", str(args.jobs), "--event", "Bench Day"]
+            wall, rss = timed(batch, env=env, cwd=work)  # not the repo: `-m` puts the cwd first on the path
+            manifest = json.loads((out / "manifest.json").read_text())
+            per: dict[str, list[float]] = {"deck": [], "social": [], "card": []}
+            # per-output timings are recorded by the workers in the warnings-free timings field when present
+            for record in manifest["pages"]:
+                for fmt, secs in (record.get("timings") or {}).items():
+                    per[fmt].append(secs * 1000)
+            rerun, _ = timed(batch, env=env, cwd=work)
+            rows.append({
+                **({"cardgen": label} if args.against else {}),
+                "pages": n,
+                "batch s": wall,
+                "pages/s": n / wall,
+                "failed": manifest["summary"]["failed"],
+                "peak RSS MB": rss / 1024,
+                "cached rerun s": rerun,
+                "pandoc decks s": pandoc,
+                "ratio": (wall / pandoc) if pandoc else None,
+                **{f"{k} ms (median)": statistics.median(v) if v else None for k, v in per.items()},
+            })
     one = work / "site50" / "content" / "project"
     page = sorted(one.glob("*/index.md"))[0] if one.is_dir() else SAMPLES / "mlphys" / "index.md"
-    colds = {}
-    for label, cmd in {"deck": ["deck", str(page), "-o", str(work / "cold.pptx")],
-                       "build": ["build", str(page), "-o", str(work / "cold")]}.items():
-        runs = [timed([shutil.which("cardgen") or CARDGEN[0], *([] if shutil.which("cardgen") else CARDGEN[1:]), *cmd])[0]
-                for _ in range(5)]
-        colds[label] = statistics.median(runs)
+    colds: dict[tuple[str, str], float] = {}
+    for label, tree in trees.items():
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        for kind, cmd in {"deck": ["deck", str(page), "-o", str(work / "cold.pptx")],
+                          "build": ["build", str(page), "-o", str(work / "cold")]}.items():
+            colds[label, kind] = statistics.median(timed([*CARDGEN, *cmd], env=env, cwd=work)[0] for _ in range(5))
 
     print(f"\ncardgen end-to-end benchmark ({os.cpu_count()} CPUs, jobs={args.jobs}, work dir {work})\n")
     keys = list(rows[0].keys())
@@ -153,7 +159,9 @@ def main() -> None:
     print("|" + "---|" * len(keys))
     for row in rows:
         print("| " + " | ".join(_fmt(row[k]) for k in keys) + " |")
-    print(f"\ncold CLI wall time (median of 5): deck {colds['deck']:.3f} s, build {colds['build']:.3f} s")
+    for label in trees:
+        name = f" ({label})" if args.against else ""
+        print(f"\ncold CLI wall time{name} (median of 5): deck {colds[label, 'deck']:.3f} s, build {colds[label, 'build']:.3f} s")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
