@@ -144,7 +144,7 @@ def _lossy_save(img: Image.Image, fmt: str, quality: int, subsampling: int | Non
 
 def _save(img: Image.Image, fmt: str, **options: object) -> bytes:
     buffer = io.BytesIO()
-    if fmt == "PNG":
-        options.setdefault("compress_level", 9)
+    if fmt == "PNG":  # zlib 6: same pixels as 9, a fifth of the time, ~7 % more bytes (30–50 KB here)
+        options.setdefault("compress_level", 6)
     img.save(buffer, fmt, **options)
     return buffer.getvalue()
