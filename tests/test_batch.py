@@ -224,6 +224,33 @@ def test_event_pack_embeds_the_pictures_the_pages_encoded(tmp_path: Path) -> Non
         assert page_pictures & showcase, f"{slug}: the showcase re-encoded the title picture"
 
 
+def test_event_pack_reuses_the_encoded_placeholder_art(tmp_path: Path) -> None:
+    """A page without a picture gets placeholder art; the PNG its deck embedded is kept in the crop
+    store and the showcase embeds those bytes instead of encoding the art again."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    site = small_site(tmp_path / "site", n=2)
+    (site / "content" / "project" / "p1" / "featured.png").unlink()
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
+
+    def pngs(path: Path) -> set[bytes]:
+        with zipfile.ZipFile(path) as z:
+            return {z.read(n) for n in z.namelist() if n.startswith("ppt/media/") and n.endswith(".png")}
+
+    [stored] = (out / ".cardgen-crops" / "p1").glob("*.slide.png")
+    assert stored.read_bytes() in pngs(out / "p1" / "p1.pptx") & pngs(out / "event" / "showcase.pptx")
+    marker = io.BytesIO()
+    Image.new("RGB", (880, 1125), (1, 2, 3)).save(marker, "PNG")
+    stored.write_bytes(marker.getvalue())
+    shutil.rmtree(out / "event")
+    assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
+    assert marker.getvalue() in pngs(out / "event" / "showcase.pptx")
+
+
 def test_slide_qr_png_is_the_shared_matrix() -> None:
     """Slides place the QR symbol as a PNG drawn from the one matrix cards and deck PDFs use (never a
     micro QR, which phone scanners often do not read), with the four-module quiet zone."""

@@ -61,6 +61,11 @@ _UNREAD = object()
 PURPOSES = ("slide", "print")
 
 
+def _suffix(hero: HeroImage, purpose: str) -> str:
+    """The file suffix of `_encode(hero, purpose)`."""
+    return "png" if purpose == "slide" and hero.is_placeholder else "jpg"
+
+
 def _encode(hero: HeroImage, purpose: str) -> bytes:
     """Slides: `to_pptx_compatible` (JPEG q88; PNG for placeholder art); print: JPEG q90
     without chroma subsampling, so coloured detail stays sharp at 300 dpi."""
@@ -228,15 +233,18 @@ class PageImages:
         showcase: JPEG q88; PNG for placeholder art) or "print" (cards and card sheets:
         JPEG q90 without chroma subsampling). With a `store` and `persist`, the crop is kept there as
         these bytes (the first encoding doubles as the stored pixels), so the event pack embeds what
-        the pages embedded instead of decoding and encoding again; crops no output embeds (the social
-        images' pictures) are not stored."""
+        the pages embedded instead of decoding and encoding again (placeholder art too, which is
+        drawn again but not encoded again); crops no output embeds (the social images' pictures)
+        are not stored."""
         if purpose not in PURPOSES:
             raise ValueError(f"unknown encoding purpose {purpose!r}")
         memo = (hero.key, purpose) if hero.key is not None else None
         if memo is not None and memo in self._encoded:
             return self._encoded[memo]
-        name = self._store_key(hero.key) if hero.key is not None and not hero.is_placeholder else None
-        path = cast(Path, self.store) / f"{name}.{purpose}.jpg" if name is not None else None
+        name = None
+        if hero.key is not None:
+            name = self._art_key(hero.key) if hero.is_placeholder else self._store_key(hero.key)
+        path = cast(Path, self.store) / f"{name}.{purpose}.{_suffix(hero, purpose)}" if name is not None else None
         data = None
         if path is not None and path.is_file():
             try:
@@ -249,7 +257,7 @@ class PageImages:
                 from cardgen.output import atomic_write
 
                 atomic_write(path, data)
-                if self._stored_path(cast("tuple[Any, ...]", hero.key)) is None:
+                if not hero.is_placeholder and self._stored_path(cast("tuple[Any, ...]", hero.key)) is None:
                     self._save(cast("tuple[Any, ...]", hero.key), hero, data)
         if memo is not None and self.remember:
             self._encoded[memo] = data
@@ -327,6 +335,13 @@ class PageImages:
         except OSError:
             return None
         ident = f"{Path(path).resolve()}|{st.st_size}|{st.st_mtime_ns}|{'|'.join(map(str, key))}|{STORE_VERSION}"
+        return hashlib.sha256(ident.encode()).hexdigest()[:32]
+
+    def _art_key(self, key: tuple[Any, ...]) -> str | None:
+        """The store name of this page's placeholder art at `key` (drawn from the title and palette)."""
+        if self.store is None:
+            return None
+        ident = f"art|{self.page.title_plain}|{self.palette}|{'|'.join(map(str, key))}|{STORE_VERSION}"
         return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
     def _stored_path(self, key: tuple[Any, ...]) -> Path | None:
