@@ -52,7 +52,7 @@ EVENT_DIR = "event"
 
 @dataclass(frozen=True)
 class Task:
-    """One page to process; plain data so it pickles cheaply to a worker."""
+    """One page to process: plain data and the page as loaded, so it pickles cheaply to a worker."""
 
     source: str
     slug: str
@@ -64,6 +64,7 @@ class Task:
     root: str = ""  # the batch's output folder: every write of the task stays inside it
     presets: tuple[str, ...] = ("og",)  # social presets
     math: str = "picture"  # how decks show equations: picture | native
+    page: Page | None = None  # the page as the batch loaded it (a few KB pickled): not read twice
 
 
 @dataclass
@@ -390,7 +391,7 @@ def _render_task(task: Task, record: dict[str, Any]) -> None:
     from cardgen.loader import load_page
     from cardgen.render.build import render_all
 
-    page = load_page(Path(task.source), site_root=task.site_root)
+    page = task.page if task.page is not None else load_page(Path(task.source), site_root=task.site_root)
     images = None
     if task.crops:
         from cardgen.render.assets import PageImages
@@ -693,7 +694,7 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
     root = str(output)
     return Task(str(path), record.slug, str(output / record.slug), str(tpl.path), chosen,
                 str(site_root) if site_root else None, str(output / CROPS_DIR / record.slug), root, presets,
-                str(options.get("math", "picture")))
+                str(options.get("math", "picture")), page)
 
 
 def _finish(record: PageRecord, outcome: Outcome, task: Task, output: Path, cache: dict[str, Any]) -> None:

@@ -251,6 +251,28 @@ def test_event_pack_reuses_the_encoded_placeholder_art(tmp_path: Path) -> None:
     assert marker.getvalue() in pngs(out / "event" / "showcase.pptx")
 
 
+def test_workers_render_the_page_the_batch_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page is read and parsed once, in the batch process; its workers get the loaded page."""
+    import os
+
+    from cardgen import loader
+
+    site = small_site(tmp_path / "site", n=2)
+    log = tmp_path / "loads.txt"
+    original = loader.load_page
+
+    def logged(path: Path, *args: object, **kwargs: object) -> object:
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {Path(path).parent.name}\n")
+        return original(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "load_page", logged)
+    assert run_batch(site, tmp_path / "out", jobs=2, event="Open Lab Day") == 0
+    loads = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(name for _, name in loads) == ["p0", "p1"]
+    assert {pid for pid, _ in loads} == {str(os.getpid())}
+
+
 def test_slide_qr_png_is_the_shared_matrix() -> None:
     """Slides place the QR symbol as a PNG drawn from the one matrix cards and deck PDFs use (never a
     micro QR, which phone scanners often do not read), with the four-module quiet zone."""
