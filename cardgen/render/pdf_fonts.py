@@ -4,9 +4,9 @@
 document, and `FPDF.output` subsets it with fontTools, which decompiles the layout tables only to drop
 them. A card, a sheet and a deck PDF each pay that for every face they use. Here the parse is done
 once per font file and process; each document gets a cheap copy with its own glyph subset. Before the
-document is written, `presubset(pdf)` cuts each TrueType font down with HarfBuzz's subsetter to the
-glyphs the document uses, keeping glyph ids (`RETAIN_GIDS`) and glyph names, so fpdf2's own subsetting
-and its code → glyph map work on a small font and give the same outlines.
+document is written, `presubset(pdf)` cuts each font down with HarfBuzz's subsetter to the glyphs the
+document uses, keeping their glyph names (fpdf2 finds glyphs by name), so fpdf2's own subsetting and
+its code → glyph map work on a font of a few hundred glyphs and give the same outlines.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ _KEPT = {
 _parsed: dict[Path, Any] = {}  # font file → fpdf TTFFont parsed once (never embedded itself)
 _glyphs: dict[Path, int] = {}  # font file → its number of glyphs (to notice a subset template)
 _blobs: dict[Path, Any] = {}  # font file → HarfBuzz face for the subsetter
+_ids: dict[Path, dict[str, int]] = {}  # font file → glyph name → glyph id
 
 
 def add_font(pdf: FPDF, name: str, path: Path) -> None:
@@ -107,11 +108,15 @@ def _subset(font: Any, full: Any) -> Any:
     face = _blobs.get(font.ttffile)
     if face is None:
         face = _blobs[font.ttffile] = hb.Face(hb.Blob.from_file_path(str(font.ttffile)))
+    ids = _ids.get(font.ttffile)
+    if ids is None:
+        ids = _ids[font.ttffile] = {name: i for i, name in enumerate(full.getGlyphOrder())}
     glyphs = {0}
     unicodes: set[int] = set()
     for glyph, _code in font.subset.items():
         if glyph is not None:
-            glyphs.add(glyph.glyph_id)
+            # By name, as fpdf2 asks for them (its stand-in for a missing space has a made-up id)
+            glyphs.add(ids.get(glyph.glyph_name, 0))
             if isinstance(glyph.unicode, tuple):
                 unicodes.update(glyph.unicode)
     for char in (0x20, 0x0D, 0x00):  # fpdf2's recommended glyphs
@@ -121,23 +126,26 @@ def _subset(font: Any, full: Any) -> Any:
     wanted.sets(hb.SubsetInputSets.GLYPH_INDEX).update(glyphs)
     wanted.sets(hb.SubsetInputSets.UNICODE).update(u for u in unicodes if u in font.glyph_ids)
     wanted.sets(hb.SubsetInputSets.DROP_TABLE_TAG).update(hb_tag(t) for t in _DROPPED)
-    wanted.flags = hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.NOTDEF_OUTLINE
-    subset = hb.subset(face, wanted)
-    if subset is None:  # HarfBuzz could not subset it: fpdf2 subsets the whole font as before
-        return TTFont(font.ttffile, recalcTimestamp=False, lazy=True)
-    small = TTFont(io.BytesIO(subset.blob.data), recalcTimestamp=False, lazy=True)
+    wanted.flags = hb.SubsetFlags.NOTDEF_OUTLINE
+    try:
+        plan = hb.SubsetPlan(face, wanted)
+        data = plan.execute().blob.data
+        new_to_old = plan.new_to_old_glyph_mapping
+    except Exception:  # noqa: BLE001 - HarfBuzz could not subset it: fpdf2 subsets the whole font
+        data = b""
+    if not data:
+        return _whole(font)
+    small = TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
     small.recalcBBoxes = False
     order = full.getGlyphOrder()
+    names = [order[new_to_old[g]] for g in range(small["maxp"].numGlyphs)]
     if font.is_cff:
-        # A CFF font names its glyphs in its charset, which HarfBuzz keeps for the retained ids
-        # (CID-keyed: "cid01499" stays "cid01499"): fpdf2 finds each glyph by that name.
-        small_order = small.getGlyphOrder()
-        if any(small_order[g] != order[g] for g in glyphs if g < len(small_order)):
-            fresh = TTFont(font.ttffile, recalcTimestamp=False, lazy=True)
-            fresh.recalcBBoxes = False
-            return fresh  # names not kept: fpdf2 subsets the whole font, as it would anyway
+        # A CFF font names its glyphs in its charset, which HarfBuzz keeps (CID-keyed: "cid01499"
+        # stays "cid01499"): fpdf2 finds each glyph by that name.
+        if small.getGlyphOrder() != names:
+            return _whole(font)  # names not kept: fpdf2 subsets the whole font, as it would anyway
     else:
-        small.setGlyphOrder(order[: small["maxp"].numGlyphs])
+        small.setGlyphOrder(names)  # glyf fonts name glyphs by their order (post names may be gone)
     # The whole font's extents and maxima, as fpdf2 embeds them without recalculation (a superset
     # of the subset's): HarfBuzz recomputes them, which changes how rasterisers hint small sizes.
     for tag, fields in _KEPT.items():
@@ -146,6 +154,14 @@ def _subset(font: Any, full: Any) -> Any:
             if hasattr(original, field):  # a CFF font's maxp (version 0.5) has no TrueType maxima
                 setattr(table, field, getattr(original, field))
     return small
+
+
+def _whole(font: Any) -> Any:
+    from fontTools.ttLib import TTFont
+
+    whole = TTFont(font.ttffile, recalcTimestamp=False, lazy=True)
+    whole.recalcBBoxes = False
+    return whole
 
 
 def hb_tag(tag: str) -> int:
