@@ -255,6 +255,18 @@ def _resize_axis(
 
     idx, weight = weights if weights is not None else _weights(size, px.shape[axis], name)
     opaque = bool((px[..., 3] == np.float32(1)).all())
+    if axis == 0 and size > _BAND:
+        # The vertical pass band by band of output rows: each band's taps and sums stay in cache.
+        return np.concatenate([_lines(px, idx[top : top + _BAND], weight[top : top + _BAND], 0, opaque)
+                               for top in range(0, size, _BAND)], axis=0)
+    return _lines(px, idx, weight, axis, opaque)
+
+
+def _lines(px: np.ndarray, idx: np.ndarray, weight: np.ndarray, axis: int, opaque: bool) -> np.ndarray:
+    """`_resize_axis` for the output lines whose taps are `idx` and `weight` (size × taps)."""
+    import numpy as np
+
+    size = idx.shape[0]
     if axis == 1:
         wshape: tuple[int, ...] = (1, size, 1)
         out_shape = (px.shape[0], size)
