@@ -10,10 +10,9 @@ per-character sum, which is also exactly what Pillow's basic layout draws.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Scripts and characters whose glyphs depend on their neighbours: Arabic, Syriac, Thaana, N'Ko,
 #: Hebrew points, every Indic script, Thai, Lao, Tibetan, Myanmar, Khmer, combining marks, joiners,
@@ -26,9 +25,9 @@ _COMPLEX = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Glyph:
-    """One shaped glyph; lengths in ems (multiply by the font size)."""
+class Glyph(NamedTuple):
+    """One shaped glyph; lengths in ems (multiply by the font size). A tuple: a paragraph shapes
+    into hundreds, built in half the time frozen dataclass instances take."""
 
     gid: int
     cluster: int  # index of the first character of its cluster in the shaped text
