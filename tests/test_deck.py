@@ -545,6 +545,20 @@ def test_package_is_written_once_with_fixed_entries(tmp_path):
     assert len(prs.slides) >= 2
 
 
+def test_one_pass_package_is_what_python_pptx_saves(tmp_path):
+    """The one-pass writer (python-pptx's internal writer steps into our zip) gives exactly the bytes
+    of python-pptx's public save with the entries rewritten, the fallback should those steps move."""
+    import io
+
+    from pptx import Presentation
+
+    from cardgen.render.pptx_io import package_bytes, rezipped
+
+    _, result, _ = deck_of(SITE / "content/project/counterfactual-fairness/index.md", tmp_path)
+    prs = Presentation(io.BytesIO(result.outputs[0].read_bytes()))
+    assert package_bytes(prs) == rezipped(prs)
+
+
 def test_bad_deck_section_is_a_template_error(tmp_path):
     from cardgen.templates import load_template
 

@@ -43,17 +43,33 @@ STORED_EXTENSIONS = frozenset({"jpeg", "jpg", "png", "gif", "tif", "tiff", "mp4"
 def package_bytes(presentation: Any) -> bytes:
     """The .pptx bytes of `presentation`, written in one pass (python-pptx's own package writer steps,
     into a zip of ours): every entry with the same fixed time and mode, so equal content gives equal
-    bytes; XML deflated, pictures and media stored."""
-    from pptx.opc.serialized import PackageWriter
-
+    bytes; XML deflated, pictures and media stored. Should python-pptx's internal writer steps move,
+    the presentation is saved the public way and its entries rewritten: the same bytes, slower."""
     package = presentation.part.package
     out = io.BytesIO()
+    try:
+        from pptx.opc.serialized import PackageWriter
+
+        steps = (PackageWriter._write_content_types_stream, PackageWriter._write_pkg_rels, PackageWriter._write_parts)
+    except (ImportError, AttributeError):
+        return rezipped(presentation)
     with zipfile.ZipFile(out, "w") as target:
         entries = _FixedTimeEntries(target)
         writer = PackageWriter(out, package._rels, tuple(package.iter_parts()))
-        writer._write_content_types_stream(entries)  # type: ignore[arg-type]  # duck-typed writer
-        writer._write_pkg_rels(entries)  # type: ignore[arg-type]
-        writer._write_parts(entries)  # type: ignore[arg-type]
+        for step in steps:
+            step(writer, entries)  # type: ignore[arg-type]  # a duck-typed physical writer
+    return out.getvalue()
+
+
+def rezipped(presentation: Any) -> bytes:
+    """`package_bytes` through python-pptx's public `save`: saved, then every entry rewritten."""
+    saved = io.BytesIO()
+    presentation.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
+        entries = _FixedTimeEntries(target)
+        for info in source.infolist():
+            entries.add(info.filename, source.read(info.filename))
     return out.getvalue()
 
 
@@ -64,7 +80,9 @@ class _FixedTimeEntries:
         self.target = target
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
-        name = str(pack_uri.membername)
+        self.add(str(pack_uri.membername), blob)
+
+    def add(self, name: str, blob: bytes) -> None:
         entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
         stored = name.rsplit(".", 1)[-1].lower() in STORED_EXTENSIONS
         entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
