@@ -917,13 +917,16 @@ def _showcase(pages: list[Page], folder: Path, event: str | None, template: Temp
 
 
 def _contact_sheet(records: Sequence[PageRecord], output: Path, folder: Path, event: str | None) -> list[Path]:
+    from cardgen.render.assets import preview_path
     from cardgen.render.contact_sheet import render_contact_sheet
 
-    items = []
+    items: list[tuple[str, Path, Path | None]] = []
     for record in records:
         social = [o for o in record.outputs if "-og." in o["path"] and o["path"].endswith((".png", ".jpg", ".webp"))]
         if social:
-            items.append((record.slug, output / social[0]["path"]))
+            digest = social[0].get("sha256")
+            thumb = preview_path(output / CROPS_DIR / record.slug, digest=digest) if digest else None
+            items.append((record.slug, output / social[0]["path"], thumb))
     return [render_contact_sheet(items, folder / "contact-sheet.png", title=event)]
 
 
@@ -966,7 +969,7 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
-_STORE_FILE = re.compile(r"^[0-9a-f]{32}\.(jpg|json|placement\.json|slide\.jpg|slide\.png|print\.jpg)$")
+_STORE_FILE = re.compile(r"^[0-9a-f]{32}\.(jpg|json|placement\.json|slide\.jpg|slide\.png|print\.jpg|thumb\.png)$")
 
 
 def clear_store(folder: Path) -> None:

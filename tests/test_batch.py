@@ -273,6 +273,29 @@ def test_workers_render_the_page_the_batch_loaded(tmp_path: Path, monkeypatch: p
     assert {pid for pid, _ in loads} == {str(os.getpid())}
 
 
+def test_contact_sheet_uses_the_thumbnails_the_pages_kept(tmp_path: Path) -> None:
+    """Each page keeps the contact sheet's thumbnail of its social image, named by that file's digest;
+    the sheet pastes it instead of decoding the image again."""
+    import numpy as np
+    from PIL import Image
+
+    from cardgen.render.assets import preview_path
+    from cardgen.render.contact_sheet import MARGIN, THUMB_W
+
+    site = small_site(tmp_path / "site", n=1)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
+    og = next((out / "p0").glob("p0-og.*"))
+    thumb = preview_path(out / ".cardgen-crops" / "p0", og.read_bytes())
+    assert Image.open(thumb).size == (THUMB_W, 210)
+    Image.new("RGB", (THUMB_W, 210), (255, 0, 0)).save(thumb)
+    shutil.rmtree(out / "event")
+    assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
+    sheet = Image.open(out / "event" / "contact-sheet.png").convert("RGB")
+    top = MARGIN + 72  # under the event title
+    assert (np.asarray(sheet.crop((MARGIN + 50, top + 50, MARGIN + 350, top + 150))) == (255, 0, 0)).all()
+
+
 def test_slide_qr_png_is_the_shared_matrix() -> None:
     """Slides place the QR symbol as a PNG drawn from the one matrix cards and deck PDFs use (never a
     micro QR, which phone scanners often do not read), with the four-module quiet zone."""

@@ -23,7 +23,7 @@ def _ink_columns(img: Image.Image, box: tuple[int, int, int, int]) -> tuple[int,
 def test_event_title_is_drawn_by_the_text_engine_in_any_script(tmp_path: Path, title: str) -> None:
     thumb = tmp_path / "a.png"
     Image.new("RGB", (1200, 630), "#336699").save(thumb)
-    sheet = Image.open(render_contact_sheet([("a", thumb)], tmp_path / "sheet.png", title=title))
+    sheet = Image.open(render_contact_sheet([("a", thumb, None)], tmp_path / "sheet.png", title=title))
     band = (MARGIN, MARGIN, sheet.width - MARGIN, MARGIN + TITLE_SIZE + 16)
     expected = Image.new("RGB", sheet.size, "#f6f8fa")
     draw_text(ImageDraw.Draw(expected), (MARGIN, MARGIN + TITLE_SIZE), title, TITLE_SIZE, bold=True, fill="#1f2328")
@@ -38,7 +38,22 @@ def test_long_labels_end_at_a_word_boundary_inside_the_thumbnail(tmp_path: Path)
     thumb = tmp_path / "a.png"
     Image.new("RGB", (1200, 630), "#336699").save(thumb)
     label = "modeling tumor growth angiogenesis drug therapy and metastasis in three dimensions"
-    sheet = Image.open(render_contact_sheet([(label, thumb)], tmp_path / "sheet.png"))
+    sheet = Image.open(render_contact_sheet([(label, thumb, None)], tmp_path / "sheet.png"))
     top = MARGIN + round(630 * THUMB_W / 1200) + 4
     first, last = _ink_columns(sheet, (MARGIN, top, sheet.width, top + LABEL_SIZE + 12))
     assert first >= 0 and last < THUMB_W, "the label stays under its thumbnail"
+
+
+def test_a_kept_thumbnail_is_used_and_a_broken_one_is_not(tmp_path: Path) -> None:
+    """A thumbnail kept when the image was rendered is pasted as it is; an unreadable one (or one of the
+    wrong width) is ignored and the image itself is decoded."""
+    image = tmp_path / "a.jpg"
+    Image.new("RGB", (1200, 630), "#336699").save(image, quality=95)
+    kept = tmp_path / "kept.png"
+    Image.new("RGB", (THUMB_W, 210), "#ff0000").save(kept)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(kept.read_bytes()[:40])
+    for prepared, colour in ((kept, (255, 0, 0)), (broken, (0x33, 0x66, 0x99)), (None, (0x33, 0x66, 0x99))):
+        sheet = Image.open(render_contact_sheet([("a", image, prepared)], tmp_path / "sheet.png")).convert("RGB")
+        centre = np.asarray(sheet.crop((MARGIN + 100, MARGIN + 50, MARGIN + 300, MARGIN + 150)), dtype=np.int16)
+        assert np.abs(centre - np.array(colour)).max() <= 3, prepared

@@ -263,6 +263,17 @@ class PageImages:
             self._encoded[memo] = data
         return data
 
+    def keep_preview(self, data: bytes, img: Image.Image) -> None:
+        """With a store that keeps everything (a batch page), keep the contact sheet's thumbnail of
+        the social image `img`, whose file bytes are `data`, named by their digest: the event pack
+        finds it for exactly that file, and a changed file has no thumbnail (it is decoded again)."""
+        if self.store is None or not self.persist_all:
+            return
+        from cardgen.output import atomic_write
+        from cardgen.render.contact_sheet import thumbnail_png
+
+        atomic_write(preview_path(self.store, data), thumbnail_png(img))
+
     def placement(self, frame_px: tuple[float, float], fit: str = "auto") -> Placement | None:
         """The placement decision for a frame of `frame_px` output pixels, without drawing it (the
         layout sizes the picture with it); None when the page shows placeholder art. Decisions are
@@ -451,6 +462,12 @@ class PageImages:
     def _warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+def preview_path(store: Path, data: bytes | None = None, *, digest: str | None = None) -> Path:
+    """Where `PageImages.keep_preview` keeps the thumbnail of a file with these bytes (or this sha256)."""
+    name = (digest or hashlib.sha256(data or b"").hexdigest())[:32]
+    return Path(store) / f"{name}.thumb.png"
 
 
 def _rgb(colour: str | tuple[int, int, int] | None) -> tuple[int, int, int]:

@@ -215,6 +215,8 @@ def render_social(
                 warnings.append(f"{page.path}: social {name}: wrote {path.name} ({encoded.note})")
             url = image_url(page, path.name)
         atomic_write(path, encoded.data)
+        if name == "og":
+            images.keep_preview(encoded.data, social.image)  # the event pack's contact sheet
         outputs.append(path)
         sizes[name] = dims
         byte_counts[name] = len(encoded.data)
