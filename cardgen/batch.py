@@ -969,7 +969,7 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
-_STORE_FILE = re.compile(r"^[0-9a-f]{32}\.(jpg|json|placement\.json|slide\.jpg|slide\.png|print\.jpg|thumb\.png)$")
+_STORE_FILE = re.compile(r"^[0-9a-f]{32}\.(jpg|json|placement\.json|slide\.jpg|slide\.png|print\.jpg|thumb\.jpg)$")
 
 
 def clear_store(folder: Path) -> None:

@@ -288,12 +288,13 @@ def test_contact_sheet_uses_the_thumbnails_the_pages_kept(tmp_path: Path) -> Non
     og = next((out / "p0").glob("p0-og.*"))
     thumb = preview_path(out / ".cardgen-crops" / "p0", og.read_bytes())
     assert Image.open(thumb).size == (THUMB_W, 210)
-    Image.new("RGB", (THUMB_W, 210), (255, 0, 0)).save(thumb)
+    Image.new("RGB", (THUMB_W, 210), (255, 0, 0)).save(thumb, "JPEG", quality=95)
     shutil.rmtree(out / "event")
     assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
     sheet = Image.open(out / "event" / "contact-sheet.png").convert("RGB")
     top = MARGIN + 72  # under the event title
-    assert (np.asarray(sheet.crop((MARGIN + 50, top + 50, MARGIN + 350, top + 150))) == (255, 0, 0)).all()
+    patch = np.asarray(sheet.crop((MARGIN + 50, top + 50, MARGIN + 350, top + 150)), dtype=np.int16)
+    assert np.abs(patch - np.array([255, 0, 0])).max() <= 3
 
 
 def test_slide_qr_png_is_the_shared_matrix() -> None:

@@ -270,9 +270,9 @@ class PageImages:
         if self.store is None or not self.persist_all:
             return
         from cardgen.output import atomic_write
-        from cardgen.render.contact_sheet import thumbnail_png
+        from cardgen.render.contact_sheet import thumbnail_jpeg
 
-        atomic_write(preview_path(self.store, data), thumbnail_png(img))
+        atomic_write(preview_path(self.store, data), thumbnail_jpeg(img))
 
     def placement(self, frame_px: tuple[float, float], fit: str = "auto") -> Placement | None:
         """The placement decision for a frame of `frame_px` output pixels, without drawing it (the
@@ -467,7 +467,7 @@ class PageImages:
 def preview_path(store: Path, data: bytes | None = None, *, digest: str | None = None) -> Path:
     """Where `PageImages.keep_preview` keeps the thumbnail of a file with these bytes (or this sha256)."""
     name = (digest or hashlib.sha256(data or b"").hexdigest())[:32]
-    return Path(store) / f"{name}.thumb.png"
+    return Path(store) / f"{name}.thumb.jpg"
 
 
 def _rgb(colour: str | tuple[int, int, int] | None) -> tuple[int, int, int]:
