@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -925,7 +924,7 @@ def _contact_sheet(records: Sequence[PageRecord], output: Path, folder: Path, ev
         social = [o for o in record.outputs if "-og." in o["path"] and o["path"].endswith((".png", ".jpg", ".webp"))]
         if social:
             digest = social[0].get("sha256")
-            thumb = preview_path(output / CROPS_DIR / record.slug, digest=digest) if digest else None
+            thumb = preview_path(output / CROPS_DIR / record.slug, digest) if digest else None
             items.append((record.slug, output / social[0]["path"], thumb))
     return [render_contact_sheet(items, folder / "contact-sheet.png", title=event)]
 
@@ -969,16 +968,15 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
-_STORE_FILE = re.compile(r"^[0-9a-f]{32}\.(jpg|json|placement\.json|slide\.jpg|slide\.png|print\.jpg|thumb\.jpg)$")
-
-
 def clear_store(folder: Path) -> None:
     """Empty a crop store folder of the files cardgen put there (nothing else is touched; a symlink
     is never followed)."""
+    from cardgen.render.assets import STORE_FILE
+
     if folder.is_symlink() or not is_dir(folder):
         return
     for child in folder.iterdir():
-        if (_STORE_FILE.match(child.name) or PARTIAL_FILE.match(child.name)) and not child.is_symlink() and is_file(child):
+        if (STORE_FILE.match(child.name) or PARTIAL_FILE.match(child.name)) and not child.is_symlink() and is_file(child):
             try:
                 child.unlink()
             except OSError:

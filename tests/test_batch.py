@@ -276,6 +276,8 @@ def test_workers_render_the_page_the_batch_loaded(tmp_path: Path, monkeypatch: p
 def test_contact_sheet_uses_the_thumbnails_the_pages_kept(tmp_path: Path) -> None:
     """Each page keeps the contact sheet's thumbnail of its social image, named by that file's digest;
     the sheet pastes it instead of decoding the image again."""
+    import hashlib
+
     import numpy as np
     from PIL import Image
 
@@ -286,7 +288,7 @@ def test_contact_sheet_uses_the_thumbnails_the_pages_kept(tmp_path: Path) -> Non
     out = tmp_path / "out"
     assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
     og = next((out / "p0").glob("p0-og.*"))
-    thumb = preview_path(out / ".cardgen-crops" / "p0", og.read_bytes())
+    thumb = preview_path(out / ".cardgen-crops" / "p0", hashlib.sha256(og.read_bytes()).hexdigest())
     assert Image.open(thumb).size == (THUMB_W, 210)
     Image.new("RGB", (THUMB_W, 210), (255, 0, 0)).save(thumb, "JPEG", quality=95)
     shutil.rmtree(out / "event")

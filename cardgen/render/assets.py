@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -59,6 +60,10 @@ _UNREAD = object()
 
 #: What `PageImages.encoded` makes for each kind of output.
 PURPOSES = ("slide", "print")
+#: The files a store holds: a crop's pixels and facts (`{name}.jpg`, `.json`), its placement decision
+#: (`.placement.json`), its encodings (`.slide.jpg`, `.slide.png` for placeholder art, `.print.jpg`) and
+#: the contact sheet's thumbnail of the page's social image (`.thumb.jpg`).
+STORE_FILE = re.compile(r"^[0-9a-f]{32}\.(jpg|json|placement\.json|slide\.jpg|slide\.png|print\.jpg|thumb\.jpg)$")
 
 
 def _suffix(hero: HeroImage, purpose: str) -> str:
@@ -272,7 +277,7 @@ class PageImages:
         from cardgen.output import atomic_write
         from cardgen.render.contact_sheet import thumbnail_jpeg
 
-        atomic_write(preview_path(self.store, data), thumbnail_jpeg(img))
+        atomic_write(preview_path(self.store, hashlib.sha256(data).hexdigest()), thumbnail_jpeg(img))
 
     def placement(self, frame_px: tuple[float, float], fit: str = "auto") -> Placement | None:
         """The placement decision for a frame of `frame_px` output pixels, without drawing it (the
@@ -464,10 +469,9 @@ class PageImages:
             self.warnings.append(message)
 
 
-def preview_path(store: Path, data: bytes | None = None, *, digest: str | None = None) -> Path:
-    """Where `PageImages.keep_preview` keeps the thumbnail of a file with these bytes (or this sha256)."""
-    name = (digest or hashlib.sha256(data or b"").hexdigest())[:32]
-    return Path(store) / f"{name}.thumb.jpg"
+def preview_path(store: Path, digest: str) -> Path:
+    """Where `PageImages.keep_preview` keeps the thumbnail of a file with this sha256."""
+    return Path(store) / f"{digest[:32]}.thumb.jpg"
 
 
 def _rgb(colour: str | tuple[int, int, int] | None) -> tuple[int, int, int]:

@@ -558,6 +558,4 @@ def _handout_page(pdf: Any, fonts: Fonts, drawer: DeckPdf, plan: SlidePlan, numb
         top += lead * 0.5
 
 
-
-
 __all__ = ["DeckPdf", "write_pdf"]

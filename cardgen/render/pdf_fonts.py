@@ -37,7 +37,6 @@ _KEPT = {
 _parsed: dict[Path, Any] = {}  # font file → fpdf TTFFont parsed once (never embedded itself)
 _glyphs: dict[Path, int] = {}  # font file → its number of glyphs (to notice a subset template)
 _blobs: dict[Path, Any] = {}  # font file → HarfBuzz face for the subsetter
-_ids: dict[Path, dict[str, int]] = {}  # font file → glyph name → glyph id
 
 
 def add_font(pdf: FPDF, name: str, path: Path) -> None:
@@ -89,9 +88,8 @@ def _template(pdf: FPDF, path: Path) -> Any:
 
 def presubset(pdf: FPDF) -> None:
     """Give each font of `pdf` registered by `add_font` the font program fpdf2 will subset and embed:
-    cut down by HarfBuzz to the used glyphs (same glyph ids and names), so fpdf2's own subsetting
-    works on a small font (a CJK face: 10 000 empty glyphs instead of 15 000 outlines). Call right
-    before `pdf.output()`."""
+    cut down by HarfBuzz to the used glyphs (same names, new ids), so fpdf2's own subsetting works
+    on a font of a few hundred glyphs (a CJK face has 65 000). Call right before `pdf.output()`."""
 
     font: Any
     for font in pdf.fonts.values():
@@ -108,9 +106,7 @@ def _subset(font: Any, full: Any) -> Any:
     face = _blobs.get(font.ttffile)
     if face is None:
         face = _blobs[font.ttffile] = hb.Face(hb.Blob.from_file_path(str(font.ttffile)))
-    ids = _ids.get(font.ttffile)
-    if ids is None:
-        ids = _ids[font.ttffile] = {name: i for i, name in enumerate(full.getGlyphOrder())}
+    ids = full.getReverseGlyphMap()  # glyph name → id, kept by fontTools
     glyphs = {0}
     unicodes: set[int] = set()
     for glyph, _code in font.subset.items():

@@ -45,14 +45,14 @@ def package_bytes(presentation: Any) -> bytes:
     into a zip of ours): every entry with the same fixed time and mode, so equal content gives equal
     bytes; XML deflated, pictures and media stored. Should python-pptx's internal writer steps move,
     the presentation is saved the public way and its entries rewritten: the same bytes, slower."""
-    package = presentation.part.package
-    out = io.BytesIO()
     try:
         from pptx.opc.serialized import PackageWriter
 
         steps = (PackageWriter._write_content_types_stream, PackageWriter._write_pkg_rels, PackageWriter._write_parts)
     except (ImportError, AttributeError):
         return rezipped(presentation)
+    package = presentation.part.package
+    out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         entries = _FixedTimeEntries(target)
         writer = PackageWriter(out, package._rels, tuple(package.iter_parts()))

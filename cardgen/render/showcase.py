@@ -140,7 +140,6 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
     from pptx.dml.color import RGBColor
     from pptx.enum.shapes import MSO_SHAPE
 
-
     slide = w.new_slide("Blank")
     lang = page.language or None
     geo = w.geometry
