@@ -186,6 +186,28 @@ def test_precomputed_metrics_match_the_font_files() -> None:
         assert table[path.name] == read_metrics(path), path.name
 
 
+def test_fonts_past_those_a_text_needs_are_not_opened() -> None:
+    """Splitting text into font runs reads a font's coverage only when a character reaches it down the
+    fallback chain, and the bundled metrics build only the tables asked for: a Latin page opens
+    neither the CJK table nor the system symbol fonts at the end of the chain."""
+    from cardgen.text import fonts, metrics
+
+    for cached in (fonts.coverage, fonts._segments, fonts._first_fonts, metrics.bundled_font, metrics.metrics):
+        cached.cache_clear()
+    try:
+        assert [font.name for _, font in segments("Plain Latin words, 2026.")] == ["NotoSans-Regular.ttf"]
+        assert fonts.coverage.cache_info().currsize == 1
+        assert metrics.bundled_font.cache_info().currsize == 1
+        # a character the primary face lacks walks the chain as far as the first font that has it
+        (_, first), (text, cjk) = segments("A漢")
+        assert first.name == "NotoSans-Regular.ttf" and text == "漢" and "CJK" in cjk.name
+        chain = fonts.fallback_chain(None)
+        assert fonts.coverage.cache_info().currsize == chain.index(cjk) + 1 < len(chain)
+    finally:
+        for cached in (fonts.coverage, fonts._segments, fonts._first_fonts, metrics.bundled_font, metrics.metrics):
+            cached.cache_clear()
+
+
 def test_a_200_character_english_title_fits_a_social_box() -> None:
     title = ("Machine learning physics: integrating the precise testing ground of the natural sciences with "
              "the mathematical foundations of artificial intelligence for transformative research areas")[:200]

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cardgen.text.metrics import FONTS_DIR, bundled_metrics
+from cardgen.text.metrics import FONTS_DIR, bundled_font
 
 if TYPE_CHECKING:
     from PIL import ImageFont
@@ -141,7 +141,7 @@ def _symbol_files() -> tuple[Path, ...]:
 def coverage(path: Path) -> frozenset[int]:
     """Code points a font file maps to a glyph."""
     if path.parent == FONTS_DIR:
-        known = bundled_metrics().get(path.name)
+        known = bundled_font(path.name)
         if known is not None:
             return frozenset(known.advances)
     from fontTools.ttLib import TTCollection, TTFont
@@ -170,28 +170,31 @@ def segments(
 
 @lru_cache(maxsize=32768)
 def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str, Path], ...]:
-    # Fitting measures the same strings at many sizes: the split is cached per string.
-    chain = _chain_sets(key, bold, italic)
-    first = chain[0][0]
-    covers = dict(chain)
+    # Fitting measures the same strings at many sizes: the split is cached per string. A font's
+    # coverage is read when a character first needs it (`_font_for`), so fonts past the ones the text
+    # uses are never opened (a system font's cmap takes ~8 ms to read).
+    chain = _chain(key, bold, italic)
+    first = chain[0]
     sticky_fonts = _script_files()
     picks = _first_fonts(key, bold, italic)
     out: list[tuple[str, Path]] = []
     current: list[str] = []
     current_font: Path | None = None
+    covered: frozenset[int] = frozenset()
     for ch in text:
         if current_font is not None and (
-            _skippable(ch) or (ord(ch) in covers[current_font] and _stays_in_run(ch, current_font, sticky_fonts))
+            _skippable(ch) or (ord(ch) in covered and _stays_in_run(ch, current_font, sticky_fonts))
         ):
             current.append(ch)
             continue
         font = picks.get(ch)
         if font is None:
-            code = ord(ch)
-            font = picks[ch] = next((path for path, covered in chain if code in covered), first)
-        if font is not current_font and current:
-            out.append(("".join(current), current_font))  # type: ignore[arg-type]
-            current = []
+            font = picks[ch] = _font_for(ord(ch), chain) or first
+        if font is not current_font:
+            if current:
+                out.append(("".join(current), current_font))  # type: ignore[arg-type]
+                current = []
+            covered = coverage(font)
         current_font = font
         current.append(ch)
     if current:
@@ -224,12 +227,6 @@ def _stays_in_run(ch: str, font: Path, script_files: frozenset[str]) -> bool:
 @lru_cache(maxsize=1)
 def _script_files() -> frozenset[str]:
     return frozenset(p.name for bold in (False, True) for p in script_paths(bold))
-
-
-@lru_cache(maxsize=64)
-def _chain_sets(key: str, bold: bool, italic: bool) -> tuple[tuple[Path, frozenset[int]], ...]:
-    """The fallback chain with each font's coverage, looked up once (Path hashing is slow per character)."""
-    return tuple((path, coverage(path)) for path in _chain(key, bold, italic))
 
 
 def missing_glyphs(text: str, family: str | None = None) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
 METRICS_FILE = "metrics.json.gz"
@@ -27,37 +27,47 @@ class FontMetrics:
 @lru_cache(maxsize=64)
 def metrics(path: Path) -> FontMetrics:
     """Advance widths and vertical metrics of a font file (precomputed for the bundled fonts)."""
-    bundled = bundled_metrics().get(path.name) if path.parent == FONTS_DIR else None
+    bundled = bundled_font(path.name) if path.parent == FONTS_DIR else None
     if bundled is not None:
         return bundled
     return read_metrics(path)
 
 
-@lru_cache(maxsize=1)
 def bundled_metrics() -> dict[str, FontMetrics]:
-    """`cardgen/fonts/metrics.json.gz` (written by scripts/make_fonts.py): reading it is ~20× faster
-    than parsing the cmap and hmtx tables of the fonts at every start."""
+    """The metrics of every bundled font (`cardgen/fonts/metrics.json.gz`, written by
+    scripts/make_fonts.py): reading it is ~20× faster than parsing the fonts' cmap and hmtx tables."""
+    return {name: font for name in _bundled_records() if (font := bundled_font(name)) is not None}
+
+
+@lru_cache(maxsize=64)
+def bundled_font(name: str) -> FontMetrics | None:
+    """The precomputed metrics of one bundled font file, built when first asked for (a page in one
+    script needs two or three of the 24 tables)."""
+    entry = _bundled_records().get(name)
+    if entry is None:
+        return None
+    codes, code = [], 0
+    for delta in entry["code_deltas"]:
+        code += delta
+        codes.append(code)
+    return FontMetrics(
+        entry["upem"],
+        dict(zip(codes, entry["advances"], strict=True)),
+        entry["default"],
+        entry["ascent"],
+        entry["descent"],
+    )
+
+
+@lru_cache(maxsize=1)
+def _bundled_records() -> dict[str, Any]:
     import gzip
     import json
 
     index = FONTS_DIR / METRICS_FILE
     if not index.is_file():
         return {}
-    data = json.loads(gzip.decompress(index.read_bytes()))
-    out: dict[str, FontMetrics] = {}
-    for name, entry in data.items():
-        codes, code = [], 0
-        for delta in entry["code_deltas"]:
-            code += delta
-            codes.append(code)
-        out[name] = FontMetrics(
-            entry["upem"],
-            dict(zip(codes, entry["advances"], strict=True)),
-            entry["default"],
-            entry["ascent"],
-            entry["descent"],
-        )
-    return out
+    return cast("dict[str, Any]", json.loads(gzip.decompress(index.read_bytes())))
 
 
 def metrics_record(path: Path) -> dict[str, Any]:
