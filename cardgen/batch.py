@@ -293,6 +293,7 @@ _LIBC: Any = None
 PAGE_CACHES = (
     ("cardgen.text.measure", "_em_width"), ("cardgen.text.measure", "_em_width_conservative"),
     ("cardgen.text.line", "place_line"), ("cardgen.text.fonts", "_segments"), ("cardgen.text.shaping", "shape"),
+    ("cardgen.text.shaping", "shaped_advance"),
     ("cardgen.text.bidi", "_visual_runs"), ("cardgen.text.breaking", "atoms"), ("cardgen.render.deck_fit", "line_count"),
     ("cardgen.math", "_typeset"), ("cardgen.math", "_linear"), ("cardgen.math.svg", "draw"),
     ("cardgen.math.raster", "svg_to_png"), ("cardgen.math.omml", "to_omml"),

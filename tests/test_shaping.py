@@ -122,3 +122,31 @@ def test_thai_breaks_between_budoux_phrases_never_inside_a_cluster() -> None:
         assert safe == 1 or (unicodedata.category(word[safe])[0] != "M" and unicodedata.combining(word[safe - 1]) != 9)
     family = "👨\u200d👩\u200d👧x"
     assert cluster_start(family, 2) == 1 and cluster_start(family, 3) == 1
+
+
+def test_the_rtl_prefilter_holds_every_right_to_left_character() -> None:
+    """`has_rtl` asks unicodedata only about characters in its ranges: every character of class R, AL,
+    RLE, RLO or RLI must be in them, or a line in that script would be laid out left to right."""
+    import sys
+    import unicodedata
+
+    from cardgen.text.bidi import _MAYBE_RTL, has_rtl
+
+    rtl = [chr(c) for c in range(sys.maxunicode + 1)
+           if unicodedata.bidirectional(chr(c)) in ("R", "AL", "RLE", "RLO", "RLI")]
+    assert len(rtl) > 2000
+    assert all(_MAYBE_RTL.fullmatch(ch) for ch in rtl)
+    assert all(has_rtl(f"abc {ch} def") for ch in rtl[::50])
+    assert not has_rtl("Plain text “quoted” — 2026, ১২৩ বাংলা, 日本語")  # dashes and quotes lie between RLM and RLI
+    assert has_rtl("\u200f") and has_rtl("x\u202bx")
+
+
+def test_shaped_widths_are_the_sum_of_the_drawn_advances() -> None:
+    """Measuring shapes without making glyphs: the width must be the drawn glyphs' advances, summed."""
+    from cardgen.text.shaping import shaped_advance
+
+    for text, name, rtl, lang in [("স্টিফেন হকিং ছিলেন", "NotoSansBengali-Regular.ttf", False, "bn"),
+                                  ("تكوين الفرق البحثية", "NotoSansArabic-Regular.ttf", True, "ar"),
+                                  ("नमस्ते दुनिया", "NotoSansDevanagari-Regular.ttf", False, "hi")]:
+        path = FONTS_DIR / name
+        assert shaped_advance(text, path, rtl, lang) == sum(g.advance for g in shape(text, path, rtl, lang)) > 0

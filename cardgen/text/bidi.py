@@ -29,9 +29,18 @@ class Run:
     rtl: bool
 
 
+_RTL_CLASSES = ("R", "AL", "RLE", "RLO", "RLI")
+#: Every character of bidi class R, AL, RLE, RLO or RLI lies in these ranges (Hebrew to Arabic
+#: Extended-A, the RTL mark and controls, the Hebrew and Arabic presentation forms, plane 1's
+#: right-to-left scripts): `has_rtl` asks unicodedata only about the characters found here.
+_MAYBE_RTL = re.compile(
+    "[\u0590-\u08ff\u200f\u202b\u202e\u2067\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+
+
 def has_rtl(text: str) -> bool:
     """True when `text` holds a right-to-left letter or an RTL control (then it needs the algorithm)."""
-    return any(unicodedata.bidirectional(ch) in ("R", "AL", "RLE", "RLO", "RLI") for ch in text)
+    return any(unicodedata.bidirectional(m.group()) in _RTL_CLASSES for m in _MAYBE_RTL.finditer(text))
 
 
 def base_rtl(text: str, default: bool = False) -> bool:
@@ -52,7 +61,7 @@ def strip_controls(text: str) -> str:
 def visual_runs(line: str, rtl: bool | None = None) -> tuple[Run, ...]:
     """The runs of one line, left to right as displayed. `rtl` sets the paragraph direction (None:
     from the text)."""
-    if not has_rtl(line) and not any(ch in CONTROLS for ch in line):
+    if not has_rtl(line) and CONTROLS.isdisjoint(line):
         return (Run(line, False),) if line else ()
     return _visual_runs(line, base_rtl(line) if rtl is None else rtl)
 

@@ -181,21 +181,24 @@ def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str,
     current: list[str] = []
     current_font: Path | None = None
     covered: frozenset[int] = frozenset()
+    sticky = False
     for ch in text:
-        if current_font is not None and (
-            _skippable(ch) or (ord(ch) in covered and _stays_in_run(ch, current_font, sticky_fonts))
-        ):
-            current.append(ch)
-            continue
         font = picks.get(ch)
-        if font is None:
-            font = picks[ch] = _font_for(ord(ch), chain) or first
-        if font is not current_font:
-            if current:
-                out.append(("".join(current), current_font))  # type: ignore[arg-type]
-                current = []
-            covered = coverage(font)
-        current_font = font
+        if font is None or font is not current_font:  # (most go on in the font of the one before)
+            if current_font is not None and (
+                _skippable(ch) or (ord(ch) in covered and _stays_in_run(ch, sticky))
+            ):
+                current.append(ch)
+                continue
+            if font is None:
+                font = picks[ch] = _font_for(ord(ch), chain) or first
+            if font is not current_font:
+                if current:
+                    out.append(("".join(current), current_font))  # type: ignore[arg-type]
+                    current = []
+                covered = coverage(font)
+                sticky = font.name in sticky_fonts
+                current_font = font
         current.append(ch)
     if current:
         out.append(("".join(current), current_font or first))
@@ -215,13 +218,14 @@ def _category(ch: str) -> str:
     return unicodedata.category(ch)
 
 
-def _stays_in_run(ch: str, font: Path, script_files: frozenset[str]) -> bool:
+def _stays_in_run(ch: str, script_font: bool) -> bool:
     """A combining mark always joins its base's font; punctuation and digits join a complex-script run
-    (the danda after Bengali, digits and the comma in Arabic), so shaping sees them with their words."""
+    (`script_font`: the danda after Bengali, digits and the comma in Arabic), so shaping sees them
+    with their words."""
     category = _category(ch)
     if category[0] == "M":
         return True
-    return font.name in script_files and category[0] in "PNS"
+    return script_font and category[0] in "PNS"
 
 
 @lru_cache(maxsize=1)

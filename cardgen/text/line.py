@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from cardgen.text.bidi import CONTROLS, base_rtl, has_rtl, visual_runs
@@ -36,7 +37,7 @@ class PlacedLine:
 
 def needs_layout(text: str) -> bool:
     """False for text that is drawn character by character left to right (Latin, CJK …)."""
-    return needs_shaping(text) or has_rtl(text) or any(ch in CONTROLS for ch in text)
+    return needs_shaping(text) or has_rtl(text) or not CONTROLS.isdisjoint(text)
 
 
 def table_width(text: str, path: Path) -> float:
@@ -44,7 +45,7 @@ def table_width(text: str, path: Path) -> float:
     m = metrics(path)
     adv = m.advances
     default = m.default_advance
-    return sum(adv.get(ord(ch), default) for ch in text) / m.units_per_em
+    return sum(map(adv.get, map(ord, text), repeat(default))) / m.units_per_em
 
 
 class SimpleFace:

@@ -53,9 +53,17 @@ def _hb_font(path: Path) -> tuple[Any, int]:
 @lru_cache(maxsize=16384)
 def shape(text: str, path: Path, rtl: bool, lang: str | None = None) -> tuple[Glyph, ...]:
     """Glyphs of `text` (one direction, one font) in display order, left to right."""
+    font, upem = _hb_font(path)
+    buf = _shaped(font, text, rtl, lang)
+    return tuple(
+        Glyph(info.codepoint, info.cluster, pos.x_advance / upem, pos.x_offset / upem, pos.y_offset / upem)
+        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True)
+    )
+
+
+def _shaped(font: Any, text: str, rtl: bool, lang: str | None) -> Any:  # a shaped uharfbuzz Buffer
     import uharfbuzz as hb
 
-    font, upem = _hb_font(path)
     buf = hb.Buffer()
     buf.add_str(text)
     buf.guess_segment_properties()
@@ -63,13 +71,13 @@ def shape(text: str, path: Path, rtl: bool, lang: str | None = None) -> tuple[Gl
     if lang:
         buf.language = lang
     hb.shape(font, buf, {})
-    return tuple(
-        Glyph(info.codepoint, info.cluster, pos.x_advance / upem, pos.x_offset / upem, pos.y_offset / upem)
-        for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True)
-    )
+    return buf
 
 
+@lru_cache(maxsize=16384)
 def shaped_advance(text: str, path: Path, rtl: bool, lang: str | None = None) -> float:
-    """Width of `text` shaped in the font at `path`, in ems."""
-    return sum(g.advance for g in shape(text, path, rtl, lang))
+    """Width of `text` shaped in the font at `path`, in ems (the sum of `shape`'s advances, without
+    making its glyphs: fitting measures thousands of candidate lines it never draws)."""
+    font, upem = _hb_font(path)
+    return float(sum(pos.x_advance / upem for pos in _shaped(font, text, rtl, lang).glyph_positions))
 
