@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -320,23 +321,36 @@ def test_slide_qr_png_is_the_shared_matrix() -> None:
 
 
 def test_event_pack_recuts_a_damaged_stored_crop(tmp_path: Path) -> None:
-    """Stored crops are read lazily; one cut off mid-file is cut again from the source, and the pack
-    has no error."""
+    """A stored crop is its facts plus the encoding that holds its pixels (written once); one cut off
+    mid-file is cut again from the source, and the pack embeds whole pictures and has no error."""
+    import zipfile
+
+    from PIL import Image
+
     site = small_site(tmp_path / "site", n=2)
     out = tmp_path / "out"
     assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
-    stored = [p for p in (out / ".cardgen-crops").rglob("*.jpg") if p.name.count(".") == 1]
-    assert stored
-    for path in stored:
+    store = out / ".cardgen-crops"
+    pixels = [p.parent / json.loads(p.read_text())["pixels"] for p in store.rglob("*.json") if p.name.count(".") == 1]
+    assert pixels and all(p.is_file() and p.name.endswith((".slide.jpg", ".print.jpg")) for p in pixels)
+    assert not [p for p in store.rglob("*.jpg") if p.name.count(".") == 1]  # no second copy of the pixels
+    encodings = [p for p in store.rglob("*.*.jpg") if ".thumb." not in p.name]
+    assert set(pixels) <= set(encodings)
+    for path in encodings:
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    for path in (out / ".cardgen-crops").rglob("*.*.jpg"):  # the pack must read the pixels themselves
-        path.unlink()
     shutil.rmtree(out / "event")
     assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["summary"]["cached"] == 2
     assert not manifest["event_pack"]["errors"]
-    assert (out / "event" / "showcase.pptx").is_file() and (out / "event" / "cards-a4.pdf").is_file()
+    assert (out / "event" / "cards-a4.pdf").is_file()
+    with zipfile.ZipFile(out / "event" / "showcase.pptx") as deck:
+        pictures = [n for n in deck.namelist() if n.startswith("ppt/media/") and n.endswith((".jpg", ".jpeg"))]
+        assert pictures
+        for name in pictures:  # the cut-off encodings were not embedded: every picture decodes whole
+            data = deck.read(name)
+            assert data.endswith(b"\xff\xd9")
+            Image.open(io.BytesIO(data)).load()
 
 
 def test_workers_drop_page_memo_tables_after_each_page() -> None:

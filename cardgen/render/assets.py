@@ -54,16 +54,28 @@ class HeroImage:
 
 
 #: Bump when stored crops would differ for the same inputs (crop algorithm or encoding changes).
-STORE_VERSION = "5"
+STORE_VERSION = "6"
 _UNREAD = object()
 
 
 #: What `PageImages.encoded` makes for each kind of output.
 PURPOSES = ("slide", "print")
-#: The files a store holds: a crop's pixels and facts (`{name}.jpg`, `.json`), its placement decision
-#: (`.placement.json`), its encodings (`.slide.jpg`, `.slide.png` for placeholder art, `.print.jpg`) and
-#: the contact sheet's thumbnail of the page's social image (`.thumb.jpg`).
+#: The files a store holds: a crop's facts (`{name}.json`, naming the encoding that holds its pixels),
+#: its placement decision (`.placement.json`), its encodings (`.slide.jpg`, `.slide.png` for placeholder
+#: art, `.print.jpg`) and the contact sheet's thumbnail of the page's social image (`.thumb.jpg`);
+#: `{name}.jpg` held a crop's pixels in stores of cardgen before store version 6.
 STORE_FILE = re.compile(r"^[0-9a-f]{32}\.(jpg|json|placement\.json|slide\.jpg|slide\.png|print\.jpg|thumb\.jpg)$")
+
+
+def _read_complete(path: Path) -> bytes | None:
+    """The bytes of a stored JPEG or PNG, None when it is missing or cut off (a write interrupted
+    before the atomic rename cannot leave one, but a disk can)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    ends = b"\xff\xd9" if path.suffix == ".jpg" else b"IEND\xaeB`\x82"
+    return data if data.endswith(ends) else None
 
 
 def _suffix(hero: HeroImage, purpose: str) -> str:
@@ -240,7 +252,7 @@ class PageImages:
         these bytes (the first encoding doubles as the stored pixels), so the event pack embeds what
         the pages embedded instead of decoding and encoding again (placeholder art too, which is
         drawn again but not encoded again); crops no output embeds (the social images' pictures)
-        are not stored."""
+        are not stored. A stored encoding that is cut off is made again."""
         if purpose not in PURPOSES:
             raise ValueError(f"unknown encoding purpose {purpose!r}")
         memo = (hero.key, purpose) if hero.key is not None else None
@@ -250,20 +262,15 @@ class PageImages:
         if hero.key is not None:
             name = self._art_key(hero.key) if hero.is_placeholder else self._store_key(hero.key)
         path = cast(Path, self.store) / f"{name}.{purpose}.{_suffix(hero, purpose)}" if name is not None else None
-        data = None
-        if path is not None and path.is_file():
-            try:
-                data = path.read_bytes()
-            except OSError:
-                data = None
+        data = _read_complete(path) if path is not None else None
         if data is None:
             data = _encode(hero, purpose)
             if path is not None and (self.persist_all or tuple(hero.key[:2]) in self.persist):  # type: ignore[index]
                 from cardgen.output import atomic_write
 
                 atomic_write(path, data)
-                if not hero.is_placeholder and self._stored_path(cast("tuple[Any, ...]", hero.key)) is None:
-                    self._save(cast("tuple[Any, ...]", hero.key), hero, data)
+                if not hero.is_placeholder and self._facts(cast("tuple[Any, ...]", hero.key)) is None:
+                    self._save(cast("tuple[Any, ...]", hero.key), hero, path)
         if memo is not None and self.remember:
             self._encoded[memo] = data
         return data
@@ -360,15 +367,20 @@ class PageImages:
         ident = f"art|{self.page.title_plain}|{self.palette}|{'|'.join(map(str, key))}|{STORE_VERSION}"
         return hashlib.sha256(ident.encode()).hexdigest()[:32]
 
-    def _stored_path(self, key: tuple[Any, ...]) -> Path | None:
+    def _facts(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        """The stored facts of the crop `key`, None when there are none (or they cannot be read)."""
         name = self._store_key(key)
         if name is None:
             return None
-        candidate = cast(Path, self.store) / f"{name}.jpg"  # a store key implies a store
-        return candidate if candidate.is_file() and candidate.with_suffix(".json").is_file() else None
+        try:
+            facts = json.loads((cast(Path, self.store) / f"{name}.json").read_text())  # a key implies a store
+        except (OSError, ValueError):
+            return None
+        return facts if isinstance(facts, dict) else None
 
-    def _save(self, key: tuple[Any, ...], hero: HeroImage, jpeg: bytes) -> None:
-        """Store the crop `key` as the JPEG `jpeg` of its pixels, with the facts of the cut."""
+    def _save(self, key: tuple[Any, ...], hero: HeroImage, encoding: Path) -> None:
+        """Store the facts of the cut of crop `key`, whose pixels are the JPEG just written to `encoding`
+        (its first encoding: the pixels are not written a second time)."""
         from dataclasses import asdict
 
         from cardgen.output import atomic_write
@@ -377,27 +389,28 @@ class PageImages:
         crop = hero.crop
         if name is None or crop is None:
             return
-        facts = {"box": list(crop.box), "focal_point": crop.focal_point, "decoded_size": list(crop.decoded_size),
-                 "source_size": list(crop.source_size), "scale": crop.scale, "warnings": list(crop.warnings),
+        facts = {"pixels": encoding.name, "box": list(crop.box), "focal_point": crop.focal_point,
+                 "decoded_size": list(crop.decoded_size), "source_size": list(crop.source_size),
+                 "scale": crop.scale, "warnings": list(crop.warnings),
                  "placement": asdict(hero.placement) if hero.placement is not None else None}
-        store = cast(Path, self.store)  # a store key implies a store
-        atomic_write(store / f"{name}.jpg", jpeg)
-        atomic_write(store / f"{name}.json", json.dumps(facts).encode())
+        atomic_write(cast(Path, self.store) / f"{name}.json", json.dumps(facts).encode())  # a key implies a store
 
     def _load(self, key: tuple[Any, ...]) -> HeroImage | None:
-        path = self._stored_path(key)
-        if path is None:
+        facts = self._facts(key)
+        if facts is None:
             return None
         from PIL import Image
 
         from cardgen.imaging import CropResult
 
         try:
-            facts = json.loads(path.with_suffix(".json").read_text())
             # Decoded only when a caller reads its pixels: the event pack mostly needs the size and
             # the stored encodings (`encoded`). A cut-off file (no end-of-image marker) is cut again.
-            data = path.read_bytes()
-            if not data.endswith(b"\xff\xd9"):
+            pixels = str(facts["pixels"])
+            if not STORE_FILE.match(pixels) or not pixels.endswith(".jpg"):
+                return None
+            data = _read_complete(cast(Path, self.store) / pixels)
+            if data is None:
                 return None
             image: Image.Image = Image.open(io.BytesIO(data))
             if image.mode != "RGB":
