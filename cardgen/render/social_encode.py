@@ -84,9 +84,10 @@ def _png(img: Image.Image, max_bytes: int) -> Encoded | None:
         )
         if len(data) <= max_bytes:
             return Encoded(data, "png", len(colours))
-    # Placeholder art is gradients and flat shapes: a dithered 256-colour median-cut palette is
-    # indistinguishable (mean error under 1/255) at half the size of full colour, and much faster
-    # to write than an optimised full-colour PNG. Full colour is the fallback, then fewer colours.
+    # Placeholder art is gradients and flat shapes: a 256-colour median-cut palette is
+    # indistinguishable (46 dB on the corpus's placeholder images) at 40 % of the size of full colour
+    # (~45 ms to choose for 1200×630, where full colour at zlib 6 takes ~25 ms to write). Full colour
+    # is the fallback, then fewer colours.
     for n in (256, None, 128, 64):
         data = _save(_quantise(img, n) if n else img, "PNG")
         if len(data) <= max_bytes:
@@ -98,7 +99,8 @@ def _png(img: Image.Image, max_bytes: int) -> Encoded | None:
 def _quantise(img: Image.Image, colours: int) -> Image.Image:
     from PIL import Image
 
-    return img.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.FLOYDSTEINBERG)
+    # (Pillow dithers only when mapping to a given palette, so no dither is asked for here.)
+    return img.quantize(colors=colours, method=Image.Quantize.MEDIANCUT)
 
 
 def _lossy(img: Image.Image, fmt: str, max_bytes: int) -> Encoded | None:
