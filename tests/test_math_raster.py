@@ -48,3 +48,11 @@ def test_same_pixels_as_resvg_py(tex: str, zoom: float) -> None:
 
     a, b = np.asarray(_image(ours), dtype=int), np.asarray(_image(reference), dtype=int)
     assert a.shape == b.shape and np.abs(a - b).max() <= 16
+
+
+def test_a_drawing_resvg_cannot_read_is_a_value_error() -> None:
+    """The binding panics on such markup (pyo3's PanicException, not an Exception): callers get the
+    ValueError they handle."""
+    for bad in ("<svg", "<html/>", '<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"/>'):
+        with pytest.raises(ValueError):
+            svg_to_png(bad, 1.0)

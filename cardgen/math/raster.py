@@ -26,7 +26,12 @@ def svg_to_png(svg: str, zoom: float) -> bytes:
     """PNG bytes (RGBA, transparent background) of `svg` at `zoom` × its own size."""
     import resvg
 
-    tree = resvg.usvg.Tree.from_str(svg, _options())
+    try:
+        tree = resvg.usvg.Tree.from_str(svg, _options())
+    except BaseException as exc:  # the binding panics on markup it cannot read: pyo3's PanicException,
+        if isinstance(exc, Exception) or type(exc).__name__ != "PanicException":  # not an Exception
+            raise
+        raise ValueError(f"resvg cannot read the drawing: {exc}") from None
     own_w, own_h = tree.int_size()
     factor = _f32(max(0.1, zoom))
     width, height = max(1, _round_half_up(_f32(own_w * factor))), max(1, _round_half_up(_f32(own_h * factor)))
