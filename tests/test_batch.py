@@ -228,7 +228,6 @@ def test_event_pack_embeds_the_pictures_the_pages_encoded(tmp_path: Path) -> Non
 def test_event_pack_reuses_the_encoded_placeholder_art(tmp_path: Path) -> None:
     """A page without a picture gets placeholder art; the PNG its deck embedded is kept in the crop
     store and the showcase embeds those bytes instead of encoding the art again."""
-    import io
     import zipfile
 
     from PIL import Image
