@@ -64,9 +64,36 @@ def test_model_file_is_small_and_keeps_every_language_detect_asks_for() -> None:
     its features' rows), and holds the columns of every language detect asks about."""
     import numpy as np
 
-    assert langid.MODEL.stat().st_size < 2_000_000
+    assert langid.MODEL.stat().st_size + langid.TRIE.stat().st_size < 2_000_000
     model = langid.model()
     assert isinstance(model.ptc, np.memmap) and model.ptc.dtype == np.float16
     assert model.ptc.shape[1] == len(model.classes) and max(model.feature) < model.ptc.shape[0]
     wanted = set(MODEL_LANGUAGES) | {c for _, codes in _SHARED for c in codes}
     assert wanted <= set(langid.model().classes)
+
+
+def test_every_trie_state_has_its_children_as_one_run_of_bytes_in_order() -> None:
+    """The packed trie the scanner walks with `bytes.find`: state s's children are first[s] … first[s+1]-1,
+    numbered breadth first, their leading bytes strictly rising (one child per byte), failure links
+    to shallower states."""
+    first, fail, feature, byte = langid._read_trie(langid.TRIE)
+    states = len(fail)
+    assert len(first) == states + 1 and len(feature) == states == len(byte)
+    assert first[0] == 1 and first[states] == states
+    depth = [0] * states
+    for state in range(states):
+        lo, hi = first[state], first[state + 1]
+        assert lo <= hi and all(byte[c] < byte[c + 1] for c in range(lo, hi - 1))
+        for child in range(lo, hi):
+            depth[child] = depth[state] + 1
+    assert all(depth[fail[s]] < depth[s] for s in range(1, states))
+
+
+def test_a_damaged_trie_file_is_a_clear_error(tmp_path: Path) -> None:
+    cut = tmp_path / "langid-trie.bin"
+    cut.write_bytes(langid.TRIE.read_bytes()[:-10])
+    with pytest.raises(ValueError, match="truncated"):
+        langid._read_trie(cut)
+    cut.write_bytes(b"PK\x03\x04" + bytes(100))
+    with pytest.raises(ValueError, match="not a cardgen language-model trie"):
+        langid._read_trie(cut)
