@@ -415,3 +415,15 @@ def test_crop_cache_redecodes_when_a_bigger_output_needs_more_pixels(tmp_path):
     small = cache.open(path, target_size=(300, 200))
     big = cache.open(path, target_size=(2400, 1600))
     assert big.size[0] > small.size[0] and cache.decode_count == 2
+
+
+def test_crop_cache_exact_decode_is_the_one_made_for_that_size(tmp_path):
+    path = tmp_path / "featured.jpg"
+    _photo((4000, 3000)).save(path, quality=85)
+    cache = CropCache()
+    big = cache.open(path, target_size=(2400, 1600))
+    small = cache.open(path, target_size=(300, 200), exact=True)  # a covering decode is not reused
+    assert small.size[0] < big.size[0] and cache.decode_count == 2
+    assert cache.open(path, target_size=(300, 200), exact=True) is small and cache.decode_count == 2
+    fresh = CropCache().open(path, target_size=(300, 200), exact=True)
+    assert small.tobytes() == fresh.tobytes()

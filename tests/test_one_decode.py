@@ -48,3 +48,17 @@ def test_featured_image_is_decoded_and_analysed_once_per_page(tmp_path: Path, mo
     assert len(analyses) == 1
     # 4000×3000 seed: a draft decode at half scale still covers DECODE_SIZE with a Smart window
     assert analyses[0] == (2000, 1500) and analyses[0][0] >= DECODE_SIZE[0]
+
+
+def test_a_deck_pdf_made_first_does_not_change_the_other_outputs(tmp_path: Path) -> None:
+    """The deck PDF's slides want more pixels than the shared decode holds: that bigger decode is its
+    own, so the social images and the card made after it are still the bytes they are alone."""
+    page = load_page(_page(tmp_path))
+    images = PageImages(page)
+    render_all(page, tmp_path / "build", formats=("deck-pdf", "social", "card"), social_presets=("og", "square"),
+               images=images)
+    assert images._cache.decode_count == 2  # the shared one and the deck PDF's
+    render_all(load_page(page.path), tmp_path / "alone", formats=("social", "card"), social_presets=("og", "square"))
+    for name in (f"{page.slug}-og.jpg", f"{page.slug}-square.jpg", f"{page.slug}-card.pdf"):
+        assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "build" / name).read_bytes(), name
+

@@ -33,16 +33,21 @@ class CropCache:
         self.decode_count = 0
         self.crop_count = 0
 
-    def open(self, path: Path | str, *, target_size: tuple[int, int] | None = None) -> Image.Image:
-        """`open_image` memoised on the file's identity; errors are not cached (they re-raise)."""
+    def open(self, path: Path | str, *, target_size: tuple[int, int] | None = None, exact: bool = False) -> Image.Image:
+        """`open_image` memoised on the file's identity; errors are not cached (they re-raise).
+
+        `exact`: the decode made for this very `target_size`, never one made for another size that
+        covers it, so the pixels do not depend on what was asked for before."""
         path = Path(path)
         try:
             st = path.stat()
             file_key: tuple[object, ...] = (str(path.resolve()), st.st_size, st.st_mtime_ns, self.keep_alpha)
         except OSError:
             file_key = (str(path), None, None, self.keep_alpha)
+        if exact:
+            file_key = (*file_key, "exact", target_size)
         cached = self._decodes.get(file_key)
-        if cached is not None and _covers(cached, target_size):
+        if cached is not None and (exact or _covers(cached, target_size)):
             return cached
         img = open_image(
             path, target_size=target_size, keep_alpha=self.keep_alpha, max_pixels=self.max_pixels

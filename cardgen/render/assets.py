@@ -195,7 +195,9 @@ class PageImages:
         if wanted is not None and self.decode_size is not None:
             wanted = (max(wanted[0], self.decode_size[0]), max(wanted[1], self.decode_size[1]))
         try:
-            return self._cache.open(path, target_size=wanted)
+            # Outputs within `decode_size` share its decode; a bigger one gets a decode of its own,
+            # so no output's pixels depend on which outputs were made before it.
+            return self._cache.open(path, target_size=wanted, exact=wanted != self.decode_size)
         except ImageError as exc:
             self._failed = True
             self._warn(f"{exc}; using placeholder art")
