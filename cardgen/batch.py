@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 from cardgen import __version__
 from cardgen.errors import CardgenError, PageError, UsageError, WriteError
 from cardgen.output import PARTIAL_FILE, atomic_write, confined, make_dirs
-from cardgen.pool import Outcome, run_tasks
+from cardgen.pool import Outcome, run_tasks, workers_for
 from cardgen.safepath import (
     MAX_CONFIG_BYTES,
     MAX_IMAGE_BYTES,
@@ -843,12 +843,6 @@ def _gallery(pages: Sequence[Page], records: Sequence[PageRecord], output: Path,
     gallery = build_gallery(entries, output, event=event, pack_outputs=pack_outputs, base_url=base_url,
                             accent=template.colors.get("accent", "#0969da"))
     return write_gallery(gallery, folder)
-
-
-def workers_for(jobs: int, tasks: int) -> int:
-    """--jobs N, or one process per CPU core for 0; never more processes than tasks."""
-    workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-    return max(1, min(workers, tasks))
 
 
 def pack_step_task(job: tuple[str, tuple[Any, ...]]) -> tuple[list[str], str | None, bool]:

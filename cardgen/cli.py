@@ -324,6 +324,7 @@ def build(
     preset: Optional[str] = PresetsOpt,
     math: Optional[str] = MathOpt,
     site: Optional[Path] = SiteOpt,
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Processes making the outputs side by side (0: one per CPU core)."),
 ) -> None:
     """Make every output for one page: deck, social images and card.
 
@@ -343,7 +344,8 @@ def build(
     with confined(output):
         result = render_all(parsed, output, template=_pick(template, settings.template, "default"),
                             formats=_pick(chosen, settings.formats, _formats("deck,social,card")),
-                            social_presets=_presets(preset, settings), math=_pick(math, settings.math, "picture"))
+                            social_presets=_presets(preset, settings), math=_pick(math, settings.math, "picture"),
+                            jobs=jobs)
     _report(parsed, result)
     for fmt, reason in cast("dict[str, str]", result.info.get("errors", {})).items():
         print(f"cardgen: error: {fmt}: {reason}", file=sys.stderr)
@@ -492,7 +494,7 @@ def watch(
     formats: Optional[str] = FormatsOpt,
     preset: Optional[str] = PresetsOpt,
     event: Optional[str] = typer.Option(None, "--event", help="Site: event name for the event pack [default: params.cardgen.event]."),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Site: parallel processes (0: one per CPU core)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Parallel processes: a site's pages, a page's outputs (0: one per CPU core)."),
     site: Optional[Path] = SiteOpt,
 ) -> None:
     """Rebuild on every save: a page's outputs, or a site's changed pages and its event pack. Ctrl-C stops.
@@ -503,7 +505,7 @@ def watch(
 
     check_target(target)
     if target.is_file():
-        build, output, root = _watch_page(target, output, template, formats, preset, site)
+        build, output, root = _watch_page(target, output, template, formats, preset, site, jobs)
     else:
         build, output, root = _watch_site(target, output, template, formats, preset, event, jobs)
     template_dir = Path(template) if template and Path(template).is_dir() else None
@@ -521,7 +523,7 @@ def watch(
 
 
 def _watch_page(target: Path, output: Optional[Path], template: Optional[str], formats: Optional[str],
-                preset: Optional[str], site: Optional[Path]) -> tuple[_Build, Path, Path | None]:
+                preset: Optional[str], site: Optional[Path], jobs: int) -> tuple[_Build, Path, Path | None]:
     from cardgen.render.build import render_all
 
     first = _load(target, site)
@@ -535,7 +537,7 @@ def _watch_page(target: Path, output: Optional[Path], template: Optional[str], f
     def build() -> tuple[bool, str]:
         page = _load(target, site)
         result = render_all(page, output, template=tpl, formats=chosen, social_presets=presets,
-                            math=settings.math or "picture")
+                            math=settings.math or "picture", jobs=jobs)
         warnings = [*page.warnings, *result.warnings]
         if state.verbose:
             _warn_all(warnings)

@@ -40,6 +40,17 @@ class Outcome:
         return self.status == "ok"
 
 
+def workers_for(jobs: int, tasks: int) -> int:
+    """--jobs N, or one process per CPU core for 0; never more processes than tasks."""
+    workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    return max(1, min(workers, tasks))
+
+
+def can_fork() -> bool:
+    """Whether workers start by fork (and so inherit what the parent holds in memory)."""
+    return bool(_context().get_start_method() == "fork")
+
+
 def _context() -> Any:
     # fork is cheap (the parent has imported cardgen already) and safe here: the batch runs no
     # threads. Elsewhere, spawn.

@@ -62,3 +62,37 @@ def test_a_deck_pdf_made_first_does_not_change_the_other_outputs(tmp_path: Path)
     for name in (f"{page.slug}-og.jpg", f"{page.slug}-square.jpg", f"{page.slug}-card.pdf"):
         assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "build" / name).read_bytes(), name
 
+
+def test_outputs_made_side_by_side_are_the_bytes_made_one_after_another(tmp_path: Path) -> None:
+    page = load_page(_page(tmp_path))
+    formats = ("deck", "deck-pdf", "social", "card")
+    one = render_all(page, tmp_path / "one", formats=formats, jobs=1)
+    two = render_all(load_page(page.path), tmp_path / "two", formats=formats, jobs=2)
+    assert [p.name for p in one.outputs] == [p.name for p in two.outputs]  # in format order
+    assert len(one.outputs) == 5 and not one.info["errors"] and not two.info["errors"]
+    for a, b in zip(one.outputs, two.outputs):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert one.warnings == two.warnings
+    assert set(two.info["timings"]) == set(formats)  # type: ignore[arg-type]
+
+
+def test_an_output_whose_process_dies_is_reported_and_the_others_are_written(tmp_path: Path, monkeypatch) -> None:
+    import os
+
+    from cardgen.render import build
+
+    original = build._render_one
+
+    def dying(fmt, *args):  # type: ignore[no-untyped-def]
+        if fmt == "card":
+            os._exit(3)  # a crash in the native code of one output, in its worker process
+        return original(fmt, *args)
+
+    monkeypatch.setattr(build, "_render_one", dying)
+    page = load_page(_page(tmp_path))
+    result = render_all(page, tmp_path / "out", formats=("deck", "social", "card"), jobs=2)
+    assert result.info["errors"] == {"card": "the worker process died (exit code 3)"}
+    assert sorted(p.name for p in result.outputs) == sorted([f"{page.slug}.pptx", f"{page.slug}-og.jpg",
+                                                            f"{page.slug}-social.html"])
+    assert all(p.stat().st_size > 0 for p in result.outputs)
+    assert not (tmp_path / "out" / f"{page.slug}-card.pdf").exists()
