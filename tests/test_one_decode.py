@@ -96,3 +96,28 @@ def test_an_output_whose_process_dies_is_reported_and_the_others_are_written(tmp
                                                             f"{page.slug}-social.html"])
     assert all(p.stat().st_size > 0 for p in result.outputs)
     assert not (tmp_path / "out" / f"{page.slug}-card.pdf").exists()
+
+
+def test_a_png_featured_image_is_decoded_once(tmp_path: Path, monkeypatch) -> None:
+    """Pillow decodes a whole PNG to find EXIF that may follow the pixels: reading the picture's size
+    and orientation then is the decode every output shares, not a second one."""
+    from PIL import Image, ImageFile
+
+    bundle = tmp_path / "png-page"
+    bundle.mkdir()
+    Image.effect_mandelbrot((1600, 1000), (-2.2, -1.2, 1.0, 1.2), 60).convert("RGB").save(bundle / "featured.png")
+    (bundle / "index.md").write_text("---\ntitle: A PNG picture\nsummary: Pixels.\n---\nBody.\n", encoding="utf-8")
+    decodes: list[str] = []
+    original = ImageFile.ImageFile.load
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        if self.tile and str(getattr(self, "filename", "")).endswith("featured.png"):
+            decodes.append(self.filename)
+        return original(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting)
+    page = load_page(bundle / "index.md")
+    images = PageImages(page)
+    result = render_all(page, tmp_path / "out", formats=("deck", "social", "card"), images=images)
+    assert not result.info["errors"] and len(result.outputs) == 4
+    assert images.has_image and len(decodes) == 1
