@@ -70,7 +70,7 @@ def test_outputs_made_side_by_side_are_the_bytes_made_one_after_another(tmp_path
     two = render_all(load_page(page.path), tmp_path / "two", formats=formats, jobs=2)
     assert [p.name for p in one.outputs] == [p.name for p in two.outputs]  # in format order
     assert len(one.outputs) == 5 and not one.info["errors"] and not two.info["errors"]
-    for a, b in zip(one.outputs, two.outputs):
+    for a, b in zip(one.outputs, two.outputs, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     assert one.warnings == two.warnings
     assert set(two.info["timings"]) == set(formats)  # type: ignore[arg-type]

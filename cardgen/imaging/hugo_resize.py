@@ -93,13 +93,13 @@ def resize_for_smartcrop(
         return _store(_resize_axis(_source_pixels(rgba, kind), dst_h, name, axis=0), kind)
     # The horizontal pass works on bands of rows, so a big decode never exists as float32 at once.
     weights = _weights(dst_w, w, name)
+    if kind in OPAQUE_KINDS:
+        return _store(_resize_opaque(rgba, columns, weights, dst_h, name), kind)
+    if kind == "nrgba" and columns is not None and columns.shape[2] == 4:
+        return _store(_resize_alpha(columns, weights, dst_h, name), kind)
     tmp = np.empty((h, dst_w, 4), np.float32)
     for top in range(0, h, _BAND):
-        if kind in OPAQUE_KINDS:
-            part = columns[:, top : top + _BAND, :3] if columns is not None else rgba[top : top + _BAND, :, :3].transpose(1, 0, 2)
-            band = _rows_opaque(np.ascontiguousarray(part), weights)
-        else:
-            band = _resize_axis(_source_pixels(rgba[top : top + _BAND], kind), dst_w, name, axis=1, weights=weights)
+        band = _resize_axis(_source_pixels(rgba[top : top + _BAND], kind), dst_w, name, axis=1, weights=weights)
         tmp[top : top + _BAND] = band if h == dst_h else _quantise16(band)
     if h == dst_h:
         return _store(tmp, kind)
@@ -290,9 +290,37 @@ def _lines(px: np.ndarray, idx: np.ndarray, weight: np.ndarray, axis: int, opaqu
     return np.concatenate([rgb, a], axis=-1).astype(np.float32, copy=False)
 
 
-def _rows_opaque(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+def _resize_opaque(
+    rgba: np.ndarray, columns: np.ndarray | None, weights: tuple[np.ndarray, np.ndarray], dst_h: int, name: str
+) -> np.ndarray:
+    """Both passes for an opaque kind (H×W×C bytes, or their columns W×H×C): `_rows_opaque` band by
+    band into the colour planes of gift's temp image (alpha: the same weight sum in every row), then,
+    when that alpha is exactly 1 (opaque stays opaque), `_columns_opaque`; else the general vertical
+    pass."""
+    import numpy as np
+
+    h = rgba.shape[0]
+    dst_w = weights[0].shape[0]
+    rgb = np.empty((h, dst_w, 3), np.float32)
+    a = np.zeros(dst_w, np.float32)
+    for top in range(0, h, _BAND):
+        part = columns[:, top : top + _BAND, :3] if columns is not None else rgba[top : top + _BAND, :, :3].transpose(1, 0, 2)
+        band, a = _rows_opaque(np.ascontiguousarray(part), weights)
+        rgb[top : top + _BAND] = band if h == dst_h else _quantise16(band)
+    if h != dst_h:
+        a = _quantise16(a)
+        if bool((a == np.float32(1)).all()):
+            return _columns_opaque(rgb, dst_h, name)
+    tmp = np.empty((h, dst_w, 4), np.float32)
+    tmp[..., :3] = rgb
+    tmp[..., 3] = a
+    return tmp if h == dst_h else _resize_axis(tmp, dst_h, name, axis=0)
+
+
+def _rows_opaque(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """`_resize_axis(_source_pixels(band, kind), …, axis=1)` for an opaque kind, from the bytes of
-    the band's columns (W×rows×3: each tap then gathers whole columns, not single pixels).
+    the band's columns (W×rows×3: each tap then gathers whole columns, not single pixels), as
+    (colours rows×size×3, alpha per output column: the same in every row).
 
     The same float32 operations in the same order, so the same bits: each tap's bytes are scaled by
     1/255 and by the weight and added; the alpha sum is the same for every row, so it is summed
@@ -316,12 +344,130 @@ def _rows_opaque(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) ->
         np.multiply(tmp, w.reshape(size, 1, 1), out=tmp)
         np.add(rgb, tmp, out=rgb)
         a = a + w
-    out = np.empty((rows, size, 4), np.float32)
-    nz = a != 0
-    out[..., :3] = (rgb / np.where(nz, a, np.float32(1)).reshape(size, 1, 1)).transpose(1, 0, 2)
-    out[:, ~nz, :3] = rgb.transpose(1, 0, 2)[:, ~nz]
-    out[..., 3] = a
+    nz = (a != 0).reshape(size, 1, 1)
+    rgb = np.where(nz, rgb / np.where(nz, a.reshape(size, 1, 1), np.float32(1)), rgb)
+    return np.ascontiguousarray(rgb.transpose(1, 0, 2)), a
+
+
+def _columns_opaque(rgb: np.ndarray, size: int, name: str) -> np.ndarray:
+    """`_resize_axis(tmp, size, name, axis=0)` for a temp image whose alpha is exactly 1, from its
+    colour planes (H×W×3): every row's colours are one contiguous line, so each tap is a gather of
+    whole lines and two in-place operations on contiguous memory (3× faster than on the interleaved
+    channels); the same float32 operations in the same order (`rgb += c·w`, `a += w`, then the
+    division by `a`), so the same bits. Taps of weight 0 everywhere add exact zeros: skipped."""
+    import numpy as np
+
+    idx, weight = _weights(size, rgb.shape[0], name)
+    width = rgb.shape[1]
+    lines = rgb.reshape(rgb.shape[0], width * 3)
+    out = np.empty((size, width, 4), np.float32)
+    for top in range(0, size, _BAND):
+        taps, weights = idx[top : top + _BAND], weight[top : top + _BAND]
+        n = taps.shape[0]
+        acc = np.zeros((n, width * 3), np.float32)
+        a = np.zeros((n, 1), np.float32)
+        taken = np.empty((n, width * 3), np.float32)
+        for k in range(weights.shape[1]):
+            w = weights[:, k].reshape(n, 1)
+            if not w.any():
+                continue
+            np.take(lines, taps[:, k], axis=0, out=taken)
+            np.multiply(taken, w, out=taken)
+            np.add(acc, taken, out=acc)
+            a = a + w
+        nz = a != 0
+        acc = np.where(nz, acc / np.where(nz, a, np.float32(1)), acc)
+        out[top : top + n, :, :3] = acc.reshape(n, width, 3)
+        out[top : top + n, :, 3] = a
     return out
+
+
+def _resize_alpha(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray], dst_h: int, name: str) -> np.ndarray:
+    """Both passes for Go's NRGBA (straight alpha) from the image's columns (W×H×4 bytes): `_rows_alpha`
+    band by band into the planes (r, g, b, a) of gift's temp image, then `_columns_alpha`."""
+    import numpy as np
+
+    h = columns.shape[1]
+    dst_w = weights[0].shape[0]
+    planes = np.empty((4, h, dst_w), np.float32)
+    for top in range(0, h, _BAND):
+        band = _rows_alpha(np.ascontiguousarray(columns[:, top : top + _BAND]), weights)
+        planes[:, top : top + _BAND] = band if h == dst_h else _quantise16(band)
+    if h == dst_h:
+        return np.ascontiguousarray(planes.transpose(1, 2, 0))
+    return _columns_alpha(planes, dst_h, name)
+
+
+def _rows_alpha(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """`_resize_axis(_source_pixels(band, "nrgba"), …, axis=1)` from the bytes of the band's columns
+    (W×rows×4), as planes (r, g, b, a) of rows×size, as `_rows_opaque` does for opaque kinds: each
+    tap gathers whole columns of each channel's plane and scales their bytes by 1/255, then the
+    alpha-weighted sums of `_lines` (`wa = c_a·w`, `rgb += c·wa`, `a += wa`; where every alpha byte
+    of the band is 255, exactly 1.0 in float32, its opaque sums), same operations, same order, one
+    channel at a time on contiguous memory."""
+    import numpy as np
+
+    idx, weight = weights
+    rows, size = columns.shape[1], idx.shape[0]
+    qf8 = _f32(1.0 / 0xFF)
+    planes = [np.ascontiguousarray(columns[..., ch]) for ch in range(4)]
+    opaque = bool((planes[3] == 0xFF).all())
+    sums = np.zeros((4, size, rows), np.float32)
+    taken = np.empty((size, rows), np.uint8)
+    c = np.empty((size, rows), np.float32)
+    wa = np.empty((size, rows), np.float32)
+    for k in range(weight.shape[1]):
+        w = weight[:, k].reshape(size, 1)
+        if not opaque:
+            np.take(planes[3], idx[:, k], axis=0, out=taken)
+            np.multiply(taken, qf8, out=wa, dtype=np.float32, casting="unsafe")
+            np.multiply(wa, w, out=wa)
+        for ch in range(3):
+            np.take(planes[ch], idx[:, k], axis=0, out=taken)
+            np.multiply(taken, qf8, out=c, dtype=np.float32, casting="unsafe")
+            np.multiply(c, w if opaque else wa, out=c)
+            np.add(sums[ch], c, out=sums[ch])
+        np.add(sums[3], w if opaque else wa, out=sums[3])
+    _divide_by_alpha(sums)
+    return np.ascontiguousarray(sums.transpose(0, 2, 1))
+
+
+def _columns_alpha(planes: np.ndarray, size: int, name: str) -> np.ndarray:
+    """`_resize_axis(tmp, size, name, axis=0)` from the planes (r, g, b, a) of the temp image (4×H×W):
+    per tap, whole lines gathered from each plane, `wa = c_a·w`, `rgb += c·wa`, `a += wa` on
+    contiguous memory, then the division by `a`: `_lines`' float32 operations in its order (where
+    alpha is exactly 1, `c_a·w` is `w`: its opaque sums), so the same bits."""
+    import numpy as np
+
+    idx, weight = _weights(size, planes.shape[1], name)
+    width = planes.shape[2]
+    out = np.empty((size, width, 4), np.float32)
+    for top in range(0, size, _BAND):
+        taps, weights = idx[top : top + _BAND], weight[top : top + _BAND]
+        n = taps.shape[0]
+        sums = np.zeros((4, n, width), np.float32)
+        taken = np.empty((n, width), np.float32)
+        wa = np.empty((n, width), np.float32)
+        for k in range(weights.shape[1]):
+            np.take(planes[3], taps[:, k], axis=0, out=wa)
+            np.multiply(wa, weights[:, k].reshape(n, 1), out=wa)
+            for ch in range(3):
+                np.take(planes[ch], taps[:, k], axis=0, out=taken)
+                np.multiply(taken, wa, out=taken)
+                np.add(sums[ch], taken, out=sums[ch])
+            np.add(sums[3], wa, out=sums[3])
+        _divide_by_alpha(sums)
+        out[top : top + n] = sums.transpose(1, 2, 0)
+    return out
+
+
+def _divide_by_alpha(sums: np.ndarray) -> None:
+    """Colour sums over the alpha sum where it is not 0, in place (planes r, g, b, a): `_lines`' end."""
+    import numpy as np
+
+    a = sums[3]
+    nz = a != 0
+    np.divide(sums[:3], np.where(nz, a, np.float32(1)), out=sums[:3], where=nz)
 
 
 def _nearest(px: np.ndarray, w: int, h: int) -> np.ndarray:
@@ -380,6 +526,10 @@ def _store(px: np.ndarray, kind: GoKind) -> np.ndarray:
     n = np.empty(px.shape, dtype=np.uint32)
     for ch in range(4):
         n[..., ch] = _f32_to_uint(px[..., ch] * f(0xFF), 0xFF)
+    if bool((n[..., 3] == 0xFF).all()):  # opaque: c·0xFFFF // 0xFF >> 8 is c itself
+        out[..., :3] = n[..., :3]
+        out[..., 3] = 0xFF
+        return out
     sa = n[..., 3] * 0x101
     for ch in range(3):
         out[..., ch] = ((n[..., ch] * sa // 0xFF) >> 8).astype(np.uint8)

@@ -197,6 +197,11 @@ def _prescaled_rgba(img: Image.Image, size: tuple[int, int], filter_name: str) -
         return resize_for_smartcrop(columns, kind, size, filter_name, column_major=True)
     if src.mode != "RGBA":
         src = src.convert("RGBA")
+    if kind == "nrgba":  # read by columns too, alpha weighed in
+        from PIL import Image
+
+        columns = np.asarray(src.transpose(Image.Transpose.TRANSPOSE))
+        return resize_for_smartcrop(columns, kind, size, filter_name, column_major=True)
     return resize_for_smartcrop(np.asarray(src), kind, size, filter_name)
 
 
