@@ -250,3 +250,22 @@ def test_no_caption_credit_on_placeholder_art(tmp_path: Path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "Angiogenesis" in text  # a real image keeps its credit
+
+
+def test_background_is_the_border_colour_within_the_tolerance_around_a_half_level_median():
+    """The border's median can fall between two levels (100.5 here): a level 10.5 away is content,
+    9.5 away is background, on both sides."""
+    import numpy as np
+
+    from cardgen.imaging.placement import features_from_pixels
+
+    for inside, content in ((110, False), (91, False), (111, True), (90, True)):
+        rgba = np.full((100, 200, 4), 255, np.uint8)
+        rgba[..., :3] = 101
+        rgba[::2, ::2, :3] = 100
+        rgba[1::2, 1::2, :3] = 100  # the border: as many 100s as 101s
+        rgba[20:60, 40:90, :3] = inside
+        features = features_from_pixels(rgba, (200, 100))
+        assert features.edge_colour == (100, 100, 100)
+        expected = (0.2, 0.2, 0.45, 0.6) if content else (0.0, 0.0, 1.0, 1.0)
+        assert features.content == pytest.approx(expected), inside

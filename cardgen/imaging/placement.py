@@ -19,6 +19,7 @@ photos, the template's surface otherwise (transparent art, busy borders). A temp
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -185,7 +186,7 @@ def features_from_pixels(rgba: np.ndarray, size: tuple[int, int]) -> ImageFeatur
     alpha = rgba[..., 3]
     see_through = alpha < 250
     transparent = float(see_through.mean()) if alpha.size else 0.0
-    rgb = rgba[..., :3].astype(np.int16)
+    rgb = rgba[..., :3]
 
     ring = max(1, min(h, w) // 50)
     border = np.zeros((h, w), bool)
@@ -195,8 +196,13 @@ def features_from_pixels(rgba: np.ndarray, size: tuple[int, int]) -> ImageFeatur
     edge_colour: RGB | None = None
     background = see_through.copy()
     if edge_opaque.sum() >= 0.5 * border.sum():
-        median = np.median(rgb[edge_opaque], axis=0)  # whole or half levels: exact in float32
-        near = np.all(np.abs(rgb - median.astype(np.float32)) <= _EDGE_TOLERANCE, axis=-1)
+        median = np.median(rgb[edge_opaque], axis=0)  # whole or half levels
+        # |level − median| ≤ tolerance, per channel, as the whole levels between two bounds
+        near = np.ones((h, w), bool)
+        for ch in range(3):
+            low, high = math.ceil(median[ch] - _EDGE_TOLERANCE), math.floor(median[ch] + _EDGE_TOLERANCE)
+            channel = rgb[..., ch]
+            near &= (channel >= max(low, 0)) & (channel <= min(high, 255))
         if (near & edge_opaque).sum() >= 0.8 * edge_opaque.sum():
             edge_colour = (int(median[0]), int(median[1]), int(median[2]))
             background |= near
