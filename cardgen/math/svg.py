@@ -86,8 +86,12 @@ def _skip_needless_prepass() -> None:
             return True
         if node.get("stretchy", "") == "false":
             return False
-        params = operators.get_params("".join(node.itertext()), node.get("form", "infix"))
-        return params.get("stretchy", "false") != "false"
+        return stretchy_by_default("".join(node.itertext()), node.get("form", "infix"))
+
+    @lru_cache(maxsize=4096)
+    def stretchy_by_default(text: str, form: str) -> bool:
+        """The operator dictionary's word (a ChainMap searched up to four times per question)."""
+        return bool(operators.get_params(text, form).get("stretchy", "false") != "false")
 
     def stretchy(element) -> bool:  # type: ignore[no-untyped-def]
         """A stretchy operator that would read this row's heights: one not inside a nested row (a
