@@ -94,9 +94,9 @@ def resize_for_smartcrop(
     # The horizontal pass works on bands of rows, so a big decode never exists as float32 at once.
     weights = _weights(dst_w, w, name)
     if kind in OPAQUE_KINDS:
-        return _store(_resize_opaque(rgba, columns, weights, dst_h, name), kind)
+        return _store_planes(_resize_opaque(rgba, columns, weights, dst_h, name), kind)
     if kind == "nrgba" and columns is not None and columns.shape[2] == 4:
-        return _store(_resize_alpha(columns, weights, dst_h, name), kind)
+        return _store_planes(_resize_alpha(columns, weights, dst_h, name), kind)
     tmp = np.empty((h, dst_w, 4), np.float32)
     for top in range(0, h, _BAND):
         band = _resize_axis(_source_pixels(rgba[top : top + _BAND], kind), dst_w, name, axis=1, weights=weights)
@@ -293,10 +293,10 @@ def _lines(px: np.ndarray, idx: np.ndarray, weight: np.ndarray, axis: int, opaqu
 def _resize_opaque(
     rgba: np.ndarray, columns: np.ndarray | None, weights: tuple[np.ndarray, np.ndarray], dst_h: int, name: str
 ) -> np.ndarray:
-    """Both passes for an opaque kind (H×W×C bytes, or their columns W×H×C): `_rows_opaque` band by
-    band into the colour planes of gift's temp image (alpha: the same weight sum in every row), then,
-    when that alpha is exactly 1 (opaque stays opaque), `_columns_opaque`; else the general vertical
-    pass."""
+    """Both passes for an opaque kind (H×W×C bytes, or their columns W×H×C), as planes (r, g, b, a)
+    of the result: `_rows_opaque` band by band into the colours of gift's temp image (alpha: the
+    same weight sum in every row), then, when that alpha is exactly 1 (opaque stays opaque),
+    `_columns_opaque`; else the general vertical pass."""
     import numpy as np
 
     h = rgba.shape[0]
@@ -314,7 +314,7 @@ def _resize_opaque(
     tmp = np.empty((h, dst_w, 4), np.float32)
     tmp[..., :3] = rgb
     tmp[..., 3] = a
-    return tmp if h == dst_h else _resize_axis(tmp, dst_h, name, axis=0)
+    return np.moveaxis(tmp if h == dst_h else _resize_axis(tmp, dst_h, name, axis=0), -1, 0)
 
 
 def _rows_opaque(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -354,13 +354,14 @@ def _columns_opaque(rgb: np.ndarray, size: int, name: str) -> np.ndarray:
     colour planes (H×W×3): every row's colours are one contiguous line, so each tap is a gather of
     whole lines and two in-place operations on contiguous memory (3× faster than on the interleaved
     channels); the same float32 operations in the same order (`rgb += c·w`, `a += w`, then the
-    division by `a`), so the same bits. Taps of weight 0 everywhere add exact zeros: skipped."""
+    division by `a`), so the same bits. Taps of weight 0 everywhere add exact zeros: skipped.
+    Returns the planes (r, g, b, a) of the result."""
     import numpy as np
 
     idx, weight = _weights(size, rgb.shape[0], name)
     width = rgb.shape[1]
     lines = rgb.reshape(rgb.shape[0], width * 3)
-    out = np.empty((size, width, 4), np.float32)
+    out = np.empty((4, size, width), np.float32)
     for top in range(0, size, _BAND):
         taps, weights = idx[top : top + _BAND], weight[top : top + _BAND]
         n = taps.shape[0]
@@ -377,14 +378,15 @@ def _columns_opaque(rgb: np.ndarray, size: int, name: str) -> np.ndarray:
             a = a + w
         nz = a != 0
         acc = np.where(nz, acc / np.where(nz, a, np.float32(1)), acc)
-        out[top : top + n, :, :3] = acc.reshape(n, width, 3)
-        out[top : top + n, :, 3] = a
+        out[:3, top : top + n] = acc.reshape(n, width, 3).transpose(2, 0, 1)
+        out[3, top : top + n] = a
     return out
 
 
 def _resize_alpha(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray], dst_h: int, name: str) -> np.ndarray:
-    """Both passes for Go's NRGBA (straight alpha) from the image's columns (W×H×4 bytes): `_rows_alpha`
-    band by band into the planes (r, g, b, a) of gift's temp image, then `_columns_alpha`."""
+    """Both passes for Go's NRGBA (straight alpha) from the image's columns (W×H×4 bytes), as planes
+    (r, g, b, a) of the result: `_rows_alpha` band by band into the planes of gift's temp image,
+    then `_columns_alpha`."""
     import numpy as np
 
     h = columns.shape[1]
@@ -394,7 +396,7 @@ def _resize_alpha(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray], d
         band = _rows_alpha(np.ascontiguousarray(columns[:, top : top + _BAND]), weights)
         planes[:, top : top + _BAND] = band if h == dst_h else _quantise16(band)
     if h == dst_h:
-        return np.ascontiguousarray(planes.transpose(1, 2, 0))
+        return planes
     return _columns_alpha(planes, dst_h, name)
 
 
@@ -436,12 +438,13 @@ def _columns_alpha(planes: np.ndarray, size: int, name: str) -> np.ndarray:
     """`_resize_axis(tmp, size, name, axis=0)` from the planes (r, g, b, a) of the temp image (4×H×W):
     per tap, whole lines gathered from each plane, `wa = c_a·w`, `rgb += c·wa`, `a += wa` on
     contiguous memory, then the division by `a`: `_lines`' float32 operations in its order (where
-    alpha is exactly 1, `c_a·w` is `w`: its opaque sums), so the same bits."""
+    alpha is exactly 1, `c_a·w` is `w`: its opaque sums), so the same bits. Returns the planes of
+    the result."""
     import numpy as np
 
     idx, weight = _weights(size, planes.shape[1], name)
     width = planes.shape[2]
-    out = np.empty((size, width, 4), np.float32)
+    out = np.empty((4, size, width), np.float32)
     for top in range(0, size, _BAND):
         taps, weights = idx[top : top + _BAND], weight[top : top + _BAND]
         n = taps.shape[0]
@@ -457,7 +460,7 @@ def _columns_alpha(planes: np.ndarray, size: int, name: str) -> np.ndarray:
                 np.add(sums[ch], taken, out=sums[ch])
             np.add(sums[3], wa, out=sums[3])
         _divide_by_alpha(sums)
-        out[top : top + n] = sums.transpose(1, 2, 0)
+        out[:, top : top + n] = sums
     return out
 
 
@@ -508,30 +511,38 @@ def _store(px: np.ndarray, kind: GoKind) -> np.ndarray:
     """Hugo's `Filter` destination for this source type, then smartcrop's `toRGBA` (image/draw)."""
     import numpy as np
 
+    return _store_planes(np.moveaxis(px, -1, 0), kind)
+
+
+def _store_planes(planes: np.ndarray, kind: GoKind) -> np.ndarray:
+    """`_store` from the planes (r, g, b, a) of the image (4×H×W), each channel's arithmetic on its
+    own plane: bytes H×W×4."""
+    import numpy as np
+
     f = np.float32
-    out = np.empty(px.shape, dtype=np.uint8)
+    r, g, b, a = planes
+    out = np.empty((*r.shape, 4), dtype=np.uint8)
     if kind == "rgba":  # *image.RGBA in, *image.RGBA out: stored premultiplied, used as is
-        fa = px[..., 3] * f(0xFF)
-        for ch in range(3):
-            out[..., ch] = _f32_to_uint(px[..., ch] * fa, 0xFF)
-        out[..., 3] = _f32_to_uint(fa, 0xFF)
+        fa = a * f(0xFF)
+        for ch, plane in enumerate((r, g, b)):
+            out[..., ch] = _f32_round(plane * fa, 0xFF)
+        out[..., 3] = _f32_round(fa, 0xFF)
         return out
     if kind == "gray":  # *image.Gray: luma of the (grey) colour, drawn as opaque grey
-        y = (f(0.299) * px[..., 0] + f(0.587) * px[..., 1] + f(0.114) * px[..., 2]) * px[..., 3] * f(0xFF)
+        y = (f(0.299) * r + f(0.587) * g + f(0.114) * b) * a * f(0xFF)
         v = _f32_to_uint(y, 0xFF).astype(np.uint8)
         out[..., 0] = out[..., 1] = out[..., 2] = v
         out[..., 3] = 255
         return out
     # *image.NRGBA, then draw.Copy into RGBA: image/draw's drawNRGBASrc premultiplication.
-    n = np.empty(px.shape, dtype=np.uint32)
-    for ch in range(4):
-        n[..., ch] = _f32_to_uint(px[..., ch] * f(0xFF), 0xFF)
-    if bool((n[..., 3] == 0xFF).all()):  # opaque: c·0xFFFF // 0xFF >> 8 is c itself
-        out[..., :3] = n[..., :3]
+    na = _f32_to_uint(a * f(0xFF), 0xFF)
+    if bool((na == 0xFF).all()):  # opaque: c·0xFFFF // 0xFF >> 8 is c itself
+        for ch, plane in enumerate((r, g, b)):
+            out[..., ch] = _f32_round(plane * f(0xFF), 0xFF)
         out[..., 3] = 0xFF
         return out
-    sa = n[..., 3] * 0x101
-    for ch in range(3):
-        out[..., ch] = ((n[..., ch] * sa // 0xFF) >> 8).astype(np.uint8)
-    out[..., 3] = (sa >> 8).astype(np.uint8)
+    sa = na * 0x101
+    for ch, plane in enumerate((r, g, b)):
+        out[..., ch] = (_f32_to_uint(plane * f(0xFF), 0xFF) * sa // 0xFF) >> 8
+    out[..., 3] = sa >> 8
     return out
