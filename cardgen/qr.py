@@ -41,12 +41,15 @@ def qr_png(url: str, scale: int = 12) -> bytes:
     (for slides, which place pictures). Encoded once per address and process."""
     import io
 
-    import numpy as np
     from PIL import Image
 
-    modules = np.array(qr_matrix(url), dtype=bool)
-    framed = np.pad(modules, QUIET_MODULES, constant_values=False)
-    pixels = np.where(framed, 0, 255).astype(np.uint8).repeat(scale, axis=0).repeat(scale, axis=1)
+    matrix = qr_matrix(url)
+    side = len(matrix) + 2 * QUIET_MODULES
+    light = [1] * side
+    margin = [1] * QUIET_MODULES
+    rows = [light] * QUIET_MODULES + [margin + [0 if dark else 1 for dark in row] + margin for row in matrix]
+    modules = Image.new("1", (side, side))
+    modules.putdata([v for row in rows + [light] * QUIET_MODULES for v in row])
     buffer = io.BytesIO()
-    Image.fromarray(pixels, "L").convert("1").save(buffer, "PNG", optimize=True)
+    modules.resize((side * scale, side * scale), Image.Resampling.NEAREST).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
