@@ -121,3 +121,50 @@ def test_a_png_featured_image_is_decoded_once(tmp_path: Path, monkeypatch) -> No
     result = render_all(page, tmp_path / "out", formats=("deck", "social", "card"), images=images)
     assert not result.info["errors"] and len(result.outputs) == 4
     assert images.has_image and len(decodes) == 1
+
+
+def _png_with_exif_after_pixels(path: Path, size: tuple[int, int], orientation: int) -> None:
+    """A PNG whose eXIf chunk follows its IDAT (allowed by the PNG specification)."""
+    import io
+    import zlib
+
+    from PIL import Image
+
+    plain = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(plain, "PNG")
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    tiff = exif.tobytes()[6:] if exif.tobytes().startswith(b"Exif") else exif.tobytes()
+    chunk = len(tiff).to_bytes(4, "big") + b"eXIf" + tiff + zlib.crc32(b"eXIf" + tiff).to_bytes(4, "big")
+    data = plain.getvalue()
+    path.write_bytes(data[:-12] + chunk + data[-12:])  # before IEND
+
+
+def test_a_png_is_measured_upright_from_its_chunk_headers_without_inflating_it(tmp_path: Path, monkeypatch) -> None:
+    from PIL import Image, ImageFile
+
+    from cardgen.imaging.decode import png_exif
+
+    bundle = tmp_path / "page"
+    bundle.mkdir()
+    (bundle / "index.md").write_text("---\ntitle: Turned\n---\nBody.\n", encoding="utf-8")
+    after = bundle / "featured.png"
+    _png_with_exif_after_pixels(after, (300, 200), 6)
+    with Image.open(after) as img:
+        assert "exif" not in img.info  # Pillow finds it only once the pixels are read
+    assert png_exif(after) is not None
+    loads: list[object] = []
+    original = ImageFile.ImageFile.load
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        if self.tile:
+            loads.append(self)
+        return original(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting)
+    images = PageImages(load_page(bundle / "index.md"))
+    assert images.source_size() == (200, 300) and not loads  # rotated by 90°, nothing inflated
+    assert images.source().size == (200, 300) and len(loads) == 1  # the decode agrees
+    for broken in (b"", b"\x89PNG\r\n\x1a\n" + b"\x00\x00\xff\xff", b"GIF89a"):
+        (tmp_path / "broken.png").write_bytes(broken)
+        assert png_exif(tmp_path / "broken.png") is None

@@ -138,6 +138,32 @@ def _decode(
     return out
 
 
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_exif(path: Path) -> bytes | None:
+    """The EXIF block of a PNG file's `eXIf` chunk as Pillow holds it (`Exif\\0\\0` + the TIFF data),
+    found by walking the chunk headers: no pixel data is read or inflated. None without one (or
+    when the file is not a readable PNG)."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(8) != _PNG_SIGNATURE:
+                return None
+            while True:
+                head = f.read(8)
+                if len(head) < 8:
+                    return None
+                length, kind = int.from_bytes(head[:4], "big"), head[4:]
+                if kind == b"eXIf":
+                    data = f.read(length)
+                    return b"Exif\x00\x00" + data if len(data) == length else None
+                if kind == b"IEND":
+                    return None
+                f.seek(length + 4, 1)  # the data and its CRC
+    except OSError:
+        return None
+
+
 def _orientation(im: Image.Image) -> int | None:
     try:
         value = im.getexif().get(0x0112)

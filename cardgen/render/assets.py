@@ -164,17 +164,18 @@ class PageImages:
             return None
         from PIL import Image
 
+        from cardgen.imaging.decode import png_exif
+
         try:
             with Image.open(path) as img:
-                # A PNG's EXIF may follow its pixels: Pillow decodes the whole file to look, so
-                # the decode every output shares is made now instead (a PNG has no draft scale).
-                decode = img.format == "PNG"
                 width, height = img.size
-                if not decode and img.getexif().get(0x0112) in (5, 6, 7, 8):  # rotated by 90°: sides swap
+                if img.format == "PNG" and "exif" not in img.info:
+                    # EXIF may follow a PNG's pixels, which Pillow would inflate to look for it:
+                    # the chunk headers say where it is without that.
+                    img.info["exif"] = png_exif(Path(path)) or b""
+                if img.getexif().get(0x0112) in (5, 6, 7, 8):  # rotated by 90°: sides swap
                     width, height = height, width
         except Exception:  # noqa: BLE001 - unreadable: let `source()` record the real reason
-            decode = True
-        if decode:
             src = self.source()
             if src is None:
                 return None
