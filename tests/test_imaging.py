@@ -427,3 +427,11 @@ def test_crop_cache_exact_decode_is_the_one_made_for_that_size(tmp_path):
     assert cache.open(path, target_size=(300, 200), exact=True) is small and cache.decode_count == 2
     fresh = CropCache().open(path, target_size=(300, 200), exact=True)
     assert small.tobytes() == fresh.tobytes()
+
+
+def test_an_enlargement_too_small_to_see_is_not_warned_about():
+    """A Smart box a pixel narrower than the output (1197 → 1198 px) is scaled by 1.0008: no
+    "upscaled 1.00×" warning; a visible enlargement still warns."""
+    img = Image.new("RGB", (1197, 1532), (90, 120, 150))
+    assert focal_crop_result(img, (1198, 1532), "center").warnings == ()
+    assert "upscaled 1.10×" in focal_crop_result(img, (1317, 1685), "center").warnings[0]

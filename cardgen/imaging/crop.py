@@ -37,6 +37,8 @@ ANCHOR_FRACTIONS: dict[str, tuple[float, float]] = {
 #: target.
 RESAMPLE = Image.Resampling.BICUBIC
 REDUCING_GAP = 2.0
+#: An enlargement below this (under one pixel in 200) is not worth a warning: it prints as 1.00×.
+_VISIBLE_UPSCALE = 1.005
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def focal_crop_result(
     where = img.info.get(INFO_PATH)
     name = f"{Path(where).name}: " if where else ""
     warnings: tuple[str, ...] = ()
-    if scale > 1.0 + 1e-6:
+    if scale >= _VISIBLE_UPSCALE:
         warnings = (
             f"{name}image is {source_size[0]}×{source_size[1]} px; its {anchor.display} crop is "
             f"upscaled {scale:.2f}× to {size[0]}×{size[1]}",
