@@ -240,6 +240,12 @@ def _read_master(prs: Any, deck: DeckLayout) -> _MasterRead:
     return read
 
 
+def master_geometry(template: Template) -> Geometry:
+    """The geometry of the template's 16:9 master, read as every deck of it reads it (remembered per
+    process: batch workers forked after a first call start with it)."""
+    return _read_master(open_master(template), template.deck)[0][0]
+
+
 class DeckWriter:
     """Writes slide plans into a presentation; shared by `render_deck` and the event showcase."""
 
