@@ -23,6 +23,17 @@ def test_blackfriday_escapes_are_undone() -> None:
     assert unescape_markdown(r"\epsilon\_1 \ll \\{f\_1\\} \\\\ x") == r"\epsilon_1 \ll \{f_1\} \\ x"
 
 
+def test_escaped_brackets_inside_a_formula_are_brackets() -> None:
+    r"""`\[` and `\(` inside a formula are Markdown escapes (Goldmark turns them into `[` and `(`
+    before MathJax sees the page); TeX's row break with spacing, `\\[2pt]`, stays."""
+    assert unescape_markdown(r"\mathbf{X} = \[\mathbf{x}\_1, ..., \mathbf{x}\_N\]") == r"\mathbf{X} = [\mathbf{x}_1, ..., \mathbf{x}_N]"
+    assert unescape_markdown(r"f\(x\) = \left( y \right)") == r"f(x) = \left( y \right)"
+    assert unescape_markdown(r"a \\[2pt] b") == r"a \\[2pt] b"
+    from cardgen.math import typeset
+
+    assert typeset(r"\mathbf{X} = \[\mathbf{x}\_1\]", display=False).text == "X\u00a0=\u00a0[x₁]"
+
+
 def test_display_environments_are_unwrapped() -> None:
     assert normalise(r"\begin{equation} a = b \label{eq:1} \end{equation}") == "a = b"
     assert normalise(r"\begin{align*} a &= b \\ c &= d \end{align*}") == r"\begin{aligned}a &= b \\ c &= d\end{aligned}"
@@ -125,6 +136,7 @@ def test_inline_segments_carry_italic_bold_and_scripts() -> None:
     segments = typeset(r"\mathbf{x}_i^2", display=False).linear.segments
     assert [(s.text, s.bold, s.script) for s in segments][:1] == [("x", True, 0)]
     assert {s.script for s in segments} == {0, -1, 1}
+
 
 
 def test_equations_are_cached_by_source() -> None:

@@ -403,11 +403,13 @@ def normalise(tex: str) -> str:
 
 def unescape_markdown(tex: str) -> str:
     r"""Undo the escapes written for a Markdown renderer that ate one backslash: `\_` → `_`,
-    `\\\\` → `\\`, `\\{` → `\{`, `\\,` → `\,` (TeX itself never writes these: `\_` is a text underscore)."""
+    `\\\\` → `\\`, `\\{` → `\{`, `\\,` → `\,`, `\[` → `[` and `\(` → `(` (TeX itself never writes these
+    inside a formula: `\_` is a text underscore, `\[` and `\(` open display and inline math)."""
     tex = tex.replace("\\\\\\\\", "\x00ROW\x00")
     tex = re.sub(r"\\\\([{}|,;:!#%$])", r"\\\1", tex)
     tex = re.sub(r"(?<!\\)\\_", "_", tex)
     tex = re.sub(r"(?<!\\)\\\*", "*", tex)
+    tex = re.sub(r"(?<!\\)\\([][()])", r"\1", tex)
     return tex.replace("\x00ROW\x00", "\\\\")
 
 
