@@ -138,6 +138,19 @@ def test_inline_segments_carry_italic_bold_and_scripts() -> None:
     assert {s.script for s in segments} == {0, -1, 1}
 
 
+def test_inline_letters_keep_the_slant_of_their_tex_style() -> None:
+    """`\\mathbf` is upright bold (as the typeset equations draw it), `\\boldsymbol` bold italic,
+    `\\mathit` and a bare letter italic, `\\mathrm` upright."""
+    def style(tex: str) -> tuple[bool, bool]:
+        first = typeset(tex, display=False).linear.segments[0]
+        return first.bold, first.italic
+
+    assert style(r"\mathbf{X}") == (True, False)
+    assert style(r"\boldsymbol{x}") == (True, True)
+    assert style(r"\mathit{x}") == (False, True)
+    assert style("x") == (False, True)
+    assert style(r"\mathrm{d}") == (False, False)
+
 
 def test_equations_are_cached_by_source() -> None:
     a = typeset(r"e^{i\pi} + 1 = 0", display=True)

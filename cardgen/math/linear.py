@@ -107,10 +107,12 @@ class _Walker:
             if tag == "mtext":
                 self.emit(text.replace("\u00a0", " "), script, bold)
                 return
-            styled_bold, plain_text = _unstyle(text)
+            styled_bold, styled_italic, plain_text = _unstyle(text)
             text = _variant(plain_text, variant)
             slant = tag == "mi" and len(plain_text) == 1 and variant in ("", "italic", "bold-italic") and plain_text.isalpha()
             slant = slant and not _is_upright(plain_text)
+            if styled_italic is not None:  # 𝐱 (\mathbf) is upright, 𝒙 (\boldsymbol) and 𝑥 italic
+                slant = styled_italic
             if tag == "mi" and len(plain_text) > 1 and plain_text.isalpha():
                 text += "\u2009"  # a function name (dim, log) before its argument
             self.emit(text, script, bold or styled_bold, slant or (italic and tag == "mi"))
@@ -273,23 +275,26 @@ def _is_upright(ch: str) -> bool:
     return ch in _UPRIGHT_GREEK or not ch.isascii() and not ("\u03b1" <= ch <= "\u03c9" or ch in "ϵϑϕϱϖ")
 
 
-def _unstyle(text: str) -> tuple[bool, str]:
-    """Mathematical bold/italic letters (𝐱, 𝑥) → (bold, the plain letter): runs carry the style, so the
-    slide font draws them instead of a math font the viewer may lack."""
+def _unstyle(text: str) -> tuple[bool, bool | None, str]:
+    """Mathematical bold/italic letters (𝐱, 𝑥, 𝒙) → (bold, italic, the plain letters): runs carry the
+    style, so the slide font draws them instead of a math font the viewer may lack. `italic` is None
+    when no letter is styled (the usual rule applies: single letters slant)."""
     if not text or all(ord(ch) < 0x1D400 for ch in text):
-        return False, text
+        return False, None, text
     bold = False
+    italic: bool | None = None
     out = []
     for ch in text:
         name = unicodedata.name(ch, "")
         m = re.match(r"MATHEMATICAL (BOLD |ITALIC |BOLD ITALIC )(SMALL|CAPITAL) (\w+)$", name)
         if m:
             bold = bold or "BOLD" in m.group(1)
+            italic = bool(italic) or "ITALIC" in m.group(1)
             plain = _letter(m.group(2), m.group(3))
             out.append(plain or ch)
         else:
             out.append(ch)
-    return bold, "".join(out)
+    return bold, italic, "".join(out)
 
 
 def _letter(case: str, name: str) -> str:
