@@ -41,6 +41,9 @@ def thumbnail_jpeg(img: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+SHEET_COMPRESSION = 3  # zlib level: see render_contact_sheet
+
+
 def render_contact_sheet(items: list[tuple[str, Path, Path | None]], output: Path, *, title: str | None = None,
                          columns: int | None = None) -> Path:
     """`items` are (label, image path, prepared thumbnail or None), laid out in reading order on a light
@@ -75,7 +78,9 @@ def render_contact_sheet(items: list[tuple[str, Path, Path | None]], output: Pat
         draw.rectangle((x, y, x + thumb.width - 1, y + thumb.height - 1), outline="#d0d7de")
         _label(draw, label, (x, y + thumb.height + 8 + LABEL_SIZE), THUMB_W, LABEL_SIZE, "#57606a")
     buffer = io.BytesIO()
-    sheet.save(buffer, "PNG", compress_level=6)  # optimize=True costs seconds on a big site for ~5 %
+    # zlib's fast matcher (levels 1-3): a corpus sheet (2192x1752) in 120 instead of 227 ms for 4 % more
+    # bytes (1.70 vs 1.63 MB); optimize=True costs seconds on a big site for ~5 % fewer.
+    sheet.save(buffer, "PNG", compress_level=SHEET_COMPRESSION)
     return atomic_write(Path(output), buffer.getvalue())
 
 
