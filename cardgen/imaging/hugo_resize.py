@@ -75,7 +75,7 @@ def resize_for_smartcrop(
     bytes as Pillow decodes them, H×W×4, or H×W×3 for an opaque image) resized to `size` as Hugo's
     imagingResizer does, then `toRGBA`. With `column_major`, `rgba` holds the same bytes W×H×C (as
     Pillow's `Transpose.TRANSPOSE` gives them, ~3× faster than numpy transposes them): the
-    horizontal pass of an opaque image reads whole columns."""
+    horizontal pass of an opaque or NRGBA image reads whole columns."""
     import numpy as np
 
     columns = rgba if column_major else None
