@@ -52,8 +52,9 @@ def can_fork() -> bool:
 
 
 def _context() -> Any:
-    # fork is cheap (the parent has imported cardgen already) and safe here: the batch runs no
-    # threads. Elsewhere, spawn.
+    # fork is cheap (the parent has imported cardgen already) and safe here: cardgen starts no
+    # threads (`watch`'s file watcher is native code the forked workers never touch, and glibc
+    # keeps malloc usable across fork). Elsewhere, spawn.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     return multiprocessing.get_context(method)
 
