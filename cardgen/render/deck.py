@@ -55,6 +55,7 @@ from cardgen.render.pptx_io import (
     write_runs,
 )
 from cardgen.render.pptx_lang import tag_slides
+from cardgen.render.pptx_parts import SlideParts, find_placeholder, placeholder_elements, shape_of
 from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ def _drop_all_slides(prs: Any) -> None:
 
 
 def _types(layout: Any) -> list[Any]:
-    return [ph.placeholder_format.type for ph in layout.placeholders]
+    return [ph.type for ph, _ in placeholder_elements(layout)]
 
 
 def find_layout(prs: Any, name: str) -> Any:
@@ -135,9 +136,7 @@ def find_layout(prs: Any, name: str) -> Any:
 
 
 def _placeholder(container: Any, kinds: tuple[Any, ...], index: int = 0) -> Any:
-    found = [ph for ph in container.placeholders if ph.placeholder_format.type in kinds]
-    found.sort(key=lambda ph: ph.placeholder_format.idx)
-    return found[index] if len(found) > index else None
+    return find_placeholder(container, kinds, index)
 
 
 def _box(shape: Any) -> tuple[float, float, float, float]:
@@ -266,6 +265,7 @@ class DeckWriter:
         self.math_mode = "picture"  # or "native": see cardgen.render.deck_math
         self.formulas: dict[str, str] = {}  # inexact plain readings of the page's inline formulas (titles)
         self.lang: str | None = None  # the page language, for measuring like the planner
+        self.parts = SlideParts(prs)
 
     # colours: built-in masters carry them; explicit colours only where a shape needs its own
     def color(self, role: str) -> str | None:
@@ -277,7 +277,7 @@ class DeckWriter:
 
     def new_slide(self, layout_name: str, plan: SlidePlan | None = None) -> Any:
         layout = find_layout(self.prs, layout_name)
-        slide = self.prs.slides.add_slide(layout)
+        slide = self.parts.add_slide(layout)
         self.current = self.look.layouts.get(layout.name) or self.look.layouts["Blank"]
         self.count += 1
         self.text_override = None
@@ -518,12 +518,13 @@ class DeckWriter:
     def notes(self, slide: Any, notes: list[str]) -> None:
         text = "\n\n".join(_clean(n) for n in notes if n and n.strip())
         if text:
-            slide.notes_slide.notes_text_frame.text = text
+            self.parts.notes_slide(slide).notes_text_frame.text = text
 
     def remove_empty_placeholders(self, slide: Any) -> None:
-        for ph in list(slide.placeholders):
-            if ph.has_text_frame and not ph.text_frame.text.strip() or ph.placeholder_format.type == PP_PLACEHOLDER.PICTURE and not hasattr(ph, "image"):
-                ph._element.getparent().remove(ph._element)
+        for mark, element in placeholder_elements(slide):
+            shape = shape_of(slide, element)
+            if shape.has_text_frame and not shape.text_frame.text.strip() or mark.type == PP_PLACEHOLDER.PICTURE and not hasattr(shape, "image"):
+                element.getparent().remove(element)
 
     # ---------------------------------------------------------------- pictures
 

@@ -1,0 +1,75 @@
+"""Slides and notes pages from per-presentation copies give python-pptx's own package, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.shapes.shapetree import SlideShapes
+
+from cardgen.render.pptx_io import package_bytes
+from cardgen.render.pptx_parts import SlideParts, find_placeholder, placeholder_elements
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+MASTERS = [TEMPLATES / "default" / "base.pptx", TEMPLATES / "dark" / "base-4x3.pptx", None]  # None: python-pptx's
+
+
+def _open(master: Path | None):
+    return Presentation(str(master)) if master else Presentation()
+
+
+def _fill(prs, add_slide, notes_slide) -> None:
+    layouts = list(prs.slide_layouts)
+    for n, layout in enumerate(layouts * 3):
+        slide = add_slide(layout)
+        if slide.shapes.title is not None:
+            slide.shapes.title.text = f"Slide {n}"
+        if n % 2 == 0:  # every other slide has notes: notes pages keep their own numbering
+            notes_slide(slide).notes_text_frame.text = f"notes {n}"
+            assert notes_slide(slide).notes_text_frame.text == f"notes {n}"  # asked twice: the same page
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda m: m.parent.name + "/" + m.name if m else "python-pptx")
+def test_copied_slides_and_notes_give_python_pptx_own_package(master):
+    own = _open(master)
+    _fill(own, own.slides.add_slide, lambda slide: slide.notes_slide)
+    copied = _open(master)
+    parts = SlideParts(copied)
+    _fill(copied, parts.add_slide, parts.notes_slide)
+    assert package_bytes(copied) == package_bytes(own)
+
+
+def test_placeholders_are_cloned_once_per_layout(monkeypatch):
+    calls = []
+    clone = SlideShapes.clone_layout_placeholders
+    monkeypatch.setattr(SlideShapes, "clone_layout_placeholders",
+                        lambda self, layout: (calls.append(layout.name), clone(self, layout))[1])
+    prs = _open(MASTERS[0])
+    parts = SlideParts(prs)
+    layouts = list(prs.slide_layouts)
+    for layout in layouts * 4:
+        parts.add_slide(layout)
+    assert sorted(calls) == sorted(layout.name for layout in layouts)
+    assert len(prs.slides) == 4 * len(layouts)
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda m: m.parent.name + "/" + m.name if m else "python-pptx")
+def test_placeholders_found_as_python_pptx_lists_them(master):
+    prs = _open(master)
+    containers = list(prs.slide_layouts) + [prs.slides.add_slide(layout) for layout in prs.slide_layouts]
+    kinds_seen = 0
+    for container in containers:
+        own = list(container.placeholders)
+        assert [element for _, element in placeholder_elements(container)] == [ph._element for ph in own]
+        for kind in {ph.placeholder_format.type for ph in own}:
+            of_kind = sorted((ph for ph in own if ph.placeholder_format.type == kind),
+                             key=lambda ph: ph.placeholder_format.idx)
+            for index in range(len(of_kind) + 1):
+                found = find_placeholder(container, (kind,), index)
+                if index == len(of_kind):
+                    assert found is None
+                else:
+                    assert type(found) is type(of_kind[index]) and found._element is of_kind[index]._element
+            kinds_seen += 1
+    assert kinds_seen > 10
