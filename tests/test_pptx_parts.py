@@ -73,3 +73,56 @@ def test_placeholders_found_as_python_pptx_lists_them(master):
                     assert type(found) is type(of_kind[index]) and found._element is of_kind[index]._element
             kinds_seen += 1
     assert kinds_seen > 10
+
+
+def _png(colour: str, size: tuple[int, int] = (40, 30)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def _master_with_a_gap(tmp_path: Path) -> Path:
+    """A master whose one picture is /ppt/media/image2.png: number 1 is free, and a picture equal to
+    the master's must reuse its part."""
+    import io
+
+    prs = Presentation()
+    for colour in ("red", "blue"):
+        prs.slides.add_slide(prs.slide_layouts[6]).shapes.add_picture(io.BytesIO(_png(colour)), 0, 0)
+    first = prs.slides._sldIdLst[0]
+    prs.part.drop_rel(first.rId)
+    prs.slides._sldIdLst.remove(first)
+    path = tmp_path / "gap.pptx"
+    prs.save(str(path))
+    assert [p.partname for p in Presentation(str(path)).part.package.iter_parts()
+            if p.partname.startswith("/ppt/media/")] == ["/ppt/media/image2.png"]
+    return path
+
+
+def test_pictures_share_equal_parts_and_take_the_first_free_number_as_python_pptx(tmp_path):
+    import io
+
+    master = _master_with_a_gap(tmp_path)
+    pictures = [_png("green"), _png("blue"), _png("green"), _png("white", (64, 64)), _png("black", (8, 80))]
+
+    def fill(prs, add, insert):
+        for n, data in enumerate(pictures):
+            slide = prs.slides.add_slide(prs.slide_layouts[8 if n == 3 else 6])  # 8: Picture with Caption
+            holder = next((ph for ph in slide.placeholders if ph.placeholder_format.type == 18), None)  # PICTURE
+            pic = insert(holder, data) if holder is not None else add(slide.shapes, data, n * 1000, 0, 500_000, None)
+            assert pic.image.blob == data
+
+    own = Presentation(str(master))
+    fill(own, lambda shapes, data, *xy: shapes.add_picture(io.BytesIO(data), *xy),
+         lambda holder, data: holder.insert_picture(io.BytesIO(data)))
+    copied = Presentation(str(master))
+    parts = SlideParts(copied)
+    fill(copied, lambda shapes, data, *xy: parts.add_picture(shapes, data, *xy), parts.insert_picture)
+    media = sorted(str(p.partname) for p in copied.part.package.iter_parts() if p.partname.startswith("/ppt/media/"))
+    assert media == ["/ppt/media/image1.png", "/ppt/media/image2.png", "/ppt/media/image3.png",
+                     "/ppt/media/image4.png"]  # green took the gap, blue is the master's, green reused
+    assert package_bytes(copied) == package_bytes(own)

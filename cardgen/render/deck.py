@@ -10,7 +10,6 @@ layouts, so text is measured against the boxes it will actually sit in.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -392,7 +391,7 @@ class DeckWriter:
                 if box is not None:
                     ex = x + left_in + indent + (width - box.width) / 2
                     ey = y + (height - box.height) / 2
-                    add_equation(self._slide_of(shape), item.tex, item.source, (ex, ey, box.width, box.height), ink, self.math_mode)
+                    add_equation(self.parts, self._slide_of(shape), item.tex, item.source, (ex, ey, box.width, box.height), ink, self.math_mode)
                 y += height
                 first_box = False
                 previous = item
@@ -496,7 +495,7 @@ class DeckWriter:
             self.warnings.append(f"slide background image {path}: {exc}")
             return
         data, _ = imaging.to_pptx_compatible(img, prefer="jpeg", quality=85)
-        pic = slide.shapes.add_picture(io.BytesIO(data), 0, 0, self.prs.slide_width, self.prs.slide_height)
+        pic = self.parts.add_picture(slide.shapes, data, 0, 0, self.prs.slide_width, self.prs.slide_height)
         scrim = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, self.prs.slide_width, self.prs.slide_height)
         set_alpha_fill(scrim, "#000000", 0.45)
         scrim.line.fill.background()
@@ -538,11 +537,11 @@ class DeckWriter:
         px, py = x + (w - pw) / 2, y + (h - ph_) / 2
         holder = _placeholder(slide, (PP_PLACEHOLDER.PICTURE,)) if fill_placeholder else None
         if holder is not None:
-            pic = holder.insert_picture(io.BytesIO(data))
+            pic = self.parts.insert_picture(holder, data)
             pic.crop_left = pic.crop_right = pic.crop_top = pic.crop_bottom = 0.0
             pic.left, pic.top, pic.width, pic.height = Pt(px), Pt(py), Pt(pw), Pt(ph_)
         else:
-            pic = slide.shapes.add_picture(io.BytesIO(data), Pt(px), Pt(py), Pt(pw), Pt(ph_))
+            pic = self.parts.add_picture(slide.shapes, data, Pt(px), Pt(py), Pt(pw), Pt(ph_))
         set_alt_text(pic, alt)
         return pic
 
@@ -551,7 +550,7 @@ class DeckWriter:
         template), linked to the same address."""
         from cardgen.qr import qr_png
 
-        pic = slide.shapes.add_picture(io.BytesIO(qr_png(url)), Pt(xy[0]), Pt(xy[1]), Pt(side), Pt(side))
+        pic = self.parts.add_picture(slide.shapes, qr_png(url), Pt(xy[0]), Pt(xy[1]), Pt(side), Pt(side))
         pic.name = "QR code"
         pic.click_action.hyperlink.address = url
         set_alt_text(pic, f"QR code for {url}")

@@ -17,13 +17,15 @@ notes never get OMML (PowerPoint reports repair errors); they keep the LaTeX.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from cardgen.math import Equation, Segment, check_drawing, typeset
+
+if TYPE_CHECKING:
+    from cardgen.render.pptx_parts import SlideParts
 
 MODES = ("picture", "native")
 PNG_DPI = 160.0  # the fallback picture: a 1080p projector shows 144 px per slide inch
@@ -77,9 +79,10 @@ def math_height(tex: str, size: float, width: float, line_height: float, room: f
 # --- writing ---------------------------------------------------------------------------------------------
 
 
-def add_equation(slide: Any, tex: str, source: str, box: tuple[float, float, float, float], colour: str,
-                 mode: str) -> Any:
-    """Write the display formula centred in `box` (pt). Returns the picture (or the AlternateContent)."""
+def add_equation(parts: SlideParts, slide: Any, tex: str, source: str, box: tuple[float, float, float, float],
+                 colour: str, mode: str) -> Any:
+    """Write the display formula centred in `box` (pt) on `slide` of the presentation `parts` writes.
+    Returns the picture (or the AlternateContent)."""
     from pptx.util import Pt
 
     eq = display_equation(tex)
@@ -88,7 +91,7 @@ def add_equation(slide: Any, tex: str, source: str, box: tuple[float, float, flo
     pw, ph = _png_size(png)
     fitted = h * pw / ph  # the picture keeps the PNG's own aspect (resvg rounds to whole pixels)
     x, w = x + (w - fitted) / 2, fitted
-    pic = slide.shapes.add_picture(io.BytesIO(png), Pt(x), Pt(y), Pt(w), Pt(h))
+    pic = parts.add_picture(slide.shapes, png, Pt(x), Pt(y), Pt(w), Pt(h))
     pic.name = "Equation"
     _describe(pic, source)
     _attach_svg(slide, pic, eq.svg(colour))

@@ -7,6 +7,10 @@ ids and names are counted on the empty slide. `SlideParts` lets python-pptx make
 each layout and the first notes page of a presentation, keeps a copy of that element before anything
 is written on it, and gives every later one a copy of the copy, with the part names and
 relationships python-pptx gives them, in the same order: the same package, byte for byte.
+
+Pictures likewise: python-pptx looks for an equal picture, and then for the first free media number,
+by walking every relationship of the package for each picture added. `SlideParts` walks it once and
+keeps both answers up to date as it adds pictures (all of a deck's pictures go through it).
 """
 
 from __future__ import annotations
@@ -18,7 +22,11 @@ from typing import Any
 from lxml import etree
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
+from pptx.parts.image import Image, ImagePart
 from pptx.parts.slide import NotesSlidePart, SlidePart
+from pptx.shapes.picture import Picture
+from pptx.shapes.placeholder import PlaceholderPicture
 from pptx.shapes.shapetree import SlidePlaceholders, SlideShapeFactory
 
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -34,6 +42,8 @@ class SlideParts:
         self.prs = prs
         self._slides: dict[str, Any] = {}  # layout part name → the new slide's element, placeholders cloned
         self._notes: Any = None  # a new notes page's element, placeholders cloned
+        self._images: dict[str, Any] | None = None  # picture SHA-1 → its image part, first in package order
+        self._image_numbers: set[int] = set()  # N of every /ppt/media/imageN part
 
     def add_slide(self, layout: Any) -> Any:
         """`prs.slides.add_slide(layout)`."""
@@ -66,6 +76,46 @@ class SlideParts:
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
         return slide.notes_slide
+
+
+    def add_picture(self, shapes: Any, data: bytes, x: int, y: int, cx: int | None = None,
+                    cy: int | None = None) -> Any:
+        """`shapes.add_picture(io.BytesIO(data), x, y, cx, cy)`."""
+        part, rid = self._image_part(shapes.part, data)
+        pic = shapes._add_pic_from_image_part(part, rid, x, y, cx, cy)
+        shapes._recalculate_extents()
+        return Picture(pic, shapes)
+
+    def insert_picture(self, holder: Any, data: bytes) -> Any:
+        """`holder.insert_picture(io.BytesIO(data))` for a picture placeholder."""
+        from pptx.oxml.shapes.picture import CT_Picture
+
+        part, rid = self._image_part(holder.part, data)
+        pic = CT_Picture.new_ph_pic(holder.shape_id, holder.name, part.desc, rid)  # type: ignore[no-untyped-call]  # untyped in python-pptx
+        pic.crop_to_fit(part._px_size, (holder.width, holder.height))
+        holder._replace_placeholder_with(pic)
+        return PlaceholderPicture(pic, holder._parent)
+
+    def _image_part(self, slide_part: Any, data: bytes) -> tuple[Any, str]:
+        """python-pptx's `slide_part.get_or_add_image_part`: an equal picture's part, else a new one
+        numbered in the first gap."""
+        package = slide_part.package
+        if self._images is None:
+            self._images = {}
+            for existing in package._image_parts:
+                if hasattr(existing, "sha1"):  # SVG and other unknown kinds have none
+                    self._images.setdefault(existing.sha1, existing)
+            self._image_numbers = {part.partname.idx for part in package.iter_parts()
+                                   if part.partname.startswith("/ppt/media/image") and part.partname.idx is not None}
+        image = Image.from_blob(data)
+        part = self._images.get(image.sha1)
+        if part is None:
+            number = next(n for n in range(1, len(self._image_numbers) + 2) if n not in self._image_numbers)
+            part = ImagePart(PackURI(f"/ppt/media/image{number}.{image.ext}"), image.content_type, package,
+                             image.blob, image.filename)
+            self._images[image.sha1] = part
+            self._image_numbers.add(number)
+        return part, slide_part.relate_to(part, RT.IMAGE)
 
 
 def placeholder_elements(container: Any) -> list[tuple[Any, Any]]:
