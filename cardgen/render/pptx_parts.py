@@ -25,7 +25,6 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.parts.image import Image, ImagePart
 from pptx.parts.slide import NotesSlidePart, SlidePart
-from pptx.shapes.picture import Picture
 from pptx.shapes.placeholder import PlaceholderPicture
 from pptx.shapes.shapetree import SlidePlaceholders, SlideShapeFactory
 
@@ -43,7 +42,7 @@ class SlideParts:
         self._slides: dict[str, Any] = {}  # layout part name → the new slide's element, placeholders cloned
         self._notes: Any = None  # a new notes page's element, placeholders cloned
         self._images: dict[str, Any] | None = None  # picture SHA-1 → its image part, first in package order
-        self._image_numbers: set[int] = set()  # N of every /ppt/media/imageN part
+        self._image_numbers: list[int] = []  # N of every /ppt/media/imageN part
 
     def add_slide(self, layout: Any) -> Any:
         """`prs.slides.add_slide(layout)`."""
@@ -77,14 +76,13 @@ class SlideParts:
         slide.part.relate_to(part, RT.NOTES_SLIDE)
         return slide.notes_slide
 
-
     def add_picture(self, shapes: Any, data: bytes, x: int, y: int, cx: int | None = None,
                     cy: int | None = None) -> Any:
         """`shapes.add_picture(io.BytesIO(data), x, y, cx, cy)`."""
         part, rid = self._image_part(shapes.part, data)
         pic = shapes._add_pic_from_image_part(part, rid, x, y, cx, cy)
         shapes._recalculate_extents()
-        return Picture(pic, shapes)
+        return shapes._shape_factory(pic)
 
     def insert_picture(self, holder: Any, data: bytes) -> Any:
         """`holder.insert_picture(io.BytesIO(data))` for a picture placeholder."""
@@ -105,17 +103,25 @@ class SlideParts:
             for existing in package._image_parts:
                 if hasattr(existing, "sha1"):  # SVG and other unknown kinds have none
                     self._images.setdefault(existing.sha1, existing)
-            self._image_numbers = {part.partname.idx for part in package.iter_parts()
-                                   if part.partname.startswith("/ppt/media/image") and part.partname.idx is not None}
+            self._image_numbers = [part.partname.idx for part in package.iter_parts()
+                                   if part.partname.startswith("/ppt/media/image") and part.partname.idx is not None]
         image = Image.from_blob(data)
         part = self._images.get(image.sha1)
         if part is None:
-            number = next(n for n in range(1, len(self._image_numbers) + 2) if n not in self._image_numbers)
+            number = _first_free(self._image_numbers)
             part = ImagePart(PackURI(f"/ppt/media/image{number}.{image.ext}"), image.content_type, package,
                              image.blob, image.filename)
             self._images[image.sha1] = part
-            self._image_numbers.add(number)
+            self._image_numbers.append(number)
         return part, slide_part.relate_to(part, RT.IMAGE)
+
+
+def _first_free(numbers: list[int]) -> int:
+    """python-pptx's `first_available_image_idx` over the numbers in use."""
+    for i, number in enumerate(sorted(numbers)):
+        if i + 1 < number:
+            return i + 1
+    return len(numbers) + 1
 
 
 def placeholder_elements(container: Any) -> list[tuple[Any, Any]]:
