@@ -126,3 +126,19 @@ def test_pictures_share_equal_parts_and_take_the_first_free_number_as_python_ppt
     assert media == ["/ppt/media/image1.png", "/ppt/media/image2.png", "/ppt/media/image3.png",
                      "/ppt/media/image4.png"]  # green took the gap, blue is the master's, green reused
     assert package_bytes(copied) == package_bytes(own)
+
+
+@pytest.mark.parametrize("names", [[], ["image1.png"], ["image2.png"], ["image1.png", "image1.emf", "image3.jpeg"],
+                                   ["image1.png", "image2.png", "image4.png"], ["image5.gif", "image2.png"]])
+def test_first_free_media_number_is_python_pptx_own(names):
+    from types import SimpleNamespace
+
+    from pptx.opc.packuri import PackURI
+    from pptx.package import Package
+
+    from cardgen.render.pptx_parts import _first_free
+
+    parts = [SimpleNamespace(partname=PackURI(f"/ppt/media/{name}")) for name in names]
+    stub = SimpleNamespace(iter_parts=lambda: iter(parts))
+    expected = Package.next_image_partname(stub, "png")  # type: ignore[arg-type]
+    assert f"/ppt/media/image{_first_free([p.partname.idx for p in parts])}.png" == expected
