@@ -79,3 +79,18 @@ def test_simple_widths_equal_the_per_character_fallback_sums(family: str | None)
             assert fast == slow
             placed = line.place_line(text, family, bold, False)
             assert placed.width == pytest.approx(slow, abs=1e-12)
+
+
+@pytest.mark.parametrize("width", range(200, 1000, 25))
+def test_no_break_spaces_join_what_they_separate(width: int) -> None:
+    # inline formulas read with no-break spaces (cardgen.math.linear); French puts one before ":" and "?"
+    joined = ["X\u00a0=\u00a0[x₁,\u00a0...,\u00a0x_N]", "Y\u00a0=\u00a0[y₁,\u00a0...,\u00a0y_N]", "mesure\u202f:",
+              "10\u00a0km"]
+    text = (f"We denote all of the N inputs {joined[0]}, all of the targets {joined[1]} and all of the "
+            f"assignments; la {joined[2]} {joined[3]} au total, or so the notes say")
+    style = TextStyle(family=None, size=20, bold=False, conservative=True, lang="en")
+    lines = breaking.wrap_lines(text, width, style, 20)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for piece in joined:
+        assert any(piece in line for line in lines), (piece, lines)
+    assert breaking.atoms("a\u00a0b c") == ("a\u00a0b ", "c")

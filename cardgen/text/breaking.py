@@ -26,7 +26,10 @@ NO_START = set(
 NO_END = set("(（[［{｛〔〈《「『【〘〖〝‘“«‹")
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u31f0-\u31ff]")
-_ATOMS = re.compile(r"\S+\s*|\s+")
+#: No-break spaces (U+00A0, figure space, narrow no-break space) join what they separate: a formula's
+#: reading ("X = [x₁, …]"), French "mot :", "10 km". Python's `\s` counts them as spaces.
+_NO_BREAK = "\u00a0\u2007\u202f"
+_ATOMS = re.compile(rf"(?:[^\s]|[{_NO_BREAK}])+[^\S{_NO_BREAK}]*|[^\S{_NO_BREAK}]+")
 
 
 def is_cjk(ch: str) -> bool:
