@@ -194,3 +194,56 @@ def test_display_math_is_drawn_into_the_pdf(tmp_path):
     height = ink.shape[0]
     below_text = ink[int(height * 0.3):int(height * 0.55)]
     assert below_text.sum() > 50, "the equation's ink sits under its lead-in line"
+
+
+def _text_shows(pdf: Path) -> list[tuple[float, float, float]]:
+    """(font size, x, y) of every text fpdf2 drew: its `/Fn size Tf` and `BT x y Td` operators."""
+    import zlib
+
+    shows = []
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf.read_bytes(), re.S):
+        try:
+            content = zlib.decompress(stream.group(1)).decode("latin-1")
+        except zlib.error:
+            continue  # fonts and pictures
+        size = 0.0
+        for op in re.finditer(r"/F\d+ ([\d.]+) Tf|BT ([\d.]+) ([\d.]+) Td", content):
+            if op.group(1):
+                size = float(op.group(1))
+            else:
+                shows.append((size, float(op.group(2)), float(op.group(3))))
+    return shows
+
+
+def test_inline_math_scripts_are_raised_and_lowered_in_the_pdf(tmp_path):
+    path = write(tmp_path / "p" / "index.md", r"""
+        ---
+        title: Scripts talk
+        summary: Inline formulas.
+        ---
+        ## Energy
+
+        The state $\mathbf{x}_N$ and the exponent $e^{Q}$ are set as in the slides.
+        """)
+    _, _, pdf = pdf_of(path, tmp_path)
+    text = poppler("pdftotext", "-f", "3", "-l", "3", str(pdf), "-")
+    assert "xN" in text and "eQ" in text and "x_N" not in text and "e^Q" not in text
+    body = [(size, y) for size, _, y in _text_shows(pdf) if size == 24.0]
+    small = [(size, y) for size, _, y in _text_shows(pdf) if abs(size - 16.0) < 0.01]
+    line = {y for _, y in body}
+    lowered = [y for _, y in small if any(abs(y - (b - 0.25 * 24)) < 0.05 for b in line)]
+    raised = [y for _, y in small if any(abs(y - (b + 0.30 * 24)) < 0.05 for b in line)]
+    assert lowered and raised, (body, small)
+
+
+def test_a_formula_in_running_text_stays_on_one_line_of_the_pdf(tmp_path):
+    # the same sentence after 0…11 words: wherever a line ends, it does not end inside a formula
+    sentence = (r"we denote all of the $N$ inputs $\mathbf{X} = [\mathbf{x}_1, ..., \mathbf{x}_N]$, all of the "
+                r"targets $\mathbf{Y} = [\mathbf{y}_1, ..., \mathbf{y}_N]$ and all of the assignments.")
+    paragraphs = "\n\n".join(" ".join(["So"] * n + [sentence]) for n in range(12))
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Long formula\nsummary: Paragraphs.\n---\n## Data\n\n"
+                 + paragraphs + "\n")
+    _, _, pdf = pdf_of(path, tmp_path)
+    lines = [line.strip() for line in poppler("pdftotext", "-layout", str(pdf), "-").splitlines()]
+    for formula in ("X = [x1, ..., xN]", "Y = [y1, ..., yN]"):
+        assert sum(formula in line for line in lines) == 12, (formula, lines)

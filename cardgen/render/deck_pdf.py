@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -290,7 +290,8 @@ class DeckPdf:
                 continue
             href = run.href if run.href and run.href.startswith(("http://", "https://", "mailto:")) else None
             out.append(Piece(run.text, bold=bold or run.bold, italic=italic or run.italic, mono=mono or run.code,
-                             colour=link if href else colour, href=href, underline=bool(href)))
+                             colour=link if href else colour, href=href, underline=bool(href),
+                             tex=run.tex if run.math else None))
         return out
 
     def _item_pieces(self, ctx: SlideContext, item: TextItem, colour: str, backdrop: str) -> list[Piece]:
@@ -432,8 +433,7 @@ def _break(pieces: list[Piece], width: float, size: float, bold: bool, family: s
     text = "".join(p.text for p in pieces)
     if not keep_newlines:
         text = text.replace("\n", " ")
-        pieces = [Piece(p.text.replace("\n", " "), p.bold, p.italic, p.mono, p.colour, p.href, p.underline)
-                  for p in pieces]
+        pieces = [replace(p, text=p.text.replace("\n", " ")) for p in pieces]
     style = TextStyle(family=family, size=size, bold=bold, conservative=True, lang=lang)
     if keep_newlines:  # code: the indentation takes room on the first line (as deck_fit counts it)
         width -= indentation_width(text, size, family)
@@ -462,7 +462,26 @@ def _break(pieces: list[Piece], width: float, size: float, bold: bool, family: s
         if extra and not (last is not None and (last.href or last.mono) and extra == "-"):
             last = last or Piece("")
             sliced.append(Piece(extra, last.bold, last.italic, last.mono, last.colour))
-        out.append(sliced)
+        out.append(_typeset_math(sliced))
+    return out
+
+
+def _typeset_math(line: list[Piece]) -> list[Piece]:
+    """Inline formulas whole on the line set as the pptx sets them: italic letters, bold vectors,
+    raised and lowered scripts (`inline_segments`); a formula cut across lines keeps its reading."""
+    from cardgen.math.linear import Linear
+    from cardgen.render.deck_math import inline_segments
+
+    out: list[Piece] = []
+    for piece in line:
+        segments = inline_segments(piece.tex) if piece.tex else ()
+        whole = bool(segments) and "".join(seg.text for seg in segments).strip() != "" and (
+            Linear(tuple(segments), True).text.replace(" ", "") == piece.text.replace(" ", ""))
+        if not whole:
+            out.append(replace(piece, tex=None))
+            continue
+        out += [replace(piece, text=seg.text, bold=piece.bold or seg.bold, italic=seg.italic, script=seg.script,
+                        tex=None) for seg in segments]
     return out
 
 
@@ -472,9 +491,8 @@ def _slice(pieces: list[Piece], start: int, end: int) -> list[Piece]:
         lo, hi = pos, pos + len(piece.text)
         pos = hi
         a, b = max(lo, start), min(hi, end)
-        if a < b:
-            out.append(Piece(piece.text[a - lo:b - lo], piece.bold, piece.italic, piece.mono, piece.colour,
-                             piece.href, piece.underline))
+        if a < b:  # a formula cut across lines is no longer the formula
+            out.append(replace(piece, text=piece.text[a - lo:b - lo], tex=piece.tex if (a, b) == (lo, hi) else None))
     return out
 
 
