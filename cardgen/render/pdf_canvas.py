@@ -42,7 +42,7 @@ SCRIPT_SIZE = 2 / 3
 SCRIPT_RISE = {1: 0.30, -1: -0.25}
 
 
-def piece_size(piece: Piece, size: float) -> float:
+def _piece_size(piece: Piece, size: float) -> float:
     return size * SCRIPT_SIZE if piece.script else size
 
 
@@ -111,11 +111,11 @@ class Canvas:
     def width(self, pieces: Sequence[Piece], size: float) -> float:
         """Advance width (pt, unscaled) of `pieces` set at `size`, with the fonts they are drawn in."""
         if _complex(pieces):
-            return sum(self._placed(piece).width * piece_size(piece, size) for piece in pieces)
+            return sum(self._placed(piece).width * _piece_size(piece, size) for piece in pieces)
         total = 0.0
         for piece in pieces:
             for chunk, path in self._segments(piece):
-                self.pdf.set_font(self.fonts.name(path), size=piece_size(piece, size))
+                self.pdf.set_font(self.fonts.name(path), size=_piece_size(piece, size))
                 total += self.pdf.get_string_width(chunk)
         return total
 
@@ -141,7 +141,7 @@ class Canvas:
             piece_x = x
             self.pdf.set_text_color(*rgb(piece.colour))
             for chunk, path in self._segments(piece):
-                self.pdf.set_font(self.fonts.name(path), size=piece_size(piece, size) * self.scale)
+                self.pdf.set_font(self.fonts.name(path), size=_piece_size(piece, size) * self.scale)
                 advance = self.pdf.get_string_width(chunk) / self.scale
                 if chunk.strip():
                     px, py = self._xy(x, baseline - _rise(piece, size))
@@ -166,7 +166,7 @@ class Canvas:
         for piece in reversed(pieces) if rtl else pieces:
             placed = self._placed(piece, rtl)  # each piece ordered in the paragraph's direction
             self.pdf.set_text_color(*rgb(piece.colour))
-            own = piece_size(piece, size)
+            own = _piece_size(piece, size)
             for part in placed.pieces:
                 if part.text.strip():
                     self.pdf.set_font(self.fonts.name(part.path), size=own * self.scale)
