@@ -142,3 +142,24 @@ def test_first_free_media_number_is_python_pptx_own(names):
     stub = SimpleNamespace(iter_parts=lambda: iter(parts))
     expected = Package.next_image_partname(stub, "png")  # type: ignore[arg-type]
     assert f"/ppt/media/image{_first_free([p.partname.idx for p in parts])}.png" == expected
+
+
+def test_without_python_pptx_internals_the_public_way_gives_the_same_bytes(monkeypatch, tmp_path):
+    import io
+
+    import cardgen.render.pptx_parts as parts_module
+
+    assert parts_module._INTERNALS, "python-pptx's internals are where this module expects them"
+    made = []
+    for internals in (True, False):
+        monkeypatch.setattr(parts_module, "_INTERNALS", internals)
+        prs = _open(MASTERS[0])
+        parts = SlideParts(prs)
+        _fill(prs, parts.add_slide, parts.notes_slide)
+        slide = parts.add_slide(prs.slide_layouts[0])
+        parts.add_picture(slide.shapes, _png("red"), 0, 0, 100_000, None)
+        made.append(package_bytes(prs))
+    own = _open(MASTERS[0])
+    _fill(own, own.slides.add_slide, lambda slide: slide.notes_slide)
+    own.slides.add_slide(own.slide_layouts[0]).shapes.add_picture(io.BytesIO(_png("red")), 0, 0, 100_000, None)
+    assert made[0] == made[1] == package_bytes(own)

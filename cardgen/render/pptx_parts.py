@@ -11,11 +11,15 @@ relationships python-pptx gives them, in the same order: the same package, byte 
 Pictures likewise: python-pptx looks for an equal picture, and then for the first free media number,
 by walking every relationship of the package for each picture added. `SlideParts` walks it once and
 keeps both answers up to date as it adds pictures (all of a deck's pictures go through it).
+
+These steps use python-pptx internals (checked by `_INTERNALS` at import); should a release move
+them, every call goes the public way: the same bytes, slower.
 """
 
 from __future__ import annotations
 
 import copy
+import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +32,22 @@ from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.shapes.placeholder import PlaceholderPicture
 from pptx.shapes.shapetree import SlidePlaceholders, SlideShapeFactory
 
+
+def _has_internals() -> bool:
+    from pptx.oxml.shapes.picture import CT_Picture
+    from pptx.package import Package
+    from pptx.parts.presentation import PresentationPart
+    from pptx.shapes.placeholder import PicturePlaceholder
+    from pptx.shapes.shapetree import SlideShapes
+
+    needed = ((PresentationPart, "_next_slide_partname"), (SlideShapes, "_add_pic_from_image_part"),
+              (SlideShapes, "_recalculate_extents"), (SlideShapes, "_shape_factory"), (Package, "_image_parts"),
+              (PicturePlaceholder, "_replace_placeholder_with"), (CT_Picture, "new_ph_pic"),
+              (CT_Picture, "crop_to_fit"), (ImagePart, "_px_size"))
+    return all(hasattr(owner, name) for owner, name in needed)
+
+
+_INTERNALS = _has_internals()
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _SHAPE_TAGS = tuple(f"{{{P}}}{tag}" for tag in ("sp", "grpSp", "graphicFrame", "cxnSp", "pic", "contentPart"))
 _NV_PR = f"{{{P}}}nvPr"
@@ -48,7 +68,7 @@ class SlideParts:
         """`prs.slides.add_slide(layout)`."""
         key = str(layout.part.partname)
         template = self._slides.get(key)
-        if template is None:
+        if template is None or not _INTERNALS:
             slide = self.prs.slides.add_slide(layout)
             self._slides[key] = copy.deepcopy(slide._element)
             return slide
@@ -62,7 +82,7 @@ class SlideParts:
 
     def notes_slide(self, slide: Any) -> Any:
         """`slide.notes_slide`: the slide's notes page, made on first use."""
-        if slide.has_notes_slide or self._notes is None:
+        if slide.has_notes_slide or self._notes is None or not _INTERNALS:
             notes = slide.notes_slide
             if self._notes is None:
                 self._notes = copy.deepcopy(notes._element)
@@ -79,6 +99,8 @@ class SlideParts:
     def add_picture(self, shapes: Any, data: bytes, x: int, y: int, cx: int | None = None,
                     cy: int | None = None) -> Any:
         """`shapes.add_picture(io.BytesIO(data), x, y, cx, cy)`."""
+        if not _INTERNALS:
+            return shapes.add_picture(io.BytesIO(data), x, y, cx, cy)
         part, rid = self._image_part(shapes.part, data)
         pic = shapes._add_pic_from_image_part(part, rid, x, y, cx, cy)
         shapes._recalculate_extents()
@@ -86,6 +108,8 @@ class SlideParts:
 
     def insert_picture(self, holder: Any, data: bytes) -> Any:
         """`holder.insert_picture(io.BytesIO(data))` for a picture placeholder."""
+        if not _INTERNALS:
+            return holder.insert_picture(io.BytesIO(data))
         from pptx.oxml.shapes.picture import CT_Picture
 
         part, rid = self._image_part(holder.part, data)
