@@ -1073,3 +1073,21 @@ def test_nested_numbered_items_carry_their_level_so_numbering_restarts(tmp_path)
     levels = {p.text: p.level for sh in slide.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs}
     assert levels["The lead creates the team"] == 1 and levels["Members join it"] == 1
     assert levels["Agree on a team"] == 0 and levels["Write the readme"] == 0
+
+
+def test_a_paragraph_without_a_sentence_end_near_the_cut_starts_the_next_slide_whole(tmp_path):
+    # One-sentence paragraphs of 2–7 lines: a cut at the bottom of a slide would fall mid-sentence, and
+    # each fits a slide alone, so none is split; every slide's text ends where a sentence ends.
+    clause = "the detector records every pulse that crosses the threshold while the shaper keeps its baseline"
+    paragraphs = "\n\n".join(f"Paragraph {n} says that {', and '.join([clause] * k)}."
+                               for n, k in enumerate((2, 5, 5, 2, 3)))
+    path = write(tmp_path / "p" / "index.md",
+                 "---\ntitle: Long sentences\nsummary: Many long sentences.\n---\n## Results\n\n" + paragraphs + "\n")
+    _, result, prs = deck_of(path, tmp_path)
+    bodies = [texts(s) for s in prs.slides if texts(s) and texts(s)[0].startswith("Results")]
+    assert len(bodies) > 1, "the section continues over several slides"
+    for body in bodies:
+        here = [p for text in body[1:] for p in text.split("\n") if p.startswith("Paragraph")]
+        assert here and all(p.endswith(".") for p in here), body
+    assert sum(p.startswith("Paragraph") for b in bodies for text in b[1:] for p in text.split("\n")) == 5
+    assert checker(result.outputs[0]) == []

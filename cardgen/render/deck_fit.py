@@ -201,7 +201,8 @@ def paginate(items: list[TextItem], role: TextRole, frame: Frame, lang: str | No
 
 def _pack(items: list[TextItem], pack: float, role: TextRole, frame: Frame, first_frame: Frame | None,
           lang: str | None, mono: str) -> list[list[TextItem]]:
-    """Greedy packing at `pack` pt: each box as full as it goes, long paragraphs split at sentences."""
+    """Greedy packing at `pack` pt: each box as full as it goes, long paragraphs split at sentences
+    (one with no sentence end near the cut, which fits a box alone, starts the next box instead)."""
     box = first_frame or frame
     chunks: list[list[TextItem]] = []
     current: list[TextItem] = []
@@ -222,6 +223,14 @@ def _pack(items: list[TextItem], pack: float, role: TextRole, frame: Frame, firs
         if head is not None and tail is None:  # it fits after all (measurement rounding)
             chunks.append(current + [head])
             current, box = [], frame
+            continue
+        if current and tail is not None and not _ends_sentence(head) and \
+                items_height([item], pack, role, frame, lang, mono) <= frame.inner_h:
+            # No sentence ends near the bottom: a cut here would leave a sentence hanging across two
+            # slides; the paragraph fits a slide of its own, so it starts the next one whole.
+            chunks.append(current)
+            current, box = [], frame
+            queue.insert(0, item)
             continue
         if head is None:
             if not current:  # not even one line fits: place it anyway at the floor and move on
@@ -293,6 +302,13 @@ def split_item(item: TextItem, size: float, role: TextRole, frame: Frame, lang: 
     head_runs, tail_runs = slice_runs(item.runs, 0, cut), slice_runs(item.runs, cut, len(text))
     tail_runs = _lstrip_runs(tail_runs)
     return replace(item, runs=head_runs), replace(item, runs=tail_runs, label="")
+
+
+def _ends_sentence(item: TextItem | None) -> bool:
+    return item is not None and bool(_ENDS_SENTENCE.search(plain(item.runs)))
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?。！？…][\"'”’»)\]]*\s*$")
 
 
 def _cut_point(text: str, limit: int) -> int:
