@@ -1091,3 +1091,20 @@ def test_a_paragraph_without_a_sentence_end_near_the_cut_starts_the_next_slide_w
         assert here and all(p.endswith(".") for p in here), body
     assert sum(p.startswith("Paragraph") for b in bodies for text in b[1:] for p in text.split("\n")) == 5
     assert checker(result.outputs[0]) == []
+
+
+@pytest.mark.parametrize("lead, after", [(5, 4), (6, 3), (6, 4)])
+def test_a_short_code_block_on_a_text_slide_is_never_split_across_slides(tmp_path, lead, after):
+    clause = "the detector records every pulse that crosses the threshold while the shaper keeps its baseline"
+    code = "```\nx = read(port)\nif x > limit:\n    alarm(x)\n    log(x)\nreturn x\n```"
+    body = (f"Lead says that {', and '.join([clause] * lead)}.\n\n{code}\n\n"
+            f"After says that {', and '.join([clause] * after)}.\n\nMore says that {clause}.")
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Code talk\nsummary: Some code.\n---\n## Results\n\n"
+                 + body + "\n")
+    _, result, prs = deck_of(path, tmp_path)
+    slides_with = {line: {i for i, slide in enumerate(prs.slides) for shape in slide.shapes if shape.has_text_frame
+                          for p in shape.text_frame.paragraphs if p.text.strip() == line}
+                   for line in ("x = read(port)", "if x > limit:", "alarm(x)", "log(x)", "return x")}
+    assert all(len(found) == 1 for found in slides_with.values()), slides_with
+    assert len(set().union(*slides_with.values())) == 1, "the five lines share one slide"
+    assert checker(result.outputs[0]) == []

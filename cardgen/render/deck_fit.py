@@ -213,6 +213,21 @@ def _pack(items: list[TextItem], pack: float, role: TextRole, frame: Frame, firs
         if items_height(trial, pack, role, box, lang, mono) <= box.inner_h:
             current = trial
             continue
+        if item.role == "code" and current and current[-1].role == "code":
+            # A code block on a text slide is one item per line: it goes to the next slide whole
+            # rather than leaving part of it behind (it is short: longer ones get their own slides).
+            start = len(current)
+            while start > 0 and current[start - 1].role == "code":
+                start -= 1
+            end = 0
+            while end < len(queue) and queue[end].role == "code":
+                end += 1
+            block = current[start:] + [item] + queue[:end]
+            if start > 0 and items_height(block, pack, role, frame, lang, mono) <= frame.inner_h:
+                chunks.append(current[:start])
+                queue[0:0] = current[start:] + [item]
+                current, box = [], frame
+                continue
         if current and not _worth_splitting(item, current, pack, role, box, lang, mono):
             chunks.append(current)
             current, box = [], frame
