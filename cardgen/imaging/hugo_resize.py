@@ -285,8 +285,7 @@ def _lines(px: np.ndarray, idx: np.ndarray, weight: np.ndarray, axis: int, opaqu
             wa = c[..., 3:4] * w
             rgb += c[..., :3] * wa
             a += wa
-    nz = a != 0
-    rgb = np.where(nz, rgb / np.where(nz, a, np.float32(1)), rgb)
+    _over_alpha(rgb, a)
     return np.concatenate([rgb, a], axis=-1).astype(np.float32, copy=False)
 
 
@@ -344,8 +343,7 @@ def _rows_opaque(columns: np.ndarray, weights: tuple[np.ndarray, np.ndarray]) ->
         np.multiply(tmp, w.reshape(size, 1, 1), out=tmp)
         np.add(rgb, tmp, out=rgb)
         a = a + w
-    nz = (a != 0).reshape(size, 1, 1)
-    rgb = np.where(nz, rgb / np.where(nz, a.reshape(size, 1, 1), np.float32(1)), rgb)
+    _over_alpha(rgb, a.reshape(size, 1, 1))
     return np.ascontiguousarray(rgb.transpose(1, 0, 2)), a
 
 
@@ -376,8 +374,7 @@ def _columns_opaque(rgb: np.ndarray, size: int, name: str) -> np.ndarray:
             np.multiply(taken, w, out=taken)
             np.add(acc, taken, out=acc)
             a = a + w
-        nz = a != 0
-        acc = np.where(nz, acc / np.where(nz, a, np.float32(1)), acc)
+        _over_alpha(acc, a)
         out[:3, top : top + n] = acc.reshape(n, width, 3).transpose(2, 0, 1)
         out[3, top : top + n] = a
     return out
@@ -466,11 +463,15 @@ def _columns_alpha(planes: np.ndarray, size: int, name: str) -> np.ndarray:
 
 def _divide_by_alpha(sums: np.ndarray) -> None:
     """Colour sums over the alpha sum where it is not 0, in place (planes r, g, b, a): `_lines`' end."""
+    _over_alpha(sums[:3], sums[3])
+
+
+def _over_alpha(colours: np.ndarray, a: np.ndarray) -> None:
+    """`colours` divided by the alpha sums `a` (broadcast to them) where those are not 0, in place."""
     import numpy as np
 
-    a = sums[3]
     nz = a != 0
-    np.divide(sums[:3], np.where(nz, a, np.float32(1)), out=sums[:3], where=nz)
+    np.divide(colours, np.where(nz, a, np.float32(1)), out=colours, where=nz)
 
 
 def _nearest(px: np.ndarray, w: int, h: int) -> np.ndarray:

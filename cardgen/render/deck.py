@@ -134,17 +134,13 @@ def find_layout(prs: Any, name: str) -> Any:
     return chosen or layouts[min(1, len(layouts) - 1)]
 
 
-def _placeholder(container: Any, kinds: tuple[Any, ...], index: int = 0) -> Any:
-    return find_placeholder(container, kinds, index)
-
-
 def _box(shape: Any) -> tuple[float, float, float, float]:
     return (Emu(shape.left).pt, Emu(shape.top).pt, Emu(shape.width).pt, Emu(shape.height).pt)
 
 
 def _layout_box(prs: Any, layout_name: str, kinds: tuple[Any, ...], fallback: tuple[float, float, float, float],
                 index: int = 0) -> tuple[float, float, float, float]:
-    ph = _placeholder(find_layout(prs, layout_name), kinds, index)
+    ph = find_placeholder(find_layout(prs, layout_name), kinds, index)
     if ph is None or ph.width is None or ph.left is None:
         return fallback
     return _box(ph)
@@ -163,10 +159,10 @@ def read_geometry(prs: Any) -> tuple[Geometry, dict[str, tuple[float, float, flo
         "section_body": _layout_box(prs, "Section Header", BODY_TYPES, (m, h * 0.58, w - 2 * m, h * 0.2)),
     }
     pic_layout = find_layout(prs, "Picture with Caption")
-    pic = _placeholder(pic_layout, (PP_PLACEHOLDER.PICTURE,))
+    pic = find_placeholder(pic_layout, (PP_PLACEHOLDER.PICTURE,))
     body = boxes["body"]
     boxes["picture"] = _box(pic) if pic is not None else (body[0], body[1], body[2], body[3] * 0.82)
-    caption = _placeholder(pic_layout, BODY_TYPES) if pic is not None else None
+    caption = find_placeholder(pic_layout, BODY_TYPES) if pic is not None else None
     boxes["picture_caption"] = _box(caption) if caption is not None else (
         body[0], body[1] + body[3] * 0.84, body[2], body[3] * 0.16)
     boxes["picture_title"] = _layout_box(prs, "Picture with Caption", TITLE_TYPES, boxes["title"])
@@ -289,7 +285,7 @@ class DeckWriter:
 
     def title(self, slide: Any, text: str, size: float, *, anchor: str = "bottom", color: str | None = None,
               box: tuple[float, float, float, float] | None = None, role: str = "title", bold: bool = True) -> Any:
-        shape = _placeholder(slide, TITLE_TYPES)
+        shape = find_placeholder(slide, TITLE_TYPES)
         if shape is None:
             shape = add_title_placeholder(slide, box or self.boxes["title"])
         elif box is not None:
@@ -535,7 +531,7 @@ class DeckWriter:
         scale = min(w / size[0], h / size[1])
         pw, ph_ = size[0] * scale, size[1] * scale
         px, py = x + (w - pw) / 2, y + (h - ph_) / 2
-        holder = _placeholder(slide, (PP_PLACEHOLDER.PICTURE,)) if fill_placeholder else None
+        holder = find_placeholder(slide, (PP_PLACEHOLDER.PICTURE,)) if fill_placeholder else None
         if holder is not None:
             pic = self.parts.insert_picture(holder, data)
             pic.crop_left = pic.crop_right = pic.crop_top = pic.crop_bottom = 0.0
@@ -609,7 +605,7 @@ class DeckBuilder:
             frame_t, frame_m = w.geometry.cover_title_with_hero, w.geometry.cover_meta_with_hero
             tw, mw = frame_t.w, frame_m.w
         w.title(slide, plan.title, plan.title_size, box=(tx, ty, tw, th), role="cover_title")
-        meta = _placeholder(slide, BODY_TYPES)
+        meta = find_placeholder(slide, BODY_TYPES)
         if meta is None:
             meta = slide.shapes.add_textbox(Pt(mx), Pt(my), Pt(mw), Pt(mh))
         else:
@@ -639,7 +635,7 @@ class DeckBuilder:
     def _text_slide(self, plan: SlidePlan, role: str) -> None:
         w = self.w
         slide = w.titled_slide("Title and Content", plan)
-        body = _placeholder(slide, BODY_TYPES)
+        body = find_placeholder(slide, BODY_TYPES)
         if body is None:
             body = slide.shapes.add_textbox(*(Pt(v) for v in w.body_box(plan)))
             body.name = "Text"
@@ -650,7 +646,7 @@ class DeckBuilder:
         w = self.w
         slide = w.new_slide("Section Header", plan)
         w.title(slide, plan.title, plan.title_size, role="cover_title", box=w.boxes["section_title"])
-        body = _placeholder(slide, BODY_TYPES)
+        body = find_placeholder(slide, BODY_TYPES)
         if body is not None and plan.items:
             body.left, body.top, body.width, body.height = (Pt(v) for v in w.boxes["section_body"])
             w.body(body, plan.items, plan.size, role="cover_meta")
@@ -743,7 +739,7 @@ class DeckBuilder:
         w = self.w
         if not plan.caption:
             return
-        holder = _placeholder(slide, BODY_TYPES)
+        holder = find_placeholder(slide, BODY_TYPES)
         if holder is None:
             holder = slide.shapes.add_textbox(*(Pt(v) for v in w.boxes["picture_caption"]))
         w.body(holder, [TextItem((Run(plan.caption, href=plan.video.url if plan.video and plan.video.url else None),))],
@@ -775,7 +771,7 @@ class DeckBuilder:
         w = self.w
         slide = w.titled_slide("Title and Content", plan)
         x, y, bw, bh = w.boxes["body"]
-        body = _placeholder(slide, BODY_TYPES)
+        body = find_placeholder(slide, BODY_TYPES)
         width = w.geometry.links_body.w if plan.qr_url else bw
         if body is None:
             body = slide.shapes.add_textbox(Pt(x), Pt(y), Pt(width), Pt(bh))

@@ -216,6 +216,20 @@ def inline_segments(tex: str) -> tuple[Segment, ...]:
     return eq.linear.segments if eq.ok else (Segment(tex),)
 
 
+def segments_for(text: str, tex: str) -> tuple[Segment, ...]:
+    """The segments to set an inline formula's run `text` with (`inline_segments(tex)`), or () when
+    they would draw nothing or not this text (a long paragraph cut for a slide may end inside a
+    formula: then only its text is shown)."""
+    from cardgen.math.linear import Linear
+
+    segments = inline_segments(tex)
+    if "".join(seg.text for seg in segments).replace(" ", "") == "":
+        return ()
+    if Linear(segments, True).text.replace(" ", "") != text.replace(" ", ""):
+        return ()
+    return segments
+
+
 def inline_omml(tex: str) -> str | None:
     eq = typeset(tex, display=False)
     if not eq.ok:

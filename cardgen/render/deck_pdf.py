@@ -469,15 +469,12 @@ def _break(pieces: list[Piece], width: float, size: float, bold: bool, family: s
 def _typeset_math(line: list[Piece]) -> list[Piece]:
     """Inline formulas whole on the line set as the pptx sets them: italic letters, bold vectors,
     raised and lowered scripts (`inline_segments`); a formula cut across lines keeps its reading."""
-    from cardgen.math.linear import Linear
-    from cardgen.render.deck_math import inline_segments
+    from cardgen.render.deck_math import segments_for
 
     out: list[Piece] = []
     for piece in line:
-        segments = inline_segments(piece.tex) if piece.tex else ()
-        whole = bool(segments) and "".join(seg.text for seg in segments).strip() != "" and (
-            Linear(tuple(segments), True).text.replace(" ", "") == piece.text.replace(" ", ""))
-        if not whole:
+        segments = segments_for(piece.text, piece.tex) if piece.tex else ()
+        if not segments:
             out.append(replace(piece, tex=None))
             continue
         out += [replace(piece, text=seg.text, bold=piece.bold or seg.bold, italic=seg.italic, script=seg.script,

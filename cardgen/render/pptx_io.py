@@ -11,7 +11,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from lxml import etree
 from pptx.dml.color import RGBColor
@@ -20,9 +20,6 @@ from pptx.util import Pt
 
 from cardgen.document import Run
 from cardgen.render.deck_fit import INSETS
-
-if TYPE_CHECKING:
-    from cardgen.math.linear import Segment
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -172,11 +169,9 @@ def _math_runs(paragraph: Any, piece: Run, faces: Typefaces, size: float, *, col
                mode: str) -> None:
     """Inline math: italic letters, bold vectors, scripts raised/lowered like PowerPoint's own
     superscript button (baseline +30 % / −25 %; viewers set such runs smaller themselves)."""
-    from cardgen.render.deck_math import inline_omml, inline_segments, wrap_inline_native
+    from cardgen.render.deck_math import inline_omml, segments_for, wrap_inline_native
 
-    segments = inline_segments(piece.tex)
-    if "".join(seg.text for seg in segments).replace(" ", "") == "" or _sliced(piece, segments):
-        segments = ()
+    segments = segments_for(piece.text, piece.tex)
     written = []
     for seg in segments or (None,):
         run = paragraph.add_run()
@@ -190,13 +185,6 @@ def _math_runs(paragraph: Any, piece: Run, faces: Typefaces, size: float, *, col
         omml = inline_omml(piece.tex)
         if omml:
             wrap_inline_native(paragraph, written, omml, color)
-
-
-def _sliced(piece: Run, segments: Iterable[Segment]) -> bool:
-    """A long paragraph cut for the slide may end inside a formula: then only its text is shown."""
-    from cardgen.math.linear import Linear
-
-    return Linear(tuple(segments), True).text.replace(" ", "") != piece.text.replace(" ", "")
 
 
 def prepare_frame(text_frame: Any, anchor: str = "top", insets: tuple[float, float, float, float] = INSETS) -> None:

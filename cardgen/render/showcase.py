@@ -21,7 +21,6 @@ from cardgen.render.deck import (
     BODY_TYPES,
     DeckWriter,
     _clean,
-    _placeholder,
     open_master,
     title_hero,
 )
@@ -29,6 +28,7 @@ from cardgen.render.deck_fit import Frame, TextItem, fit_in, paginate
 from cardgen.render.deck_media import hero_alt
 from cardgen.render.pptx_io import Typefaces, package_bytes, paragraph_format, prepare_frame, style_run
 from cardgen.render.pptx_lang import tag_slides
+from cardgen.render.pptx_parts import find_placeholder
 from cardgen.text.breaking import is_cjk
 from cardgen.text.fit import FittedText
 
@@ -101,7 +101,7 @@ def _cover(w: DeckWriter, title: str, meta: list[str]) -> None:
     fitted = fit_in(title, w.geometry.cover_title, role.size * 1.2, role.min_size, max_lines=3, bold=True,
                   line_height=role.line_height)
     w.title(slide, fitted.text.replace("\n", " "), fitted.size, box=w.boxes["cover_title"], role="cover_title")
-    body = _placeholder(slide, BODY_TYPES)
+    body = find_placeholder(slide, BODY_TYPES)
     if body is not None and meta:
         items = [TextItem((Run(line, bold=i == 0),)) for i, line in enumerate(meta)]
         size = paginate(items, w.deck.role("cover_meta"), w.geometry.cover_meta, None, w.faces.mono)[0][1]
@@ -117,7 +117,7 @@ def _agenda(w: DeckWriter, pages: Sequence[Page]) -> None:
         slide = w.new_slide("Title and Content")
         title = "Projects" + (" (cont.)" if index else "")
         w.title(slide, title, w.deck.role("title").size)
-        body = _placeholder(slide, BODY_TYPES) or slide.shapes.add_textbox(*(Pt(v) for v in w.boxes["body"]))
+        body = find_placeholder(slide, BODY_TYPES) or slide.shapes.add_textbox(*(Pt(v) for v in w.boxes["body"]))
         w.body(body, chunk, size)
         w.remove_empty_placeholders(slide)
         w.slide_number(slide)
@@ -244,7 +244,7 @@ def _closing(w: DeckWriter, title: str, site: str, language: str) -> None:
     slide = w.new_slide("Section Header")
     role = w.deck.role("cover_title")
     w.title(slide, labels(language).text("thank_you"), role.size, box=w.boxes["section_title"], role="cover_title")
-    body = _placeholder(slide, BODY_TYPES)
+    body = find_placeholder(slide, BODY_TYPES)
     if body is not None:
         items = [TextItem((Run(x),)) for x in dict.fromkeys(v for v in (title, site) if v)]
         chunks = paginate(items, w.deck.role("cover_meta"), w.geometry.section_body, None, w.faces.mono)
