@@ -473,7 +473,10 @@ def _typeset_math(line: list[Piece]) -> list[Piece]:
 
     out: list[Piece] = []
     for piece in line:
-        segments = segments_for(piece.text, piece.tex) if piece.tex else ()
+        if not piece.tex:  # no formula: the piece as it is
+            out.append(piece)
+            continue
+        segments = segments_for(piece.text, piece.tex)
         if not segments:
             out.append(replace(piece, tex=None))
             continue
