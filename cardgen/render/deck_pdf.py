@@ -30,7 +30,7 @@ from cardgen.render.deck_look import DeckLook, LayoutLook
 from cardgen.render.deck_plan import Geometry, SlidePlan, labels
 from cardgen.render.pdf import fixed_date
 from cardgen.render.pdf_canvas import Canvas, Piece
-from cardgen.render.pdf_fonts import Fonts, presubset
+from cardgen.render.pdf_fonts import Fonts, output
 from cardgen.text.breaking import wrap_lines
 from cardgen.text.style import TextStyle
 from cardgen.units import pt_to_px
@@ -542,8 +542,7 @@ def write_pdf(page: Page, plans: list[SlidePlan], drawer: DeckPdf, path: Path, *
         else:
             canvas = Canvas(pdf, fonts, family=drawer.family, mono=drawer.mono, lang=drawer.lang)
             drawer.draw(canvas, plan, number)
-    presubset(pdf)
-    atomic_write(path, bytes(pdf.output()))
+    atomic_write(path, output(pdf))
     return pdf.pages_count
 
 

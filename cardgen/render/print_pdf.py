@@ -26,7 +26,7 @@ def finish_pdf(pdf: FPDF) -> bytes:
     from fpdf.output import PDFICCProfile
     from fpdf.util import builtin_srgb2014_bytes
 
-    from cardgen.render.pdf_fonts import presubset
+    from cardgen.render.pdf_fonts import output
 
     pdf.add_output_intent(
         OutputIntentSubType.PDFX,
@@ -44,8 +44,7 @@ def finish_pdf(pdf: FPDF) -> bytes:
             continue
         glyphs = sorted(g.glyph_id for g, _ in subset.items() if g is not None)
         tags[name.encode()] = subset_tag(name, glyphs)
-    presubset(pdf)
-    data = bytes(pdf.output())
+    data = output(pdf)
     return _SUBSET_PREFIX.sub(lambda m: b"/" + tags.get(m.group(1), b"MPDFAA") + b"+" + m.group(1), data)
 
 
