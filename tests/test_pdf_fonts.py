@@ -138,3 +138,38 @@ def test_passing_subsetting_over_changes_no_pixel_and_no_text(path, text, tmp_pa
     assert ink.sum() > 200  # something was drawn
     assert np.array_equal(pages["fpdf2"][0], pages["cardgen"][0])
     assert pages["fpdf2"][1] == pages["cardgen"][1] and pages["fpdf2"][1].strip()
+
+
+def _embedded_cff(data: bytes) -> list:
+    import io
+    import re
+    import zlib
+
+    from fontTools.cffLib import CFFFontSet
+
+    found = []
+    for ref in re.finditer(rb"/FontFile3 (\d+) 0 R", data):
+        head = re.search(rb"\n" + ref.group(1) + rb" 0 obj\s*<<(.*?)>>\s*stream\r?\n", data, re.S)
+        length = int(re.search(rb"/Length (\d+)", head.group(1)).group(1))
+        fonts = CFFFontSet()
+        fonts.decompile(io.BytesIO(zlib.decompress(data[head.end():head.end() + length])), None)
+        found.append(fonts[fonts.fontNames[0]])
+    return found
+
+
+def test_the_cjk_cff_program_is_embedded_as_harfbuzz_wrote_it() -> None:
+    path, text = CASES[0]
+    pdf, (font,) = _document(text, path)
+    pdf_fonts.presubset(pdf)
+    written = font.ttfont.reader["CFF "]
+    data = pdf_fonts.output(pdf)
+    (embedded,) = _embedded_cff(data)
+    assert font.ttfont["CFF "].compile(font.ttfont) == written  # embedded as written, not recompiled
+    full = TTFont(path, lazy=True).getGlyphSet()
+    used = [g.glyph_name for g, _ in font.subset.items() if g is not None]
+    assert len(used) > 20 and set(used) <= set(embedded.CharStrings.keys())
+    for name in used:  # the outlines a reader draws are the original font's
+        a, b = RecordingPen(), RecordingPen()
+        full[name].draw(a)
+        embedded.CharStrings[name].draw(b)
+        assert a.value == b.value, name
