@@ -565,3 +565,57 @@ def test_card_text_colours_are_readable(tmp_path: Path, template: str) -> None:
             assert _contrast(text.color, background) >= 4.5, (template, scene.name, text.name, text.color, background)
     qr = built.scenes[1].qr()
     assert qr is not None and _contrast(qr.color, qr.tile) >= 4.5
+
+
+def _shows_without_font(data: bytes) -> tuple[int, int]:
+    """(text-showing operators, those met with no font in their graphics state) over the page
+    content streams of `data`: a viewer draws no text for the second kind ("No font in show")."""
+    shows = bad = 0
+    for ref in re.findall(rb"/Contents (\d+) 0 R", data):
+        head = re.search(rb"\n" + ref + rb" 0 obj\s*<<(.*?)>>\s*stream\r?\n", data, re.S)
+        assert head is not None
+        length = int(re.search(rb"/Length (\d+)", head.group(1)).group(1))
+        body = data[head.end():head.end() + length]
+        content = zlib.decompress(body) if b"FlateDecode" in head.group(1) else body
+        font: bool | None = None
+        saved: list[bool | None] = []
+        for token in re.finditer(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>|/[^\s/\[\]()<>]+|[A-Za-z'\"*]+|\S", content, re.S):
+            op = token.group(0)
+            if op == b"q":
+                saved.append(font)
+            elif op == b"Q":
+                font = saved.pop() if saved else None
+            elif op == b"Tf":
+                font = True
+            elif op in (b"Tj", b"TJ", b"'", b'"'):
+                shows += 1
+                bad += font is None
+    return shows, bad
+
+
+def test_each_card_of_a_sheet_sets_its_fonts_again(tmp_path: Path) -> None:
+    """A card is drawn inside a clip (`q … Q`), which puts the PDF's font back as it was: the next card
+    must set its font again even when it starts in the one the last card ended in (a sheet's card
+    once showed its picture credit in no font, so viewers drew nothing)."""
+    from dataclasses import replace
+
+    from cardgen.layout.card import card_scene
+    from cardgen.layout.model import TextBox
+    from cardgen.render.card import card_context
+    from cardgen.render.pdf import Sides, Writer, fixed_date, new_pdf
+    from cardgen.render.print_pdf import finish_pdf
+
+    page = make_page(tmp_path)
+    context = card_context(page, card_size("a6"), "default", None, 3.0)
+    front = card_scene(context, "front")
+    last = [node for node in front.nodes if isinstance(node, TextBox)][-1]
+    starts_where_front_ended = replace(front, nodes=(last,))  # its first text: the front's last font
+    pdf = new_pdf("sheet", fixed_date(page), (240.0, 160.0))
+    writer = Writer(pdf)
+    pdf.add_page()
+    writer.draw(front, (5.0, 5.0), Sides.all(3.0), context.images, page)
+    writer.draw(starts_where_front_ended, (125.0, 5.0), Sides.all(3.0), context.images, page)
+    shows, bad = _shows_without_font(finish_pdf(pdf))
+    assert shows >= 5 and bad == 0
+    whole = render_card_sheet([page, make_page(tmp_path / "b", title="Other")], tmp_path / "s.pdf", sheet="a4")
+    assert _shows_without_font(whole.outputs[0].read_bytes())[1] == 0

@@ -130,7 +130,10 @@ class Writer:
                 if isinstance(node, TextBox):
                     self.text(node, ox, oy)
             return
-        with self.pdf.rect_clip(clip.x, clip.y, clip.w, clip.h):
+        # The clip's `q … Q` puts the PDF's font and colours back as they were; fpdf2 tracks what it
+        # set and skips setting it again, so it must go back with them (`local_context`), or the
+        # next card of a sheet that starts in the font this one ended in shows text with no font.
+        with self.pdf.local_context(), self.pdf.rect_clip(clip.x, clip.y, clip.w, clip.h):
             for node in scene.nodes:
                 if isinstance(node, Shape):
                     self.rect(node.rect.moved(ox, oy), node.color, node.opacity)
@@ -139,7 +142,6 @@ class Writer:
                 elif isinstance(node, QR):
                     self.qr(node, ox, oy)
                 elif isinstance(node, TextBox):
-                    # inside the clip too: fpdf2 tracks colours across it, and they must stay in step
                     self.text(node, ox, oy)
 
     def image(self, node: ImageBox, ox: float, oy: float, images: PageImages, page: Page) -> None:
