@@ -13,7 +13,7 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -414,6 +414,10 @@ def _render_task(task: Task, record: dict[str, Any]) -> None:
                         social_presets=task.presets, math=task.math)
     if images is not None and "deck" in task.formats:
         _cut_showcase_crop(images, task.template)
+    if page.qr_url and {"card", "deck"} & set(task.formats):
+        from cardgen.qr import qr_matrix
+
+        record["qr"] = {page.qr_url: qr_matrix(page.qr_url)}  # encoded for the outputs: for the event pack
     record["warnings"] = list(page.warnings) + list(result.warnings)
     record["errors"] = dict(cast("dict[str, str]", result.info.get("errors", {})))
     record["outputs"] = [str(p) for p in result.outputs]
@@ -613,8 +617,11 @@ def iter_batch(
         decks = any(f in ("deck", "deck-pdf") for f in chosen)
         finished = run_tasks(jobs_for_pages, workers_for(jobs, len(tasks)),
                              preload=functools.partial(preload_renderers, tpl if decks else None, languages))
+        qr_codes: dict[str, Any] = {}  # the QR symbols the pages' workers encoded, for the event pack
         for done, (record, outcome) in enumerate(finished, start=1):
             _finish(record, outcome, by_record[id(record)], output, cache)
+            if outcome.ok and isinstance(outcome.value.get("qr"), dict):
+                qr_codes.update(outcome.value["qr"])
             yield PageDone(record, done, len(tasks))
 
         published: list[str] = []
@@ -639,7 +646,7 @@ def iter_batch(
                                                    ("contact_sheet", "social")) if f in chosen))
             pack = build_event_pack(pages, ready, output, event=event, template=tpl, formats=chosen, sheet=sheet,
                                     base_url=base_url, jobs=workers_for(jobs, 3),
-                                    timeout=_pack_timeout(page_timeout, len(pages)))
+                                    timeout=_pack_timeout(page_timeout, len(pages)), qr_codes=qr_codes)
             if pack["outputs"] and not pack["errors"]:
                 cache[PACK_KEY] = {"key": pack_key, "outputs": pack["outputs"]}
             else:
@@ -764,9 +771,13 @@ def _pack_timeout(page_timeout: float | None, pages: int) -> float | None:
 
 def build_event_pack(pages: Sequence[Page], records: Sequence[PageRecord], output: Path, *, event: str | None,
                      template: Template, formats: Iterable[str], sheet: str = "a4",
-                     base_url: str | None = None, jobs: int = 1, timeout: float | None = None) -> dict[str, Any]:
+                     base_url: str | None = None, jobs: int = 1, timeout: float | None = None,
+                     qr_codes: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One imposed card sheet, one showcase deck and a contact sheet for all built pages, then the
     gallery page (`event/index.html`) that links to them and to every page's outputs.
+
+    `qr_codes`: the QR symbols pages were built with this run, by URL (`qr.qr_matrix`): the cards and
+    the showcase draw them instead of encoding them again.
 
     The three are independent: they run side by side in worker processes (which also keeps the main
     process small on big sites), each with a time limit. Pictures come from the crops the pages were
@@ -780,11 +791,12 @@ def build_event_pack(pages: Sequence[Page], records: Sequence[PageRecord], outpu
     slugs = {r.source: r.slug for r in records}
     stores = {str(p.path): str(output / CROPS_DIR / slugs.get(str(p.path), p.slug)) for p in pages}
     template_dir = str(template.path)
+    symbols = {p.qr_url: qr_codes[p.qr_url] for p in pages if qr_codes and p.qr_url in qr_codes}
     steps: list[tuple[str, Any]] = []
     if "card" in formats and sheet != "none":
-        steps.append(("card_sheet", (pages, stores, str(folder), template_dir, sheet)))
+        steps.append(("card_sheet", (pages, stores, str(folder), template_dir, sheet, symbols)))
     if "deck" in formats:
-        steps.append(("showcase_deck", (pages, stores, str(folder), template_dir, event)))
+        steps.append(("showcase_deck", (pages, stores, str(folder), template_dir, event, symbols)))
     if "social" in formats:
         steps.append(("contact_sheet", (records, str(output), str(folder), event)))
     with confined(output):
@@ -885,16 +897,18 @@ def _pack_paths(name: str, args: tuple[Any, ...]) -> list[Path]:
     if name == "contact_sheet":
         records, out, folder, event = args
         return _contact_sheet(records, Path(out), Path(folder), event)
+    from cardgen.qr import known
     from cardgen.render.assets import PageImages
     from cardgen.templates import load_template
 
-    pages, stores, folder, template_dir, extra = args  # extra: the sheet, or the event name
+    pages, stores, folder, template_dir, extra, symbols = args  # extra: the sheet, or the event name
     template = load_template(template_dir)
     images: dict[Path, PageImages | None] = {p.path: PageImages(p, store=Path(stores[str(p.path)]), remember=False)
                                             for p in pages}
-    if name == "card_sheet":
-        return _card_sheet(pages, Path(folder), template, images, extra)
-    return _showcase(pages, Path(folder), extra, template, images)
+    with known(symbols):
+        if name == "card_sheet":
+            return _card_sheet(pages, Path(folder), template, images, extra)
+        return _showcase(pages, Path(folder), extra, template, images)
 
 
 def _card_sheet(pages: list[Page], folder: Path, template: Template, images: dict[Path, PageImages | None], sheet: str = "a4") -> list[Path]:

@@ -6,18 +6,49 @@ modules is the drawer's to keep.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 
 QUIET_MODULES = 4
 
+Matrix = tuple[tuple[bool, ...], ...]
+
+_known: dict[str, Matrix] = {}  # made by another process for these URLs (see `known`)
+
+
+def qr_matrix(url: str) -> Matrix:
+    """Dark (True) and light modules of the QR symbol for `url`, without the quiet zone."""
+    given = _known.get(url)
+    return given if given is not None else _encoded(url)
+
 
 @lru_cache(maxsize=256)
-def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
-    """Dark (True) and light modules of the QR symbol for `url`, without the quiet zone."""
+def _encoded(url: str) -> Matrix:
     import segno
 
     return tuple(tuple(bool(v) for v in row) for row in segno.make(url, error="m", micro=False).matrix)
+
+
+@contextmanager
+def known(matrices: Mapping[str, Matrix]) -> Iterator[None]:
+    """Draw these URLs' symbols from `matrices` (what `qr_matrix` gave for them in another process:
+    a batch's event pack draws the QR codes its page workers encoded) instead of encoding them again;
+    anything that is not a QR symbol's square of modules is left out and encoded here."""
+    added = {url: m for url, m in matrices.items() if _is_symbol(m) and url not in _known}
+    _known.update(added)
+    try:
+        yield
+    finally:
+        for url in added:
+            _known.pop(url, None)
+
+
+def _is_symbol(matrix: object) -> bool:
+    if not isinstance(matrix, tuple) or not 21 <= len(matrix) <= 177 or (len(matrix) - 21) % 4:
+        return False
+    return all(isinstance(row, tuple) and len(row) == len(matrix) and all(v is True or v is False for v in row)
+               for row in matrix)
 
 
 def dark_runs(matrix: Sequence[Sequence[bool]]) -> Iterator[tuple[int, int, int]]:

@@ -465,3 +465,48 @@ def test_workers_start_with_the_master_and_locale_data_the_parent_loaded(tmp_pat
     reads = log.read_text().splitlines()
     assert reads.count("master") == 1, reads  # the preload's; none in the two workers
     assert reads.count("locale en") == 1, reads
+
+
+def test_event_pack_draws_the_qr_codes_the_pages_encoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page's QR symbol is encoded once, by the worker that builds the page; the card sheet and
+    the showcase (processes of their own) draw it from the matrix the page sent back."""
+    import functools
+    import os
+
+    from cardgen import qr
+
+    site = small_site(tmp_path / "site", n=2)
+    log = tmp_path / "encodes.txt"
+    original = qr._encoded.__wrapped__
+
+    @functools.cache  # once per process and URL, as the real one
+    def logged(url: str) -> qr.Matrix:
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()} {url}\n")
+        return original(url)
+
+    monkeypatch.setattr(qr, "_encoded", logged)
+    out = tmp_path / "out"
+    assert run_batch(site, out, jobs=2, event="Open Lab Day") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert not manifest["event_pack"]["errors"]
+    assert (out / "event" / "cards-a4.pdf").is_file() and (out / "event" / "showcase.pptx").is_file()
+    urls = [line.split()[1] for line in log.read_text().splitlines()]
+    # two pages, two encodings (the sheet and the showcase encoding them again would make six)
+    assert sorted(urls) == ["https://lab.example.org/project/p0/", "https://lab.example.org/project/p1/"]
+
+
+def test_qr_known_matrices_are_drawn_without_encoding_and_bad_ones_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cardgen import qr
+
+    url = "https://lab.example.org/project/p9/"
+    real = qr._encoded(url)
+    other = qr._encoded("https://example.com/other")
+    monkeypatch.setattr(qr, "_encoded", lambda u: (_ for _ in ()).throw(AssertionError(f"encoded {u}")))
+    with qr.known({url: real, "https://x.example/": ((True,) * 3,) * 3, "https://y.example/": "nope"}):  # type: ignore[dict-item]
+        assert qr.qr_matrix(url) is real
+        with pytest.raises(AssertionError, match="encoded https://x.example/"):
+            qr.qr_matrix("https://x.example/")
+    with pytest.raises(AssertionError, match="encoded"):
+        qr.qr_matrix(url)  # forgotten after the block
+    assert len(other) >= 21
