@@ -1108,3 +1108,36 @@ def test_a_short_code_block_on_a_text_slide_is_never_split_across_slides(tmp_pat
     assert all(len(found) == 1 for found in slides_with.values()), slides_with
     assert len(set().union(*slides_with.values())) == 1, "the five lines share one slide"
     assert checker(result.outputs[0]) == []
+
+
+@pytest.mark.parametrize("url", ["https://bench.example.org/project/ar-team-creation-and-the-workshop/",
+                                 "https://www.example-university.edu/research/groups/computational-imaging/projects/"
+                                 "deep-illusion-generation-and-perception/"])
+def test_closing_slide_sets_the_address_on_one_line(tmp_path, url):
+    """A URL broken mid-word ("…ar-team-creat" / "ion") is hard to read off a screen: the closing slide
+    sets it at the size where it takes one line, even in the widest fallback face, shortened in the
+    middle only when the smallest size cannot hold it (the link and the QR code carry it whole)."""
+    from cardgen.render.deck_fit import INSETS, WIDTH_RESERVE, line_count
+
+    page_path = write(tmp_path / "content" / "project" / "p" / "index.md", f"""
+        ---
+        title: Team creation
+        authors: [Ada Lovelace, Grace Hopper]
+        url_project: "{url}"
+        summary: A short summary.
+        ---
+        Body text.
+        """)
+    page, result, prs = deck_of(page_path, tmp_path)
+    last = prs.slides[-1]
+    shown = next((shape, run) for shape in last.shapes if shape.has_text_frame for p in shape.text_frame.paragraphs
+                 for run in p.runs if run.hyperlink.address == url)
+    shape, run = shown
+    width = (Emu(shape.width).pt - INSETS[0] - INSETS[2]) * WIDTH_RESERVE
+    assert line_count(run.text, width, None, True, run.font.size.pt, None) == 1
+    assert run.font.size.pt >= 16
+    if len(url) > 60:
+        assert "…" in run.text
+    else:
+        assert run.text == url.split("://")[1].rstrip("/")
+    assert checker(result.outputs[0]) == []

@@ -167,6 +167,14 @@ def sizes_down(role: TextRole, floor: float | None = None) -> list[float]:
     return out
 
 
+def one_line_size(item: TextItem, role: TextRole, frame: Frame, lang: str | None, mono: str) -> float | None:
+    """The largest size (down to the floor) at which `item` takes a single line of `frame`."""
+    for size in sizes_down(role):
+        if item_lines(item, item_size(item, size), frame, lang, mono) == 1:
+            return size
+    return None
+
+
 def best_size(items: list[TextItem], role: TextRole, frame: Frame, lang: str | None, mono: str) -> float | None:
     """The largest size (down to the floor) at which `items` fit `frame`; None when none does."""
     for size in sizes_down(role):

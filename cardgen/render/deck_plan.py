@@ -46,6 +46,7 @@ from cardgen.render.deck_fit import (
     first_sentences,
     fit_in,
     items_height,
+    one_line_size,
     paginate,
     slice_runs,
 )
@@ -266,9 +267,13 @@ class Planner:
         the site. A page without any of these still names its title and authors: never a bare thank-you."""
         page = self.page
         url = page.main_url
+        frame = self.geo.links_body if url else self.geo.body
+        role = self.layout.role("summary")
         items: list[TextItem] = []
+        url_size = role.size
         if url:
-            items.append(TextItem((Run(display_url(url, 48), href=url),), role="heading"))
+            item, url_size = self._url_line(url, role, frame)
+            items.append(item)
         for text, href in contact_lines(page):
             items.append(TextItem((Run(text, href=href or None),)))
         site = site_line(page)
@@ -277,13 +282,23 @@ class Planner:
         if not items:
             items.append(TextItem((Run(self.deck_title),), role="heading"))
         title = self.words["thank_you"]
-        frame = self.geo.links_body if url else self.geo.body
-        role = self.layout.role("summary")
         chunks = paginate(items, role, frame, self.lang, self.mono)
         chunk, size = chunks[0] if chunks else ([], role.size)
+        size = min(size, url_size)
         notes = [f"{self.words['scan_to_open']}: {url}"] if url else []
         return SlidePlan("closing", title=title, title_size=self._title_size(title), items=chunk, size=size,
                          qr_url=page.qr_url, notes=notes)
+
+    def _url_line(self, url: str, role: TextRole, frame: Frame) -> tuple[TextItem, float]:
+        """The closing slide's address on one line (a URL broken mid-word is hard to read off a
+        screen): the largest size at which it fits, shortened in the middle when even the smallest
+        size is too big for it (the QR code and the link hold it whole)."""
+        for limit in (48, 40, 32, 24):
+            item = TextItem((Run(display_url(url, limit), href=url),), role="heading")
+            size = one_line_size(item, role, frame, self.lang, self.mono)
+            if size is not None:
+                return item, size
+        return item, role.min_size
 
     # ------------------------------------------------------------------ body → sections
 
