@@ -1141,3 +1141,30 @@ def test_closing_slide_sets_the_address_on_one_line(tmp_path, url):
     else:
         assert run.text == url.split("://")[1].rstrip("/")
     assert checker(result.outputs[0]) == []
+
+
+@pytest.mark.parametrize("stop, clause", [
+    ("।", "হকিং তার স্কুল যাওয়া শুরু করেন লন্ডনের হাইগেটের বায়রন হাউজ স্কুলে"),  # Bengali, the danda
+    ("؟", "هل يمكن للفريق أن يعمل معا دون قائد واضح في المشروع"),  # Arabic question mark
+])
+def test_sentences_of_other_scripts_end_where_their_stops_are(tmp_path, stop, clause):
+    """A danda or an Arabic question mark ends a sentence as a full stop does: paragraphs are not cut
+    between slides mid-sentence, and a long one shows its first sentences, not a cut at any space."""
+    from cardgen.document import Run
+    from cardgen.render.deck_fit import TextItem, _ends_sentence, first_sentences
+
+    text = f"{clause} {clause}{stop} {clause}{stop} {clause}{stop}"
+    head = first_sentences(text, len(text) // 2 + 10)
+    assert head.endswith(stop) and len(head) < len(text)
+    assert _ends_sentence(TextItem((Run(f"{clause}{stop}"),))) and not _ends_sentence(TextItem((Run(clause),)))
+    paragraphs = "\n\n".join(f"{n} {', '.join([clause] * k)}{stop}" for n, k in enumerate((3, 4) * 5))
+    lang = "bn" if stop == "।" else "ar"
+    path = write(tmp_path / "p" / "index.md",
+                 f"---\ntitle: Long\nsummary: {clause}{stop}\nlanguage: {lang}\n---\n## Part\n\n{paragraphs}\n")
+    _, result, prs = deck_of(path, tmp_path)
+    bodies = [texts(s) for s in prs.slides if texts(s) and texts(s)[0].startswith("Part")]
+    assert len(bodies) > 1
+    for body in bodies:
+        here = [p for p in body[1].split("\n") if p.strip()]  # the body box (then the slide number)
+        assert here and all(p.rstrip().endswith((stop, "…")) for p in here), body
+    assert checker(result.outputs[0]) == []

@@ -26,7 +26,11 @@ WIDTH_RESERVE = 0.96  # measure against 96 % of the box: bold words, kerning and
 LEVEL_INDENT = 26.0  # pt per list level
 BULLET_INDENT = 20.0  # hanging indent of a bullet's text
 NUMBER_INDENT = 32.0  # room for "10." before a numbered item's text
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+#: Where sentences end: full stops, question and exclamation marks of the scripts the decks set (the
+#: danda of Bengali and Devanagari, Arabic's question mark and Urdu's full stop, Ethiopic and Myanmar);
+#: after them a space, except after the CJK ones.
+_STOPS = ".!?\u061f\u06d4\u0964\u0965\u1362\u104b"
+_SENTENCE_END = re.compile(rf"(?<=[{_STOPS}])\s+|(?<=[。！？])")
 
 
 @dataclass(frozen=True)
@@ -331,7 +335,7 @@ def _ends_sentence(item: TextItem | None) -> bool:
     return item is not None and bool(_ENDS_SENTENCE.search(plain(item.runs)))
 
 
-_ENDS_SENTENCE = re.compile(r"[.!?。！？…][\"'”’»)\]]*\s*$")
+_ENDS_SENTENCE = re.compile(rf"[{_STOPS}。！？…][\"'”’»)\]]*\s*$")
 
 
 def _cut_point(text: str, limit: int) -> int:
