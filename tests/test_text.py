@@ -259,3 +259,27 @@ def test_ellipsis_in_japanese_falls_on_a_phrase_boundary() -> None:
     ends = {len("".join(phrases[:i])) for i in range(1, len(phrases) + 1)}
     fitted = fit_text(text, Box(200, 30), TextStyle(size=18, min_size=18, max_lines=1, lang="ja"))
     assert fitted.truncated and len(fitted.lines[0][:-1]) in ends
+
+
+def test_balancing_never_breaks_a_word_or_phrase_the_full_width_keeps_whole() -> None:
+    """Narrowing the lines to even them out stops where a phrase would split: "セルフリオネッ" / "ト /
+    Selfrionette" was the narrowest two-line wrapping of this title (a social image's)."""
+    from cardgen.text.fit import _breaks_inside
+
+    style = TextStyle(size=54, min_size=34, max_lines=4, bold=True, balance=True, lang="ja")
+    title = "セルフリオネット / Selfrionette"
+    fitted = fit_text(title, Box(560, 300), style)
+    assert len(fitted.lines) == 2 and fitted.lines[0].rstrip().endswith(("セルフリオネット", "/"))
+    assert _breaks_inside(title, fitted.lines, "ja") == 0
+    for text, lang in (("Foundation of Machine Learning Physics", None), ("深層学習による錯視の生成と知覚メカニズム", "ja"),
+                       ("物理シミュレーション・チーム", "ja"), ("自然语言处理中的事实核查研究", "zh")):
+        for width in range(300, 1100, 40):
+            plain = fit_text(text, Box(width, 400), TextStyle(size=54, min_size=34, max_lines=4, bold=True, lang=lang))
+            even = fit_text(text, Box(width, 400), TextStyle(size=54, min_size=34, max_lines=4, bold=True,
+                                                             balance=True, lang=lang))
+            assert _breaks_inside(text, even.lines, lang) <= _breaks_inside(text, plain.lines, lang), (text, width)
+
+
+def test_the_katakana_middle_dot_ends_an_atom() -> None:
+    assert atoms("物理シミュレーション・チーム", "ja") == ("物理シミュレーション・", "チーム")
+    assert atoms("ロボット・アーム・制御", "ja")[0].endswith("・")

@@ -100,10 +100,15 @@ def _split_cjk_word(word: str, lang: str | None) -> list[str]:
     parts: list[str] = []
     for run in re.findall(r"[A-Za-z0-9\u00c0-\u024f'’\-_.@/#+]+|[^A-Za-z0-9\u00c0-\u024f'’\-_.@/#+]+", word):
         if any(is_cjk(ch) for ch in run):
-            parts.extend(p for p in _budoux(_cjk_lang(run, lang)).parse(run) if p)
+            for phrase in _budoux(_cjk_lang(run, lang)).parse(run):
+                # the katakana middle dot separates words as a space does ("シミュレーション・チーム")
+                parts.extend(p for p in _AFTER_MIDDLE_DOT.split(phrase) if p)
         else:
             parts.append(run)
     return parts
+
+
+_AFTER_MIDDLE_DOT = re.compile(r"(?<=[\u30fb\uff65])(?=.)")
 
 
 def _kinsoku(pieces: list[str]) -> list[str]:

@@ -44,14 +44,32 @@ def _fits(lines: list[str], box: Box, style: TextStyle, size: float) -> bool:
     return all(measure(line, style, size) <= box.w + 1e-6 for line in lines)
 
 
-def _has_broken_word(text: str, lines: list[str]) -> bool:
-    """True when wrapping had to split a word (the joined lines differ from the words of the text)."""
-    return any(line.endswith("-") and line.rstrip("-") and not _word_in(text, line) for line in lines)
+def _has_broken_word(text: str, lines: list[str], lang: str | None = None) -> bool:
+    """True when wrapping had to split a word or a CJK phrase: a line ends inside one of the text's
+    atoms (`breaking.atoms`; a split Latin word carries an added hyphen, a split phrase nothing)."""
+    return bool(_breaks_inside(text, lines, lang))
 
 
-def _word_in(text: str, line: str) -> bool:
-    last = line.split()[-1] if line.split() else line
-    return last in text.split()
+def _breaks_inside(text: str, lines: list[str] | tuple[str, ...], lang: str | None) -> int:
+    """How many line ends of `lines` (a wrapping of `text`) fall inside an atom rather than between two."""
+    bounds = {0}
+    at = 0
+    for atom in atoms(text, lang):
+        at += len("".join(atom.split()))
+        bounds.add(at)
+    letters = "".join(text.split())
+    inside = 0
+    at = 0
+    for line in lines[:-1]:
+        piece = "".join(line.split())
+        if letters.startswith(piece, at):
+            at += len(piece)
+        elif piece.endswith("-") and letters.startswith(piece[:-1], at):
+            at += len(piece) - 1  # a hyphen the breaker added
+        else:
+            return 0  # not a wrapping of `text` (the caller changed it): nothing to say
+        inside += at not in bounds
+    return inside
 
 
 def fit_text(text: str, box: Box, style: TextStyle) -> FittedText:
@@ -65,7 +83,7 @@ def fit_text(text: str, box: Box, style: TextStyle) -> FittedText:
     step = max(0.25, float(style.step))
     while True:
         lines = wrap_lines(text, box.w, style, size)
-        if _fits(lines, box, style, size) and not (_has_broken_word(text, lines) and size - step >= floor):
+        if _fits(lines, box, style, size) and not (_has_broken_word(text, lines, style.lang) and size - step >= floor):
             if style.balance and len(lines) > 1:
                 lines = balance_lines(text, lines, box.w, style, size)
             return _result(lines, size, style, False, missing)
@@ -118,12 +136,14 @@ def _result(lines: list[str], size: float, style: TextStyle, truncated: bool, mi
 def balance_lines(text: str, lines: list[str], width: float, style: TextStyle, size: float) -> list[str]:
     """Narrowest wrap width that keeps the same number of lines: even lines, no lone last word."""
     target = len(lines)
+    broken = _breaks_inside(text, lines, style.lang)
     lo, hi = width * 0.4, width
     best = lines
     for _ in range(12):
         mid = (lo + hi) / 2
         candidate = wrap_lines(text, mid, style, size)
-        if len(candidate) <= target and not any(line.endswith("-") for line in candidate if line not in lines):
+        # never narrower than a word or phrase the full width keeps whole ("セルフリオネッ" / "ト")
+        if len(candidate) <= target and _breaks_inside(text, candidate, style.lang) <= broken:
             best, hi = candidate, mid
         else:
             lo = mid
