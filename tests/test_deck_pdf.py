@@ -247,3 +247,23 @@ def test_a_formula_in_running_text_stays_on_one_line_of_the_pdf(tmp_path):
     lines = [line.strip() for line in poppler("pdftotext", "-layout", str(pdf), "-").splitlines()]
     for formula in ("X = [x1, ..., xN]", "Y = [y1, ..., yN]"):
         assert sum(formula in line for line in lines) == 12, (formula, lines)
+
+
+def test_pdf_lines_run_as_far_as_the_embedded_fonts_allow_and_never_outnumber_the_plan() -> None:
+    """The planner counts lines in the widest face a viewer may substitute; the PDF embeds its fonts,
+    so its lines are filled with their real widths (a narrow column and lone words otherwise)."""
+    from cardgen.render.deck_fit import line_count
+    from cardgen.render.deck_pdf import _break
+    from cardgen.render.pdf_canvas import Piece
+    from cardgen.text.measure import text_width
+
+    text = ("LiveHD is a compiler infrastructure for hardware design optimized for synthesis and simulation. "
+            "The goals is to enable a more productive flow where the ASIC or FPGA designer can work with "
+            "multiple hardware description languages like CHISEL, Pyrope, or Verilog.")
+    for width in (300.0, 420.0, 560.0, 700.0):
+        lines = ["".join(p.text for p in line).strip() for line in _break([Piece(text)], width, 24.0, False, None, "en")]
+        assert len(lines) <= line_count(text, width, None, False, 24.0, "en")
+        for line, following in zip(lines, lines[1:], strict=False):
+            next_word = following.split()[0]
+            assert text_width(line, 24.0) <= width
+            assert text_width(f"{line} {next_word}", 24.0) > width, (width, line)  # the next word did not fit
