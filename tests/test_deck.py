@@ -1168,3 +1168,19 @@ def test_sentences_of_other_scripts_end_where_their_stops_are(tmp_path, stop, cl
         here = [p for p in body[1].split("\n") if p.strip()]  # the body box (then the slide number)
         assert here and all(p.rstrip().endswith((stop, "…")) for p in here), body
     assert checker(result.outputs[0]) == []
+
+
+@pytest.mark.parametrize("lead", [5, 11])
+def test_a_lead_in_paragraph_stays_with_the_list_it_introduces(tmp_path, lead):
+    """"The steps are:" alone at the bottom of a slide whose next one starts the steps (found by a sweep
+    of paragraph and list lengths): it moves over to its list when the two fit there."""
+    clause = "the detector records every pulse that crosses the threshold while the shaper keeps its baseline"
+    steps = "\n".join(f"- Step {k}: calibrate the {k}th channel against the pulser" for k in range(1, 9))
+    paragraphs = "\n\n".join(f"Lead {j} says that {', and '.join([clause] * 2)}." for j in range(lead // 2))
+    body = f"{paragraphs}\n\nAlso {', and '.join([clause] * (lead % 2 + 1))}.\n\nThe steps are:\n\n{steps}\n"
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Steps\nsummary: Some steps.\n---\n## Method\n\n" + body)
+    _, result, prs = deck_of(path, tmp_path)
+    where = {line: i for i, slide in enumerate(prs.slides) for shape in slide.shapes if shape.has_text_frame
+             for p in shape.text_frame.paragraphs for line in [p.text.strip()] if line}
+    assert where["The steps are:"] == where["Step 1: calibrate the 1th channel against the pulser"]
+    assert checker(result.outputs[0]) == []

@@ -273,7 +273,27 @@ def _pack(items: list[TextItem], pack: float, role: TextRole, frame: Frame, firs
         queue.insert(0, cast(TextItem, tail))  # head and tail: both set here
     if current:
         chunks.append(current)
+    return _lead_ins_kept(chunks, pack, role, frame, lang, mono)
+
+
+def _lead_ins_kept(chunks: list[list[TextItem]], pack: float, role: TextRole, frame: Frame, lang: str | None,
+                   mono: str) -> list[list[TextItem]]:
+    """A paragraph that introduces what follows ("A sample of helpful projects:") is not left at the
+    bottom of a slide whose next one starts with what it introduces: it moves over when it fits there."""
+    for i in range(len(chunks) - 1):
+        here, there = chunks[i], chunks[i + 1]
+        if len(here) > 1 and _leads_in(here[-1]) and \
+                items_height([here[-1], *there], pack, role, frame, lang, mono) <= frame.inner_h:
+            chunks[i], chunks[i + 1] = here[:-1], [here[-1], *there]
     return chunks
+
+
+def _leads_in(item: TextItem) -> bool:
+    return item.role == "body" and item.bullet is None and item.number is None and \
+        bool(_LEAD_IN.search(plain(item.runs)))
+
+
+_LEAD_IN = re.compile(r"[:：]\s*$")
 
 
 # Continuation slides share their section's text evenly: the greedy pass fills every box and leaves the
