@@ -1184,3 +1184,26 @@ def test_a_lead_in_paragraph_stays_with_the_list_it_introduces(tmp_path, lead):
              for p in shape.text_frame.paragraphs for line in [p.text.strip()] if line}
     assert where["The steps are:"] == where["Step 1: calibrate the 1th channel against the pulser"]
     assert checker(result.outputs[0]) == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_right_to_left_decks_put_the_title_accent_under_the_flush_right_titles(tmp_path, lang):
+    from cardgen.render.deck_media import HERO_SPLIT
+
+    title = "إنشاء فرق المشاريع" if lang == "ar" else "Team creation"
+    path = write(tmp_path / "p" / "index.md", f"---\ntitle: {title}\nlanguage: {lang}\nsummary: {title}.\n---\n"
+                 f"## {title}\n\n{title} {title}.\n")
+    _, result, prs = deck_of(path, tmp_path)
+    width = prs.slide_width
+    for slide in prs.slides:
+        layout = slide.slide_layout
+        accents = [s for s in layout.shapes if not s.is_placeholder and s.width < width * 0.95]
+        cover = any(s.is_placeholder and s.placeholder_format.type == PP_PLACEHOLDER.CENTER_TITLE for s in layout.shapes)
+        for accent in accents:
+            middle = accent.left + accent.width / 2
+            if cover:  # within the title's column, left of the picture: at its right end for Arabic
+                column_right = width * HERO_SPLIT - Pt(40)
+                assert (abs(accent.left + accent.width - column_right) < Pt(2)) == (lang == "ar")
+            else:
+                assert (middle > width / 2) == (lang == "ar"), layout.name
+    assert checker(result.outputs[0]) == []

@@ -22,6 +22,7 @@ from pptx.util import Emu, Pt
 from cardgen.colors import ensure_contrast, readable_on
 from cardgen.document import Figure, Run, Table, Video
 from cardgen.errors import RenderError, UsageError
+from cardgen.i18n import is_rtl
 from cardgen.i18n import labels as i18n_labels
 from cardgen.layout.text import formula_pieces
 from cardgen.math import inline_formulas
@@ -92,6 +93,25 @@ def open_master(template: Template, aspect: str = "16:9", pptx_template: Path | 
         apply_theme(prs, template)  # the template's [colors] and [fonts], whatever the master was drawn with
     _drop_all_slides(prs)
     return prs
+
+
+def mirror_decorations(prs: Any) -> None:
+    """For a right-to-left deck: the layouts' decorations (the accent under a title) move to the
+    mirrored place, under the flush-right titles. Placeholders stay (their text is set right to left
+    by `pptx_lang`), as do shapes across the whole slide. The title slide keeps its picture on the
+    right, as the planner placed it: its accent is mirrored within the title's column."""
+    width = prs.slide_width
+    cover_left = Emu(Pt(Geometry.cover_left))
+    column_right = Emu(int(width * HERO_SPLIT) - Pt(40))  # where the title column ends (`Geometry`)
+    for layout in prs.slide_layouts:
+        cover = PP_PLACEHOLDER.CENTER_TITLE in _types(layout)
+        for shape in layout.shapes:
+            if shape.is_placeholder or shape.width is None or shape.left is None or shape.width >= width * 0.95:
+                continue
+            if not cover:
+                shape.left = Emu(width - shape.left - shape.width)
+            elif shape.left + shape.width <= column_right:
+                shape.left = Emu(column_right - (shape.left - cover_left) - shape.width)
 
 
 def _drop_all_slides(prs: Any) -> None:
@@ -835,6 +855,8 @@ def render_deck(
     elif path.suffix.lower() != suffix:
         path = path / f"{page.slug}{suffix}" if path.is_dir() or not path.suffix else path.with_suffix(suffix)
     prs = open_master(tpl, aspect, Path(pptx_template) if pptx_template else None)
+    if is_rtl(page.language):
+        mirror_decorations(prs)
     warnings: list[str] = []
     if pptx_template and aspect != "16:9":
         warnings.append("--aspect is ignored with --pptx-template: the template sets the slide size")
