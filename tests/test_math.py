@@ -225,3 +225,29 @@ def test_hostile_nesting_is_refused_not_left_to_hang() -> None:
     assert not eq.ok and "nest" in eq.error
     braces = typeset("{" * 3000 + "x" + "}" * 3000, display=True)  # recursion inside the converter
     assert isinstance(braces, Equation)
+
+
+@pytest.mark.parametrize("tex", [r"\exp[-\beta E]", r"H[p] = -\sum_x p(x)", r"\{-1, +1\}", r"f(-x) = -g(x)",
+                                 r"a \cdot -b"])
+def test_a_sign_is_set_without_the_spaces_of_a_subtraction(tex):
+    """TeX makes a binary minus after an opening fence, a relation, punctuation or another operator a
+    sign: "exp[−βE]", "= −Σ", not "exp[ − βE]" (ziamath and the linear reading take the form given)."""
+    from cardgen.math.mathml import to_mathml
+
+    mml = to_mathml(tex, display=False)
+    signs = re.findall(r'<mo form="prefix">(&#x0*2212;|&#x0*2B;|[−+])</mo>', mml)
+    assert len(signs) == tex.count("-") + tex.count("+")
+    with_sign = typeset(tex, display=False)
+    spaced = typeset(tex.replace("-", "0-").replace("+", "0+"), display=False)  # subtractions, spaced
+    zero = typeset("0", display=False).width
+    assert with_sign.width < spaced.width - (tex.count("-") + tex.count("+")) * zero - 0.1
+    reading = with_sign.linear.text.replace("\u00a0", " ")  # the reading's spaces do not break
+    assert "[ −" not in reading and "= − " not in reading and "{ −" not in reading
+
+
+def test_a_subtraction_keeps_its_spaces():
+    from cardgen.math.mathml import to_mathml
+
+    for tex in (r"a - b", r"(a) - b", r"x_1 + x_2"):
+        assert 'form="prefix"' not in to_mathml(tex, display=False)
+    assert typeset("a - b", display=False).linear.text.replace("\u00a0", " ") == "a − b"

@@ -118,7 +118,9 @@ class _Walker:
             self.emit(text, script, bold or styled_bold, slant or (italic and tag == "mi"))
         elif tag == "mo":
             text = (el.text or "").replace("\u2061", "").replace("\u2062", "").replace("-", "−").replace("~", "∼")
-            if text in _SPACED and script == 0 or text in _BINARY and script == 0 and self.out and not self.out[-1].text.endswith(("(", "[", " ")):
+            sign = el.get("form") == "prefix"  # a sign, not an operation (`mathml._UNARY`)
+            if text in _SPACED and script == 0 or text in _BINARY and script == 0 and not sign and self.out \
+                    and not self.out[-1].text.endswith(("(", "[", "{", " ")):
                 text = f" {text} "
             elif text == "," and script == 0:
                 text = ", "

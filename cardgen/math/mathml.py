@@ -52,6 +52,7 @@ def _finish(mml: str) -> str:
     # Large operators are "stretchy" in ziamath's operator table; inside a \left…\right row its
     # no-stretch measuring pass then gives them an empty box and the fences grow to ~1000 em.
     mml = _LARGE_OP.sub(lambda m: f'<mo stretchy="false"{m.group(1)}>{m.group(2)}</mo>', mml)
+    mml = _UNARY.sub(r'\1<mo form="prefix">\2</mo>', mml)
     return re.sub(r'columnspacing="0em 2em"', r'columnspacing="0em 0.3em"', mml)
 
 
@@ -60,6 +61,22 @@ _LARGE_OP = re.compile(
     r"<mo((?:\s+(?!stretchy)[a-z]+=\"[^\"]*\")*)>((?:&#x0*(?:"
     + "|".join(f"{ord(c):X}" for c in _LARGE_OPS)
     + r");|[" + _LARGE_OPS + r"]))</mo>",
+    re.I,
+)
+
+
+def _alternatives(chars: str) -> str:
+    """A regex matching any of `chars` as latex2mathml writes it: the character or its hex entity."""
+    return "|".join(sorted({re.escape(c) for c in chars} | {f"&#x0*{ord(c):X};" for c in chars}))
+
+
+#: A sign after an opening fence, a relation, punctuation, another operator or a large operator is a
+#: sign, not a subtraction (TeX makes such a binary atom ordinary): "exp[−βE]", "= −Σ", "{−1, +1}" set
+#: without the spaces around a binary minus (ziamath reads the form an operator is given).
+_UNARY = re.compile(
+    r"(<mo(?:\s+[a-z]+=\"[^\"]*\")*>(?:" + _alternatives("([{⟨⌈⌊=<>≤≥≠≈≡∼≃≅∝→←↔⇒⇔↦∈∉⊂⊆⊃⊇:,;+−±∓×·÷∗"
+                                                              + _LARGE_OPS) + r")</mo>)"
+    r"<mo>(" + _alternatives("−+±∓") + r")</mo>",
     re.I,
 )
 
