@@ -1207,3 +1207,23 @@ def test_right_to_left_decks_put_the_title_accent_under_the_flush_right_titles(t
             else:
                 assert (middle > width / 2) == (lang == "ar"), layout.name
     assert checker(result.outputs[0]) == []
+
+
+def test_a_top_level_section_that_says_more_than_a_lead_is_set_on_content_slides(tmp_path):
+    """A divider carries its title and a lead of a few lines; a first-level section with paragraphs
+    is read on content slides at body sizes, not shrunk to the divider's small print."""
+    clause = "the detector records every pulse that crosses the threshold while the shaper keeps its baseline"
+    long_part = "\n\n".join(f"Paragraph {n} says that {clause}, and {clause}." for n in range(4))
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Parts\nsummary: Two parts.\n---\n"
+                 f"# Part one\n\nA short lead.\n\n# Part two\n\n{long_part}\n")
+    _, result, prs = deck_of(path, tmp_path)
+    by_title = {slide_title(s): s for s in prs.slides}
+    assert by_title["Part one"].slide_layout.name == "Section Header"
+    part_two = [s for s in prs.slides if (slide_title(s) or "").startswith("Part two")]
+    assert part_two and all(s.slide_layout.name != "Section Header" for s in part_two)
+    sizes = {run.font.size.pt for s in part_two for shape in s.shapes if shape.has_text_frame
+             for p in shape.text_frame.paragraphs for run in p.runs if "Paragraph" in p.text and run.font.size}
+    assert sizes and min(sizes) >= 16
+    shown = "\n".join(t for s in part_two for t in texts(s))
+    assert all(f"Paragraph {n}" in shown for n in range(4))
+    assert checker(result.outputs[0]) == []

@@ -385,7 +385,9 @@ class Planner:
 
         only_text = all(not isinstance(b, (Table, Figure, Gallery, Video)) for b in section.blocks)
         if section.level == 1 and not any(isinstance(b, (Table, Figure, Gallery, Video, CodeBlock)) for b in section.blocks):
-            return [self._section_slide(section)]
+            divider = self._section_slide(section)
+            if divider is not None:
+                return [divider]
         for block in section.blocks:
             if isinstance(block, Table):
                 flush()
@@ -414,7 +416,9 @@ class Planner:
         # empty section header: a slides page keeps it (the author made that slide), a page body drops it.
         keep_empty = self.page.is_slides_page or bool(self.page.slides) or section.level == 1
         if not out and section.title and not section.running and keep_empty:
-            out.append(self._section_slide(section))
+            divider = self._section_slide(section)  # nothing shows: a divider of its title alone
+            if divider is not None:
+                out.append(divider)
         if not out and notes and not keep_empty:
             self._orphan_notes.extend(notes)
         if out:
@@ -424,17 +428,21 @@ class Planner:
                 plan.background_image = plan.background_image or section.background_image
         return out
 
-    def _section_slide(self, section: _Section) -> SlidePlan:
+    def _section_slide(self, section: _Section) -> SlidePlan | None:
+        """A top-level section as a divider slide: its title large, and what it says under it, if that
+        is a lead of a few lines (readable at the upper half of the divider's text sizes); a section
+        that says more is set on content slides instead (None), where body text is read."""
         role = self.layout.role("cover_title")
         fitted = self._fit(section.title or " ", self.geo.section_title, role, max_lines=3, bold=True, balance=True)
         items = []
-        for block in section.blocks:
-            items.extend(self._items(block, section.notes))
-        chunks = paginate(items, self.layout.role("cover_meta"), self.geo.section_body, self.lang, self.mono)
-        chunk, size = chunks[0] if chunks else ([], self.layout.role("cover_meta").size)
         notes = list(section.notes)
-        if len(chunks) > 1:
-            notes.append(blocks_text(section.blocks))
+        for block in section.blocks:
+            items.extend(self._items(block, notes))
+        meta = self.layout.role("cover_meta")
+        chunks = paginate(items, meta, self.geo.section_body, self.lang, self.mono)
+        chunk, size = chunks[0] if chunks else ([], meta.size)
+        if items and (len(chunks) > 1 or size < (meta.size + meta.min_size) / 2):
+            return None
         return SlidePlan("section", title=section.title, title_size=fitted.size, items=chunk, size=size, notes=notes,
                          background_color=section.background_color, background_image=section.background_image)
 
