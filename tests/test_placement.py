@@ -97,6 +97,20 @@ def test_a_photo_covers_its_frame_and_a_diagram_that_fits_too():
     assert placed.background.colour == (255, 255, 255)
 
 
+@pytest.mark.parametrize("cut", [0.06, 0.10, 0.28])
+def test_a_diagram_whose_content_a_cover_would_cut_is_contained(cut):
+    """A diagram's labels and nodes reach the edges of its content: a cover crop that cuts 10 % of it
+    ("kelihood", a node without its arrows) or a plot's axis (28 %) is never the better picture."""
+    frame = (600.0, 630.0)
+    width = 630.0 / (1 - cut)  # a square-ish diagram whose content fills it, cut `cut` by a cover
+    diagram = _features(size=(round(width), 630), graphic=True, edge_colour=(255, 255, 255),
+                        content=(0.005, 0.005, 0.995, 0.995))
+    placed = decide_placement(diagram, frame)
+    assert placed.mode == "contain", placed.reason
+    photo = _features(size=(round(width), 630))
+    assert decide_placement(photo, frame).covers  # a photo still fills its frame
+
+
 def test_a_contained_photo_sits_on_its_own_blurred_extension():
     small_photo = _features(size=(225, 225))
     placed = decide_placement(small_photo, (1200, 630))

@@ -35,10 +35,10 @@ RGB = tuple[int, int, int]
 FITS: tuple[Fit, ...] = ("cover", "contain", "auto")
 #: The most an image is ever enlarged, in output pixels per image pixel.
 MAX_SCALE = 2.0
-#: A logo/diagram is contained when cover would cut more than this share of its content; a
-#: transparent logo has no background to spare, so any real cut of it counts.
-MAX_CONTENT_LOSS = 1 / 3
-MAX_LOGO_LOSS = 0.05
+#: A logo, diagram, chart or screenshot is contained when cover would cut more than this share of
+#: its content (the box of what is not its flat background): its labels, axes and nodes reach the
+#: edges of that box, so any real cut loses some ("kelihood", a node without its arrows).
+MAX_ART_LOSS = 0.05
 #: Breathing room around contained art (share of the frame on each side): a logo never touches the frame.
 ART_MARGIN = 0.06
 #: Output resolutions the scale cap is measured at.
@@ -117,7 +117,7 @@ def decide_placement(
         return Placement("cover", (0.0, 0.0, 1.0, 1.0), cover_scale, None, "template asks for cover")
     if features.graphic:
         loss = content_loss(features, fw, fh)
-        if loss > (MAX_LOGO_LOSS if features.transparent > 0.05 else MAX_CONTENT_LOSS):
+        if loss > MAX_ART_LOSS:
             return _contain(features, fw, fh, min(contain_scale, max_scale), f"cover would cut {loss:.0%} of the art")
     return Placement("cover", (0.0, 0.0, 1.0, 1.0), cover_scale, None, "cover at the focal point")
 
