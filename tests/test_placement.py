@@ -21,6 +21,7 @@ from cardgen.imaging.placement import (
 
 FIXTURES = Path(__file__).parent / "fixtures" / "smart"
 RED, BLUE = (220, 40, 40), (30, 90, 200)
+MAGENTA, GREEN = (200, 30, 200), (40, 180, 60)
 
 
 def _logo(path: Path, transparent: bool = True) -> Path:
@@ -188,6 +189,38 @@ def _card_front(page, tmp_path: Path) -> np.ndarray:
     pdf.write_bytes(build_card(page).data)
     subprocess.run(["pdftoppm", "-r", "80", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "front")], check=True)
     return np.asarray(Image.open(next(tmp_path.glob("front*.png"))).convert("RGB"))
+
+
+def _edge_to_edge_logo(path: Path) -> Path:
+    """900×150 opaque art whose content runs to both ends: a magenta bar at the left, a green one at the
+    right (colours no template draws)."""
+    img = Image.new("RGB", (900, 150), (255, 255, 255))
+    d = ImageDraw.Draw(img)
+    d.rectangle((0, 20, 59, 129), fill=MAGENTA)
+    d.rectangle((840, 20, 899, 129), fill=GREEN)
+    d.text((420, 65), "LOGO", fill=(20, 20, 20))
+    img.save(path)
+    return path
+
+
+def _bar_width(colour: tuple[int, int, int], pixels: np.ndarray) -> int:
+    near = np.all(np.abs(pixels[..., :3].astype(int) - colour) <= 40, axis=-1)
+    return int(near.any(axis=0).sum())
+
+
+@pytest.mark.parametrize("output", ["social", "card"])
+def test_art_shown_whole_is_not_cut_at_its_ends(tmp_path: Path, output: str):
+    """A contained picture already has its frame's aspect: it is cut at the centre (a whole image), not
+    by the Smart crop, which zooms in by up to a tenth as Hugo's does ("Spack" lost its "k")."""
+    page = _page(tmp_path, _edge_to_edge_logo(tmp_path / "logo.png"))
+    if output == "card":
+        if not shutil.which("pdftoppm"):
+            pytest.skip("pdftoppm not installed")
+        pixels = _card_front(page, tmp_path)
+    else:
+        pixels = _social_panel(page)
+    left, right = _bar_width(MAGENTA, pixels), _bar_width(GREEN, pixels)
+    assert left > 4 and abs(left - right) <= 2, (left, right)
 
 
 def test_a_wide_logo_shows_both_ends_in_the_social_image(tmp_path: Path):

@@ -24,7 +24,7 @@ from cardgen.layout.model import (
     Scene,
     Shape,
 )
-from cardgen.layout.social import family, image_surface, placed
+from cardgen.layout.social import family, image_surface, placed, shown_from
 from cardgen.layout.text import Typeface, line_width, place
 from cardgen.layouts.layers import ImageLayer, Layer, PillsLayer, QRLayer, ShapeLayer, TextLayer
 from cardgen.page import FocalPoint, Page
@@ -190,12 +190,13 @@ class _Builder:
             if behind is not None:
                 self.nodes.append(replace(behind, rect=full))  # the background runs into the bleed
             full = whole  # shown whole, inside the trim
-        pixels = self.hero_pixels((full.w, full.h))
+        focal = shown_from(fit, self.c.page)
+        pixels = self.hero_pixels((full.w, full.h), focal)
         self.nodes.append(
             ImageBox(
                 name=layer.name,
                 rect=full,
-                crop=CropSpec("featured", pixels, self.c.page.image.focal_point),
+                crop=CropSpec("featured", pixels, focal),
                 fit=fit,
                 overlay=Overlay(
                     layer.scrim,
@@ -213,13 +214,13 @@ class _Builder:
         if layer.caption and caption and self.c.images.has_image:  # never credit placeholder art
             self.credit(caption, visible)
 
-    def hero_pixels(self, size_mm: tuple[float, float]) -> tuple[int, int]:
+    def hero_pixels(self, size_mm: tuple[float, float], focal: FocalPoint) -> tuple[int, int]:
         """Crop at 300 dpi, or at the source's own resolution when it has fewer pixels (no upscaling)."""
         px = (mm_to_px(size_mm[0], TARGET_DPI), mm_to_px(size_mm[1], TARGET_DPI))
         full = self.c.images.source_size()
         if full is not None:
             widest = min(full[0], full[1] * px[0] / px[1])
-            headroom = 0.9 if self.c.page.image.focal_point == FocalPoint.SMART else 1.0  # smart keeps ≤ 0.9×
+            headroom = 0.9 if focal == FocalPoint.SMART else 1.0  # smart keeps ≤ 0.9×
             factor = min(1.0, widest * headroom / px[0])
             px = (px[0] * factor, px[1] * factor)
         return max(8, round(px[0])), max(8, round(px[1]))

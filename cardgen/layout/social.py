@@ -28,7 +28,7 @@ from cardgen.layout.model import (
 from cardgen.layout.text import Typeface, baseline_offset, line_width, mirrored_align, place
 from cardgen.layouts.layers import ImageLayer, Layer, PillsLayer, ShapeLayer, TextLayer
 from cardgen.layouts.social import REFERENCE, Variant
-from cardgen.page import Page
+from cardgen.page import FocalPoint, Page
 from cardgen.text.fit import fit_text
 from cardgen.text.style import Box, TextStyle
 from cardgen.units import Rect
@@ -181,13 +181,20 @@ def _image(
     picture = ImageBox(
         name=layer.name,
         rect=rect,
-        crop=CropSpec("featured", (max(2, round(rect.w)), max(2, round(rect.h))), page.image.focal_point),
+        crop=CropSpec("featured", (max(2, round(rect.w)), max(2, round(rect.h))), shown_from(fit, page)),
         fit=fit,
         overlay=overlay,
         radius=layer.radius * scale,
         surface=surface,
     )
     return [behind, picture] if behind is not None else [picture]
+
+
+def shown_from(fit: str, page: Page) -> FocalPoint:
+    """The anchor a picture is cut at: the page's focal point when it covers its frame; the centre when
+    it is shown whole (its frame has its aspect already: a Smart crop would zoom in by up to a tenth,
+    as Hugo's does, and cut the edge of a logo or a diagram)."""
+    return FocalPoint.CENTER if fit == "contain" else page.image.focal_point
 
 
 def _content(page: Page, layer: TextLayer, authors_max: int) -> str:
