@@ -267,3 +267,23 @@ def test_pdf_lines_run_as_far_as_the_embedded_fonts_allow_and_never_outnumber_th
             next_word = following.split()[0]
             assert text_width(line, 24.0) <= width
             assert text_width(f"{line} {next_word}", 24.0) > width, (width, line)  # the next word did not fit
+
+
+def test_pdf_lines_mixing_bold_and_code_keep_the_planners_cut() -> None:
+    """Bold words and inline code are set in wider faces than the line is measured in: a line that
+    mixes them keeps the planner's cut in the widest faces (whose slack covers bold), not the exact
+    one of a single face, which would run bold words past the box."""
+    from cardgen.render.deck_fit import line_count
+    from cardgen.render.deck_pdf import _break
+    from cardgen.render.pdf_canvas import Piece
+    from cardgen.text.breaking import wrap_lines
+    from cardgen.text.style import TextStyle
+
+    words = "the detector records every pulse that crosses the threshold while the shaper keeps its baseline "
+    pieces = [Piece(words), Piece("calibrated reference amplitude ", bold=True), Piece(words * 2),
+              Piece("bold again and again ", bold=True), Piece(words)]
+    text = "".join(p.text for p in pieces)
+    for width in (300.0, 420.0, 560.0, 700.0):
+        lines = ["".join(p.text for p in line).strip() for line in _break(pieces, width, 24.0, False, None, "en")]
+        planned = wrap_lines(text, width, TextStyle(size=24.0, conservative=True, lang="en"), 24.0)
+        assert lines == planned and len(lines) == line_count(text.strip(), width, None, False, 24.0, "en")

@@ -429,15 +429,17 @@ def _mostly_bold(runs: Sequence[Run]) -> bool:
 
 def _break(pieces: list[Piece], width: float, size: float, bold: bool, family: str | None, lang: str | None,
            keep_newlines: bool = False) -> list[list[Piece]]:
-    """`pieces` cut into lines with the metrics of the fonts the PDF embeds. The planner measured the
-    slide in the widest face a viewer may substitute (`conservative`), so its line counts are an upper
-    bound: here, where the fonts are known, lines run as far as PowerPoint would run them with the
-    fonts the deck names (never more lines than planned, so everything still fits its box)."""
+    """`pieces` cut into lines. The planner measured the slide in the widest face a viewer may
+    substitute (`conservative`), so its line counts are an upper bound: a line of one style is cut
+    with the metrics of the font the PDF embeds, as far as PowerPoint would run it (never more lines
+    than planned). A line that mixes styles (bold words, inline code: wider faces than the one it is
+    measured in) keeps the planner's widths, whose slack covers them."""
     text = "".join(p.text for p in pieces)
     if not keep_newlines:
         text = text.replace("\n", " ")
         pieces = [replace(p, text=p.text.replace("\n", " ")) for p in pieces]
-    style = TextStyle(family=family, size=size, bold=bold, conservative=False, lang=lang)
+    mixed = any(p.bold != bold or p.mono != (family is not None) for p in pieces if p.text.strip())
+    style = TextStyle(family=family, size=size, bold=bold, conservative=mixed, lang=lang)
     if keep_newlines:  # code: the indentation takes room on the first line (as deck_fit counts it)
         width -= indentation_width(text, size, family)
     lines = wrap_lines(text, max(10.0, width), style, size) if text.strip() else []
