@@ -1186,14 +1186,14 @@ def test_a_lead_in_paragraph_stays_with_the_list_it_introduces(tmp_path, lead):
     assert checker(result.outputs[0]) == []
 
 
-@pytest.mark.parametrize("lang", ["ar", "en"])
-def test_right_to_left_decks_put_the_title_accent_under_the_flush_right_titles(tmp_path, lang):
+@pytest.mark.parametrize(("lang", "aspect"), [("ar", "16:9"), ("ar", "4:3"), ("en", "16:9")])
+def test_right_to_left_decks_put_the_title_accent_under_the_flush_right_titles(tmp_path, lang, aspect):
     from cardgen.render.deck_media import HERO_SPLIT
 
     title = "إنشاء فرق المشاريع" if lang == "ar" else "Team creation"
     path = write(tmp_path / "p" / "index.md", f"---\ntitle: {title}\nlanguage: {lang}\nsummary: {title}.\n---\n"
                  f"## {title}\n\n{title} {title}.\n")
-    _, result, prs = deck_of(path, tmp_path)
+    _, result, prs = deck_of(path, tmp_path, aspect=aspect)
     width = prs.slide_width
     for slide in prs.slides:
         layout = slide.slide_layout

@@ -96,22 +96,28 @@ def open_master(template: Template, aspect: str = "16:9", pptx_template: Path | 
 
 
 def mirror_decorations(prs: Any) -> None:
-    """For a right-to-left deck: the layouts' decorations (the accent under a title) move to the
-    mirrored place, under the flush-right titles. Placeholders stay (their text is set right to left
-    by `pptx_lang`), as do shapes across the whole slide. The title slide keeps its picture on the
-    right, as the planner placed it: its accent is mirrored within the title's column."""
+    """For a right-to-left deck: the decorations the built-in masters draw (the accent under a title,
+    `scripts/make_masters.py` names them) move to the mirrored place, under the flush-right titles;
+    an organisation's own master is left as it is drawn. Placeholders stay (their text is set right
+    to left by `pptx_lang`), as do shapes across the whole slide. The title slide keeps its picture on
+    the right, as the planner places it: its accent is mirrored within the title's column."""
     width = prs.slide_width
-    cover_left = Emu(Pt(Geometry.cover_left))
-    column_right = Emu(int(width * HERO_SPLIT) - Pt(40))  # where the title column ends (`Geometry`)
     for layout in prs.slide_layouts:
-        cover = PP_PLACEHOLDER.CENTER_TITLE in _types(layout)
+        title = find_placeholder(layout, (PP_PLACEHOLDER.CENTER_TITLE,))
+        if title is not None:  # the column `Geometry` gives the title slide's text, beside the picture
+            left, right = title.left, int(width * HERO_SPLIT) - Pt(Geometry.hero_gap)
+        else:
+            left, right = 0, width
         for shape in layout.shapes:
-            if shape.is_placeholder or shape.width is None or shape.left is None or shape.width >= width * 0.95:
+            if shape.is_placeholder or not shape.name.startswith(DECORATION) or shape.width is None \
+                    or shape.left is None or shape.width >= width * 0.95:
                 continue
-            if not cover:
-                shape.left = Emu(width - shape.left - shape.width)
-            elif shape.left + shape.width <= column_right:
-                shape.left = Emu(column_right - (shape.left - cover_left) - shape.width)
+            if left <= shape.left and shape.left + shape.width <= right:
+                shape.left = Emu(left + right - shape.left - shape.width)
+
+
+#: The name `scripts/make_masters.py` gives the built-in masters' drawn shapes.
+DECORATION = "cardgen decoration"
 
 
 def _drop_all_slides(prs: Any) -> None:

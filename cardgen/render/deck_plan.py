@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from cardgen.document import (
     Block,
@@ -85,6 +85,7 @@ class Geometry:
     running_body: Frame  # body under that strip: it starts just below where titles start
     qr_side: float  # QR code size on the links slide (pt)
     cover_left: float = 48.0  # left edge of the title slide's title box (pt)
+    hero_gap: ClassVar[float] = 40.0  # between the title slide's text column and its picture (pt)
 
     @property
     def cover_title_with_hero(self) -> Frame:
@@ -95,8 +96,8 @@ class Geometry:
         return self._beside_hero(self.cover_meta)
 
     def _beside_hero(self, frame: Frame) -> Frame:
-        """`frame` narrowed to end 40 pt before the hero picture on the right of the title slide."""
-        room = self.width * self.hero_split - 40 - self.cover_left
+        """`frame` narrowed to end `hero_gap` before the hero picture on the right of the title slide."""
+        room = self.width * self.hero_split - self.hero_gap - self.cover_left
         return Frame(min(frame.w, room), frame.h)
 
     @property

@@ -145,8 +145,8 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
     geo = w.geometry
     rtl = is_rtl(page.language)  # a right-to-left page mirrors the slide: picture left, column right
     hero_w = geo.width * (1 - geo.hero_split)
-    col_w = geo.width - hero_w - 40 - geo.cover_left
-    col_x = hero_w + 40 if rtl else geo.cover_left
+    col_w = geo.width - hero_w - geo.hero_gap - geo.cover_left
+    col_x = hero_w + geo.hero_gap if rtl else geo.cover_left
     col_end = col_x + col_w
     url = page.qr_url
     bottom = geo.height - COLUMN_BOTTOM - (QR_SIDE + BLOCK_GAP if url else 0.0)
