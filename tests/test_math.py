@@ -228,7 +228,7 @@ def test_hostile_nesting_is_refused_not_left_to_hang() -> None:
 
 
 @pytest.mark.parametrize("tex", [r"\exp[-\beta E]", r"H[p] = -\sum_x p(x)", r"\{-1, +1\}", r"f(-x) = -g(x)",
-                                 r"a \cdot -b"])
+                                 r"a \cdot -b", r"a \pm -b", r"\langle -x \rangle", r"x \ll -y"])
 def test_a_sign_is_set_without_the_spaces_of_a_subtraction(tex):
     """TeX makes a binary minus after an opening fence, a relation, punctuation or another operator a
     sign: "exp[−βE]", "= −Σ", not "exp[ − βE]" (ziamath and the linear reading take the form given)."""

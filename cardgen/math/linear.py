@@ -14,7 +14,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from cardgen.math.mathml import MATHML_NS
+from cardgen.math.mathml import BINARY, MATHML_NS, RELATIONS
 
 _NS = "{" + MATHML_NS + "}"
 
@@ -67,8 +67,8 @@ _SUPER.update({"α": "ᵅ", "β": "ᵝ", "γ": "ᵞ", "δ": "ᵟ", "θ": "ᶿ", 
 _SUB = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
 _SUB.update({"β": "ᵦ", "γ": "ᵧ", "ρ": "ᵨ", "φ": "ᵩ", "χ": "ᵪ", " ": " ", ",": ","})
 
-_SPACED = set("=<>≤≥≠≈≃≅≡∼~≪≫∝∈∉⊂⊆⊃⊇→←↦⇒⇔⟹⟺↔≔⟶")
-_BINARY = set("+−±∓×·∘⊗⊕∪∩∧∨÷∗⋅")
+_SPACED = RELATIONS - {"∣"}
+_BINARY = BINARY - {"*"}
 _ACCENTS = {"^": "\u0302", "ˆ": "\u0302", "\u0302": "\u0302", "~": "\u0303", "˜": "\u0303", "\u0303": "\u0303",
             "¯": "\u0304", "‾": "\u0305", "→": "\u20d7", "⃗": "\u20d7", "˙": "\u0307", "¨": "\u0308",
             ".": "\u0307", "ˇ": "\u030c", "˘": "\u0306", "´": "\u0301", "`": "\u0300", "˚": "\u030a"}

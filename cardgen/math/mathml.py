@@ -52,7 +52,7 @@ def _finish(mml: str) -> str:
     # Large operators are "stretchy" in ziamath's operator table; inside a \left…\right row its
     # no-stretch measuring pass then gives them an empty box and the fences grow to ~1000 em.
     mml = _LARGE_OP.sub(lambda m: f'<mo stretchy="false"{m.group(1)}>{m.group(2)}</mo>', mml)
-    mml = _UNARY.sub(r'\1<mo form="prefix">\2</mo>', mml)
+    mml = _UNARY.sub(r'\1<mo form="prefix">\3</mo>', mml)
     return re.sub(r'columnspacing="0em 2em"', r'columnspacing="0em 0.3em"', mml)
 
 
@@ -70,13 +70,18 @@ def _alternatives(chars: str) -> str:
     return "|".join(sorted({re.escape(c) for c in chars} | {f"&#x0*{ord(c):X};" for c in chars}))
 
 
-#: A sign after an opening fence, a relation, punctuation, another operator or a large operator is a
-#: sign, not a subtraction (TeX makes such a binary atom ordinary): "exp[−βE]", "= −Σ", "{−1, +1}" set
-#: without the spaces around a binary minus (ziamath reads the form an operator is given).
+#: Relations and binary operators as MathML writes them (the linear reading spaces them too).
+RELATIONS = frozenset("=<>≤≥≠≈≃≅≡∼~≪≫∝∈∉⊂⊆⊃⊇→←↦⇒⇔⟹⟺↔≔⟶∣")
+BINARY = frozenset("+−±∓×·∘⊗⊕∪∩∧∨÷∗⋅*")
+
+#: A sign after an opening fence, a relation, punctuation, another operator or a large operator set
+#: without limits is a sign, not a subtraction (TeX makes such a binary atom ordinary): "exp[−βE]",
+#: "= −Σ", "{−1, +1}" are set without the spaces around a binary minus (ziamath reads the form an
+#: operator is given). latex2mathml writes some fences and operators (⟨, ⌈, ±) as identifiers.
 _UNARY = re.compile(
-    r"(<mo(?:\s+[a-z]+=\"[^\"]*\")*>(?:" + _alternatives("([{⟨⌈⌊=<>≤≥≠≈≡∼≃≅∝→←↔⇒⇔↦∈∉⊂⊆⊃⊇:,;+−±∓×·÷∗"
-                                                              + _LARGE_OPS) + r")</mo>)"
-    r"<mo>(" + _alternatives("−+±∓") + r")</mo>",
+    r"(<(mo|mi)(?:\s+[a-z]+=\"[^\"]*\")*>(?:"
+    + _alternatives("([{⟨⌈⌊:,;" + "".join(sorted(RELATIONS | BINARY)) + _LARGE_OPS) + r")</\2>)"
+    r"<mo>(" + _alternatives("−+") + r")</mo>",
     re.I,
 )
 
