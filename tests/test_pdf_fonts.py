@@ -99,7 +99,21 @@ def test_output_embeds_cut_fonts_without_subsetting_them_again(path, text, monke
         assert font.ttfont in pdf_fonts._cut
     import fpdf.output
 
-    assert fpdf.output.ftsubset is ftsubset  # put back
+    assert fpdf.output.ftsubset.Options is ftsubset.Options  # everything else is fontTools' own
+
+
+def test_fonttools_is_installed_once_and_hands_on_what_it_does_not_pass_over() -> None:
+    import fpdf.output
+    from fontTools import subset as ftsubset
+
+    pdf, _ = _document(*reversed(CASES[1]))
+    pdf_fonts.output(pdf)
+    installed = fpdf.output.ftsubset
+    pdf_fonts._pass_over_cut_fonts()
+    assert fpdf.output.ftsubset is installed and installed._real is ftsubset  # not wrapped twice
+    subsetter = installed.Subsetter(ftsubset.Options())
+    subsetter.populate(glyphs=["A"], unicodes=[0x42])  # fontTools' own method, handed on
+    assert subsetter.glyph_names_requested == {"A"} and subsetter.unicodes_requested == {0x42}
 
 
 def test_a_font_harfbuzz_could_not_cut_is_still_subset_by_fpdf2(monkeypatch) -> None:
@@ -117,16 +131,21 @@ def test_a_font_harfbuzz_could_not_cut_is_still_subset_by_fpdf2(monkeypatch) -> 
 
 @pytest.mark.skipif(not shutil.which("pdftoppm") or not shutil.which("pdftotext"), reason="poppler not installed")
 @pytest.mark.parametrize(("path", "text"), WHOLE, ids=["cjk-cff", "latin-truetype", "arabic", "bengali"])
-def test_passing_subsetting_over_changes_no_pixel_and_no_text(path, text, tmp_path) -> None:
+def test_passing_subsetting_over_changes_no_pixel_and_no_text(path, text, tmp_path, monkeypatch) -> None:
     import numpy as np
     from PIL import Image
 
     pages = {}
     for how in ("fpdf2", "cardgen"):
         pdf, _ = _document(text, path)
-        if how == "fpdf2":
+        if how == "fpdf2":  # fontTools subsets the cut fonts again, as fpdf2 does by itself
+            import fpdf.output
+            from fontTools import subset as ftsubset
+
             pdf_fonts.presubset(pdf)
+            monkeypatch.setattr(fpdf.output, "ftsubset", ftsubset)
             data = bytes(pdf.output())
+            monkeypatch.undo()
         else:
             data = pdf_fonts.output(pdf)
         out = tmp_path / f"{how}.pdf"

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import copy
 import io
+import threading
 import weakref
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,9 +92,10 @@ def _template(pdf: FPDF, path: Path) -> Any:
 
 
 def presubset(pdf: FPDF) -> None:
-    """Give each font of `pdf` registered by `add_font` the font program fpdf2 will subset and embed:
-    cut down by HarfBuzz to the used glyphs (same names, new ids), so fpdf2's own subsetting works
-    on a font of a few hundred glyphs (a CJK face has 65 000). Call right before `pdf.output()`."""
+    """Give each font of `pdf` registered by `add_font` the font program fpdf2 embeds: cut down by
+    HarfBuzz to the used glyphs (same names, new ids), so fpdf2's code map works on a font of a few
+    hundred glyphs (a CJK face has 65 000). `output(pdf)` calls it; call it right before
+    `pdf.output()` otherwise."""
 
     font: Any
     for font in pdf.fonts.values():
@@ -108,61 +109,65 @@ def output(pdf: FPDF) -> bytes:
     """`pdf.output()` after `presubset(pdf)`, with the fonts it cut embedded as they are.
 
     fpdf2 subsets every font with fontTools, asking for the glyphs its code map holds. A font cut by
-    `_subset` holds those glyphs, the glyphs they are built from, the glyphs fpdf2 adds (.notdef, space,
-    CR, NUL) and no other (HarfBuzz keeps the glyph of a mirrored character, such as `<` for `>`,
-    besides), so fontTools would keep it whole (so the outlines, glyph ids and code map are the same);
-    it is passed over. Other fonts (one HarfBuzz could not cut, fpdf2's core fonts) are subset by fpdf2
-    as usual, as is every font should fpdf2 stop subsetting through `fpdf.output.ftsubset`."""
+    `_subset` holds those glyphs, the glyphs they are built from and the ones fpdf2 adds (.notdef,
+    space, CR, NUL); fontTools would keep all of them (HarfBuzz may keep one more, the glyph of a
+    mirrored character such as `<` beside `>`, which fontTools would drop: an unused glyph), so it is
+    passed over and the outlines, glyph ids and code map are those fontTools would give. Every other
+    font goes through fpdf2's subsetting as usual."""
     presubset(pdf)
-    with _cut_fonts_passed_over():
-        return bytes(pdf.output())
+    _pass_over_cut_fonts()
+    return bytes(pdf.output())
 
 
-@contextmanager
-def _cut_fonts_passed_over() -> Iterator[None]:
+_INSTALL = threading.Lock()
+
+
+def _pass_over_cut_fonts() -> None:
+    """Once per process: fpdf2's handle on fontTools' `subset` module becomes one whose `Subsetter`
+    leaves the fonts `_subset` cut alone and hands every other font, and every other name, to
+    fontTools. Should fpdf2 stop subsetting through `fpdf.output.ftsubset`, nothing is changed (and
+    fpdf2 subsets the cut fonts, to the same glyphs)."""
     import fpdf.output as producer
 
-    real = getattr(producer, "ftsubset", None)
-    if real is None or not hasattr(real, "Subsetter") or not hasattr(real, "Options"):
-        yield
-        return
-    producer.ftsubset = _Subsetting(real)  # type: ignore[attr-defined]  # fontTools' module, as fpdf2 uses it
-    try:
-        yield
-    finally:
-        producer.ftsubset = real  # type: ignore[attr-defined]
+    with _INSTALL:
+        real = getattr(producer, "ftsubset", None)
+        if real is None or isinstance(real, _Subsetting) or not hasattr(real, "Subsetter"):
+            return
+        producer.ftsubset = _Subsetting(real)  # type: ignore[attr-defined]  # fontTools' module, as fpdf2 uses it
 
 
 class _Subsetting:
     """fontTools' `subset` module as fpdf2 uses it, with a `Subsetter` that leaves cut fonts alone."""
 
     def __init__(self, real: Any) -> None:
-        self.Options = real.Options
         self._real = real
 
-    def Subsetter(self, options: Any = None) -> _Subsetter:  # noqa: N802 - fontTools' name
-        return _Subsetter(self._real.Subsetter(options))
+    def Subsetter(self, *args: Any, **kwargs: Any) -> _Subsetter:  # noqa: N802 - fontTools' name
+        return _Subsetter(self._real.Subsetter(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
 
 
 class _Subsetter:
     def __init__(self, real: Any) -> None:
         self._real = real
 
-    def populate(self, **wanted: Any) -> None:
-        self._real.populate(**wanted)
-
     def subset(self, font: Any) -> None:
         if font not in _cut:
             self._real.subset(font)
         elif "CFF " in font and font.isLoaded("CFF "):
-            # Only read (for the glyph names): the CFF program is embedded as HarfBuzz wrote it,
-            # where fontTools would compile what it decompiled, twice (for the font file and for the
-            # PDF's CFF stream, ~8 ms each on a CJK card).
+            # Read only for the glyph names: the CFF program is embedded as HarfBuzz wrote it, where
+            # fontTools would compile what it decompiled, twice (for the font file and for the PDF's
+            # CFF stream, ~8 ms each on a CJK card).
             from fontTools.ttLib.tables.DefaultTable import DefaultTable
 
             written = DefaultTable("CFF ")
             written.data = font.reader["CFF "]
             font.tables["CFF "] = written
+
+    def __getattr__(self, name: str) -> Any:  # populate, options …: fontTools' own
+        return getattr(self._real, name)
 
 
 def _subset(font: Any, full: Any) -> Any:
