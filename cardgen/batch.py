@@ -415,9 +415,9 @@ def _render_task(task: Task, record: dict[str, Any]) -> None:
     if images is not None and "deck" in task.formats:
         _cut_showcase_crop(images, task.template)
     if page.qr_url and {"card", "deck"} & set(task.formats):
-        from cardgen.qr import qr_matrix
+        from cardgen.qr import packed, qr_matrix
 
-        record["qr"] = {page.qr_url: qr_matrix(page.qr_url)}  # encoded for the outputs: for the event pack
+        record["qr"] = {page.qr_url: packed(qr_matrix(page.qr_url))}  # encoded for the outputs: for the event pack
     record["warnings"] = list(page.warnings) + list(result.warnings)
     record["errors"] = dict(cast("dict[str, str]", result.info.get("errors", {})))
     record["outputs"] = [str(p) for p in result.outputs]
@@ -617,7 +617,7 @@ def iter_batch(
         decks = any(f in ("deck", "deck-pdf") for f in chosen)
         finished = run_tasks(jobs_for_pages, workers_for(jobs, len(tasks)),
                              preload=functools.partial(preload_renderers, tpl if decks else None, languages))
-        qr_codes: dict[str, Any] = {}  # the QR symbols the pages' workers encoded, for the event pack
+        qr_codes: dict[str, str] = {}  # the QR symbols the pages' workers encoded (`qr.packed`), for the pack
         for done, (record, outcome) in enumerate(finished, start=1):
             _finish(record, outcome, by_record[id(record)], output, cache)
             if outcome.ok and isinstance(outcome.value.get("qr"), dict):
@@ -772,12 +772,12 @@ def _pack_timeout(page_timeout: float | None, pages: int) -> float | None:
 def build_event_pack(pages: Sequence[Page], records: Sequence[PageRecord], output: Path, *, event: str | None,
                      template: Template, formats: Iterable[str], sheet: str = "a4",
                      base_url: str | None = None, jobs: int = 1, timeout: float | None = None,
-                     qr_codes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                     qr_codes: Mapping[str, str] | None = None) -> dict[str, Any]:
     """One imposed card sheet, one showcase deck and a contact sheet for all built pages, then the
     gallery page (`event/index.html`) that links to them and to every page's outputs.
 
-    `qr_codes`: the QR symbols pages were built with this run, by URL (`qr.qr_matrix`): the cards and
-    the showcase draw them instead of encoding them again.
+    `qr_codes`: the QR symbols pages were built with this run, by URL (`qr.packed` matrices): the
+    cards and the showcase draw them instead of encoding them again.
 
     The three are independent: they run side by side in worker processes (which also keeps the main
     process small on big sites), each with a time limit. Pictures come from the crops the pages were

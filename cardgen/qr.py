@@ -30,12 +30,18 @@ def _encoded(url: str) -> Matrix:
     return tuple(tuple(bool(v) for v in row) for row in segno.make(url, error="m", micro=False).matrix)
 
 
+def packed(matrix: Matrix) -> str:
+    """`matrix` as one line of "0"/"1" per row (what a batch worker sends back: ~1.4 KB for a 37×37
+    symbol, where the tuples pickle to ~15 KB)."""
+    return "\n".join("".join("1" if dark else "0" for dark in row) for row in matrix)
+
+
 @contextmanager
-def known(matrices: Mapping[str, Matrix]) -> Iterator[None]:
-    """Draw these URLs' symbols from `matrices` (what `qr_matrix` gave for them in another process:
-    a batch's event pack draws the QR codes its page workers encoded) instead of encoding them again;
-    anything that is not a QR symbol's square of modules is left out and encoded here."""
-    added = {url: m for url, m in matrices.items() if _is_symbol(m) and url not in _known}
+def known(symbols: Mapping[str, str]) -> Iterator[None]:
+    """Draw these URLs' symbols from `symbols` (`packed` matrices `qr_matrix` gave for them in another
+    process: a batch's event pack draws the QR codes its page workers encoded) instead of encoding
+    them again; anything that is not a QR symbol's square of modules is left out and encoded here."""
+    added = {url: m for url, text in symbols.items() if url not in _known and (m := _unpacked(text)) is not None}
     _known.update(added)
     try:
         yield
@@ -44,11 +50,12 @@ def known(matrices: Mapping[str, Matrix]) -> Iterator[None]:
             _known.pop(url, None)
 
 
-def _is_symbol(matrix: object) -> bool:
-    if not isinstance(matrix, tuple) or not 21 <= len(matrix) <= 177 or (len(matrix) - 21) % 4:
-        return False
-    return all(isinstance(row, tuple) and len(row) == len(matrix) and all(v is True or v is False for v in row)
-               for row in matrix)
+def _unpacked(text: object) -> Matrix | None:
+    rows = text.split("\n") if isinstance(text, str) else []
+    size = len(rows)
+    if not 21 <= size <= 177 or (size - 21) % 4 or any(len(row) != size or row.strip("01") for row in rows):
+        return None
+    return tuple(tuple(ch == "1" for ch in row) for row in rows)
 
 
 def dark_runs(matrix: Sequence[Sequence[bool]]) -> Iterator[tuple[int, int, int]]:
