@@ -27,10 +27,10 @@ LEVEL_INDENT = 26.0  # pt per list level
 BULLET_INDENT = 20.0  # hanging indent of a bullet's text
 NUMBER_INDENT = 32.0  # room for "10." before a numbered item's text
 #: Where sentences end: full stops, question and exclamation marks of the scripts the decks set (the
-#: danda of Bengali and Devanagari, Arabic's question mark and Urdu's full stop, Ethiopic and Myanmar);
-#: after them a space, except after the CJK ones.
-_STOPS = ".!?\u061f\u06d4\u0964\u0965\u1362\u104b"
-_SENTENCE_END = re.compile(rf"(?<=[{_STOPS}])\s+|(?<=[。！？])")
+#: danda of Bengali and Devanagari, Arabic's question mark and Urdu's full stop, Ethiopic, Myanmar,
+#: Armenian, the Tibetan shad); after them a space, except after the CJK ones.
+_STOPS = ".!?\u061f\u06d4\u0964\u0965\u1362\u104b\u0589\u0f0d"
+_SENTENCE_END = re.compile(rf"(?<=[{_STOPS}])\s+|(?<=[。！？｡])")
 
 
 @dataclass(frozen=True)
@@ -278,11 +278,13 @@ def _pack(items: list[TextItem], pack: float, role: TextRole, frame: Frame, firs
 
 def _lead_ins_kept(chunks: list[list[TextItem]], pack: float, role: TextRole, frame: Frame, lang: str | None,
                    mono: str) -> list[list[TextItem]]:
-    """A paragraph that introduces what follows ("A sample of helpful projects:") is not left at the
-    bottom of a slide whose next one starts with what it introduces: it moves over when it fits there."""
+    """A paragraph that introduces what follows ("The steps are:") is not left at the bottom of a slide
+    whose next one starts with what it introduces (a list, code, a formula): it moves over when it
+    fits there."""
     for i in range(len(chunks) - 1):
         here, there = chunks[i], chunks[i + 1]
-        if len(here) > 1 and _leads_in(here[-1]) and \
+        introduced = there and (there[0].bullet or there[0].number is not None or there[0].role in ("code", "math"))
+        if len(here) > 1 and introduced and _leads_in(here[-1]) and \
                 items_height([here[-1], *there], pack, role, frame, lang, mono) <= frame.inner_h:
             chunks[i], chunks[i + 1] = here[:-1], [here[-1], *there]
     return chunks
@@ -355,7 +357,7 @@ def _ends_sentence(item: TextItem | None) -> bool:
     return item is not None and bool(_ENDS_SENTENCE.search(plain(item.runs)))
 
 
-_ENDS_SENTENCE = re.compile(rf"[{_STOPS}。！？…][\"'”’»)\]]*\s*$")
+_ENDS_SENTENCE = re.compile(rf"[{_STOPS}。！？｡…][\"'”’»)\]]*\s*$")
 
 
 def _cut_point(text: str, limit: int) -> int:

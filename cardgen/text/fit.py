@@ -50,8 +50,9 @@ def _has_broken_word(text: str, lines: list[str], lang: str | None = None) -> bo
     return bool(_breaks_inside(text, lines, lang))
 
 
-def _breaks_inside(text: str, lines: list[str] | tuple[str, ...], lang: str | None) -> int:
-    """How many line ends of `lines` (a wrapping of `text`) fall inside an atom rather than between two."""
+def _breaks_inside(text: str, lines: list[str] | tuple[str, ...], lang: str | None) -> int | None:
+    """How many line ends of `lines` (a wrapping of `text`) fall inside an atom rather than between
+    two; None when `lines` are not a wrapping of `text` (nothing can be said)."""
     bounds = {0}
     at = 0
     for atom in atoms(text, lang):
@@ -67,7 +68,7 @@ def _breaks_inside(text: str, lines: list[str] | tuple[str, ...], lang: str | No
         elif piece.endswith("-") and letters.startswith(piece[:-1], at):
             at += len(piece) - 1  # a hyphen the breaker added
         else:
-            return 0  # not a wrapping of `text` (the caller changed it): nothing to say
+            return None
         inside += at not in bounds
     return inside
 
@@ -136,14 +137,15 @@ def _result(lines: list[str], size: float, style: TextStyle, truncated: bool, mi
 def balance_lines(text: str, lines: list[str], width: float, style: TextStyle, size: float) -> list[str]:
     """Narrowest wrap width that keeps the same number of lines: even lines, no lone last word."""
     target = len(lines)
-    broken = _breaks_inside(text, lines, style.lang)
+    broken = _breaks_inside(text, lines, style.lang) or 0
     lo, hi = width * 0.4, width
     best = lines
     for _ in range(12):
         mid = (lo + hi) / 2
         candidate = wrap_lines(text, mid, style, size)
         # never narrower than a word or phrase the full width keeps whole ("セルフリオネッ" / "ト")
-        if len(candidate) <= target and _breaks_inside(text, candidate, style.lang) <= broken:
+        inside = _breaks_inside(text, candidate, style.lang)
+        if len(candidate) <= target and inside is not None and inside <= broken:
             best, hi = candidate, mid
         else:
             lo = mid
