@@ -1227,3 +1227,24 @@ def test_a_top_level_section_that_says_more_than_a_lead_is_set_on_content_slides
     shown = "\n".join(t for s in part_two for t in texts(s))
     assert all(f"Paragraph {n}" in shown for n in range(4))
     assert checker(result.outputs[0]) == []
+
+
+def test_the_title_slide_sets_its_title_under_the_accent_whatever_its_length(tmp_path):
+    """The accent above the title is the layout's: the title starts the same distance below it for
+    one line or four, and the authors and date follow the title's last line."""
+    tops = {}
+    for name, title in (("short", "LiveHD"), ("long", "Zuverlässigkeit von Systemen beim Einsatz von "
+                                                         "Machine Learning in eingebetteten Steuerungen")):
+        path = write(tmp_path / name / "index.md", f"---\ntitle: {title}\nauthors: [Ada Lovelace]\n"
+                     "date: 2020-06-01\nsummary: A summary.\n---\nBody.\n")
+        _, result, prs = deck_of(path, tmp_path / name)
+        cover = prs.slides[0]
+        title_shape = next(s for s in cover.shapes if s.is_placeholder and s.placeholder_format.type in
+                           (PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.TITLE))
+        meta = next(s for s in cover.shapes if s.has_text_frame and "Ada Lovelace" in s.text_frame.text)
+        assert title_shape.text_frame._bodyPr.get("anchor") == "t"
+        tops[name] = (title_shape.top, title_shape.top + title_shape.height, meta.top)
+        assert meta.top >= title_shape.top + title_shape.height  # after the title, never over it
+        assert checker(result.outputs[0]) == []
+    assert tops["short"][0] == tops["long"][0]  # the same distance below the accent
+    assert tops["short"][2] < tops["long"][2]  # the meta follows a one-line title up

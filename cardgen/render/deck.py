@@ -41,7 +41,7 @@ from cardgen.render.deck_fit import (
     spacing_before,
 )
 from cardgen.render.deck_media import HERO_DPI, HERO_SPLIT, css_color, hero_alt, hero_pixels, video_art
-from cardgen.render.deck_plan import CODE_PAD_X, CODE_PAD_Y, Geometry, Planner, SlidePlan
+from cardgen.render.deck_plan import CODE_PAD_X, CODE_PAD_Y, Geometry, Planner, SlidePlan, cover_boxes
 from cardgen.render.pptx_io import (
     Typefaces,
     add_title_placeholder,
@@ -630,7 +630,9 @@ class DeckBuilder:
         if plan.hero:
             frame_t, frame_m = w.geometry.cover_title_with_hero, w.geometry.cover_meta_with_hero
             tw, mw = frame_t.w, frame_m.w
-        w.title(slide, plan.title, plan.title_size, box=(tx, ty, tw, th), role="cover_title")
+        (tx, ty, tw, th), (mx, my, mw, mh) = cover_boxes((tx, ty, tw, th), (mx, my, mw, mh), plan,
+                                                         w.deck.role("cover_title").line_height)
+        w.title(slide, plan.title, plan.title_size, box=(tx, ty, tw, th), role="cover_title", anchor="top")
         meta = find_placeholder(slide, BODY_TYPES)
         if meta is None:
             meta = slide.shapes.add_textbox(Pt(mx), Pt(my), Pt(mw), Pt(mh))

@@ -27,7 +27,7 @@ from cardgen.render.deck_fit import (
     spacing_before,
 )
 from cardgen.render.deck_look import DeckLook, LayoutLook
-from cardgen.render.deck_plan import Geometry, SlidePlan, labels
+from cardgen.render.deck_plan import Geometry, SlidePlan, cover_boxes, labels
 from cardgen.render.pdf import fixed_date
 from cardgen.render.pdf_canvas import Canvas, Piece
 from cardgen.render.pdf_fonts import Fonts, output
@@ -116,14 +116,14 @@ class DeckPdf:
 
     # ------------------------------------------------------------------ kinds
 
-    def _title(self, ctx: SlideContext, plan: SlidePlan, box: Box, role: str = "title") -> None:
+    def _title(self, ctx: SlideContext, plan: SlidePlan, box: Box, role: str = "title", anchor: str = "bottom") -> None:
         if plan.running:
             box = self.boxes["running_title"]
             pieces = [Piece(plan.title, colour=ctx.colour("muted"))]
             self._wrapped(ctx, pieces, plan.title_size, box, self.deck.role("running").line_height, anchor="top")
             return
         pieces = [Piece(plan.title, bold=True, colour=ctx.colour("title"))]
-        self._wrapped(ctx, pieces, plan.title_size, box, self.deck.role(role).line_height, anchor="bottom",
+        self._wrapped(ctx, pieces, plan.title_size, box, self.deck.role(role).line_height, anchor=anchor,
                       bold=True)
 
     def _cover(self, ctx: SlideContext, plan: SlidePlan) -> None:
@@ -131,7 +131,9 @@ class DeckPdf:
         mx, my, mw, mh = self.boxes["cover_meta"]
         if plan.hero:
             tw, mw = self.geo.cover_title_with_hero.w, self.geo.cover_meta_with_hero.w
-        self._title(ctx, plan, (tx, ty, tw, th), role="cover_title")
+        (tx, ty, tw, th), (mx, my, mw, mh) = cover_boxes((tx, ty, tw, th), (mx, my, mw, mh), plan,
+                                                         self.deck.role("cover_title").line_height)
+        self._title(ctx, plan, (tx, ty, tw, th), role="cover_title", anchor="top")
         items = [TextItem((Run(line, bold=i == 0),)) for i, line in enumerate(plan.meta)]
         self._items(ctx, items, plan.meta_size, (mx, my, mw, mh), "cover_meta")
         if plan.hero:

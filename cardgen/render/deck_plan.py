@@ -119,6 +119,7 @@ class SlidePlan:
     # cover
     meta: list[str] = field(default_factory=list)
     meta_size: float = 0.0
+    title_lines: int = 0  # the title slide: lines its title takes at `title_size` (see `cover_boxes`)
     hero: bool = False
     caption: str = ""  # credit line drawn on a picture
     # table
@@ -146,6 +147,21 @@ class _Section:
     running: bool = False  # `title` was borrowed (nearest heading or deck title): shown as a running head
     background_color: str | None = None
     background_image: str | None = None
+
+
+def cover_boxes(title_box: tuple[float, float, float, float], meta_box: tuple[float, float, float, float],
+                plan: SlidePlan, line_height: float) -> tuple[tuple[float, float, float, float],
+                                                          tuple[float, float, float, float]]:
+    """The title slide's title and meta boxes (pt): the title set from the top of the layout's title
+    box, so it starts the same distance below the layout's accent whatever its length, and the meta
+    block the layout's gap after its last line (never lower than the layout places it)."""
+    tx, ty, tw, th = title_box
+    mx, my, mw, mh = meta_box
+    if plan.title_lines < 1:
+        return title_box, meta_box
+    used = min(th, plan.title_lines * plan.title_size * line_height + INSETS[1] + INSETS[3] + 0.15 * plan.title_size)
+    top = min(my, ty + used + max(0.0, my - (ty + th)))
+    return (tx, ty, tw, used), (mx, top, mw, mh + (my - top))
 
 
 class Planner:
@@ -222,7 +238,7 @@ class Planner:
             notes.insert(0, title)
         return SlidePlan("cover", title=fitted.text.replace("\n", " ") if fitted.truncated else title,
                          title_size=fitted.size, meta=meta, meta_size=meta_size, hero=hero, caption=caption,
-                         notes=notes)
+                         notes=notes, title_lines=len(fitted.lines))
 
     def _summary(self, lead: list[TextItem] | None = None) -> list[SlidePlan]:
         page = self.page
