@@ -120,7 +120,7 @@ class _Walker:
             text = (el.text or "").replace("\u2061", "").replace("\u2062", "").replace("-", "−").replace("~", "∼")
             sign = el.get("form") == "prefix"  # a sign, not an operation (`mathml._UNARY`)
             if text in _SPACED and script == 0 or text in _BINARY and script == 0 and not sign and self.out \
-                    and not self.out[-1].text.endswith(("(", "[", "{", " ")):
+                    and not self.out[-1].text.endswith(("(", "[", " ")):
                 text = f" {text} "
             elif text == "," and script == 0:
                 text = ", "

@@ -449,18 +449,17 @@ class Planner:
         """A top-level section as a divider slide: its title large, and what it says under it, if that
         is a lead of a few lines (readable at the upper half of the divider's text sizes); a section
         that says more is set on content slides instead (None), where body text is read."""
-        role = self.layout.role("cover_title")
-        fitted = self._fit(section.title or " ", self.geo.section_title, role, max_lines=3, bold=True, balance=True)
         items = []
         notes = list(section.notes)
         for block in section.blocks:
             items.extend(self._items(block, notes))
         meta = self.layout.role("cover_meta")
-        chunks = paginate(items, meta, self.geo.section_body, self.lang, self.mono)
-        chunk, size = chunks[0] if chunks else ([], meta.size)
-        if items and (len(chunks) > 1 or size < (meta.size + meta.min_size) / 2):
+        size = best_size(items, meta, self.geo.section_body, self.lang, self.mono)
+        if size is None or size < (meta.size + meta.min_size) / 2:
             return None
-        return SlidePlan("section", title=section.title, title_size=fitted.size, items=chunk, size=size, notes=notes,
+        fitted = self._fit(section.title or " ", self.geo.section_title, self.layout.role("cover_title"), max_lines=3,
+                           bold=True, balance=True)
+        return SlidePlan("section", title=section.title, title_size=fitted.size, items=items, size=size, notes=notes,
                          background_color=section.background_color, background_image=section.background_image)
 
     def _content(self, section: _Section, items: list[TextItem]) -> list[SlidePlan]:
