@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from cardgen import __version__
+from cardgen import __version__, stamps
 from cardgen.errors import CardgenError, PageError, UsageError, WriteError
 from cardgen.output import PARTIAL_FILE, atomic_write, confined, make_dirs
 from cardgen.pool import Outcome, run_tasks, workers_for
@@ -79,6 +79,16 @@ class PageRecord:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     key: str = ""
+
+
+@dataclass
+class RunStamps:
+    """What a run learns about its files' stamps (`stamps`): the context its cache entries are valid
+    in, the stamps of each page's inputs (by source), and the entries whose output stamps it renewed."""
+
+    context: str
+    inputs: dict[str, Any] = field(default_factory=dict)
+    refreshed: list[str] = field(default_factory=list)
 
 
 # --- discovery --------------------------------------------------------------------------------------
@@ -188,8 +198,55 @@ def unique_slugs(pages: list[Path], notes: list[str] | None = None) -> list[str]
 MAX_KEY_FILES = 5000
 
 
+class KeyInputs(NamedTuple):
+    """What a page's cache key looks at: files read (with their read caps), files stamped by name,
+    size and time, and the folders walked to find the latter (a file added there changes them)."""
+
+    read: list[tuple[Path, int]]
+    stat_only: list[Path]
+    folders: list[Path]
+
+    def paths(self) -> list[Path]:
+        return [p for p, _ in self.read] + self.stat_only + self.folders
+
+
+def key_inputs(page: Page) -> KeyInputs:
+    """The page, its bundle files, the featured image, the linked slides deck, author profiles and
+    site config: every file `input_key` reads or stamps."""
+    read: list[tuple[Path, int]] = [(page.path, MAX_PAGE_BYTES)]
+    if page.featured_image is not None:
+        read.append((page.featured_image, MAX_IMAGE_BYTES))
+    if page.slides_path is not None:
+        read.append((page.slides_path, MAX_PAGE_BYTES))
+    stat_only: list[Path] = []
+    folders: list[Path] = []
+    if page.bundle_dir is not None:
+        stat_only += _tree(page.bundle_dir, folders)
+    if page.slides_path is not None and page.slides_path.name == "index.md":
+        stat_only += _tree(page.slides_path.parent, folders)
+    if page.site is not None:
+        from cardgen.site import CONFIG_NAMES, author_profiles, page_language
+
+        root = page.site.root
+        configs = [root / name for name in CONFIG_NAMES] + _tree(root / "config", folders)
+        lang = page_language(page.site, page.path)
+        # every place a profile of each author entry may be (the one found, and those tried before it
+        # or instead of it: a profile created there later changes the page)
+        profiles = [p for name in _author_entries(page) for _, p in author_profiles(page.site, name, lang)]
+        read += [(p, MAX_CONFIG_BYTES) for p in configs] + [(p, MAX_PAGE_BYTES) for p in profiles]
+    return KeyInputs(list(dict.fromkeys(read)), list(dict.fromkeys(stat_only)), list(dict.fromkeys(folders)))
+
+
+def _author_entries(page: Page) -> list[str]:
+    """The front matter's author entries as written (a resolved author keeps only its profile's name)."""
+    raw = page.front_matter.get("authors", page.front_matter.get("author"))
+    entries = raw if isinstance(raw, list) else [raw]
+    return [str(e) for e in entries if isinstance(e, (str, int)) and not isinstance(e, bool)][:MAX_KEY_FILES]
+
+
 def input_key(page: Page, template_digest: str, options: dict[str, Any],
-              digests: tuple[dict[str, Any], dict[str, Any]] | None = None) -> str:
+              digests: tuple[dict[str, Any], dict[str, Any]] | None = None,
+              inputs: KeyInputs | None = None) -> str:
     """Hash of everything an output depends on: the page, its bundle files, the featured image, the
     linked slides deck, author profiles, site config, template files, options and cardgen's version.
 
@@ -205,26 +262,9 @@ def input_key(page: Page, template_digest: str, options: dict[str, Any],
     h.update(__version__.encode())
     h.update(json.dumps(options, sort_keys=True).encode())
     h.update(template_digest.encode())
-    jail = page.site.root if page.site is not None else page.path.parent
-    read: list[tuple[Path, int]] = [(page.path, MAX_PAGE_BYTES)]
-    if page.featured_image is not None:
-        read.append((page.featured_image, MAX_IMAGE_BYTES))
-    if page.slides_path is not None:
-        read.append((page.slides_path, MAX_PAGE_BYTES))
-    stat_only: list[Path] = []
-    if page.bundle_dir is not None:
-        stat_only += _tree(page.bundle_dir)
-    if page.slides_path is not None and page.slides_path.name == "index.md":
-        stat_only += _tree(page.slides_path.parent)
-    if page.site is not None:
-        from cardgen.site import CONFIG_NAMES
-
-        root = page.site.root
-        configs = [root / name for name in CONFIG_NAMES] + _tree(root / "config")
-        folders = [root / "content" / "authors"] + ([root / "content" / page.language / "authors"] if page.language else [])
-        profiles = [folder / author.slug / "_index.md" for author in page.authors if author.slug for folder in folders]
-        read += [(p, MAX_CONFIG_BYTES) for p in configs] + [(p, MAX_PAGE_BYTES) for p in profiles]
-    for path, cap in dict.fromkeys(read):
+    jail = key_jail(page)
+    inputs = inputs or key_inputs(page)
+    for path, cap in inputs.read:
         h.update(str(path.name).encode())
         try:
             if digests is not None and path == page.featured_image:
@@ -233,10 +273,15 @@ def input_key(page: Page, template_digest: str, options: dict[str, Any],
                 h.update(read_capped(path, cap, jail))
         except OSError as exc:
             h.update(f"unreadable:{type(exc).__name__}".encode())
-    for path in dict.fromkeys(stat_only):
+    for path in inputs.stat_only:
         h.update(str(path).encode())
         h.update(_stat_key(path, jail).encode())
     return h.hexdigest()
+
+
+def key_jail(page: Page) -> Path:
+    """The folder a page's key may look into: its site, or the page's own folder."""
+    return page.site.root if page.site is not None else page.path.parent
 
 
 def _image_digest(path: Path, cap: int, jail: Path, previous: dict[str, Any], current: dict[str, Any]) -> str:
@@ -251,13 +296,18 @@ def _image_digest(path: Path, cap: int, jail: Path, previous: dict[str, Any], cu
     return digest
 
 
-def _tree(folder: Path) -> list[Path]:
-    """Files below `folder`, without following symlinked folders, at most MAX_KEY_FILES."""
+def _tree(folder: Path, walked: list[Path] | None = None) -> list[Path]:
+    """Files below `folder`, without following symlinked folders, at most MAX_KEY_FILES; the folders
+    looked into (`folder` itself even when it is missing) are added to `walked`."""
     found: list[Path] = []
+    if walked is not None:
+        walked.append(folder)
     if not is_dir(folder):
         return found
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
+        if walked is not None and dirpath != str(folder):
+            walked.append(Path(dirpath))
         found += [Path(dirpath) / name for name in sorted(filenames)]
         if len(found) >= MAX_KEY_FILES:
             return found[:MAX_KEY_FILES]
@@ -589,6 +639,7 @@ def iter_batch(
         digests: tuple[dict[str, Any], dict[str, Any]] = (previous if isinstance(previous, dict) else {}, {})
         cache[DIGESTS_KEY] = digests[1]
         options = {"formats": list(chosen), "template": str(tpl.path.name), "presets": list(presets), "math": math}
+        run = RunStamps(_digest([__version__, options, tpl.digest, include_drafts, str(site_root), str(content), str(output)]))
         notes: list[str] = []
         slugs = unique_slugs(paths, notes)
         if site_root is not None:
@@ -606,7 +657,7 @@ def iter_batch(
             records.append(record)
             record.warnings += [n for n in notes if n.startswith(f"{path}: ")]
             task = _plan(record, path, content, site_root, tpl, options, cache, force, include_drafts, output, chosen,
-                         loaded, tuple(presets), digests)
+                         loaded, tuple(presets), digests, run)
             if task is not None:
                 tasks.append((record, task))
         yield Planned(len(records), len(tasks))
@@ -619,13 +670,14 @@ def iter_batch(
                              preload=functools.partial(preload_renderers, tpl if decks else None, languages))
         qr_codes: dict[str, str] = {}  # the QR symbols the pages' workers encoded (`qr.packed`), for the pack
         for done, (record, outcome) in enumerate(finished, start=1):
-            _finish(record, outcome, by_record[id(record)], output, cache)
+            _finish(record, outcome, by_record[id(record)], output, cache, (run.context, run.inputs.get(record.source)))
             if outcome.ok and isinstance(outcome.value.get("qr"), dict):
                 qr_codes.update(outcome.value["qr"])
             yield PageDone(record, done, len(tasks))
 
         published: list[str] = []
         if hugo and site_root is not None:
+            _load_for_pack(records, loaded, site_root)
             with confined(site_root / "static", site_root / "layouts", nested=False):
                 for record in records:
                     if record.status in ("built", "cached") and record.slug in loaded:
@@ -638,17 +690,21 @@ def iter_batch(
         pack_key = _digest([__version__, event or "", tpl.digest, list(chosen), sheet, base_url or "", str(output),
                             [(r.source, r.key) for r in ready]])
         previous = cache.get(PACK_KEY)
-        if not force and previous and previous.get("key") == pack_key and _outputs_intact(previous, output):
+        if not force and previous and previous.get("key") == pack_key and _outputs_intact(previous, output, run.refreshed):
             pack: dict[str, Any] = {"outputs": previous["outputs"], "errors": {}, "cached": True}
+            if run.refreshed:
+                _save_cache(output, cache, pack)
         else:
+            _load_for_pack(ready, loaded, site_root)
             pages = [loaded[r.slug] for r in ready if r.slug in loaded]
             yield PackStarted(tuple(s for s, f in (("card_sheet", "card"), ("showcase_deck", "deck"),
                                                    ("contact_sheet", "social")) if f in chosen))
             pack = build_event_pack(pages, ready, output, event=event, template=tpl, formats=chosen, sheet=sheet,
                                     base_url=base_url, jobs=workers_for(jobs, 3),
                                     timeout=_pack_timeout(page_timeout, len(pages)), qr_codes=qr_codes)
+            written = pack.pop("written", None)
             if pack["outputs"] and not pack["errors"]:
-                cache[PACK_KEY] = {"key": pack_key, "outputs": pack["outputs"]}
+                cache[PACK_KEY] = {"key": pack_key, "outputs": pack["outputs"], "written": written}
             else:
                 cache.pop(PACK_KEY, None)
             _save_cache(output, cache, pack)
@@ -680,23 +736,51 @@ def iter_batch(
 def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None, tpl: Template, options: dict[str, Any],
           cache: dict[str, Any], force: bool, include_drafts: bool, output: Path, chosen: tuple[str, ...],
           loaded: dict[str, Any], presets: tuple[str, ...],
-          digests: tuple[dict[str, Any], dict[str, Any]] | None = None) -> Task | None:
-    """Load and check one page in the main process; None when it needs no rendering. Never raises."""
+          digests: tuple[dict[str, Any], dict[str, Any]] | None = None, run: RunStamps | None = None) -> Task | None:
+    """Load and check one page in the main process; None when it needs no rendering. Never raises.
+
+    A page whose cache entry was made in the run's context (cardgen, options, template, site) and
+    whose every input still has the stamp it had when its key was computed is cached without being
+    read: its key is the recorded one (`stamps`)."""
     from cardgen.loader import load_page
 
+    cached = cache.get(str(path))
     try:
         if not inside(path, content):
             raise PageError(f"is a symlink to {short(str(path.resolve()))}, outside {content}; refused", path=path)
+        if not force and run is not None and isinstance(cached, dict) and \
+                _still_cached(cached, run, site_root or path.parent, output):
+            record.key = str(cached["key"])
+            _carry_digests(cached["inputs"], digests)
+            run.inputs[str(path)] = cached["inputs"]
+            _cached(record, cached)
+            return None
+        jail = site_root or path.parent
+        if not force and run is not None and isinstance(cached, dict) and isinstance(cached.get("skipped"), str) \
+                and cached.get("context") == run.context and stamps.unchanged(cached.get("inputs"), jail):
+            record.status = "skipped"  # decided by the page file alone, which has not changed
+            record.warnings.append(cached["skipped"])
+            return None
+        before = stamps.take([path], jail)
         page = load_page(path, site_root=site_root)
+        skipped = ""
         if not page.front_matter and not page.is_slides_page:
-            record.status = "skipped"  # README.md, notes: Hugo pages of a site always carry front matter
-            record.warnings.append(f"{path}: no front matter: not a project page, skipped")
-            return None
-        if page.draft and not include_drafts:
+            # README.md, notes: Hugo pages of a site always carry front matter
+            skipped = f"{path}: no front matter: not a project page, skipped"
+        elif page.draft and not include_drafts:
+            skipped = f"{path}: draft: skipped (drafts are built only when asked for)"
+        if skipped:
             record.status = "skipped"
-            record.warnings.append(f"{path}: draft: skipped (drafts are built only when asked for)")
+            record.warnings.append(skipped)
+            if run is not None:
+                cache[str(path)] = {"skipped": skipped, "context": run.context, "inputs": before}
+                run.refreshed.append(str(path))
             return None
-        record.key = input_key(page, tpl.digest, options, digests=digests)
+        inputs = key_inputs(page)
+        witness = stamps.take(inputs.paths(), key_jail(page))  # before the key reads: an edit after it shows
+        record.key = input_key(page, tpl.digest, options, digests=digests, inputs=inputs)
+        if run is not None:
+            run.inputs[str(path)] = witness
     except CardgenError as exc:
         record.status, record.error = "failed", str(exc)
         return None
@@ -707,11 +791,12 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
         record.status, record.error = "failed", f"{path}: internal error: {type(exc).__name__}: {exc}"
         return None
     loaded[record.slug] = page
-    cached = cache.get(str(path))
-    if not force and cached and cached.get("key") == record.key and _outputs_intact(cached, output):
-        record.status = "cached"
-        record.outputs = cached["outputs"]
-        record.warnings += [w for w in cached.get("warnings", []) if w not in record.warnings]
+    if not force and cached and cached.get("key") == record.key and \
+            _outputs_intact(cached, output, run.refreshed if run else None):
+        _cached(record, cached)
+        if run is not None and cached.get("inputs") != witness:  # touched, not changed: next time by stamps
+            cached |= {"context": run.context, "inputs": witness}
+            run.refreshed.append(str(path))
         return None
     root = str(output)
     return Task(str(path), record.slug, str(output / record.slug), str(tpl.path), chosen,
@@ -719,8 +804,48 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
                 str(options.get("math", "picture")), page)
 
 
-def _finish(record: PageRecord, outcome: Outcome, task: Task, output: Path, cache: dict[str, Any]) -> None:
-    """Fold a worker's outcome into the page's record and the cache."""
+def _cached(record: PageRecord, cached: dict[str, Any]) -> None:
+    record.status = "cached"
+    record.outputs = cached["outputs"]
+    record.warnings += [w for w in cached.get("warnings", []) if w not in record.warnings]
+
+
+def _still_cached(cached: dict[str, Any], run: RunStamps, jail: Path, output: Path) -> bool:
+    """Made in this context, every input stamp holds, every output intact: cached without reading the page."""
+    return (cached.get("context") == run.context and isinstance(cached.get("key"), str)
+            and stamps.unchanged(cached.get("inputs"), jail) and _outputs_intact(cached, output, run.refreshed))
+
+
+def _carry_digests(inputs: Any, digests: tuple[dict[str, Any], dict[str, Any]] | None) -> None:
+    """Keep last run's featured-image digests of a page that was not read, for the run after this one."""
+    if digests is None:
+        return
+    previous, current = digests
+    for name in inputs.get("files", {}):
+        if name in previous:
+            current[name] = previous[name]
+
+
+def _load_for_pack(records: Sequence[PageRecord], loaded: dict[str, Any], site_root: Path | None) -> None:
+    """Load the cached pages the batch did not read (their stamps held) when the event pack or the
+    Hugo copy needs them; a page that no longer loads is left out with a warning."""
+    from cardgen.loader import load_page
+
+    for record in records:
+        if record.status in ("built", "cached") and record.slug not in loaded:
+            try:
+                loaded[record.slug] = load_page(Path(record.source), site_root=site_root)
+            except Exception as exc:  # noqa: BLE001 - one bad page never stops the batch
+                record.warnings.append(f"{record.source}: left out of the event pack: {exc}")
+
+
+def _finish(record: PageRecord, outcome: Outcome, task: Task, output: Path, cache: dict[str, Any],
+            made: tuple[str, Any] = ("", None)) -> None:
+    """Fold a worker's outcome into the page's record and the cache.
+
+    `made` is the run's context and the stamps of the page's inputs, taken when its key was
+    computed: with them (and the outputs' own stamps) the next run can tell the page unchanged
+    without reading it."""
     if outcome.ok:
         result = outcome.value
         record.warnings += [w for w in result["warnings"] if w not in record.warnings]
@@ -738,6 +863,8 @@ def _finish(record: PageRecord, outcome: Outcome, task: Task, output: Path, cach
     record.seconds = round(outcome.seconds, 4)
     record.status = "failed" if record.error else "built"
     record.outputs = []
+    kept = [p for p in outputs if _lexically_inside(p, output)]
+    written = stamps.take(kept, output)  # before the hashes below
     for path in outputs:
         try:
             if _lexically_inside(path, output) and is_file(path):
@@ -745,7 +872,11 @@ def _finish(record: PageRecord, outcome: Outcome, task: Task, output: Path, cach
         except OSError as exc:
             record.errors[path.name] = f"{path}: cannot read back ({exc.strerror or exc})"
     if record.status == "built" and not record.errors:
-        cache[record.source] = {"key": record.key, "outputs": record.outputs, "warnings": record.warnings}
+        entry = {"key": record.key, "outputs": record.outputs, "warnings": record.warnings, "written": written}
+        context, inputs = made
+        if context and inputs:
+            entry |= {"context": context, "inputs": inputs}
+        cache[record.source] = entry
     else:
         cache.pop(record.source, None)
     _save_cache(output, cache, record)
@@ -809,11 +940,10 @@ def build_event_pack(pages: Sequence[Page], records: Sequence[PageRecord], outpu
                     pack["left_out"][name] = left_out
             if error:
                 pack["errors"][name] = error
-            for path in paths:
-                pack["outputs"].append(file_record(Path(path), output))
+            pack["outputs"] += _recorded([Path(p) for p in paths], output, pack)
         try:
             gallery = _gallery(pages, records, output, folder, event, template, pack["outputs"], base_url)
-            pack["outputs"].append(file_record(gallery, output))
+            pack["outputs"] += _recorded([gallery], output, pack)
         except CardgenError as exc:
             pack["errors"]["gallery"] = str(exc)
         except Exception as exc:  # noqa: BLE001 - the rest of the pack is still good
@@ -821,6 +951,12 @@ def build_event_pack(pages: Sequence[Page], records: Sequence[PageRecord], outpu
     if not pack["left_out"]:
         del pack["left_out"]
     return pack
+
+
+def _recorded(paths: list[Path], output: Path, pack: dict[str, Any]) -> list[dict[str, Any]]:
+    """The pack's file records of `paths`, their stamps taken first into `pack["written"]`."""
+    pack["written"] = stamps.merged(pack.get("written"), stamps.take(paths, output))
+    return [file_record(path, output) for path in paths]
 
 
 def _run_steps(steps: list[tuple[str, Any]], jobs: int, timeout: float | None) -> Iterator[tuple[str, Any]]:
@@ -970,21 +1106,38 @@ def _write_cache(output: Path, cache: dict[str, Any]) -> None:
     atomic_write(output / CACHE_FILE, json.dumps({"cardgen": __version__, "pages": cache}, indent=1).encode())
 
 
-def _outputs_intact(cached: dict[str, Any], output: Path) -> bool:
-    """Every output of a cache entry is there with its recorded size *and* content hash: a damaged
-    file of the same size is rebuilt, never trusted."""
+def _outputs_intact(cached: dict[str, Any], output: Path, refreshed: list[str] | None = None) -> bool:
+    """Every output of a cache entry is there with its recorded size *and* content: a damaged file of
+    the same size is rebuilt, never trusted.
+
+    An output whose stamp (`stamps`, taken when it was hashed) still holds is not read again; the
+    others are hashed, and when all are intact the entry's stamps are renewed (its path is added to
+    `refreshed`, for the caller to save)."""
     items = cached.get("outputs")
     if not isinstance(items, list) or not items:
         return False
-    for item in items:
+    try:
+        paths = [output / item["path"] for item in items]
+    except (KeyError, TypeError):
+        return False
+    now = stamps.take(paths, output)  # before any hashing: a later edit changes the file's stamp
+    known = stamps.proven(cached.get("written"), now)
+    hashed = False
+    for item, path in zip(items, paths, strict=True):
         try:
-            path = output / item["path"]
             if not _lexically_inside(path, output) or not is_file(path) or path.stat().st_size != item["bytes"]:
                 return False
+            if str(path) in known:
+                continue
+            hashed = True
             if file_record(path, output)["sha256"] != item["sha256"]:
                 return False
         except (OSError, KeyError, TypeError, ValueError):
             return False
+    if hashed:
+        cached["written"] = now
+        if refreshed is not None:
+            refreshed.append(str(output))
     return True
 
 

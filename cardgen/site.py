@@ -303,14 +303,20 @@ def urlize(name: str) -> str:
 def resolve_author(site: Site | None, name: str, lang: str = "") -> Author:
     """An author entry → Author: a profile's title when `content/authors/<slug>/_index.md` exists."""
     if site is not None:
-        for slug in dict.fromkeys((name, urlize(name))):
-            if not slug or "/" in slug or slug.startswith("."):
-                continue
-            for folder in _author_dirs(site, lang):
-                profile = folder / slug / "_index.md"
-                if is_file(profile, site.root):
-                    return _read_profile(profile, slug, name)
+        for slug, profile in author_profiles(site, name, lang):
+            if is_file(profile, site.root):
+                return _read_profile(profile, slug, name)
     return Author(name=name)
+
+
+def author_profiles(site: Site, name: str, lang: str = "") -> list[tuple[str, Path]]:
+    """Where the profile of author entry `name` may be, as (slug, file), in the order they are tried."""
+    found = []
+    for slug in dict.fromkeys((name, urlize(name))):
+        if not slug or "/" in slug or slug.startswith("."):
+            continue
+        found += [(slug, folder / slug / "_index.md") for folder in _author_dirs(site, lang)]
+    return found
 
 
 @lru_cache(maxsize=256)
