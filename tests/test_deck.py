@@ -1248,3 +1248,33 @@ def test_the_title_slide_sets_its_title_under_the_accent_whatever_its_length(tmp
         assert checker(result.outputs[0]) == []
     assert tops["short"][0] == tops["long"][0]  # the same distance below the accent
     assert tops["short"][2] < tops["long"][2]  # the meta follows a one-line title up
+
+
+@pytest.mark.parametrize("template", ["default", "dark", "event"])
+def test_links_are_drawn_in_their_run_colour_not_the_theme_accent(tmp_path: Path, template: str) -> None:
+    """The theme's hyperlink colour is the accent, which is the event template's title-slide background:
+    every link run carries its colour and Office's extension that says to draw it (PowerPoint 2019+ and
+    LibreOffice otherwise ignore a link's run colour)."""
+    import re
+
+    write(tmp_path / "slides" / "talk" / "index.md",
+          "---\ntitle: Talk\ntype: slides\n---\n# Talk about links\n\n- Slides: [example.org/talk](https://example.org/talk)\n"
+          "\n---\n\n## Next\n\nRead [the paper](https://example.org/paper).\n")
+    page = load_page(tmp_path / "slides" / "talk" / "index.md")
+    out = tmp_path / "t.pptx"
+    render_deck(page, out, template=template)
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        slides = [z.read(n).decode() for n in z.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
+    runs = [r for xml in slides for r in re.findall(r"<a:rPr[^>]*>(?:(?!</a:rPr>).)*<a:hlinkClick.*?</a:rPr>", xml, re.S)]
+    assert len(runs) >= 2
+    for run in runs:
+        colour = re.search(r'<a:solidFill><a:srgbClr val="([0-9A-F]{6})"/>', run)
+        assert colour, run
+        assert 'uri="{A12FA001-AC4F-418D-AE19-62706E023703}"' in run and '<ahyp:hlinkClr' in run and 'val="tx"' in run
+    if template == "event":
+        from cardgen.colors import contrast
+
+        first = re.search(r'<a:srgbClr val="([0-9A-F]{6})"/>', runs[0])
+        assert first and contrast("#" + first.group(1), "#ff5a36") >= 3.0

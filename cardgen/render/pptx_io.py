@@ -117,6 +117,8 @@ def style_run(
     if color:
         fill = etree.SubElement(rpr, f"{{{A}}}solidFill")
         etree.SubElement(fill, f"{{{A}}}srgbClr", val=color.lstrip("#")[:6].upper())
+        if href:
+            _link_in_run_colour(rpr)
     latin = faces.mono if code else faces.latin
     for tag, face in (("latin", latin), ("ea", faces.east_asian), ("cs", latin)):
         font = etree.SubElement(rpr, f"{{{A}}}{tag}", typeface=face)
@@ -124,6 +126,21 @@ def style_run(
             font.set("panose", MONO_PANOSE)
             font.set("pitchFamily", MONO_PITCH_FAMILY)
     _schema_order(rpr, _RPR_ORDER)
+
+
+#: Office's hyperlink-colour extension (PowerPoint 2019+, LibreOffice): `val="tx"` draws the link in its
+#: run's colour instead of the theme's `hlink`, which is the accent and can be the slide's background
+#: (the event template's title slide) or too light on a panel.
+HLINK_COLOR_EXT = "{A12FA001-AC4F-418D-AE19-62706E023703}"
+AHYP = "http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor"
+
+
+def _link_in_run_colour(rpr: Any) -> None:
+    link = rpr.find(f"{{{A}}}hlinkClick")
+    if link is None or link.find(f"{{{A}}}extLst") is not None:
+        return
+    ext = etree.SubElement(etree.SubElement(link, f"{{{A}}}extLst"), f"{{{A}}}ext", uri=HLINK_COLOR_EXT)
+    etree.SubElement(ext, f"{{{AHYP}}}hlinkClr", nsmap={"ahyp": AHYP}, val="tx")
 
 
 #: A code run's typeface is marked fixed-pitch, so a viewer without the named font substitutes a
