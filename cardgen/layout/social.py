@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cardgen.fields import field_text
+from cardgen.layout.decoration import decorations, mirrored
 from cardgen.layout.model import (
     Background,
     CropSpec,
@@ -85,7 +86,17 @@ def social_scene(page: Page, size: tuple[int, int], template: Template, images: 
     from cardgen.math import inline_formulas
 
     formulas = inline_formulas([r for runs in (page.title_runs, page.summary_runs) for r in runs])
-    for layer in variant.layers:
+    from cardgen.i18n import is_rtl
+
+    layers = variant.layers
+    marks = decorations(layers)
+    if is_rtl(page.language):
+        layers = mirrored(layers, marks)
+    for index, layer in enumerate(layers):
+        if index in marks:
+            marked = layers[marks[index]]
+            if isinstance(marked, TextLayer) and not _shows_text(page, marked, images):
+                continue  # its text is empty this time: the mark would stand alone
         if isinstance(layer, ImageLayer):
             picture = _image(page, layer, size, scale, bottoms, images, template)
             if picture is not None:
@@ -195,6 +206,10 @@ def shown_from(fit: str, page: Page) -> FocalPoint:
     it is shown whole (its frame has its aspect already: a Smart crop would zoom in by up to a tenth,
     as Hugo's does, and cut the edge of a logo or a diagram)."""
     return FocalPoint.CENTER if fit == "contain" else page.image.focal_point
+
+
+def _shows_text(page: Page, layer: TextLayer, images: PageImages) -> bool:
+    return bool(_content(page, layer, 3).strip()) or (layer.logo and images.logo(10.0) is not None)
 
 
 def _content(page: Page, layer: TextLayer, authors_max: int) -> str:
