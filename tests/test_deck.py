@@ -1278,3 +1278,13 @@ def test_links_are_drawn_in_their_run_colour_not_the_theme_accent(tmp_path: Path
 
         first = re.search(r'<a:srgbClr val="([0-9A-F]{6})"/>', runs[0])
         assert first and contrast("#" + first.group(1), "#ff5a36") >= 3.0
+
+
+def test_a_picture_left_out_is_named_in_the_notes_in_the_page_language(tmp_path: Path) -> None:
+    page = load_page(write(tmp_path / "p" / "index.md",
+                           "---\ntitle: إنشاء فرق المشاريع\nsummary: ملخص قصير.\n---\n## الخطوات\n\nنص الخطوة الأولى.\n\n"
+                           "{{< figure src=\"team1.png\" caption=\"ربط الحساب\" >}}\n"))
+    render_deck(page, tmp_path / "d.pptx")
+    notes = [s.notes_slide.notes_text_frame.text for s in Presentation(str(tmp_path / "d.pptx")).slides if s.has_notes_slide]
+    assert any("شكل (team1.png): ربط الحساب" in n for n in notes), notes
+    assert not any("Image (" in n for n in notes)

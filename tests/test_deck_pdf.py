@@ -287,3 +287,38 @@ def test_pdf_lines_mixing_bold_and_code_keep_the_planners_cut() -> None:
         lines = ["".join(p.text for p in line).strip() for line in _break(pieces, width, 24.0, False, None, "en")]
         planned = wrap_lines(text, width, TextStyle(size=24.0, conservative=True, lang="en"), 24.0)
         assert lines == planned and len(lines) == line_count(text.strip(), width, None, False, 24.0, "en")
+
+
+def test_handout_notes_of_a_right_to_left_page_are_set_flush_right(tmp_path):
+    """Arabic notes start at the right margin; an English paragraph among them still starts at the left."""
+    path = write(tmp_path / "talk" / "index.md", """
+        ---
+        title: عرض
+        type: slides
+        ---
+        # افتتاح
+
+        ---
+
+        ## الطريقة
+
+        - نقطة أولى
+
+        {{% speaker_note %}}
+        تذكر ذكر التجربة.
+
+        Mention the calibration run.
+        {{% /speaker_note %}}
+        """)
+    _, _, pdf = pdf_of(path, tmp_path, name="handout.pdf", handout=True)
+    xml = poppler("pdftotext", "-bbox", "-f", "2", "-l", "2", str(pdf), "-")
+    words = [(float(a), float(b), float(c), w) for a, b, c, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', xml)]
+    width = 595.3
+    notes = [w for w in words if w[1] > 360]  # below the slide and the notes heading (poppler writes Arabic in visual order)
+    arabic = [w for w in notes if any("\u0600" <= ch <= "\u06ff" for ch in w[3])]
+    english = [w for w in words if w[3] in ("Mention", "run.")]
+    assert arabic and english
+    assert max(w[2] for w in arabic) == pytest.approx(width - 42, abs=3), "the Arabic note ends at the right margin"
+    assert min(w[0] for w in arabic) > width / 2, "and is short: it stays on the right"
+    assert min(w[0] for w in english) == pytest.approx(42, abs=3), "the English note starts at the left margin"

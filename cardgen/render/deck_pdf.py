@@ -31,6 +31,7 @@ from cardgen.render.deck_plan import Geometry, SlidePlan, cover_boxes, labels
 from cardgen.render.pdf import fixed_date
 from cardgen.render.pdf_canvas import Canvas, Piece
 from cardgen.render.pdf_fonts import Fonts, output
+from cardgen.text.bidi import base_rtl
 from cardgen.text.breaking import wrap_lines
 from cardgen.text.style import TextStyle
 from cardgen.units import pt_to_px
@@ -566,18 +567,24 @@ def _handout_page(pdf: Any, fonts: Fonts, drawer: DeckPdf, plan: SlidePlan, numb
     flat.frame(HANDOUT_MARGIN, HANDOUT_MARGIN, width, geo.height * scale, "#8c959f")
     top = HANDOUT_MARGIN + geo.height * scale + 24
     notes = [n for n in plan.notes if n and n.strip()]
-    flat.line([Piece(f"{number}  {plan.title}", bold=True, colour="#1f2328")], HANDOUT_MARGIN, top + 11, 12)
+    page_rtl = is_rtl(drawer.lang)
+    heading = f"{number}  {plan.title}"  # on a right-to-left page the number is read first, at the right
+    flat.line([Piece(heading, bold=True, colour="#1f2328")], HANDOUT_MARGIN, top + 11, 12,
+              align="right" if page_rtl else "left", width=width)
     top += 24
     lead = NOTES_SIZE * 1.35
     bottom = A4[1] - HANDOUT_MARGIN
     for note in notes or [""]:
         for paragraph in note.split("\n"):
             pieces = [Piece(paragraph, colour="#1f2328")]
+            # a paragraph runs the way its first strong letter says (an English note on an Arabic page
+            # starts at the left), every line of it flush to that side
+            align = "right" if base_rtl(paragraph, default=page_rtl) else "left"
             for line in _break(pieces, width, NOTES_SIZE, False, None, drawer.lang) or [[]]:
                 if top + lead > bottom:
                     pdf.add_page()
                     top = HANDOUT_MARGIN
-                flat.line(line, HANDOUT_MARGIN, top + _baseline(lead, NOTES_SIZE), NOTES_SIZE)
+                flat.line(line, HANDOUT_MARGIN, top + _baseline(lead, NOTES_SIZE), NOTES_SIZE, align=align, width=width)
                 top += lead
         top += lead * 0.5
 

@@ -422,7 +422,7 @@ class Planner:
                     if picture is not None:
                         out.append(picture)
                     elif figure.caption_text or figure.alt:
-                        notes.append(f"Image ({figure.src}): {figure.caption_text or figure.alt}")
+                        notes.append(f"{self.words['figure']} ({figure.src}): {figure.caption_text or figure.alt}")
             elif isinstance(block, Video):
                 flush()
                 out.append(self._video(section, block))
