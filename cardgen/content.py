@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cardgen.document import Callout, Heading, ListBlock, Paragraph, Quote, Video, plain
+from cardgen.document import Callout, Heading, ListBlock, MathBlock, Paragraph, Quote, Video, plain
 
 if TYPE_CHECKING:
     from cardgen.document import Block, Inline
@@ -110,6 +110,7 @@ def highlights(page: Page, limit: int = MAX_HIGHLIGHTS) -> tuple[Highlight, ...]
     return tuple(item for _, _, item in sorted(chosen, key=lambda c: c[1]))
 
 
+_TERMINAL = re.compile(r"[.!?…。！？؟।][\"'”’)\]]*$")
 _RANK = {"section": 0, "item": 1, "lead": 2}
 
 
@@ -121,7 +122,10 @@ def _candidates(
     heading = ""  # the section we are in; "" before the first heading
     waiting = False  # the current heading has not got its sentence yet
     skipping = False  # inside a References / Acknowledgements section
-    for block in _flatten(blocks):
+    flat = _flatten(blocks)
+    for index, block in enumerate(flat):
+        if isinstance(block, MathBlock):
+            continue
         if isinstance(block, Heading):
             text = _clean(block.text).rstrip(":：").rstrip()  # "Features:" reads as a lead-in already
             key = _key(text.lstrip("0123456789. "))
@@ -139,7 +143,11 @@ def _candidates(
         if isinstance(block, Paragraph):
             if _mostly_link(block.runs) or _has_math(block.runs):
                 continue
-            sentences = [s for s in _sentences(_clean(block.text)) if _fresh(s, shown) and _complete(s)]
+            sentences = _sentences(_clean(block.text))
+            if sentences and index + 1 < len(flat) and isinstance(flat[index + 1], MathBlock) \
+                    and not _TERMINAL.search(sentences[-1]):
+                sentences.pop()  # "… of the form" introduces the dropped equation
+            sentences = [s for s in sentences if _fresh(s, shown) and _complete(s)]
             if not sentences:
                 continue
             if waiting:
@@ -169,7 +177,7 @@ def _flatten(blocks: tuple[Block, ...]) -> list[Block]:
     for block in blocks:
         if isinstance(block, (Quote, Callout)):
             out.extend(_flatten(block.children))
-        elif isinstance(block, (Heading, Paragraph, ListBlock, Video)):
+        elif isinstance(block, (Heading, Paragraph, ListBlock, Video, MathBlock)):
             out.append(block)
     return out
 
@@ -210,7 +218,8 @@ def _has_math(runs: Inline) -> bool:
 def _sentences(text: str) -> list[str]:
     pieces: list[str] = []
     for part in _SENTENCE_END.split(text):
-        if pieces and pieces[-1].casefold().endswith(_ABBREVIATIONS):
+        last = pieces[-1].casefold() if pieces else ""
+        if pieces and any(last == a or last.endswith((" " + a, "(" + a)) for a in _ABBREVIATIONS):
             pieces[-1] = f"{pieces[-1]} {part}"
         elif part and part.strip():
             pieces.append(part.strip())

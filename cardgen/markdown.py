@@ -321,6 +321,17 @@ def _display_math(token: Token) -> str | None:
     return None
 
 
+_DISPLAYS = re.compile(r"\s*(?:\$\$.+?\$\$\s*)+", re.S)
+
+
+def _display_pieces(token: Token) -> list[str]:
+    """One TeX per display: a code span may hold several (`` `$$a$$ $$b$$` ``), as MathJax shows them."""
+    content = token.content.strip() if token.type == "code_inline" else ""
+    if _DISPLAYS.fullmatch(content):
+        return [m.strip() for m in re.findall(r"\$\$(.+?)\$\$", content, re.S)]
+    return [_display_math(token) or ""]
+
+
 def _paragraph_children(children: list[Token], ctx: Context) -> list[Block]:
     meaningful = [c for c in children if not _blank(c)]
     if (
@@ -350,7 +361,8 @@ def _paragraph_children(children: list[Token], ctx: Context) -> list[Block]:
             blocks.extend(_image_figure(c, ctx) for c in solid)
         elif len(solid) == 1 and _display_math(solid[0]) is not None:
             flush()
-            blocks.append(math_block(_display_math(solid[0]) or "", ctx.macros, ctx.warn))
+            for tex in _display_pieces(solid[0]):
+                blocks.append(math_block(tex, ctx.macros, ctx.warn))
         elif (
             len(solid) == 1
             and solid[0].type == "shortcode_inline"

@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "cardgen.errors",
         "cardgen.colors",
         "cardgen.safepath",
+        "cardgen.stamps",
         "cardgen.output",
         "cardgen.i18n",
         "cardgen.math",

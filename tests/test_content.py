@@ -99,3 +99,21 @@ def test_corpus_highlights_are_short_fresh_and_few(path: Path) -> None:
         assert 0 < len(h.text) <= 200
         key = "".join(ch for ch in h.text.casefold() if ch.isalnum())
         assert key not in summary
+
+
+def test_words_ending_like_an_abbreviation_still_end_a_sentence(tmp_path: Path) -> None:
+    """"algorithms." ends in "ms." but is not an abbreviation: the first sentence alone is the highlight."""
+    page = page_of(tmp_path, "## Motivation\n\nLinear algebra is the engine behind most optimization algorithms. "
+                             "During my dissertation work, I met two highly structured linear systems that we wanted "
+                             "to solve more efficiently, and that led to the methods described on this page in detail.\n")
+    (got,) = highlights(page)
+    assert got.text == "Linear algebra is the engine behind most optimization algorithms."
+
+
+def test_a_sentence_leading_into_a_dropped_equation_is_not_printed(tmp_path: Path) -> None:
+    """A card has no room for display math: "… equations of the form" before one would hang."""
+    page = page_of(tmp_path, "## Equations\n\nWe solve positive semidefinite matrix equations of the form\n\n"
+                             "$$PXP + QXQ = G,$$\n\nThese systems arise in optics.\n\n"
+                             "## Results\n\nWe compare our method with\n\n$$x = y$$\n\nOur method is faster.\n")
+    got = {h.heading: h.text for h in highlights(page)}
+    assert got == {"Equations": "These systems arise in optics.", "Results": "Our method is faster."}

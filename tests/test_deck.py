@@ -1288,3 +1288,31 @@ def test_a_picture_left_out_is_named_in_the_notes_in_the_page_language(tmp_path:
     notes = [s.notes_slide.notes_text_frame.text for s in Presentation(str(tmp_path / "d.pptx")).slides if s.has_notes_slide]
     assert any("شكل (team1.png): ربط الحساب" in n for n in notes), notes
     assert not any("Image (" in n for n in notes)
+
+
+def test_a_top_level_section_with_one_long_paragraph_is_read_on_content_slides(tmp_path):
+    """A paragraph the divider would cut to its first sentence is not a lead: the section is set on a
+    content slide at body size (its sentences all on the slide or in the notes, never cut in small print)."""
+    sentence = "Numerical linear algebra is the core computational engine behind most optimization algorithms"
+    paragraph = ". ".join(f"{sentence} number {n}" for n in range(6)) + "."
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Parts\nsummary: Two parts.\n---\n"
+                 f"# Motivation\n\n{paragraph}\n\n# Next\n\nA short lead.\n")
+    _, result, prs = deck_of(path, tmp_path, aspect="4:3")
+    motivation = [s for s in prs.slides if (slide_title(s) or "").startswith("Motivation")]
+    assert motivation and all(s.slide_layout.name != "Section Header" for s in motivation)
+    sizes = {run.font.size.pt for s in motivation for shape in s.shapes if shape.has_text_frame
+             for p in shape.text_frame.paragraphs for run in p.runs if "linear algebra" in p.text and run.font.size}
+    assert sizes and min(sizes) >= 18
+    assert checker(result.outputs[0]) == []
+
+
+def test_a_first_level_slide_whose_picture_is_missing_is_still_a_title_slide(tmp_path):
+    """A slides deck opening with `# Title`, a picture that is not there and its links: the missing
+    picture shows nothing, so the slide is the deck's title slide, as without it."""
+    path = write(tmp_path / "slides" / "qc" / "index.md",
+                 "---\ntype: slides\n---\n# Quantum Circuits\n\n<img src=\"assets/brickwall.png\" width=\"60%\">\n\n"
+                 "- [example.org/qc](https://example.org/qc)\n\n---\n\n## Gates\n\n- One\n")
+    _, result, prs = deck_of(path, tmp_path)
+    first = prs.slides[0]
+    assert slide_title(first) == "Quantum Circuits" and first.slide_layout.name == "Section Header"
+    assert checker(result.outputs[0]) == []

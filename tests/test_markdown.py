@@ -527,3 +527,14 @@ def test_raw_html_lists_become_lists() -> None:
     )
     assert listed.items[0].runs[1].href == "https://x.org" and listed.items[1].runs[0].bold
     assert nested == Html("a\nb")  # nested HTML lists stay text
+
+
+def test_a_code_span_of_several_displays_is_one_equation_each() -> None:
+    """`` `$$a$$ $$b$$` `` (backticks keep Markdown off the TeX): MathJax shows two displays, so do we,
+    with no `$$` left in either."""
+    body = "Before.\n\n`$$\\begin{align} h &= J \\\\ &= 2 \\end{align}$$\n$$U(J)=e^{-iJ}$$`\n\nAfter.\n"
+    blocks = parse_document(body).blocks
+    maths = [b for b in blocks if isinstance(b, MathBlock)]
+    assert len(maths) == 2
+    assert "align" in maths[0].tex and maths[1].tex.strip() == "U(J)=e^{-iJ}"
+    assert all("$" not in m.tex for m in maths)

@@ -401,7 +401,9 @@ class Planner:
                 pending.clear()
 
         only_text = all(not isinstance(b, (Table, Figure, Gallery, Video)) for b in section.blocks)
-        if section.level == 1 and not any(isinstance(b, (Table, Figure, Gallery, Video, CodeBlock)) for b in section.blocks):
+        shows_picture = any(isinstance(b, Figure) and b.path or isinstance(b, Gallery) and any(f.path for f in b.figures)
+                            for b in section.blocks)
+        if section.level == 1 and not shows_picture and not any(isinstance(b, (Table, Video, CodeBlock)) for b in section.blocks):
             divider = self._section_slide(section)
             if divider is not None:
                 return [divider]
@@ -451,6 +453,8 @@ class Planner:
         that says more is set on content slides instead (None), where body text is read."""
         items = []
         notes = list(section.notes)
+        if any(isinstance(b, Paragraph) and len(b.text) > self.layout.condense_chars for b in section.blocks):
+            return None  # a paragraph the divider would condense is not a lead: content slides show it whole
         for block in section.blocks:
             items.extend(self._items(block, notes))
         meta = self.layout.role("cover_meta")
