@@ -1316,3 +1316,24 @@ def test_a_first_level_slide_whose_picture_is_missing_is_still_a_title_slide(tmp
     first = prs.slides[0]
     assert slide_title(first) == "Quantum Circuits" and first.slide_layout.name == "Section Header"
     assert checker(result.outputs[0]) == []
+
+
+def test_a_long_title_beside_the_4_3_picture_runs_on_instead_of_losing_words(tmp_path):
+    """On 4:3 the title column beside the picture takes four lines at the smallest size; a longer title
+    runs on into the room the authors and date leave below, whole, and they follow it."""
+    title = "Seperating Stable & Unstable Regimes in Gaussian Process Transition Dynamics Models"
+    bundle = tmp_path / "p"
+    tiny_png(bundle / "featured.png", (800, 600), (90, 120, 160))
+    path = write(bundle / "index.md", f"---\ntitle: \"{title}\"\nauthors: [Aidan Scannell]\ndate: 2020-01-01\n"
+                 "summary: A summary.\n---\nBody.\n")
+    for template in ("default", "event"):
+        page, result, prs = deck_of(path, tmp_path / template, template=template, aspect="4:3")
+        cover = prs.slides[0]
+        title_shape = next(s for s in cover.shapes if s.is_placeholder and s.placeholder_format.type in
+                           (PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.TITLE))
+        assert title_shape.text_frame.text == title and "…" not in title_shape.text_frame.text
+        meta = next(s for s in cover.shapes if s.has_text_frame and "Aidan Scannell" in s.text_frame.text)
+        assert meta.top >= title_shape.top + title_shape.height
+        assert meta.top + meta.height <= prs.slide_height
+        assert not any("title" in w and "shortened" in w for w in result.warnings)
+        assert checker(result.outputs[0]) == []

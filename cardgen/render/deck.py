@@ -207,6 +207,8 @@ def read_geometry(prs: Any) -> tuple[Geometry, dict[str, tuple[float, float, flo
         running_title=Frame(*boxes["running_title"][2:]), running_body=Frame(*boxes["running_body"][2:]),
         qr_side=qr,
         cover_left=boxes["cover_title"][0],
+        cover_room=boxes["cover_meta"][1] + boxes["cover_meta"][3] - boxes["cover_title"][1],
+        cover_gap=max(0.0, boxes["cover_meta"][1] - boxes["cover_title"][1] - boxes["cover_title"][3]),
     )
     return geometry, boxes
 

@@ -85,6 +85,8 @@ class Geometry:
     running_body: Frame  # body under that strip: it starts just below where titles start
     qr_side: float  # QR code size on the links slide (pt)
     cover_left: float = 48.0  # left edge of the title slide's title box (pt)
+    cover_room: float = 0.0  # from the top of the title slide's title box to the bottom of its meta box (pt)
+    cover_gap: float = 0.0  # between the title slide's title box and its meta box (pt)
     hero_gap: ClassVar[float] = 40.0  # between the title slide's text column and its picture (pt)
 
     @property
@@ -159,9 +161,20 @@ def cover_boxes(title_box: tuple[float, float, float, float], meta_box: tuple[fl
     mx, my, mw, mh = meta_box
     if plan.title_lines < 1:
         return title_box, meta_box
-    used = min(th, plan.title_lines * plan.title_size * line_height + INSETS[1] + INSETS[3] + 0.15 * plan.title_size)
-    top = min(my, ty + used + max(0.0, my - (ty + th)))
+    need = plan.title_lines * plan.title_size * line_height + INSETS[1] + INSETS[3] + 0.15 * plan.title_size
+    gap = max(0.0, my - (ty + th))
+    if plan.title_lines > COVER_TITLE_LINES:  # a long title running on over the room the meta leaves
+        top = ty + need + gap
+        return (tx, ty, tw, need), (mx, top, mw, my + mh - top)
+    used = min(th, need)
+    top = min(my, ty + used + gap)
     return (tx, ty, tw, used), (mx, top, mw, mh + (my - top))
+
+
+#: Lines a title slide's title takes in the layout's title box; a longer title may take up to
+#: `COVER_TITLE_MAX_LINES` when the meta leaves room below (a 4:3 title beside the picture).
+COVER_TITLE_LINES = 4
+COVER_TITLE_MAX_LINES = 6
 
 
 class Planner:
@@ -222,7 +235,7 @@ class Planner:
         meta_frame = self.geo.cover_meta_with_hero if hero else self.geo.cover_meta
         role = self.layout.role("cover_title")
         title = page.title_plain or page.slug
-        fitted = self._fit(title, title_frame, role, max_lines=4, bold=True, balance=True)
+        fitted = self._fit(title, title_frame, role, max_lines=COVER_TITLE_LINES, bold=True, balance=True)
         meta = [line for line in (authors_line(page, 4), " · ".join(x for x in (date_line(page), site_line(page)) if x)) if line]
         meta_role = self.layout.role("cover_meta")
         meta_items = [TextItem((Run(line, bold=i == 0),)) for i, line in enumerate(meta)]  # as the writer sets them
@@ -230,6 +243,17 @@ class Planner:
         if meta_size is None:
             meta = [self._fit(" — ".join(meta), meta_frame, meta_role, max_lines=None).text.replace("\n", " ")]
             meta_size = meta_role.min_size
+            meta_items = [TextItem((Run(meta[0], bold=True),))]
+        if fitted.truncated and self.geo.cover_room > 0:
+            # The title slide has room below a short meta block: a long title runs on into it rather
+            # than lose its last words (a 4:3 title beside the picture).
+            meta_h = items_height(meta_items, meta_size, meta_role, meta_frame, self.lang, self.mono) + INSETS[1] + INSETS[3]
+            room = self.geo.cover_room - self.geo.cover_gap - meta_h
+            if room > title_frame.h:
+                longer = self._fit(title, Frame(title_frame.w, room), role, max_lines=COVER_TITLE_MAX_LINES,
+                                   bold=True, balance=True)
+                if not longer.truncated:
+                    fitted = longer
         notes = [page.description] if page.description else []
         caption = page.image.caption_text if hero and self.has_image else ""
         if caption:
