@@ -1337,3 +1337,22 @@ def test_a_long_title_beside_the_4_3_picture_runs_on_instead_of_losing_words(tmp
         assert meta.top + meta.height <= prs.slide_height
         assert not any("title" in w and "shortened" in w for w in result.warnings)
         assert checker(result.outputs[0]) == []
+
+
+def test_a_shrunk_title_stays_above_its_body_text(tmp_path):
+    """A long heading fitted down to 23 pt over 24 pt body text inverts the hierarchy: the body steps down."""
+    heading = "Seperating Stable and Unstable Regimes in Gaussian Process Transition Dynamics Models Today"
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Parts\nsummary: Two parts.\n---\n"
+                 f"## {heading}\n\nWe present an approach for separating regimes.\n\n## Short\n\nAnother line.\n")
+    _, result, prs = deck_of(path, tmp_path, aspect="4:3")
+    for slide in list(prs.slides)[1:]:
+        title = next((s for s in slide.shapes if s.is_placeholder and s.placeholder_format.type in
+                      (PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.TITLE)), None)
+        if title is None or not title.text_frame.text.strip():
+            continue
+        title_pt = max(r.font.size.pt for p in title.text_frame.paragraphs for r in p.runs if r.font.size)
+        body = [r.font.size.pt for s in slide.shapes if s.has_text_frame and s is not title
+                for p in s.text_frame.paragraphs for r in p.runs if r.font.size and "approach" in p.text]
+        if body:
+            assert title_pt < 32 and max(body) <= title_pt - 2, (title_pt, body)
+    assert checker(result.outputs[0]) == []

@@ -171,6 +171,9 @@ def cover_boxes(title_box: tuple[float, float, float, float], meta_box: tuple[fl
     return (tx, ty, tw, used), (mx, top, mw, mh + (my - top))
 
 
+#: How many points a slide's title stays above its body text when a long title has to shrink.
+TITLE_OVER_BODY = 2.0
+
 #: Lines a title slide's title takes in the layout's title box; a longer title may take up to
 #: `COVER_TITLE_MAX_LINES` when the meta leaves room below (a 4:3 title beside the picture).
 COVER_TITLE_LINES = 4
@@ -505,7 +508,12 @@ class Planner:
         if section.running:
             size = self._fit(title, self.geo.running_title, self.layout.role("running"), max_lines=1).size
             return SlidePlan(kind, title=title, title_size=size, running=True, **fields)
-        return SlidePlan(kind, title=title, title_size=self._title_size(title), **fields)
+        title_size = self._title_size(title)
+        body = fields.get("size")
+        if isinstance(body, (int, float)) and body > title_size - TITLE_OVER_BODY:
+            # a long title shrunk to fit stays above its body text: the body steps down with it
+            fields["size"] = max(self.layout.role("body").min_size, min(body, title_size - TITLE_OVER_BODY))
+        return SlidePlan(kind, title=title, title_size=title_size, **fields)
 
     # ------------------------------------------------------------------ blocks → items
 
