@@ -315,6 +315,7 @@ ListField = Callable[["Page", int], "tuple[Any, ...]"]
 #: Fields a text layer's `field = "…"` can show, as one string (`max_items` bounds list-like ones).
 TEXT_FIELDS: dict[str, TextField] = {
     "title": lambda page, n: page.title_plain or page.slug,
+    "subtitle": lambda page, n: page.subtitle,
     "summary": lambda page, n: page.description,
     "description": lambda page, n: page.description,
     "authors": lambda page, n: authors_line(page, max_names=n),

@@ -149,6 +149,8 @@ def load_page(
             warn("title", f"missing; using {title!r}")
     title_runs = parse_inline(title)
     title_plain = to_plain(title) or _title_from_name(path)
+    subtitle = " ".join(to_plain(_capped(_as_text(meta.get("subtitle"), "subtitle", warn), MAX_TITLE_CHARS,
+                                         "subtitle", warn)).split())
 
     # Description: summary → abstract → description → first paragraph -----------------------------
     description_source = ""
@@ -208,6 +210,7 @@ def load_page(
         description=description,
         description_source=description_source,
         summary_runs=summary_runs,
+        subtitle=subtitle,
         authors=authors,
         tags=tags,
         categories=categories,

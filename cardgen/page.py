@@ -170,6 +170,7 @@ class Page:
     description: str  # plain text, from summary → abstract → description → first body paragraph
     description_source: str  # "summary" | "abstract" | "description" | "body" | ""
     summary_runs: Inline
+    subtitle: str = ""  # plain text of `subtitle`, which the theme's page header shows under the title
     authors: tuple[Author, ...] = ()
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()

@@ -69,6 +69,7 @@ def page_to_dict(page: Page) -> dict[str, Any]:
         "path": str(page.path),
         "title": page.title_plain,
         "title_markdown": page.title,
+        "subtitle": page.subtitle,
         "description": page.description,
         "description_source": page.description_source,
         "authors": [
@@ -163,6 +164,7 @@ def format_page(page: Page) -> str:
     img = data["image"]
     lines = [
         f"{data['title']}",
+        *([f"  subtitle     {data['subtitle']}"] if data["subtitle"] else []),
         f"  file         {data['path']}",
         f"  authors      {', '.join(a['name'] for a in data['authors']) or '—'}",
         f"  date         {data['date'] or '—'}",

@@ -1356,3 +1356,24 @@ def test_a_shrunk_title_stays_above_its_body_text(tmp_path):
         if body:
             assert title_pt < 32 and max(body) <= title_pt - 2, (title_pt, body)
     assert checker(result.outputs[0]) == []
+
+
+def test_the_subtitle_is_shown_under_the_title_before_the_authors(tmp_path):
+    """Front matter `subtitle`, which the theme's page header shows under the title."""
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: The Wheelchair Cosmos Traveller\n"
+                 "subtitle: \"The story of a *scientist* who never gave up\"\nauthors: [Ada Lovelace]\n"
+                 "date: 2020-02-01\nsummary: A summary.\n---\nBody.\n")
+    page, result, prs = deck_of(path, tmp_path)
+    assert page.subtitle == "The story of a scientist who never gave up"
+    cover = prs.slides[0]
+    meta = next(s for s in cover.shapes if s.has_text_frame and "Ada Lovelace" in s.text_frame.text)
+    lines = [(p.text, any(r.font.bold for r in p.runs)) for p in meta.text_frame.paragraphs if p.text]
+    assert lines[0] == ("The story of a scientist who never gave up", False)
+    assert lines[1] == ("Ada Lovelace", True)
+    assert checker(result.outputs[0]) == []
+    pdf = tmp_path / "p.pdf"
+    render_deck(page, pdf)
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert text.index("The story of a scientist") < text.index("Ada Lovelace")

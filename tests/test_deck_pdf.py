@@ -322,3 +322,25 @@ def test_handout_notes_of_a_right_to_left_page_are_set_flush_right(tmp_path):
     assert max(w[2] for w in arabic) == pytest.approx(width - 42, abs=3), "the Arabic note ends at the right margin"
     assert min(w[0] for w in arabic) > width / 2, "and is short: it stays on the right"
     assert min(w[0] for w in english) == pytest.approx(42, abs=3), "the English note starts at the left margin"
+
+
+def test_the_pdf_title_picture_is_placed_as_the_pptx_one(tmp_path, monkeypatch):
+    """Cover or whole: both backends ask for the same frame at slide resolution and surface (the PDF
+    asked at its own finer raster, and a small photo came out letterboxed there, cropped in the pptx)."""
+    from cardgen.render.assets import PageImages
+    from conftest import tiny_png
+
+    asks: list[tuple[object, object]] = []
+    original = PageImages.hero
+
+    def hero(self, size, focal_point=None, **kw):  # noqa: ANN001, ANN202
+        asks.append((kw.get("frame_px"), kw.get("surface")))
+        return original(self, size, focal_point, **kw)
+
+    monkeypatch.setattr(PageImages, "hero", hero)
+    bundle = tmp_path / "p"
+    tiny_png(bundle / "featured.png", (420, 560), (90, 120, 160))
+    path = write(bundle / "index.md", "---\ntitle: A small portrait\nsummary: S.\n---\nBody.\n")
+    pdf_of(path, tmp_path, name="a.pdf")
+    render_deck(load_page(path), tmp_path / "a.pptx")
+    assert len(asks) >= 2 and asks[0][0] is not None and len(set(asks)) == 1, asks

@@ -261,7 +261,7 @@ def test_a_200px_checkerboard_is_never_shown_above_two_times_on_a_slide(tmp_path
 def test_the_seed_photo_still_fills_its_frames(tmp_path: Path, seed_copy: Path):
     from cardgen.loader import load_page
     from cardgen.render.assets import PageImages
-    from cardgen.render.deck import SLIDE_PX_PER_INCH  # noqa: F401 - the slide resolution exists
+    from cardgen.render.deck_media import hero_frame  # noqa: F401 - slides are judged at a resolution
 
     shutil.copyfile(Path(__file__).parents[1] / "samples" / "mlphys" / "featured.jpg", seed_copy.parent / "featured.jpg")
     page = load_page(seed_copy)

@@ -40,8 +40,24 @@ from cardgen.render.deck_fit import (
     items_height,
     spacing_before,
 )
-from cardgen.render.deck_media import HERO_DPI, HERO_SPLIT, css_color, hero_alt, hero_pixels, video_art
-from cardgen.render.deck_plan import CODE_PAD_X, CODE_PAD_Y, Geometry, Planner, SlidePlan, cover_boxes
+from cardgen.render.deck_media import (
+    HERO_DPI,
+    HERO_SPLIT,
+    css_color,
+    hero_alt,
+    hero_frame,
+    hero_pixels,
+    video_art,
+)
+from cardgen.render.deck_plan import (
+    CODE_PAD_X,
+    CODE_PAD_Y,
+    Geometry,
+    Planner,
+    SlidePlan,
+    cover_boxes,
+    cover_meta_items,
+)
 from cardgen.render.pptx_io import (
     Typefaces,
     add_title_placeholder,
@@ -217,17 +233,16 @@ def template_hero_pixels(template: Template, aspect: str = "16:9") -> tuple[int,
     return hero_pixels(read_geometry(open_master(template, aspect))[0])
 
 
-#: Slides are judged at 96 px/in: the 2× enlargement cap of image placement counts there.
-SLIDE_PX_PER_INCH = 96.0
 
 
 def title_hero(images: PageImages, geometry: Geometry, template: Template) -> HeroImage:
     """The title slide's picture (the showcase shows the same one): placed for the right-hand panel
     at 96 px/in, drawn at `HERO_DPI`, contained art on the template's surface colour."""
-    width = geometry.width * (1 - geometry.hero_split)
-    frame = (pt_to_px(width, SLIDE_PX_PER_INCH), pt_to_px(geometry.height, SLIDE_PX_PER_INCH))
-    surface = template.colors.get("surface") or template.colors.get("background") or "#ffffff"
-    return images.hero(hero_pixels(geometry), frame_px=frame, surface=surface)
+    return images.hero(hero_pixels(geometry), frame_px=hero_frame(geometry), surface=hero_surface(template))
+
+
+def hero_surface(template: Template) -> str:
+    return template.colors.get("surface") or template.colors.get("background") or "#ffffff"
 
 
 # --------------------------------------------------------------------------- writer
@@ -640,7 +655,7 @@ class DeckBuilder:
             meta = slide.shapes.add_textbox(Pt(mx), Pt(my), Pt(mw), Pt(mh))
         else:
             meta.left, meta.top, meta.width, meta.height = Pt(mx), Pt(my), Pt(mw), Pt(mh)
-        items = [TextItem((Run(line, bold=i == 0),)) for i, line in enumerate(plan.meta)]
+        items = cover_meta_items(plan.meta, plan.meta_bold)
         w.body(meta, items, plan.meta_size, role="cover_meta")
         if plan.hero:
             self._hero(slide, plan)
@@ -890,7 +905,7 @@ def render_deck(
         from cardgen.render.deck_pdf import DeckPdf, write_pdf
 
         drawer = DeckPdf(page, tpl.deck, writer.geometry, writer.boxes, writer.look, images,
-                         family=tpl.fonts.body or None, mono=tpl.fonts.mono)
+                         family=tpl.fonts.body or None, mono=tpl.fonts.mono, surface=hero_surface(tpl))
         drawer.words = planner.words
         info["pages"] = write_pdf(page, plans, drawer, path, handout=handout)
         warnings += drawer.warnings

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cardgen.imaging.placement import SLIDE_PX_PER_INCH  # the 2× enlargement cap counts there
 from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
@@ -21,6 +22,13 @@ def hero_pixels(geometry: Geometry) -> tuple[int, int]:
     """Pixel size of the title slide's hero crop (the showcase reuses it, so a batch cuts it once)."""
     width = geometry.width * (1 - geometry.hero_split)
     return round(pt_to_px(width, HERO_DPI)), round(pt_to_px(geometry.height, HERO_DPI))
+
+
+def hero_frame(geometry: Geometry) -> tuple[float, float]:
+    """The title slide's picture frame at `SLIDE_PX_PER_INCH`, where both deck backends decide whether
+    the picture covers it or is shown whole (the same decision in the pptx and the PDF)."""
+    width = geometry.width * (1 - geometry.hero_split)
+    return pt_to_px(width, SLIDE_PX_PER_INCH), pt_to_px(geometry.height, SLIDE_PX_PER_INCH)
 
 
 def hero_alt(page: Page) -> str:

@@ -27,7 +27,7 @@ from cardgen.render.deck_fit import (
     spacing_before,
 )
 from cardgen.render.deck_look import DeckLook, LayoutLook
-from cardgen.render.deck_plan import Geometry, SlidePlan, cover_boxes, labels
+from cardgen.render.deck_plan import Geometry, SlidePlan, cover_boxes, cover_meta_items, labels
 from cardgen.render.pdf import fixed_date
 from cardgen.render.pdf_canvas import Canvas, Piece
 from cardgen.render.pdf_fonts import Fonts, output
@@ -64,8 +64,9 @@ class DeckPdf:
     """Draws slide plans: one instance per document."""
 
     def __init__(self, page: Page, deck: DeckLayout, geometry: Geometry, boxes: dict[str, Box], look: DeckLook,
-                 images: PageImages, *, family: str | None, mono: str) -> None:
+                 images: PageImages, *, family: str | None, mono: str, surface: str = "#ffffff") -> None:
         self.page = page
+        self.surface = surface  # behind a picture shown whole on the title slide (the template's surface)
         self.deck = deck
         self.geo = geometry
         self.boxes = boxes
@@ -135,13 +136,13 @@ class DeckPdf:
         (tx, ty, tw, th), (mx, my, mw, mh) = cover_boxes((tx, ty, tw, th), (mx, my, mw, mh), plan,
                                                          self.deck.role("cover_title").line_height)
         self._title(ctx, plan, (tx, ty, tw, th), role="cover_title", anchor="top")
-        items = [TextItem((Run(line, bold=i == 0),)) for i, line in enumerate(plan.meta)]
+        items = cover_meta_items(plan.meta, plan.meta_bold)
         self._items(ctx, items, plan.meta_size, (mx, my, mw, mh), "cover_meta")
         if plan.hero:
             self._hero(ctx, plan)
 
     def _hero(self, ctx: SlideContext, plan: SlidePlan) -> None:
-        from cardgen.render.deck_media import hero_alt, hero_pixels
+        from cardgen.render.deck_media import hero_alt, hero_frame, hero_pixels
 
         x = self.geo.width * self.geo.hero_split
         box = (x, 0.0, self.geo.width - x, self.geo.height)
@@ -150,7 +151,7 @@ class DeckPdf:
         if source:  # as sharp as the file allows: up to twice the pptx's 150 dpi, never upscaled
             scale = min(2.0, max(1.0, min(source[0] / size[0], source[1] / size[1])))
             size = (round(size[0] * scale), round(size[1] * scale))
-        hero = self.images.hero(size)
+        hero = self.images.hero(size, frame_px=hero_frame(self.geo), surface=self.surface)  # decided as the pptx's
         ctx.canvas.image(hero.image.convert("RGB"), *box, alt=hero_alt(self.page))
         if plan.caption:
             self._credit(ctx, plan.caption, box)

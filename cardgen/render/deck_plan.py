@@ -121,6 +121,7 @@ class SlidePlan:
     # cover
     meta: list[str] = field(default_factory=list)
     meta_size: float = 0.0
+    meta_bold: int = 0  # the meta line set in bold (the authors; after the subtitle when there is one)
     title_lines: int = 0  # the title slide: lines its title takes at `title_size` (see `cover_boxes`)
     hero: bool = False
     caption: str = ""  # credit line drawn on a picture
@@ -149,6 +150,11 @@ class _Section:
     running: bool = False  # `title` was borrowed (nearest heading or deck title): shown as a running head
     background_color: str | None = None
     background_image: str | None = None
+
+
+def cover_meta_items(meta: list[str], bold: int = 0) -> list[TextItem]:
+    """The title slide's meta lines as items, line `bold` (the authors) in bold."""
+    return [TextItem((Run(line, bold=i == bold),)) for i, line in enumerate(meta)]
 
 
 def cover_boxes(title_box: tuple[float, float, float, float], meta_box: tuple[float, float, float, float],
@@ -239,14 +245,19 @@ class Planner:
         role = self.layout.role("cover_title")
         title = page.title_plain or page.slug
         fitted = self._fit(title, title_frame, role, max_lines=COVER_TITLE_LINES, bold=True, balance=True)
-        meta = [line for line in (authors_line(page, 4), " · ".join(x for x in (date_line(page), site_line(page)) if x)) if line]
+        # the subtitle first, under the title as the theme's page header has it, then the authors (bold)
+        subtitle = [page.subtitle] if page.subtitle else []
+        meta = subtitle + [line for line in (authors_line(page, 4), " · ".join(x for x in (date_line(page), site_line(page))
+                                                                               if x)) if line]
+        meta_bold = len(subtitle)
         meta_role = self.layout.role("cover_meta")
-        meta_items = [TextItem((Run(line, bold=i == 0),)) for i, line in enumerate(meta)]  # as the writer sets them
+        meta_items = cover_meta_items(meta, meta_bold)  # as the writer sets them
         meta_size = best_size(meta_items, meta_role, meta_frame, self.lang, self.mono)
         if meta_size is None:
             meta = [self._fit(" — ".join(meta), meta_frame, meta_role, max_lines=None).text.replace("\n", " ")]
             meta_size = meta_role.min_size
-            meta_items = [TextItem((Run(meta[0], bold=True),))]
+            meta_bold = 0
+            meta_items = cover_meta_items(meta, meta_bold)
         if fitted.truncated and self.geo.cover_room > 0:
             # The title slide has room below a short meta block: a long title runs on into it rather
             # than lose its last words (a 4:3 title beside the picture).
@@ -264,7 +275,8 @@ class Planner:
         if fitted.truncated:
             notes.insert(0, title)
         return SlidePlan("cover", title=fitted.text.replace("\n", " ") if fitted.truncated else title,
-                         title_size=fitted.size, meta=meta, meta_size=meta_size, hero=hero, caption=caption,
+                         title_size=fitted.size, meta=meta, meta_size=meta_size, meta_bold=meta_bold, hero=hero,
+                         caption=caption,
                          notes=notes, title_lines=len(fitted.lines))
 
     def _summary(self, lead: list[TextItem] | None = None) -> list[SlidePlan]:
