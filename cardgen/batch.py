@@ -87,8 +87,14 @@ class RunStamps:
     in, the stamps of each page's inputs (by source), and the entries whose output stamps it renewed."""
 
     context: str
+    started: int = field(default_factory=time.time_ns)  # before anything of the site was read
     inputs: dict[str, Any] = field(default_factory=dict)
     refreshed: list[str] = field(default_factory=list)
+
+    def settled(self, taken: dict[str, Any], paths: list[Path], jail: Path) -> bool:
+        """Did the files keep still while this run read them (none changed since it started, and
+        none between the stamps and now)? Otherwise what was read may not be what the key says."""
+        return not stamps.changed_since(taken, self.started) and stamps.take(paths, jail)["files"] == taken["files"]
 
 
 # --- discovery --------------------------------------------------------------------------------------
@@ -224,24 +230,25 @@ def key_inputs(page: Page) -> KeyInputs:
         stat_only += _tree(page.bundle_dir, folders)
     if page.slides_path is not None and page.slides_path.name == "index.md":
         stat_only += _tree(page.slides_path.parent, folders)
-    if page.site is not None:
-        from cardgen.site import CONFIG_NAMES, author_profiles, page_language
+    from cardgen.loader import author_entries
+    from cardgen.site import CONFIG_NAMES, author_profiles, page_language, slides_candidates
 
+    lang = page_language(page.site, page.path)
+    # Every place the loader looked for a file it may use, found or not: one created there later
+    # changes the page (the linked deck, `image.filename` in the site's media, author profiles).
+    if page.slides_name:
+        stat_only += [p for p, _ in slides_candidates(page.site, page.path, page.slides_name, lang)]
+    if page.site is not None:
         root = page.site.root
+        filename = page.image.filename.lstrip("/")
+        media = root / "assets" / "media"
+        if filename and not page.image.filename.startswith(("http://", "https://", "//")) and \
+                _lexically_inside(media / filename, media):
+            stat_only.append(media / filename)
         configs = [root / name for name in CONFIG_NAMES] + _tree(root / "config", folders)
-        lang = page_language(page.site, page.path)
-        # every place a profile of each author entry may be (the one found, and those tried before it
-        # or instead of it: a profile created there later changes the page)
-        profiles = [p for name in _author_entries(page) for _, p in author_profiles(page.site, name, lang)]
+        profiles = [p for name in author_entries(page.front_matter) for _, p in author_profiles(page.site, name, lang)]
         read += [(p, MAX_CONFIG_BYTES) for p in configs] + [(p, MAX_PAGE_BYTES) for p in profiles]
     return KeyInputs(list(dict.fromkeys(read)), list(dict.fromkeys(stat_only)), list(dict.fromkeys(folders)))
-
-
-def _author_entries(page: Page) -> list[str]:
-    """The front matter's author entries as written (a resolved author keeps only its profile's name)."""
-    raw = page.front_matter.get("authors", page.front_matter.get("author"))
-    entries = raw if isinstance(raw, list) else [raw]
-    return [str(e) for e in entries if isinstance(e, (str, int)) and not isinstance(e, bool)][:MAX_KEY_FILES]
 
 
 def input_key(page: Page, template_digest: str, options: dict[str, Any],
@@ -285,14 +292,16 @@ def key_jail(page: Page) -> Path:
 
 
 def _image_digest(path: Path, cap: int, jail: Path, previous: dict[str, Any], current: dict[str, Any]) -> str:
+    at = time.time_ns()
     st = path.stat()
     stamp = f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
     known = previous.get(str(path))
-    if isinstance(known, list) and len(known) == 2 and known[0] == stamp and isinstance(known[1], str):
-        digest = known[1]
+    if isinstance(known, list) and len(known) == 3 and known[0] == stamp and isinstance(known[1], str) \
+            and isinstance(known[2], int) and not stamps.too_recent(st.st_mtime_ns, st.st_ctime_ns, known[2]):
+        digest, at = known[1], known[2]
     else:
         digest = hashlib.sha256(read_capped(path, cap, jail)).hexdigest()
-    current[str(path)] = [stamp, digest]
+    current[str(path)] = [stamp, digest, at]
     return digest
 
 
@@ -610,6 +619,7 @@ def iter_batch(
     from cardgen.templates import load_template
 
     started = time.perf_counter()
+    begun = time.time_ns()  # before anything of the site is read (see RunStamps.settled)
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip()) if isinstance(formats, str) else tuple(formats)
     if not chosen or any(f not in FORMATS for f in chosen):
         raise UsageError(f"formats: expected a subset of {', '.join(FORMATS)}, got {formats!r}")
@@ -639,7 +649,8 @@ def iter_batch(
         digests: tuple[dict[str, Any], dict[str, Any]] = (previous if isinstance(previous, dict) else {}, {})
         cache[DIGESTS_KEY] = digests[1]
         options = {"formats": list(chosen), "template": str(tpl.path.name), "presets": list(presets), "math": math}
-        run = RunStamps(_digest([__version__, options, tpl.digest, include_drafts, str(site_root), str(content), str(output)]))
+        run = RunStamps(_digest([__version__, options, tpl.digest, include_drafts, str(site_root), str(content), str(output)]),
+                        started=begun)
         notes: list[str] = []
         slugs = unique_slugs(paths, notes)
         if site_root is not None:
@@ -689,7 +700,7 @@ def iter_batch(
         ready = [r for r in records if r.status in ("built", "cached")]
         pack_key = _digest([__version__, event or "", tpl.digest, list(chosen), sheet, base_url or "", str(output),
                             [(r.source, r.key) for r in ready]])
-        previous = cache.get(PACK_KEY)
+        previous = cache.get(PACK_KEY) if isinstance(cache.get(PACK_KEY), dict) else None
         if not force and previous and previous.get("key") == pack_key and _outputs_intact(previous, output, run.refreshed):
             pack: dict[str, Any] = {"outputs": previous["outputs"], "errors": {}, "cached": True}
             if run.refreshed:
@@ -744,11 +755,12 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
     read: its key is the recorded one (`stamps`)."""
     from cardgen.loader import load_page
 
-    cached = cache.get(str(path))
+    entry = cache.get(str(path))
+    cached = entry if isinstance(entry, dict) else None  # a damaged cache file only costs its shortcuts
     try:
         if not inside(path, content):
             raise PageError(f"is a symlink to {short(str(path.resolve()))}, outside {content}; refused", path=path)
-        if not force and run is not None and isinstance(cached, dict) and \
+        if not force and run is not None and cached is not None and \
                 _still_cached(cached, run, site_root or path.parent, output):
             record.key = str(cached["key"])
             _carry_digests(cached["inputs"], digests)
@@ -756,12 +768,12 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
             _cached(record, cached)
             return None
         jail = site_root or path.parent
-        if not force and run is not None and isinstance(cached, dict) and isinstance(cached.get("skipped"), str) \
+        if not force and run is not None and cached is not None and isinstance(cached.get("skipped"), str) \
                 and cached.get("context") == run.context and stamps.unchanged(cached.get("inputs"), jail):
             record.status = "skipped"  # decided by the page file alone, which has not changed
             record.warnings.append(cached["skipped"])
             return None
-        before = stamps.take([path], jail)
+        before = stamps.take([path], jail, at=run.started if run else None)
         page = load_page(path, site_root=site_root)
         skipped = ""
         if not page.front_matter and not page.is_slides_page:
@@ -772,15 +784,20 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
         if skipped:
             record.status = "skipped"
             record.warnings.append(skipped)
-            if run is not None:
+            if run is not None and run.settled(before, [path], jail):
                 cache[str(path)] = {"skipped": skipped, "context": run.context, "inputs": before}
                 run.refreshed.append(str(path))
             return None
         inputs = key_inputs(page)
-        witness = stamps.take(inputs.paths(), key_jail(page))  # before the key reads: an edit after it shows
+        jail = key_jail(page)
+        # dated at the run's start, taken before the key reads the files: an edit after either shows
+        witness = stamps.take(inputs.paths(), jail, at=run.started if run else None)
         record.key = input_key(page, tpl.digest, options, digests=digests, inputs=inputs)
         if run is not None:
-            run.inputs[str(path)] = witness
+            if run.settled(witness, inputs.paths(), jail):
+                run.inputs[str(path)] = witness
+            else:  # changed while being read: built now, and never taken as cached by this key
+                record.key = f"unsettled:{time.time_ns()}"
     except CardgenError as exc:
         record.status, record.error = "failed", str(exc)
         return None
@@ -794,7 +811,7 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
     if not force and cached and cached.get("key") == record.key and \
             _outputs_intact(cached, output, run.refreshed if run else None):
         _cached(record, cached)
-        if run is not None and cached.get("inputs") != witness:  # touched, not changed: next time by stamps
+        if run is not None and str(path) in run.inputs and cached.get("inputs") != witness:  # touched, not changed
             cached |= {"context": run.context, "inputs": witness}
             run.refreshed.append(str(path))
         return None
@@ -807,7 +824,8 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
 def _cached(record: PageRecord, cached: dict[str, Any]) -> None:
     record.status = "cached"
     record.outputs = cached["outputs"]
-    record.warnings += [w for w in cached.get("warnings", []) if w not in record.warnings]
+    kept = cached.get("warnings")
+    record.warnings += [w for w in kept if isinstance(w, str) and w not in record.warnings] if isinstance(kept, list) else []
 
 
 def _still_cached(cached: dict[str, Any], run: RunStamps, jail: Path, output: Path) -> bool:

@@ -175,7 +175,7 @@ def load_page(
         description = to_plain(summary_md)
 
     # Authors, taxonomies, dates ------------------------------------------------------------------
-    author_names = _first(_as_list(meta.get("authors", meta.get("author")), "authors", warn), "authors", warn)
+    author_names = author_entries(meta, warn)
     authors = tuple(resolve_author(site, name, lang) for name in author_names)
     for author in authors:
         if author.name == "admin" and author.slug is None:
@@ -261,6 +261,13 @@ def _capped_body(body: str, field: str, warn: Warn) -> str:
     if out is not body:
         warn(field, f"{len(body)} characters; only the first {len(out)} are used for the outputs")
     return out
+
+
+def author_entries(meta: dict[str, Any], warn: Warn | None = None) -> list[str]:
+    """The front matter's author entries (`authors`, else `author`) as the page reads them: names or
+    profile ids, before profiles are looked up."""
+    say: Warn = warn or (lambda field, message: None)
+    return _first(_as_list(meta.get("authors", meta.get("author")), "authors", say), "authors", say)
 
 
 def _first(items: list[str], field: str, warn: Warn) -> list[str]:

@@ -363,8 +363,16 @@ def _profile_email(meta: dict[str, Any]) -> str:
 
 def resolve_slides(site: Site | None, page_path: Path, name: str, lang: str = "") -> Path | None:
     """`slides: NAME` → `content/slides/NAME.md` or `content/slides/NAME/index.md` (language folder first)."""
+    for candidate, root in slides_candidates(site, page_path, name, lang):
+        if is_file(candidate, root):
+            return candidate
+    return None
+
+
+def slides_candidates(site: Site | None, page_path: Path, name: str, lang: str = "") -> list[tuple[Path, Path]]:
+    """Where `slides: NAME` may be, as (file, its slides folder), in the order `resolve_slides` tries them."""
     if not name or ".." in name:
-        return None
+        return []
     roots = []
     if site is not None:
         base = content_dir(site)
@@ -377,8 +385,5 @@ def resolve_slides(site: Site | None, page_path: Path, name: str, lang: str = ""
             if (parent / "slides").is_dir():
                 roots.append(parent / "slides")
                 break
-    for root in roots:
-        for candidate in (root / f"{name}.md", root / name / "index.md", root / name / "_index.md"):
-            if is_file(candidate, root):
-                return candidate
-    return None
+    return [(candidate, root) for root in roots
+            for candidate in (root / f"{name}.md", root / name / "index.md", root / name / "_index.md")]

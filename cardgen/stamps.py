@@ -53,10 +53,29 @@ def stamp(path: Path, jail: Path | None = None) -> str:
     return f"{prefix}{st.st_mode:o}:{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
-def take(paths: Iterable[Path], jail: Path | None = None) -> dict[str, object]:
-    """Stamps of `paths`, with the moment they were taken: `{"at": ns, "files": {path: stamp}}`."""
-    at = time.time_ns()
-    return {"at": at, "files": {str(p): stamp(p, jail) for p in dict.fromkeys(paths)}}
+def take(paths: Iterable[Path], jail: Path | None = None, at: int | None = None) -> dict[str, object]:
+    """Stamps of `paths`, with the moment they were taken: `{"at": ns, "files": {path: stamp}}`.
+    `at` dates them earlier (the start of the run that read the files: a stamp proves only what
+    was true before the files were read)."""
+    moment = time.time_ns() if at is None else at
+    return {"at": moment, "files": {str(p): stamp(p, jail) for p in dict.fromkeys(paths)}}
+
+
+def changed_since(taken: Mapping[str, object], moment: int) -> bool:
+    """Was any of the files changed at or after `moment` (ns), as far as its times can tell? A file
+    system that keeps whole seconds counts the whole second of `moment`."""
+    files = taken.get("files")
+    if not isinstance(files, Mapping):
+        return True
+    for recorded in files.values():
+        times = _times(recorded) if isinstance(recorded, str) else None
+        if times is None:
+            continue
+        newest = max(times)
+        whole = all(t % 1_000_000_000 == 0 for t in times)
+        if newest >= (moment - moment % 1_000_000_000 if whole else moment):
+            return True
+    return False
 
 
 def unchanged(taken: object, jail: Path | None = None) -> bool:
@@ -95,14 +114,29 @@ def proven(taken: object, now: Mapping[str, object]) -> set[str]:
             if isinstance(recorded, str) and current.get(name) == recorded and not _racy(recorded, at)}
 
 
+def _times(recorded: str) -> tuple[int, int] | None:
+    """(mtime, ctime) of a stamp; None for one without times (missing, link-out, dangling)."""
+    parts = recorded.rsplit(":", 2)
+    if len(parts) != 3 or recorded.startswith(("link-out:", "dangling:")):
+        return None
+    try:
+        return int(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+
+
 def _racy(recorded: str, at: int) -> bool:
     parts = recorded.rsplit(":", 2)
-    if len(parts) != 3:
+    if len(parts) != 3 or recorded.startswith(("link-out:", "dangling:")):
         return False  # missing, link-out, dangling: no times to trust or distrust
     try:
         mtime, ctime = int(parts[1]), int(parts[2])
     except ValueError:
         return True
-    newest = max(mtime, ctime)
+    return too_recent(mtime, ctime, at)
+
+
+def too_recent(mtime: int, ctime: int, at: int) -> bool:
+    """Are a file's times too close to `at`, the moment they were read, to prove the file unchanged since?"""
     margin = _COARSE if mtime % 1_000_000_000 == 0 and ctime % 1_000_000_000 == 0 else _FINE
-    return newest > at - margin
+    return max(mtime, ctime) > at - margin

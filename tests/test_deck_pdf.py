@@ -328,6 +328,7 @@ def test_the_pdf_title_picture_is_placed_as_the_pptx_one(tmp_path, monkeypatch):
     """Cover or whole: both backends ask for the same frame at slide resolution and surface (the PDF
     asked at its own finer raster, and a small photo came out letterboxed there, cropped in the pptx)."""
     from cardgen.render.assets import PageImages
+
     from conftest import tiny_png
 
     asks: list[tuple[object, object]] = []

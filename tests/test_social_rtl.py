@@ -70,3 +70,25 @@ def test_no_site_name_no_site_mark(tmp_path: Path, text: str, template: str) -> 
     scene = _scene(tmp_path, text, template, site=False)
     assert not any(isinstance(n, TextBox) and n.name == "kicker" for n in scene.nodes)
     assert _marks(scene) == []
+
+
+def test_text_on_a_picture_band_keeps_its_place_when_the_column_flips() -> None:
+    """A credit set on a photo band at the right would otherwise widen the text column over the picture."""
+    from cardgen.layout.decoration import decorations, mirrored
+    from cardgen.layouts.layers import ImageLayer, ShapeLayer, TextLayer
+    from cardgen.units import Rect
+
+    def text(name: str, box: Rect) -> TextLayer:
+        return TextLayer(name=name, box=box, fields=("title",), text="", size=40, min_size=20, max_lines=2, color="text")
+
+    layers = (
+        ImageLayer(name="photo", box=Rect(0.6, 0.0, 0.4, 1.0)),
+        ShapeLayer(name="tick", box=Rect(0.06, 0.12, 0.012, 0.04), color="accent"),
+        text("kicker", Rect(0.083, 0.1, 0.46, 0.07)),
+        text("title", Rect(0.06, 0.2, 0.48, 0.4)),
+        text("credit", Rect(0.62, 0.9, 0.36, 0.06)),
+    )
+    flipped = mirrored(layers, decorations(layers))
+    assert flipped[4].box == layers[4].box and flipped[0].box == layers[0].box
+    assert flipped[1].box.right == pytest.approx(layers[3].box.right, abs=0.01)  # the tick ends where the title does
+    assert flipped[3].box.x == pytest.approx(0.063, abs=0.005)

@@ -138,6 +138,7 @@ def test_an_unchanged_site_is_cached_without_reading_a_page_or_hashing_an_output
     assert draft["status"] == "skipped" and any("draft" in w for w in draft["warnings"])
 
 
+@pytest.mark.slow
 def test_every_kind_of_edit_is_still_seen_after_stamped_reruns(tmp_path: Path, counted: dict[str, list[str]]) -> None:
     site, out = _site(tmp_path / "site"), tmp_path / "out"
     assert run_batch(site, out, jobs=1) == 0
@@ -215,3 +216,60 @@ def test_one_changed_page_rebuilds_the_event_pack_with_every_page(tmp_path: Path
     showcase = Presentation(str(out / "event" / "showcase.pptx"))
     text = " ".join(s.text_frame.text for slide in showcase.slides for s in slide.shapes if s.has_text_frame)
     assert all(f"Project number {n}" in text for n in ("0", "1", "two"))
+
+
+def test_files_the_loader_looked_for_and_did_not_find_are_watched(tmp_path: Path, counted: dict[str, list[str]]) -> None:
+    """A linked deck, an `image.filename` in the site's media and an author profile (however the entry
+    is written) that appear after a build change the page."""
+    site = tmp_path / "site"
+    write(site / "hugo.toml", 'title = "Lab"\n')
+    project = site / "content" / "project"
+    write(project / "a" / "index.md", "---\ntitle: A\nslides: talk\n---\nText.\n")
+    write(project / "b" / "index.md", "---\ntitle: B\nimage:\n  filename: wide.png\n---\nText.\n")
+    write(project / "c" / "index.md", "---\ntitle: C\nauthors:\n  - name: ' ann '\n---\nText.\n")
+    _settled()
+    out = tmp_path / "out"
+    run_batch(site, out, jobs=1, formats=("deck",))
+    _rerun_until_settled(site, out, counted, formats=("deck",))
+    write(site / "content" / "slides" / "talk" / "index.md", "---\ntitle: Talk\n---\n# One\n\n---\n\n# Two\n")
+    tiny_png(site / "assets" / "media" / "wide.png", (640, 320))
+    write(site / "content" / "authors" / "ann" / "_index.md", "---\ntitle: Ann Lee\n---\n")
+    run_batch(site, out, jobs=1, formats=("deck",))
+    pages = {r["slug"]: r["status"] for r in json.loads((out / "manifest.json").read_text())["pages"]}
+    assert pages == {"a": "built", "b": "built", "c": "built"}
+
+
+def test_a_page_edited_while_the_batch_reads_it_is_built_again_next_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outputs show what was read; an edit right after the reading (before the key and the stamps
+    are taken) must not leave them cached under the edited page's key."""
+    site, out = _site(tmp_path / "site", n=1), tmp_path / "out"
+    page = site / "content" / "project" / "p0" / "index.md"
+    load = loader.load_page
+
+    def load_then_edit(path: Path, **kw: object) -> object:
+        loaded = load(path, **kw)  # type: ignore[arg-type]
+        if Path(path) == page:
+            page.write_text(page.read_text().replace("Text 0.", "Word 0."))
+        return loaded
+
+    monkeypatch.setattr(loader, "load_page", load_then_edit)
+    run_batch(site, out, jobs=1, formats=("card",))
+    monkeypatch.setattr(loader, "load_page", load)
+    _settled()
+    run_batch(site, out, jobs=1, formats=("card",))
+    assert _summary(out)["built"] == 1
+
+
+@pytest.mark.parametrize("damage", [[], "x", {"key": 1, "outputs": "no", "warnings": 3},
+                                    {"skipped": 5, "context": [], "inputs": "x"}])
+def test_a_damaged_cache_entry_costs_only_its_shortcut(tmp_path: Path, damage: object) -> None:
+    site, out = _site(tmp_path / "site", n=1), tmp_path / "out"
+    run_batch(site, out, jobs=1, formats=("card",))
+    cache_file = out / ".cardgen-cache.json"
+    data = json.loads(cache_file.read_text())
+    for name in list(data["pages"]):
+        data["pages"][name] = damage
+    cache_file.write_text(json.dumps(data))
+    assert run_batch(site, out, jobs=1, formats=("card",)) == 0
+    assert _summary(out)["built"] == 1 and _summary(out)["failed"] == 0

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cardgen.layouts.layers import Layer, PillsLayer, ShapeLayer, TextLayer
+from cardgen.layouts.layers import ImageLayer, Layer, PillsLayer, ShapeLayer, TextLayer
 from cardgen.units import Rect
 
 MAX_W, MAX_H = 0.2, 0.06
 REACH_X, REACH_Y = 0.05, 0.05
+FULL_BLEED = 0.9  # a picture over this share of the canvas is its background
 
 
 def decorations(layers: tuple[Layer, ...]) -> dict[int, int]:
@@ -48,8 +49,13 @@ def mirrored(layers: tuple[Layer, ...], marks: dict[int, int]) -> tuple[Layer, .
     """The layout for a right-to-left page: its text layers, tag pills and their decorations flipped
     within the span they share (the text column), so what sat at the start of a line sits at its end
     (the authors flush right, the tags at the left), and each mark at the end its text now starts from.
-    Pictures and other shapes stay where they are."""
-    moving = [i for i, layer in enumerate(layers) if isinstance(layer, (TextLayer, PillsLayer)) or i in marks]
+    Pictures, other shapes and text set on a picture stay where they are."""
+    # text set on a picture (a credit on a photo band) keeps its place: the picture does not move; a
+    # full-bleed picture is the background, not a place
+    pictures = [layer.box for layer in layers if isinstance(layer, ImageLayer) and layer.box.w * layer.box.h < FULL_BLEED]
+    column = [i for i, layer in enumerate(layers) if isinstance(layer, (TextLayer, PillsLayer))
+              and not any(_overlap(layer.box, box) for box in pictures)]
+    moving = column + [i for i, j in marks.items() if j in column]
     if not moving:
         return layers
     left = min(layers[i].box.x for i in moving)
@@ -58,6 +64,10 @@ def mirrored(layers: tuple[Layer, ...], marks: dict[int, int]) -> tuple[Layer, .
     for i in moving:
         out[i] = replace(layers[i], box=_flip(layers[i].box, left, right))
     return tuple(out)
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return min(a.right, b.right) > max(a.x, b.x) and min(a.bottom, b.bottom) > max(a.y, b.y)
 
 
 def _flip(box: Rect, left: float, right: float) -> Rect:

@@ -262,7 +262,7 @@ class Planner:
             # The title slide has room below a short meta block: a long title runs on into it rather
             # than lose its last words (a 4:3 title beside the picture).
             meta_h = items_height(meta_items, meta_size, meta_role, meta_frame, self.lang, self.mono) + INSETS[1] + INSETS[3]
-            room = self.geo.cover_room - self.geo.cover_gap - meta_h
+            room = self.geo.cover_room - self.geo.cover_gap - meta_h - 0.15 * role.size  # as `cover_boxes` counts
             if room > title_frame.h:
                 longer = self._fit(title, Frame(title_frame.w, room), role, max_lines=COVER_TITLE_MAX_LINES,
                                    bold=True, balance=True)
