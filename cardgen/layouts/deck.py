@@ -47,6 +47,11 @@ DEFAULT_SIZES: dict[str, tuple[float, float, float]] = {
     "table": (16, 10, 1.15),
 }
 
+#: Scripts whose marks stack above and below the letters (Arabic's hamza and vowel signs, Indic vowel
+#: signs and conjuncts, Thai tone marks): at Latin's line height a line's marks touch the next line's.
+TALL_SCRIPTS = frozenset({"Arab", "Deva", "Beng", "Taml", "Thai"})
+TALL_LINE_EXTRA = 0.15
+
 DEFAULT_COLORS = {
     "background": "background",
     "title": "text",
@@ -79,6 +84,19 @@ class DeckLayout:
 
     def role(self, name: str) -> TextRole:
         return self.roles.get(name) or TextRole(*DEFAULT_SIZES[name])
+
+    def for_language(self, lang: str | None) -> DeckLayout:
+        """The layout for a page in `lang`: scripts whose marks stack above and below the letters
+        get `TALL_LINE_EXTRA` more line height in every role."""
+        from dataclasses import replace
+
+        from cardgen.i18n.scripts import language_scripts
+
+        if not language_scripts(lang) & TALL_SCRIPTS:
+            return self
+        roles = {name: replace(self.role(name), line_height=self.role(name).line_height + TALL_LINE_EXTRA)
+                 for name in TEXT_ROLES}
+        return replace(self, roles=roles)
 
     def color(self, name: str) -> str:
         return self.colors[name]

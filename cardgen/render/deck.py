@@ -872,6 +872,7 @@ def render_deck(
     from cardgen.text.fonts import pptx_typefaces
 
     tpl = load_template(template)
+    tpl = replace(tpl, deck=tpl.deck.for_language(page.language))  # room for tall scripts
     path = Path(output) if output is not None else None
     fmt = _deck_format(fmt, path, handout)
     suffix = f".{fmt}"
