@@ -192,8 +192,9 @@ def test_right_to_left_paragraph_with_a_link_keeps_its_line_distance_as_a_percen
 def test_scripts_with_stacked_marks_get_more_line_height(tmp_path: Path, lang: str, title: str, body: str) -> None:
     """Arabic's hamza under one line touched the next line's letters at Latin's 1.1: such scripts get
     more room in every role, in the pptx as the planner measured it (the checker passes)."""
-    from cardgen.render.deck import render_deck
     from pptx import Presentation
+
+    from cardgen.render.deck import render_deck
 
     def spacing(folder: str, text_title: str, text_body: str, language: str) -> tuple[float, float]:
         page = load_page(write(tmp_path / folder / "index.md", f"---\ntitle: {text_title}\nlanguage: {language}\n"
