@@ -528,3 +528,18 @@ def test_seed_og_image_reads_back_without_cut_words(tmp_path: Path) -> None:
     small = [r for r in rows if r["text"].strip(",.:;…") not in title_words and r["text"].strip().isalpha()
              and r["text"][0].isupper() and int(r["height"]) < 18]
     assert not small, [(r["text"], r["height"]) for r in small]
+
+
+def test_site_logo_is_drawn_before_the_site_name_at_its_right_on_a_right_to_left_page(tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (80, 80), (230, 20, 120, 255)).save(logo)
+    site = Site(root=tmp_path, title="مختبر المثال", logo=logo)
+    page = make_page(tmp_path, "إنشاء فرق المشاريع", site=site, language="ar")
+    social = compose(page, PRESETS["og"], load_template("default"))
+    kicker = social.text("kicker")
+    assert kicker is not None
+    x0, y0, x1, y1 = kicker.box
+    assert social.image.getpixel((x1 - 3, (y0 + y1) // 2)) == (230, 20, 120)
+    assert social.image.getpixel((x0 + 3, (y0 + y1) // 2)) != (230, 20, 120)

@@ -286,11 +286,16 @@ def _text(
     box = Rect.from_ltrb(left, top, right, bottom)
     logo = images.logo(fitted.line_height * 0.9) if layer.logo else None
     shift = 0.0
+    from cardgen.i18n import is_rtl
+
+    rtl = is_rtl(page.language)
     if logo is not None:
-        # The site logo sits before the first line, as tall as a line; the text moves right to make room.
+        # The site logo sits before the first line, as tall as a line (at its right end on a
+        # right-to-left page); the text moves over to make room.
         shift = logo[0] + 0.4 * fitted.size
         fitted = fit_text(content, Box(avail.w - shift, avail.h), style)
-        box = Rect.from_ltrb(left + round(shift), top, right, bottom)
+        box = Rect.from_ltrb(left, top, right - round(shift), bottom) if rtl else \
+            Rect.from_ltrb(left + round(shift), top, right, bottom)
     text = place(
         fitted,
         box,
@@ -318,7 +323,7 @@ def _text(
     if logo is not None and text.lines:
         first = text.lines[0]
         height = logo[1]
-        x = round(first.x - shift)
+        x = round(first.x + first.width + 0.4 * fitted.size) if rtl else round(first.x - shift)
         y = round(text.rect.y + (text.line_height - height) / 2)
         nodes.append(
             ImageBox(
@@ -328,7 +333,8 @@ def _text(
                 fit="contain",
             )
         )
-        text = replace(text, rect=Rect.from_ltrb(x, text.rect.y, text.rect.right, text.rect.bottom))
+        text = replace(text, rect=Rect.from_ltrb(text.rect.x, text.rect.y, x + logo[0], text.rect.bottom) if rtl
+                       else Rect.from_ltrb(x, text.rect.y, text.rect.right, text.rect.bottom))
     nodes.append(text)
     bottoms[layer.name] = text.rect.bottom
     return nodes
