@@ -293,11 +293,10 @@ def key_jail(page: Page) -> Path:
 
 def _image_digest(path: Path, cap: int, jail: Path, previous: dict[str, Any], current: dict[str, Any]) -> str:
     at = time.time_ns()
-    st = path.stat()
-    stamp = f"{st.st_size}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+    stamp = stamps.stamp(path, jail)
     known = previous.get(str(path))
-    if isinstance(known, list) and len(known) == 3 and known[0] == stamp and isinstance(known[1], str) \
-            and isinstance(known[2], int) and not stamps.too_recent(st.st_mtime_ns, st.st_ctime_ns, known[2]):
+    if isinstance(known, list) and len(known) == 3 and isinstance(known[1], str) and isinstance(known[2], int) \
+            and known[0] == stamp and stamps.proves(stamp, known[2]):
         digest, at = known[1], known[2]
     else:
         digest = hashlib.sha256(read_capped(path, cap, jail)).hexdigest()
@@ -789,7 +788,6 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
                 run.refreshed.append(str(path))
             return None
         inputs = key_inputs(page)
-        jail = key_jail(page)
         # dated at the run's start, taken before the key reads the files: an edit after either shows
         witness = stamps.take(inputs.paths(), jail, at=run.started if run else None)
         record.key = input_key(page, tpl.digest, options, digests=digests, inputs=inputs)

@@ -81,17 +81,18 @@ def changed_since(taken: Mapping[str, object], moment: int) -> bool:
 def unchanged(taken: object, jail: Path | None = None) -> bool:
     """Do the stamps `take` returned still hold, every one of them, and prove it (none racy)?
     Anything malformed says no."""
-    if not isinstance(taken, Mapping):
+    if not isinstance(taken, Mapping) or not isinstance(taken.get("files"), Mapping) or not taken["files"]:
         return False
-    at, files = taken.get("at"), taken.get("files")
-    if not isinstance(at, int) or not isinstance(files, Mapping) or not files:
+    files = cast("Mapping[object, object]", taken["files"])
+    if not all(isinstance(name, str) for name in files):
         return False
-    for name, recorded in files.items():
-        if not isinstance(name, str) or not isinstance(recorded, str) or _racy(recorded, at):
-            return False
-        if stamp(Path(name), jail) != recorded:
-            return False
-    return True
+    return proven(taken, take([Path(cast(str, name)) for name in files], jail)) == set(files)
+
+
+def proves(recorded: str, at: int) -> bool:
+    """Does a stamp taken at `at` prove its file unchanged while it still holds (its times clearly
+    older than `at`)?"""
+    return not _racy(recorded, at)
 
 
 def merged(first: object, second: dict[str, object]) -> dict[str, object]:
@@ -115,7 +116,7 @@ def proven(taken: object, now: Mapping[str, object]) -> set[str]:
 
 
 def _times(recorded: str) -> tuple[int, int] | None:
-    """(mtime, ctime) of a stamp; None for one without times (missing, link-out, dangling)."""
+    """(mtime, ctime) of a stamp; None for one without times (missing, link-out, dangling) or unreadable."""
     parts = recorded.rsplit(":", 2)
     if len(parts) != 3 or recorded.startswith(("link-out:", "dangling:")):
         return None
@@ -126,17 +127,10 @@ def _times(recorded: str) -> tuple[int, int] | None:
 
 
 def _racy(recorded: str, at: int) -> bool:
-    parts = recorded.rsplit(":", 2)
-    if len(parts) != 3 or recorded.startswith(("link-out:", "dangling:")):
-        return False  # missing, link-out, dangling: no times to trust or distrust
-    try:
-        mtime, ctime = int(parts[1]), int(parts[2])
-    except ValueError:
+    if recorded == MISSING or recorded.startswith(("link-out:", "dangling:")):
+        return False  # no times to trust or distrust
+    times = _times(recorded)
+    if times is None:
         return True
-    return too_recent(mtime, ctime, at)
-
-
-def too_recent(mtime: int, ctime: int, at: int) -> bool:
-    """Are a file's times too close to `at`, the moment they were read, to prove the file unchanged since?"""
-    margin = _COARSE if mtime % 1_000_000_000 == 0 and ctime % 1_000_000_000 == 0 else _FINE
-    return max(mtime, ctime) > at - margin
+    margin = _COARSE if all(t % 1_000_000_000 == 0 for t in times) else _FINE
+    return max(times) > at - margin

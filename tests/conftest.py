@@ -80,3 +80,14 @@ def seed_copy(tmp_path: Path) -> Path:
     dest.parent.mkdir(parents=True)
     shutil.copyfile(SEED, dest)
     return dest
+
+
+def small_site(root: Path, n: int = 3, *, authors: str = "[A, B]", body: str = "## Part\n\nText {i}.\n") -> Path:
+    """A Hugo site of `n` project bundles p0…, each with a title, authors, a summary and a featured PNG."""
+    write(root / "hugo.toml", 'baseURL = "https://lab.example.org/"\ntitle = "Lab"\n')
+    for i in range(n):
+        bundle = root / "content" / "project" / f"p{i}"
+        write(bundle / "index.md", f"---\ntitle: Project number {i}\nauthors: {authors}\nsummary: Summary {i}.\n---\n"
+              + body.format(i=i))
+        tiny_png(bundle / "featured.png", (320, 200), (40 * i, 120, 200))
+    return root

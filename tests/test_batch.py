@@ -11,16 +11,7 @@ from cardgen.batch import discover, run_batch, unique_slugs
 from cardgen.errors import UsageError
 from cardgen.pool import can_fork
 
-from conftest import SAMPLES, tiny_png, write
-
-
-def small_site(root: Path, n: int = 3) -> Path:
-    write(root / "hugo.toml", 'baseURL = "https://lab.example.org/"\ntitle = "Lab"\n')
-    for i in range(n):
-        bundle = root / "content" / "project" / f"p{i}"
-        write(bundle / "index.md", f"---\ntitle: Project number {i}\nauthors: [A, B]\nsummary: Summary {i}.\n---\n## Part\n\nText {i}.\n")
-        tiny_png(bundle / "featured.png", (320, 200), (40 * i, 120, 200))
-    return root
+from conftest import SAMPLES, small_site, write
 
 
 def test_discover_bundles_single_files_and_language_sections(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import cardgen.loader as loader
 from cardgen import stamps
 from cardgen.batch import run_batch
 
-from conftest import tiny_png, write
+from conftest import small_site, tiny_png, write
 
 
 def _settled() -> None:
@@ -89,11 +89,7 @@ def test_a_symlink_out_of_the_site_is_stamped_by_name_only(tmp_path: Path) -> No
 
 
 def _site(root: Path, n: int = 3) -> Path:
-    write(root / "hugo.toml", 'baseURL = "https://lab.example.org/"\ntitle = "Lab"\n')
-    for i in range(n):
-        bundle = root / "content" / "project" / f"p{i}"
-        write(bundle / "index.md", f"---\ntitle: Project number {i}\nauthors: [ann]\nsummary: Summary {i}.\n---\nText {i}.\n")
-        tiny_png(bundle / "featured.png", (320, 200), (40 * i, 120, 200))
+    small_site(root, n, authors="[ann]", body="Text {i}.\n")
     write(root / "content" / "project" / "draft" / "index.md", "---\ntitle: Later\ndraft: true\n---\nSoon.\n")
     _settled()
     return root

@@ -238,11 +238,9 @@ def template_hero_pixels(template: Template, aspect: str = "16:9") -> tuple[int,
 def title_hero(images: PageImages, geometry: Geometry, template: Template) -> HeroImage:
     """The title slide's picture (the showcase shows the same one): placed for the right-hand panel
     at 96 px/in, drawn at `HERO_DPI`, contained art on the template's surface colour."""
-    return images.hero(hero_pixels(geometry), frame_px=hero_frame(geometry), surface=hero_surface(template))
+    from cardgen.layout.social import image_surface
 
-
-def hero_surface(template: Template) -> str:
-    return template.colors.get("surface") or template.colors.get("background") or "#ffffff"
+    return images.hero(hero_pixels(geometry), frame_px=hero_frame(geometry), surface=image_surface(template))
 
 
 # --------------------------------------------------------------------------- writer
@@ -903,10 +901,11 @@ def render_deck(
             plan.notes = []
     info: dict[str, object] = {}
     if fmt == "pdf":
+        from cardgen.layout.social import image_surface
         from cardgen.render.deck_pdf import DeckPdf, write_pdf
 
         drawer = DeckPdf(page, tpl.deck, writer.geometry, writer.boxes, writer.look, images,
-                         family=tpl.fonts.body or None, mono=tpl.fonts.mono, surface=hero_surface(tpl))
+                         family=tpl.fonts.body or None, mono=tpl.fonts.mono, surface=image_surface(tpl))
         drawer.words = planner.words
         info["pages"] = write_pdf(page, plans, drawer, path, handout=handout)
         warnings += drawer.warnings

@@ -26,6 +26,7 @@ from cardgen.render.deck import (
 )
 from cardgen.render.deck_fit import Frame, TextItem, fit_in, paginate
 from cardgen.render.deck_media import hero_alt
+from cardgen.render.deck_plan import cover_meta_items
 from cardgen.render.pptx_io import Typefaces, package_bytes, paragraph_format, prepare_frame, style_run
 from cardgen.render.pptx_lang import tag_slides
 from cardgen.render.pptx_parts import find_placeholder
@@ -103,7 +104,7 @@ def _cover(w: DeckWriter, title: str, meta: list[str]) -> None:
     w.title(slide, fitted.text.replace("\n", " "), fitted.size, box=w.boxes["cover_title"], role="cover_title")
     body = find_placeholder(slide, BODY_TYPES)
     if body is not None and meta:
-        items = [TextItem((Run(line, bold=i == 0),)) for i, line in enumerate(meta)]
+        items = cover_meta_items(meta)
         size = paginate(items, w.deck.role("cover_meta"), w.geometry.cover_meta, None, w.faces.mono)[0][1]
         w.body(body, items, size, role="cover_meta")
     w.remove_empty_placeholders(slide)
