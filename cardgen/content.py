@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cardgen.document import Callout, Heading, ListBlock, MathBlock, Paragraph, Quote, Video, plain
+from cardgen.text.plain import CJK_STOPS, SENTENCE_STOPS
 
 if TYPE_CHECKING:
     from cardgen.document import Block, Inline
@@ -110,7 +111,7 @@ def highlights(page: Page, limit: int = MAX_HIGHLIGHTS) -> tuple[Highlight, ...]
     return tuple(item for _, _, item in sorted(chosen, key=lambda c: c[1]))
 
 
-_TERMINAL = re.compile(r"[.!?…。！？؟।][\"'”’)\]]*$")
+_TERMINAL = re.compile(rf"[{SENTENCE_STOPS}{CJK_STOPS}…][\"'”’)\]]*$")
 _RANK = {"section": 0, "item": 1, "lead": 2}
 
 

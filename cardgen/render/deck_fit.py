@@ -18,6 +18,7 @@ from cardgen.layouts.deck import TextRole
 from cardgen.text.breaking import wrap_lines
 from cardgen.text.fit import FittedText, fit_text
 from cardgen.text.measure import text_width
+from cardgen.text.plain import CJK_STOPS, SENTENCE_STOPS
 from cardgen.text.style import Box, TextStyle
 
 #: Text frame insets in pt (left, top, right, bottom): python-pptx/PowerPoint defaults, written out.
@@ -26,11 +27,7 @@ WIDTH_RESERVE = 0.96  # measure against 96 % of the box: bold words, kerning and
 LEVEL_INDENT = 26.0  # pt per list level
 BULLET_INDENT = 20.0  # hanging indent of a bullet's text
 NUMBER_INDENT = 32.0  # room for "10." before a numbered item's text
-#: Where sentences end: full stops, question and exclamation marks of the scripts the decks set (the
-#: danda of Bengali and Devanagari, Arabic's question mark and Urdu's full stop, Ethiopic, Myanmar,
-#: Armenian, the Tibetan shad); after them a space, except after the CJK ones.
-_STOPS = ".!?\u061f\u06d4\u0964\u0965\u1362\u104b\u0589\u0f0d"
-_SENTENCE_END = re.compile(rf"(?<=[{_STOPS}])\s+|(?<=[。！？｡])")
+_SENTENCE_END = re.compile(rf"(?<=[{SENTENCE_STOPS}])\s+|(?<=[{CJK_STOPS}])")
 
 
 @dataclass(frozen=True)
@@ -357,7 +354,7 @@ def _ends_sentence(item: TextItem | None) -> bool:
     return item is not None and bool(_ENDS_SENTENCE.search(plain(item.runs)))
 
 
-_ENDS_SENTENCE = re.compile(rf"[{_STOPS}。！？｡…][\"'”’»)\]]*\s*$")
+_ENDS_SENTENCE = re.compile(rf"[{SENTENCE_STOPS}{CJK_STOPS}…][\"'”’»)\]]*\s*$")
 
 
 def _cut_point(text: str, limit: int) -> int:

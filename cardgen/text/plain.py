@@ -7,6 +7,12 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 
+#: Where sentences end: full stops, question and exclamation marks of the scripts cardgen sets (the
+#: danda of Bengali and Devanagari, Arabic's question mark and Urdu's full stop, Ethiopic, Myanmar,
+#: Armenian, the Tibetan shad); a space follows them, unlike `CJK_STOPS`.
+SENTENCE_STOPS = ".!?\u061f\u06d4\u0964\u0965\u1362\u104b\u0589\u0f0d"
+CJK_STOPS = "。！？｡"
+
 
 def to_plain(text: str) -> str:
     """Markdown and HTML stripped, entities decoded, shortcode delimiters dropped, emoji kept,
