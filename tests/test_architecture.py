@@ -195,3 +195,22 @@ def test_load_page_imports_no_backend_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_deck_of_a_page_without_a_picture_imports_neither_numpy_nor_fpdf(tmp_path: Path) -> None:
+    """A cold `cardgen deck` pays only for what a deck needs (numpy's import alone is ~80 ms): the
+    language guess, the placeholder art and the slides use neither numpy nor the PDF library."""
+    page = tmp_path / "index.md"
+    page.write_text(
+        "---\ntitle: Aprendizaje automático para la física de materiales\nsummary: Redes neuronales y fases.\n---\n\n"
+        "## Método\n\nEntrenamos una red con configuraciones del modelo de Ising.\n",
+        encoding="utf-8",
+    )
+    script = (
+        "import sys\n"
+        "from cardgen.cli import main\n"
+        f"code = main(['deck', {str(page)!r}, '-o', {str(tmp_path / 'deck.pptx')!r}])\n"
+        "print(code, ' '.join(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'fpdf', 'fontTools'})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split()[-1:] == ["0"] and (tmp_path / "deck.pptx").stat().st_size > 10_000

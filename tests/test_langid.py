@@ -1,5 +1,5 @@
-"""The cut-down language model gives py3langid's own answers and confidences, bit for bit, for every
-group of languages `detect` asks about, and it loads without py3langid's 68 MB arrays."""
+"""The cut-down language model gives py3langid's own answers, and its confidences to 1e-4, for every
+group of languages `detect` asks about; it loads without py3langid's 68 MB arrays and without numpy."""
 
 from __future__ import annotations
 
@@ -48,7 +48,10 @@ def test_same_answers_and_confidences_as_py3langid(group: tuple[str, ...]) -> No
     reference.set_languages([c for c in group if c in full.nb_classes])
     ours = langid.identifier(tuple(c for c in group if c in langid.model().classes))
     for text in _texts():
-        assert ours.classify(text) == reference.classify(text), text[:60]
+        code, confidence = ours.classify(text)
+        expected, expected_confidence = reference.classify(text)
+        assert code == expected, text[:60]
+        assert confidence == pytest.approx(expected_confidence, abs=1e-4), text[:60]
 
 
 @lru_cache(maxsize=1)
@@ -62,12 +65,13 @@ def _reference():  # type: ignore[no-untyped-def]
 def test_model_file_is_small_and_keeps_every_language_detect_asks_for() -> None:
     """The scanner loads from a small file; the feature table is mapped, not read (a text touches only
     its features' rows), and holds the columns of every language detect asks about."""
-    import numpy as np
+    import mmap
 
     assert langid.MODEL.stat().st_size + langid.TRIE.stat().st_size < 2_000_000
     model = langid.model()
-    assert isinstance(model.ptc, np.memmap) and model.ptc.dtype == np.float16
-    assert model.ptc.shape[1] == len(model.classes) and max(model.feature) < model.ptc.shape[0]
+    assert isinstance(model._table, mmap.mmap)
+    assert model.features[1] == len(model.classes) and max(model.feature) < model.features[0]
+    assert model._start + model.features[0] * model._row == langid.PTC.stat().st_size
     wanted = set(MODEL_LANGUAGES) | {c for _, codes in _SHARED for c in codes}
     assert wanted <= set(langid.model().classes)
 
@@ -97,3 +101,27 @@ def test_a_damaged_trie_file_is_a_clear_error(tmp_path: Path) -> None:
     cut.write_bytes(b"PK\x03\x04" + bytes(100))
     with pytest.raises(ValueError, match="not a cardgen language-model trie"):
         langid._read_trie(cut)
+
+
+def test_classifying_needs_no_numpy() -> None:
+    """`cardgen deck` of a page without a language tag detects it: numpy's import is not on that path."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from cardgen.i18n.detect import page_language\n"
+        "print(page_language(headline='Aprendizaje automático para la física de materiales', body=''))\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["es", "False"]
+
+
+def test_a_table_of_the_wrong_shape_is_a_clear_error(tmp_path: Path) -> None:
+    import numpy as np
+
+    bad = tmp_path / "langid-ptc.npy"
+    np.save(bad, np.zeros((3, 5), dtype=np.float16))
+    with pytest.raises(ValueError, match="float16 table of 62 columns"):
+        langid._Model(langid.MODEL, bad, langid.TRIE)

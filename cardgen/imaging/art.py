@@ -14,7 +14,7 @@ import math
 import random
 from collections.abc import Sequence
 
-from PIL import Image, ImageColor, ImageDraw
+from PIL import Image, ImageColor, ImageDraw, ImageMath
 
 #: (start, end, accent) — deep, saturated pairs that carry white text; accent draws the motif.
 DEFAULT_PALETTES: tuple[tuple[str, str, str], ...] = (
@@ -102,35 +102,50 @@ def _saturation(c: RGB) -> float:
 
 
 def _gradient(width: int, height: int, start: RGB, end: RGB, angle_deg: float) -> Image.Image:
-    """Linear gradient along `angle_deg`, eased so the middle is not muddy."""
-    import numpy as np
+    """Linear gradient along `angle_deg`, eased so the middle is not muddy.
 
+    The eased colour ramp is computed once along the gradient's axis (one sample per pixel of the
+    diagonal) and laid over the image with an affine transform, which interpolates between samples.
+    """
     theta = math.radians(angle_deg)
     dx, dy = math.cos(theta), math.sin(theta)
-    xs = (np.arange(width, dtype=np.float32) + 0.5) / max(width, height)
-    ys = (np.arange(height, dtype=np.float32) + 0.5) / max(width, height)
-    t = xs[None, :] * dx + ys[:, None] * dy
-    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
-    t = t * t * (3 - 2 * t)  # smoothstep
-    a = np.asarray(start, dtype=np.float32)
-    b = np.asarray(end, dtype=np.float32)
-    pixels = a + (b - a) * t[..., None]
-    return Image.fromarray(np.clip(pixels + 0.5, 0, 255).astype(np.uint8), "RGB")
+    # the position along the axis of a pixel centre is linear in x and y: its extremes are corners
+    along = [(x + 0.5) * dx + (y + 0.5) * dy for x in (0, width - 1) for y in (0, height - 1)]
+    low, span = min(along), max(max(along) - min(along), 1e-6)
+    samples = max(2, math.ceil(math.hypot(width, height)) + 1)
+    ramp = Image.new("RGB", (samples, 1))
+    ramp.putdata([_mix(start, end, _smoothstep(i / (samples - 1))) for i in range(samples)])
+    # output pixel centre (x + ½, y + ½) ↦ ramp coordinate (its position along the axis − low) / span
+    k = (samples - 1) / span
+    matrix = (dx * k, dy * k, 0.5 - low * k, 0.0, 0.0, 0.5)
+    return ramp.transform((width, height), Image.Transform.AFFINE, matrix, Image.Resampling.BILINEAR)
+
+
+def _smoothstep(t: float) -> float:
+    return t * t * (3 - 2 * t)
+
+
+def _mix(a: RGB, b: RGB, t: float) -> RGB:
+    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))
 
 
 def _glow(img: Image.Image, colour: RGB, at: tuple[float, float], strength: float) -> Image.Image:
-    """A soft radial light in the accent colour, so the gradient has depth."""
-    import numpy as np
+    """A soft radial light in the accent colour, so the gradient has depth.
 
+    Its weight, `strength` × exp(−4 d²) for the distance d from `at` in units of ¾ of the diagonal,
+    is the product of one profile along x and one along y."""
     width, height = img.size
     radius = 0.75 * math.hypot(width, height)
-    xs = (np.arange(width, dtype=np.float32) - at[0] * width) / radius
-    ys = (np.arange(height, dtype=np.float32) - at[1] * height) / radius
-    d2 = xs[None, :] ** 2 + ys[:, None] ** 2
-    weight = (np.exp(-d2 * 4.0) * strength)[..., None]
-    base = np.asarray(img, dtype=np.float32)
-    out = base + (np.asarray(colour, dtype=np.float32) - base) * weight
-    return Image.fromarray(np.clip(out + 0.5, 0, 255).astype(np.uint8), "RGB")
+    across = Image.new("F", (width, 1))
+    across.putdata([math.exp(-4.0 * ((x - at[0] * width) / radius) ** 2) for x in range(width)])
+    down = Image.new("F", (1, height))
+    down.putdata([255.0 * strength * math.exp(-4.0 * ((y - at[1] * height) / radius) ** 2) for y in range(height)])
+    weight = ImageMath.lambda_eval(
+        lambda e: e["x"] * e["y"] + 0.5,
+        x=across.resize((width, height), Image.Resampling.NEAREST),
+        y=down.resize((width, height), Image.Resampling.NEAREST),
+    )
+    return Image.composite(Image.new("RGB", img.size, colour), img, weight.convert("L"))
 
 
 def _draw_motif(base: Image.Image, motif: str, accent: RGB, rng: random.Random) -> Image.Image:

@@ -125,6 +125,8 @@ def _side_by_side(job: _Job, chosen: list[str], workers: int) -> dict[str, _Made
     global _FORKED
     if job.images.has_image:
         job.images.source()  # decoded once here; the workers inherit it
+    if {"social", "card"} <= set(chosen):
+        import numpy  # noqa: F401 - the social image's contrast check and the card's PDF library both import it
     _FORKED = job
     try:
         tasks = [(fmt, _forked_attempt, fmt, None) for fmt in _ORDER if fmt in chosen]
