@@ -16,8 +16,8 @@ and the `detect._SHARED` groups, so this keeps
   byte order, so a state's children are one run of numbers and their bytes one run of a byte string:
   the scanner finds a transition with `bytes.find` in the file as read, with nothing to build.
 
-Both are checked here: every transition of the dense table is recomputed from the trie, and the
-classifier gives py3langid's answers, bit for bit, on the shared corpus.
+Every transition of the dense table is recomputed from the trie here; `tests/test_langid.py` checks
+that the classifier gives py3langid's answers, and its confidences to 1e-4, on the test pages.
 
     pip install "py3langid==0.4.0" && python scripts/make_langid.py
 """
