@@ -218,7 +218,7 @@ def test_event_pack_embeds_the_pictures_the_pages_encoded(tmp_path: Path) -> Non
 
 
 def test_event_pack_reuses_the_encoded_placeholder_art(tmp_path: Path) -> None:
-    """A page without a picture gets placeholder art; the PNG its deck embedded is kept in the crop
+    """A page without a picture gets placeholder art; the JPEG its deck embedded is kept in the crop
     store and the showcase embeds those bytes instead of encoding the art again."""
     import zipfile
 
@@ -229,18 +229,18 @@ def test_event_pack_reuses_the_encoded_placeholder_art(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
 
-    def pngs(path: Path) -> set[bytes]:
+    def jpegs(path: Path) -> set[bytes]:
         with zipfile.ZipFile(path) as z:
-            return {z.read(n) for n in z.namelist() if n.startswith("ppt/media/") and n.endswith(".png")}
+            return {z.read(n) for n in z.namelist() if n.startswith("ppt/media/") and n.endswith((".jpg", ".jpeg"))}
 
-    [stored] = (out / ".cardgen-crops" / "p1").glob("*.slide.png")
-    assert stored.read_bytes() in pngs(out / "p1" / "p1.pptx") & pngs(out / "event" / "showcase.pptx")
+    [stored] = (out / ".cardgen-crops" / "p1").glob("*.slide.jpg")
+    assert stored.read_bytes() in jpegs(out / "p1" / "p1.pptx") & jpegs(out / "event" / "showcase.pptx")
     marker = io.BytesIO()
-    Image.new("RGB", (880, 1125), (1, 2, 3)).save(marker, "PNG")
+    Image.new("RGB", (880, 1125), (1, 2, 3)).save(marker, "JPEG")
     stored.write_bytes(marker.getvalue())
     shutil.rmtree(out / "event")
     assert run_batch(site, out, jobs=1, event="Open Lab Day") == 0
-    assert marker.getvalue() in pngs(out / "event" / "showcase.pptx")
+    assert marker.getvalue() in jpegs(out / "event" / "showcase.pptx")
 
 
 def test_workers_render_the_page_the_batch_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
