@@ -243,6 +243,32 @@ def test_event_pack_reuses_the_encoded_placeholder_art(tmp_path: Path) -> None:
     assert marker.getvalue() in jpegs(out / "event" / "showcase.pptx")
 
 
+def test_stored_placeholder_art_is_not_drawn_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Art an output encoded into the store is opened from there by the next reader (the event pack),
+    not drawn again; its embedded bytes are the same."""
+    from cardgen import load_page
+    from cardgen.render.assets import PageImages
+
+    site = small_site(tmp_path / "site", n=1)
+    (site / "content" / "project" / "p0" / "featured.png").unlink()
+    page = load_page(site / "content" / "project" / "p0" / "index.md")
+    store = tmp_path / "store"
+    store.mkdir()
+    first = PageImages(page, store=store, persist=True)
+    drawn = first.hero((880, 1125))
+    slide = first.encoded(drawn, "slide")
+
+    def no_drawing(self: PageImages, size: tuple[int, int]) -> None:
+        raise AssertionError("placeholder art drawn again")
+
+    monkeypatch.setattr(PageImages, "placeholder", no_drawing)
+    again = PageImages(page, store=store, persist=True).hero((880, 1125))
+    assert again.is_placeholder and again.image.size == (880, 1125)
+    assert PageImages(page, store=store, persist=True).encoded(again, "slide") == slide
+    with pytest.raises(AssertionError, match="drawn again"):
+        PageImages(page, store=store, persist=True).hero((600, 400))  # never encoded: drawn
+
+
 def test_workers_render_the_page_the_batch_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each page is read and parsed once, in the batch process; its workers get the loaded page."""
     import os

@@ -61,9 +61,9 @@ _UNREAD = object()
 #: What `PageImages.encoded` makes for each kind of output.
 PURPOSES = ("slide", "print")
 #: The files a store holds: a crop's facts (`{name}.json`, naming the encoding that holds its pixels),
-#: its placement decision (`.placement.json`), its encodings (`.slide.jpg`, `.slide.png` for placeholder
-#: art, `.print.jpg`) and the contact sheet's thumbnail of the page's social image (`.thumb.jpg`);
-#: `{name}.jpg` held a crop's pixels in stores of cardgen before store version 6.
+#: its placement decision (`.placement.json`), its encodings (`.slide.jpg`, `.print.jpg`) and the
+#: contact sheet's thumbnail of the page's social image (`.thumb.jpg`); `{name}.jpg` held a crop's
+#: pixels in stores of cardgen before store version 6, `.slide.png` placeholder art on slides.
 STORE_FILE = re.compile(r"^[0-9a-f]{32}\.(jpg|json|placement\.json|slide\.jpg|slide\.png|print\.jpg|thumb\.jpg)$")
 
 
@@ -245,7 +245,7 @@ class PageImages:
             return stored
         src = self.source((w, h))
         if src is None:
-            result = HeroImage(self.placeholder((w, h)), True, None, None, None, key=key)
+            result = self._stored_art(key) or HeroImage(self.placeholder((w, h)), True, None, None, None, key=key)
         else:
             result = replace(self._place(src, key, frame, colour), key=key)
         if self.remember:
@@ -435,6 +435,27 @@ class PageImages:
         for warning in crop.warnings:
             self._warn(warning)
         return HeroImage(image, False, self.page.featured_image, crop.source_size, crop.box, crop, placement)
+
+    def _stored_art(self, key: tuple[Any, ...]) -> HeroImage | None:
+        """Placeholder art at `key` that an output of this page encoded into the store already, opened
+        from there (decoded only when a caller reads its pixels): the event pack embeds those bytes,
+        so it need not draw the art again."""
+        name = self._art_key(key)
+        if name is None:
+            return None
+        from PIL import Image
+
+        for purpose in PURPOSES:
+            data = _read_complete(cast(Path, self.store) / f"{name}.{purpose}.jpg")
+            if data is None:
+                continue
+            try:
+                image = Image.open(io.BytesIO(data))
+            except OSError:
+                continue
+            if image.size == key[:2] and image.mode == "RGB":
+                return HeroImage(image, True, None, None, None, key=key)
+        return None
 
     def has_alpha(self) -> bool:
         """The featured image has transparency (a logo or a diagram, not a photograph): from the file
