@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -199,7 +199,7 @@ def load_page(
     # Links -------------------------------------------------------------------------------------
     url = page_url(site, path, meta)
     external_link = _url(_as_text(meta.get("external_link"), "external_link", warn).strip(), "external_link", warn)
-    language = _page_language(path, site, lang, meta, f"{title_plain} {description}", document)
+    language = _page_language(path, site, lang, meta, f"{title_plain} {description}", document, slides)
     links = _links(meta, url, external_link, warn, language)
 
     page = Page(
@@ -579,13 +579,41 @@ def _describes(block: object) -> TypeGuard[Paragraph]:
 
 
 def _page_language(path: Path, site: Site | None, folder_language: str, meta: dict[str, Any], headline: str,
-                   document: Document) -> str:
-    """Hugo's placement rules, front matter, then the text (cardgen.i18n.detect)."""
-    from cardgen.document import Heading
+                   document: Document, slides: tuple[Slide, ...] = ()) -> str:
+    """Hugo's placement rules, front matter, then the text (cardgen.i18n.detect): the headline, and
+    the prose of the body or, on a slides page, of its slides."""
     from cardgen.i18n.detect import language_from_path, page_language
 
     configured = tuple((site.params.get("_languages") or {}) if site else ())
     placed = folder_language or language_from_path(path, site.root / "content" if site else None, configured)
-    body = " ".join(b.text for b in document.blocks if isinstance(b, (Paragraph, Heading)))[:1500]
+    blocks = list(document.blocks) or [b for s in slides for b in s.blocks]
+    body = " ".join(_prose(blocks, 1500))[:1500]
     return page_language(path_language=placed, front_matter=meta, site_language=site.language if site else "",
                          headline=headline, body=body)
+
+
+def _prose(blocks: Iterable[object], limit: int) -> Iterator[str]:
+    """The words of headings, paragraphs, list items and quotes (nested ones too), without code,
+    math or web addresses, until about `limit` characters: what a language guess can read."""
+    from cardgen.document import Heading, ListBlock, Quote
+
+    told = 0
+    for block in blocks:
+        if told >= limit:
+            return
+        if isinstance(block, (Paragraph, Heading)):
+            texts = [_words(block.runs)]
+        elif isinstance(block, ListBlock):
+            texts = [t for item in block.items for t in (_words(item.runs), *_prose(item.children, limit))]
+        elif isinstance(block, Quote):
+            texts = list(_prose(block.children, limit))
+        else:
+            continue
+        for text in texts:
+            if text.strip():
+                told += len(text) + 1
+                yield text
+
+
+def _words(runs: Inline) -> str:
+    return re.sub(r"https?://\S+", "", "".join(r.text for r in runs if not (r.math or r.code)))

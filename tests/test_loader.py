@@ -279,6 +279,39 @@ def test_detect_language(text: str, lang: str) -> None:
     assert detect_language(text)[0] == lang
 
 
+def test_a_slides_page_is_in_the_language_of_its_slides(tmp_path: Path) -> None:
+    """A title too short to tell ("Quantum Circuits" alone reads as Latin) is decided by the slides'
+    headings and bullet points, without their code, math or addresses."""
+    path = write(tmp_path / "qc" / "index.md", """
+        ---
+        slides:
+          theme: white
+        ---
+
+        # Quantum Circuits
+
+        - [austen.uk/slides/quantum-circuits-1](https://austen.uk/slides/quantum-circuits-1)
+
+        ---
+
+        ## What is a quantum circuit?
+
+        - A way to describe operations on a quantum state, usually of several qubits
+          - each gate acts on one or two of them at a time
+        - Measured at the end: $|\\psi\\rangle = \\sum_i c_i |i\\rangle$
+
+        ---
+
+        ## Why they are hard to simulate
+
+        - The state grows exponentially with the number of qubits
+        """)
+    page = load_page(path)
+    assert page.slides and not page.document.blocks
+    assert detect_language(page.title_plain)[0] != "en"  # what the title alone would say
+    assert page.language == "en"
+
+
 def test_description_fallback_skips_link_only_and_math_only_paragraphs(tmp_path: Path) -> None:
     path = write(tmp_path / "p" / "index.md", """
         ---
