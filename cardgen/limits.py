@@ -23,7 +23,14 @@ MAX_PARAGRAPH_CHARS = 5000  # a paragraph, list item or table cell
 MAX_CODE_LINES = 200
 MAX_CODE_LINE_CHARS = 240
 
-_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+#: A word: characters between spaces, except those of scripts a line breaks between (Han, kana,
+#: Hangul, Thai, CJK punctuation and full-width forms): a Chinese paragraph has no spaces, and the
+#: line breaker splits it into phrases anyway.
+_WORD_CHAR = (
+    r"[^\s\u0e00-\u0e7f\u1100-\u11ff\u2e80-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf"
+    r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+)
+_LONG_WORD = re.compile(rf"{_WORD_CHAR}{{{MAX_WORD_CHARS + 1},}}")
 
 
 def cut_text(text: str, limit: int) -> str:
@@ -46,7 +53,8 @@ def cut_body(body: str, limit: int = MAX_BODY_CHARS) -> str:
 
 
 def cut_words(text: str) -> str:
-    """Words (runs without spaces) longer than MAX_WORD_CHARS shortened to that, with an ellipsis."""
+    """Words (runs without spaces or break opportunities) longer than MAX_WORD_CHARS shortened to
+    that, with an ellipsis."""
     return _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD_CHARS] + "…", text)
 
 

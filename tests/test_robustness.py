@@ -684,6 +684,19 @@ def test_what_the_layout_considers_is_capped_with_warnings(tmp_path: Path) -> No
         assert any(f": {field}: " in w for w in page.warnings), field
 
 
+def test_chinese_japanese_and_thai_paragraphs_are_not_long_words(tmp_path: Path) -> None:
+    """Scripts written without spaces break between phrases: a long Chinese, Japanese or Thai
+    paragraph keeps every character (no "…" after 100), and only a real unbroken word is cut."""
+    chinese = "本项目提供图像编辑等功能，也可用于视频处理和风格迁移。" * 12
+    japanese = "自己調整型のマリオネットを製作し、展示会で発表しました。" * 10
+    thai = "การเรียนรู้ของเครื่องสำหรับฟิสิกส์" * 8
+    page = load_page(write(tmp_path / "p" / "index.md", f"---\ntitle: T\n---\n{chinese}\n\n{japanese}\n\n{thai}\n\n{'z' * 300}\n"))
+    texts = [b.text for b in page.document.blocks]
+    assert texts[:3] == [chinese, japanese, thai]
+    assert texts[3] == "z" * 100 + "…"
+    assert sum("words longer than" in w for w in page.warnings) == 1
+
+
 def test_long_words_split_in_linear_time() -> None:
     import time
 
