@@ -282,6 +282,7 @@ def _split_environments(content: str) -> list[tuple[str, str]]:
 
 
 _BREAKS = ("softbreak", "hardbreak")
+_HTML_IMG = re.compile(r"<img\b", re.I)
 #: Shortcodes that are a block of their own even when written inside a paragraph.
 _BLOCK_SHORTCODES = frozenset(
     {
@@ -359,6 +360,11 @@ def _paragraph_children(children: list[Token], ctx: Context) -> list[Block]:
         if solid and all(c.type == "image" for c in solid):
             flush()
             blocks.extend(_image_figure(c, ctx) for c in solid)
+        elif solid and all(c.type == "html_inline" and _HTML_IMG.match(c.content) for c in solid):
+            # `<img …>` whose attributes run onto a second line is inline HTML, not an HTML block
+            flush()
+            for c in solid:
+                blocks.extend(b for b in html_blocks(c.content, ctx) if isinstance(b, Figure))
         elif len(solid) == 1 and _display_math(solid[0]) is not None:
             flush()
             for tex in _display_pieces(solid[0]):

@@ -174,6 +174,19 @@ def test_relref_in_link_target_and_html_img() -> None:
     assert isinstance(doc.blocks[1], Figure) and doc.blocks[1].src == "a.png"
 
 
+def test_an_img_tag_over_two_lines_is_a_figure() -> None:
+    """`<img …>` with its attributes on a second line is inline HTML in CommonMark (an HTML block's
+    opening tag must end on its first line): alone on its line it is still the picture, not its alt
+    text as a paragraph (img-rf-fingerprinting-wide writes its diagrams so)."""
+    doc = parse_document(
+        'Intro text.\n\n<img src="featured.png" alt="Simply Easy Learning" width="600"\n         height="240">\n\n'
+        'Text with an <img src="icon.png" alt="icon"> inside.\n'
+    )
+    intro, figure, inline = doc.blocks
+    assert isinstance(figure, Figure) and (figure.src, figure.alt) == ("featured.png", "Simply Easy Learning")
+    assert isinstance(inline, Paragraph) and inline.text == "Text with an icon inside."
+
+
 @pytest.mark.parametrize("page", corpus_pages(), ids=corpus_ids(corpus_pages()))
 def test_every_corpus_page_parses(page: Path) -> None:
     loaded = load_page(page)
