@@ -76,3 +76,25 @@ def test_showcase_is_deterministic(tmp_path):
     showcase(a)
     showcase(b)
     assert (a / "showcase.pptx").read_bytes() == (b / "showcase.pptx").read_bytes()
+
+
+def test_a_right_to_left_title_in_the_agenda_keeps_the_lists_direction(tmp_path):
+    """The agenda numbers every project at the left: an Arabic title among them is one more item
+    (its words still read right to left), not a paragraph flipped to the right with its number."""
+    import re
+    import zipfile
+
+    from conftest import write
+
+    arabic = write(tmp_path / "ar" / "index.md", "---\ntitle: تكوين الفرق البحثية\nsummary: ملخص قصير.\n---\nنص.\n")
+    english = write(tmp_path / "en" / "index.md", "---\ntitle: Machine learning for physics\n---\nText.\n")
+    out = tmp_path / "showcase.pptx"
+    render_showcase([load_page(english), load_page(arabic)], out, event="Open Lab Day")
+    with zipfile.ZipFile(out) as z:
+        agenda = z.read("ppt/slides/slide2.xml").decode()
+        project = z.read("ppt/slides/slide4.xml").decode()
+    items = [p for p in re.findall(r"<a:p>.*?</a:p>", agenda, re.S) if "buAutoNum" in p]
+    assert len(items) == 2
+    assert all('rtl="1"' not in p and 'algn="l"' in p for p in items), items
+    title = next(p for p in re.findall(r"<a:p>.*?</a:p>", project, re.S) if "تكوين" in p)
+    assert 'rtl="1"' in title  # the Arabic project's own slide is right to left

@@ -6,8 +6,9 @@ PowerPoint shapes and orders text itself; what it needs from us (ECMA-376 §21.1
   - the complex-script typeface (`a:cs`) of runs in Arabic, Hebrew, Indic or Thai script — the bundled
     Noto face the text was measured with;
   - `rtl="1"` on right-to-left paragraphs — every paragraph of a right-to-left page (its Latin lines
-    too: the whole column is mirrored), and on other pages those whose first strong letter is RTL —
-    with the alignment mirrored: such a paragraph starts at the right.
+    too: the whole column is mirrored), and on other pages those whose first strong letter is RTL,
+    except items of a list (an Arabic title among the event's projects keeps its number at the left
+    with the others) — with the alignment mirrored: such a paragraph starts at the right.
 The pass runs after the slides are written, so no writer has to remember it.
 """
 
@@ -50,8 +51,14 @@ def tag_element(root: etree._Element, lang: str | None) -> None:
                 _tag_run(rpr, run_text or text, lang)
             elif run.tag == f"{{{A}}}endParaRPr":
                 _tag_run(run, text, lang)
-        if text.strip() and (page_rtl or base_rtl(text)):
+        if text.strip() and (page_rtl or (base_rtl(text) and not _listed(paragraph))):
             _right_to_left(paragraph, page_rtl)
+
+
+def _listed(paragraph: etree._Element) -> bool:
+    """A bulleted or numbered paragraph: an item of a list, whose direction is the list's."""
+    ppr = paragraph.find(_PPR)
+    return ppr is not None and (ppr.find(f"{{{A}}}buAutoNum") is not None or ppr.find(f"{{{A}}}buChar") is not None)
 
 
 def _tag_run(rpr: etree._Element, text: str, lang: str | None) -> None:
