@@ -347,9 +347,10 @@ class Planner:
 
     def _url_line(self, url: str, role: TextRole, frame: Frame) -> tuple[TextItem, float]:
         """The closing slide's address on one line (a URL broken mid-word is hard to read off a
-        screen): the largest size at which it fits, shortened in the middle when even the smallest
-        size is too big for it (the QR code and the link hold it whole)."""
-        for limit in (48, 40, 32, 24):
+        screen): whole at the largest size at which it fits, so it can be typed; shortened in the
+        middle only when even the smallest size is too big for it (the QR code and the link hold it
+        whole)."""
+        for limit in (len(url), 48, 40, 32, 24):
             item = TextItem((Run(display_url(url, limit), href=url),), role="heading")
             size = one_line_size(item, role, frame, self.lang, self.mono)
             if size is not None:
