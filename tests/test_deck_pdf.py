@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_deck import checker
 
 from cardgen.errors import UsageError
 from cardgen.loader import load_page
@@ -345,3 +346,46 @@ def test_the_pdf_title_picture_is_placed_as_the_pptx_one(tmp_path, monkeypatch):
     pdf_of(path, tmp_path, name="a.pdf")
     render_deck(load_page(path), tmp_path / "a.pptx")
     assert len(asks) >= 2 and asks[0][0] is not None and len(set(asks)) == 1, asks
+
+
+def test_hard_line_breaks_start_lines_in_the_pptx_and_the_pdf(tmp_path):
+    """A Markdown hard break (a backslash or two spaces at the end of a line, `<br>`) starts a new
+    line on the slide, in PowerPoint (a line break) and in the PDF; the planner counts the line."""
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Dependencies
+        summary: What it needs.
+        ---
+        ## Dependencies
+
+        > numpy                     1.16.4\\
+        > tqdm                      4.31.1
+
+        Python 3.8<br>CUDA 11
+        """)
+    page = load_page(path)
+    out = tmp_path / "deck.pptx"
+    render_deck(page, out)
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n))
+    quote = next(p for p in re.findall(r"<a:p>.*?</a:p>", xml, re.S) if "numpy" in p)
+    assert re.search(r"numpy 1\.16\.4</a:t></a:r><a:br>.*?</a:br><a:r>.*?<a:t>tqdm 4\.31\.1<", quote, re.S)
+    assert re.search(r"Python 3\.8</a:t></a:r><a:br>.*?<a:t>CUDA 11<", xml, re.S)
+    assert checker(out) == []
+    _, _, pdf = pdf_of(path, tmp_path)
+    lines = [line.strip() for line in poppler("pdftotext", "-layout", str(pdf), "-").splitlines()]
+    assert "numpy 1.16.4" in lines and "tqdm 4.31.1" in lines
+    assert "Python 3.8" in lines and "CUDA 11" in lines
+
+
+def test_a_hard_break_counts_as_a_line() -> None:
+    from cardgen.document import Run
+    from cardgen.render.deck_fit import Frame, TextItem, item_lines
+
+    frame = Frame(600, 400)
+    one = TextItem((Run("numpy 1.16.4 tqdm 4.31.1"),))
+    two = TextItem((Run("numpy 1.16.4\ntqdm 4.31.1"),))
+    assert item_lines(one, 24, frame, "en", "Noto Sans Mono") == 1
+    assert item_lines(two, 24, frame, "en", "Noto Sans Mono") == 2

@@ -965,10 +965,12 @@ def set_alt_text(shape: Any, text: str) -> None:
         shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", _clean(text)[:1000])
 
 
-def _clean(text: str) -> str:
+def _clean(text: str, *, breaks: bool = False) -> str:
     """Text safe for XML 1.0 (what lxml accepts): no control characters, surrogates or U+FFFE/U+FFFF;
-    line breaks become spaces."""
-    return "".join(" " if ch in "\n\r\t\v\f" else ch for ch in str(text) if _xml_char(ch))
+    line breaks become spaces, unless `breaks` keeps "\n" (a body line break: `write_runs` breaks
+    the line there)."""
+    keep = "\n" if breaks else ""
+    return "".join(" " if ch in "\n\r\t\v\f" and ch not in keep else ch for ch in str(text) if _xml_char(ch))
 
 
 def _xml_char(ch: str) -> bool:
@@ -977,4 +979,5 @@ def _xml_char(ch: str) -> bool:
 
 
 def _clean_runs(runs: Iterable[Run]) -> tuple[Run, ...]:
-    return tuple(replace(r, text=_clean(r.text)) for r in runs)
+    """Body runs made safe for XML; their hard line breaks (Markdown's `\\` or two spaces, `<br>`) kept."""
+    return tuple(replace(r, text=_clean(r.text, breaks=not (r.math or r.code))) for r in runs)

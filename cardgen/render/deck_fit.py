@@ -126,8 +126,10 @@ def item_lines(item: TextItem, size: float, frame: Frame, lang: str | None, mono
     if item.role == "code":
         width -= indentation_width(item.text, size, family)
     bold = item.role == "heading" or _mostly_bold(item.runs)
-    text = item.text.replace("\n", " ") if item.role != "code" else item.text
-    return line_count(text, max(10.0, width), family, bold, round(size, 2), lang)
+    if item.role == "code":
+        return line_count(item.text, max(10.0, width), family, bold, round(size, 2), lang)
+    # a hard line break starts a line of its own
+    return sum(line_count(part, max(10.0, width), family, bold, round(size, 2), lang) for part in item.text.split("\n"))
 
 
 def _mostly_bold(runs: Inline) -> bool:
@@ -338,7 +340,7 @@ def split_item(item: TextItem, size: float, role: TextRole, frame: Frame, lang: 
     text = plain(item.runs)
     width = (frame.inner_w - item.indent(size)) * WIDTH_RESERVE
     style = TextStyle(family=mono if item.role == "code" else None, size=size, conservative=True, lang=lang)
-    lines = wrap_lines(text.replace("\n", " "), width, style, size)
+    lines = [line for part in text.split("\n") for line in wrap_lines(part, width, style, size) or [""]]
     if len(lines) <= fit_lines:
         return item, None
     approx = sum(len(x) + 1 for x in lines[:fit_lines])

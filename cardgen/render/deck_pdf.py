@@ -350,8 +350,9 @@ class DeckPdf:
                     ctx.canvas.line(marker_piece, left + indent - item.hanging(s), top + _baseline(lead, s), s)
             width = (inner_w - indent) * WIDTH_RESERVE
             bold = item.role == "heading" or _mostly_bold(item.runs)
-            for line in _break(pieces, width, s, bold, self.mono if item.role == "code" else None, self.lang,
-                               keep_newlines=item.role == "code"):
+            lines = (_break(pieces, width, s, bold, self.mono, self.lang, keep_newlines=True) if item.role == "code"
+                     else _break_lines(pieces, width, s, bold, self.lang))
+            for line in lines:
                 if rtl:
                     ctx.canvas.line(line, left, top + _baseline(lead, s), s, align="right", width=inner_w - indent)
                 else:
@@ -429,6 +430,21 @@ def _marker(item: TextItem) -> str:
 def _mostly_bold(runs: Sequence[Run]) -> bool:
     total = sum(len(r.text) for r in runs) or 1
     return sum(len(r.text) for r in runs if r.bold) / total > 0.3
+
+
+def _break_lines(pieces: list[Piece], width: float, size: float, bold: bool, lang: str | None) -> list[list[Piece]]:
+    """`_break` for body text with hard line breaks ("\n"): each line of the source broken on its
+    own, an empty one kept as an empty line (as the planner counts them)."""
+    text = "".join(p.text for p in pieces)
+    if "\n" not in text:
+        return _break(pieces, width, size, bold, None, lang)
+    out: list[list[Piece]] = []
+    start = 0
+    for part in text.split("\n"):
+        segment = _slice(pieces, start, start + len(part))
+        out.extend(_break(segment, width, size, bold, None, lang) or [[]])
+        start += len(part) + 1
+    return out
 
 
 def _break(pieces: list[Piece], width: float, size: float, bold: bool, family: str | None, lang: str | None,

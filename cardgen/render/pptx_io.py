@@ -168,18 +168,25 @@ def _schema_order(element: Any, order: tuple[str, ...]) -> None:
 def write_runs(paragraph: Any, runs: Iterable[Run], faces: Typefaces, size: float, *, color: str | None = None,
                link_color: str | None = None, bold: bool = False, italic: bool = False,
                math: str = "picture") -> None:
-    """Runs into `paragraph`; inline math as styled Unicode runs (native `math` mode: also OMML)."""
+    """Runs into `paragraph`; inline math as styled Unicode runs (native `math` mode: also OMML); a
+    "\n" in a run's text is a line break."""
     for piece in runs:
         if not piece.text:
             continue
         if piece.math and piece.tex:
             _math_runs(paragraph, piece, faces, size, color=color, bold=bold, mode=math)
             continue
-        run = paragraph.add_run()
-        run.text = piece.text
-        style_run(run, faces, size, bold=bold or piece.bold, italic=italic or piece.italic, code=piece.code,
-                  color=(link_color or color) if piece.href else color,
-                  href=piece.href if piece.href and piece.href.startswith(("http://", "https://", "mailto:")) else None)
+        for index, part in enumerate(piece.text.split("\n")):
+            if index:  # a hard line break of the source: PowerPoint's own (Shift+Enter)
+                line_break = paragraph._p.add_br()
+                line_break.get_or_add_rPr().set("sz", str(int(round(size * 100))))
+            if not part:
+                continue
+            run = paragraph.add_run()
+            run.text = part
+            style_run(run, faces, size, bold=bold or piece.bold, italic=italic or piece.italic, code=piece.code,
+                      color=(link_color or color) if piece.href else color,
+                      href=piece.href if piece.href and piece.href.startswith(("http://", "https://", "mailto:")) else None)
 
 
 def _math_runs(paragraph: Any, piece: Run, faces: Typefaces, size: float, *, color: str | None, bold: bool,
