@@ -1379,3 +1379,20 @@ def test_the_subtitle_is_shown_under_the_title_before_the_authors(tmp_path):
 
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
     assert text.index("The story of a scientist") < text.index("Ada Lovelace")
+
+
+def test_rules_between_lone_lead_ins_of_missing_screenshots_do_not_make_a_slide_each(tmp_path):
+    """A step-by-step page separates its steps with rules; when the screenshots are not in the site,
+    each step is one sentence ending in ':' and the steps share a slide instead of one each. A rule
+    after real content still starts a new slide."""
+    steps = "\n\n---\n\n".join(f"Step {i}: open the page and press the button:\n\n"
+                                f'{{{{< figure src="shot{i}.png" caption="Screen {i}" >}}}}' for i in range(1, 5))
+    long = "A long explanation of the method. " * 8
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Team creation\nsummary: How to make a team.\n---\n"
+                 f"## How\n\n{steps}\n\n## Method\n\n{long}\n\n---\n\n{long}\n")
+    page, result, prs = deck_of(path, tmp_path)
+    step_slides = {i for i, slide in enumerate(prs.slides) if any("Step " in t for t in texts(slide))}
+    assert len(step_slides) == 1, step_slides
+    method_slides = [i for i, slide in enumerate(prs.slides) if texts(slide) and texts(slide)[0].startswith("Method")]
+    assert len(method_slides) == 2
+    assert checker(result.outputs[0]) == []

@@ -377,7 +377,9 @@ class Planner:
                 current = _Section(block.text.strip() or current.title, level=block.level)
                 continue
             if isinstance(block, ThematicBreak):
-                if current.blocks:
+                # A rule starts a new slide of the section, unless what came before it would be a
+                # lone sentence (a step's lead-in whose screenshot is not in the site): it joins the next.
+                if current.blocks and not _thin(current.blocks):
                     sections.append(current)
                     current = _Section(current.title, level=current.level)
                 continue
@@ -715,6 +717,13 @@ def _shows_nothing(block: Block) -> bool:
     if isinstance(block, Html):
         return not block.text.strip()
     return isinstance(block, SpeakerNote)
+
+
+def _thin(blocks: list[Block]) -> bool:
+    """Blocks a slide would show as a line or two of text only: short paragraphs, and figures that are
+    not local files (left out of the deck)."""
+    shown = [b for b in blocks if not _shows_nothing(b) and not (isinstance(b, Figure) and b.path is None)]
+    return all(isinstance(b, Paragraph) for b in shown) and sum(len(cast(Paragraph, b).text) for b in shown) <= 160
 
 
 def _is_short_lead(section: _Section, page: Page) -> bool:
