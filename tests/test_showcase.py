@@ -98,3 +98,24 @@ def test_a_right_to_left_title_in_the_agenda_keeps_the_lists_direction(tmp_path)
     assert all('rtl="1"' not in p and 'algn="l"' in p for p in items), items
     title = next(p for p in re.findall(r"<a:p>.*?</a:p>", project, re.S) if "تكوين" in p)
     assert 'rtl="1"' in title  # the Arabic project's own slide is right to left
+
+
+def test_a_long_title_is_set_smaller_rather_than_cut(tmp_path):
+    """An 84-character title takes three lines of its narrow column, whole, above a smaller summary
+    (it was cut after two lines with "…" while the column had room)."""
+    from conftest import write
+
+    title = "MTrack: Tracking Multi-Person Moving Trajectories and Vital Signs with Radio Signals"
+    page = write(tmp_path / "mtrack" / "index.md", f"---\ntitle: \"{title}\"\nauthors: [Donghe Zhang]\n"
+                 "summary: A multi-antenna system that resolves people by angle and time of flight.\n"
+                 "url_project: https://example.org/mtrack/\n---\nText.\n")
+    out = tmp_path / "showcase.pptx"
+    render_showcase([load_page(page)], out, event="Open Lab Day")
+    slide = list(Presentation(str(out)).slides)[2]
+    shapes = {s.name: s for s in slide.shapes}
+    shown = shapes["Title"].text_frame.text.replace("\v", " ").replace("\n", " ")
+    assert " ".join(shown.split()) == title
+    title_size = max(r.font.size.pt for p in shapes["Title"].text_frame.paragraphs for r in p.runs)
+    summary_size = max(r.font.size.pt for p in shapes["Summary"].text_frame.paragraphs for r in p.runs)
+    assert title_size >= 20 and summary_size < title_size
+    assert checker(out) == []

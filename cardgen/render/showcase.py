@@ -131,6 +131,7 @@ RULE_W, RULE_H = 56.0, 5.0  # pt: the accent rule above the title
 COLUMN_TOP = 64.0  # pt from the top of the slide to the accent rule
 COLUMN_BOTTOM = 44.0  # pt from the QR code to the bottom of the slide
 TITLE_MAX_LINES = 3
+TITLE_MIN = 20.0  # pt: a long title set smaller in its narrow column rather than cut short
 AUTHORS_SIZE, AUTHORS_MIN, AUTHORS_MAX_LINES = 18.0, 14.0, 2
 SUMMARY_SIZE, SUMMARY_MIN, SUMMARY_MAX_LINES = 20.0, 16.0, 4
 QR_SIDE = 112.0  # pt: about 4 cm, scannable from a couple of metres off a projected slide
@@ -166,15 +167,19 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
     role = w.deck.role("cover_title")
     title = page.title_plain or page.slug
     room = bottom - y
-    fitted = fit_in(title, Frame(col_w, room * 0.6), role.size, role.min_size, max_lines=TITLE_MAX_LINES,
-                    bold=True, line_height=role.line_height, lang=lang, balance=True)
+    # The title may take what the authors' line and two lines of summary leave (the title is what a
+    # visitor reads first; the summary is cut before it is), and at least 60 % of the column.
+    authors = authors_line(page, 4)
+    reserve = (AUTHORS_MIN * 1.3 + 14.4 + BLOCK_GAP * 1.5 if authors else 0.0) + (
+        SUMMARY_MIN * 1.3 * 2 + 14.4 + BLOCK_GAP if page.description else 0.0)
+    fitted = fit_in(title, Frame(col_w, max(room * 0.6, room - reserve)), role.size, min(role.min_size, TITLE_MIN),
+                    max_lines=TITLE_MAX_LINES, bold=True, line_height=role.line_height, lang=lang, balance=True)
     title_h = fitted.height + 14.4  # the placeholder's top and bottom insets
     shape = w.title(slide, _shown(title, fitted), fitted.size,
                     box=(col_x, y, col_w, title_h), anchor="top", role="cover_title")
     shape.name = "Title"
     y += title_h + BLOCK_GAP
 
-    authors = authors_line(page, 4)
     if authors and bottom - y > AUTHORS_MIN * 1.3:
         fit = fit_in(authors, Frame(col_w, min(bottom - y, AUTHORS_SIZE * 1.3 * AUTHORS_MAX_LINES + 14.4)),
                      AUTHORS_SIZE, AUTHORS_MIN, max_lines=AUTHORS_MAX_LINES, bold=True, line_height=1.3, lang=lang)
@@ -183,7 +188,9 @@ def _project(w: DeckWriter, page: Page, images: PageImages) -> None:
 
     summary = page.description
     if summary and bottom - y > SUMMARY_MIN * 1.3 * 2:
-        fit = fit_in(summary, Frame(col_w, bottom - y), SUMMARY_SIZE, SUMMARY_MIN, max_lines=SUMMARY_MAX_LINES,
+        # never as large as the title above it
+        size = max(SUMMARY_MIN, min(SUMMARY_SIZE, fitted.size * 0.8))
+        fit = fit_in(summary, Frame(col_w, bottom - y), size, SUMMARY_MIN, max_lines=SUMMARY_MAX_LINES,
                      line_height=1.3, lang=lang)
         _text_box(w, slide, "Summary", _shown(summary, fit), fit, (col_x, y, col_w), w.color("text"))
 
