@@ -251,3 +251,31 @@ def test_a_subtraction_keeps_its_spaces():
     for tex in (r"a - b", r"(a) - b", r"x_1 + x_2"):
         assert 'form="prefix"' not in to_mathml(tex, display=False)
     assert typeset("a - b", display=False).linear.text.replace("\u00a0", " ") == "a − b"
+
+
+@pytest.mark.parametrize(("one", "other"), [(r"\text{静止摩擦}", r"\text{動摩擦力}"), (r"\text{أينشتاين}", r"\text{الفيزياء}"),
+                                            (r"\text{আইনস্টাইন}", r"\text{পদার্থবিদ}")])
+def test_text_in_scripts_the_math_font_lacks_is_drawn_not_boxed(one: str, other: str) -> None:
+    """STIX Two Math has no CJK, Arabic or Bengali letters: `\\text{…}` in them is set from the bundled
+    faces (shaped, as outlines), so two different words of as many characters draw differently — as
+    empty boxes of the math font they came out the same — and take about their width in the text face."""
+    assert len(one) == len(other)
+    from cardgen.render.deck_math import display_equation
+    from cardgen.text.measure import text_width
+
+    first, second = display_equation(rf"F \ ({one})"), display_equation(rf"F \ ({other})")
+    assert first.ok and second.ok
+    paths = [re.findall(r'<path[^>]* d="([^"]+)"', e.svg("#000000")) for e in (first, second)]
+    assert paths[0] != paths[1]
+    word = re.sub(r"\\text\{(.*)\}", r"\1", one)
+    drawn = max(len(p) for p in paths[0])  # the word's outline path is the longest
+    assert drawn > 200
+    assert first.width > text_width(word, 1.0) * 0.8  # the word in ems, and F and the parentheses
+
+
+def test_identifiers_in_such_scripts_are_one_text_run() -> None:
+    from cardgen.math.mathml import to_mathml
+
+    mml = to_mathml(r"v = \frac{距離}{時間} + x_{速}", display=True)
+    assert "<mtext>距離</mtext>" in mml and "<mtext>時間</mtext>" in mml and "<mtext>速</mtext>" in mml
+    assert "<mi>v</mi>" in mml and "<mi>x</mi>" in mml

@@ -53,9 +53,16 @@ def _finish(mml: str) -> str:
     # no-stretch measuring pass then gives them an empty box and the fences grow to ~1000 em.
     mml = _LARGE_OP.sub(lambda m: f'<mo stretchy="false"{m.group(1)}>{m.group(2)}</mo>', mml)
     mml = _UNARY.sub(r'\1<mo form="prefix">\3</mo>', mml)
+    # `$速度$`: latex2mathml makes each letter an identifier; a word of a script without math letters
+    # is text, set as one run (shaped, in its script's face: cardgen.math.fallback)
+    mml = _SCRIPT_IDENTIFIERS.sub(lambda m: "<mtext>" + "".join(_SCRIPT_IDENTIFIER.findall(m.group(0))) + "</mtext>", mml)
     return re.sub(r'columnspacing="0em 2em"', r'columnspacing="0em 0.3em"', mml)
 
 
+#: Letters of scripts math fonts have none of: Hebrew to Sinhala, Thai, Lao, Hangul, kana, Han.
+_SCRIPT_LETTERS = "\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_SCRIPT_IDENTIFIER = re.compile(rf"<mi>([{_SCRIPT_LETTERS}]+)</mi>")
+_SCRIPT_IDENTIFIERS = re.compile(rf"(?:<mi>[{_SCRIPT_LETTERS}]+</mi>)+")
 _LARGE_OPS = "∑∏∐∫∬∭∮∯∰⋃⋂⋁⋀⨀⨁⨂⨄⨆"
 _LARGE_OP = re.compile(
     r"<mo((?:\s+(?!stretchy)[a-z]+=\"[^\"]*\")*)>((?:&#x0*(?:"

@@ -48,6 +48,9 @@ def _ziamath() -> Any:  # imported on first use: it loads a 1.5 MB font
     config.precision = 2
     _skip_needless_prepass()
     _shallow_style_copies()
+    from cardgen.math.fallback import install
+
+    install()  # text in scripts the math font lacks: the bundled faces' outlines
     return ziamath
 
 
