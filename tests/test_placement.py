@@ -228,9 +228,22 @@ def test_a_wide_logo_shows_both_ends_in_the_social_image(tmp_path: Path):
     assert _has(RED, panel) and _has(BLUE, panel)
 
 
-def test_a_wide_logo_shows_both_ends_on_the_title_slide(tmp_path: Path):
-    picture, _ = _title_slide_picture(_page(tmp_path, _logo(tmp_path / "logo.png")), tmp_path)
+def test_a_wide_logo_shows_both_ends_on_a_slide_of_its_own(tmp_path: Path):
+    """A 6:1 logo contained in the title slide's portrait panel would fill a tenth of it: the title
+    slide goes without a picture and the logo, whole, fills the width of the slide after it."""
+    from pptx import Presentation
+
+    from cardgen.render.deck import render_deck
+
+    out = tmp_path / "deck.pptx"
+    render_deck(_page(tmp_path, _logo(tmp_path / "logo.png")), out)
+    prs = Presentation(str(out))
+    cover, second = list(prs.slides)[:2]
+    assert not [s for s in cover.shapes if hasattr(s, "image")]
+    [shape] = [s for s in second.shapes if hasattr(s, "image")]
+    picture = np.asarray(Image.open(io.BytesIO(shape.image.blob)).convert("RGB"))
     assert _has(RED, picture) and _has(BLUE, picture)
+    assert shape.width >= 0.8 * prs.slide_width
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm not installed")

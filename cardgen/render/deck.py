@@ -235,6 +235,21 @@ def template_hero_pixels(template: Template, aspect: str = "16:9") -> tuple[int,
 
 
 
+#: A contained picture filling less of the title slide's panel than this (a 3.5:1 diagram in the
+#: portrait panel fills a fifth of it, its labels too small to read) gets a slide of its own instead.
+TITLE_PANEL_MIN_SHARE = 0.3
+
+
+def fits_title_panel(images: PageImages, geometry: Geometry) -> bool:
+    """The featured image is worth showing in the title slide's picture panel: it covers the panel,
+    or contained it fills at least `TITLE_PANEL_MIN_SHARE` of it."""
+    placement = images.placement(hero_frame(geometry))
+    if placement is None or placement.covers:
+        return True
+    _, _, width, height = placement.box
+    return width * height >= TITLE_PANEL_MIN_SHARE
+
+
 def title_hero(images: PageImages, geometry: Geometry, template: Template) -> HeroImage:
     """The title slide's picture (the showcase shows the same one): placed for the right-hand panel
     at 96 px/in, drawn at `HERO_DPI`, contained art on the template's surface colour."""
@@ -892,8 +907,10 @@ def render_deck(
                                                        page.title_runs, page.summary_runs))
     writer.lang = page.language or None
     images = images or PageImages(page)
+    has_image = page.featured_image is not None and images.has_image
+    own_slide = has_image and not fits_title_panel(images, writer.geometry)
     planner = Planner(page, tpl.deck, writer.geometry, show_image=show_image, mono=tpl.fonts.mono,
-                      has_hero=True, has_image=page.featured_image is not None and images.has_image)
+                      has_hero=not own_slide, has_image=has_image, picture_slide=own_slide)
     planner.words = i18n_labels(page.language, tpl.labels)
     plans = planner.plan()
     if not notes:

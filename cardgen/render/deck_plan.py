@@ -188,7 +188,7 @@ COVER_TITLE_MAX_LINES = 6
 
 class Planner:
     def __init__(self, page: Page, layout: DeckLayout, geometry: Geometry, *, show_image: bool,
-                 mono: str, has_hero: bool, has_image: bool | None = None) -> None:
+                 mono: str, has_hero: bool, has_image: bool | None = None, picture_slide: bool = False) -> None:
         self.page = page
         self.layout = layout
         self.geo = geometry
@@ -200,6 +200,9 @@ class Planner:
         # A hero may be generated placeholder art (a page without a picture): its title slide then matches
         # the social image and the card, but a caption is a credit for a real picture only.
         self.has_image = has_hero if has_image is None else has_image
+        # The featured image would be a sliver in the title slide's panel (a wide diagram): the title
+        # slide goes without it and the picture gets the slide after it, at the slide's width.
+        self.picture_slide = picture_slide
         self.warnings: list[str] = []
         self._orphan_notes: list[str] = []  # notes of dropped empty sections: they join the next slide
 
@@ -215,6 +218,12 @@ class Planner:
                 slides.append(self._cover())
             return slides
         slides.append(self._cover())
+        if self.picture_slide and page.featured_image is not None and (self.show_image or not page.image.preview_only):
+            featured = Figure(page.featured_image.name, page.image.caption_runs, page.image.alt_text,
+                              path=str(page.featured_image))
+            shown = self._picture(_Section(page.title_plain or page.slug), featured)
+            if shown is not None:
+                slides.append(shown)
         sections = self._slide_sections(page.slides) if page.slides else self._body_sections()
         lead: list[TextItem] = []
         if not page.slides and page.description and sections and _is_short_lead(sections[0], page):
