@@ -1396,3 +1396,19 @@ def test_rules_between_lone_lead_ins_of_missing_screenshots_do_not_make_a_slide_
     method_slides = [i for i, slide in enumerate(prs.slides) if texts(slide) and texts(slide)[0].startswith("Method")]
     assert len(method_slides) == 2
     assert checker(result.outputs[0]) == []
+
+
+def test_a_break_in_a_table_cell_stays_a_space_as_the_table_is_measured(tmp_path):
+    """Table rows are measured as one run of text per cell: a `<br>` in a cell is written as the space
+    it was measured as, so the row keeps the height it was given."""
+    import re
+    import zipfile
+
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Table\nsummary: S.\n---\n## Results\n\n"
+                 "| Model | Notes |\n|---|---|\n| A | first line<br>second line |\n| B | plain |\n")
+    _, result, _ = deck_of(path, tmp_path)
+    with zipfile.ZipFile(result.outputs[0]) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("ppt/slides/slide"))
+    cell = re.search(r"<a:tc>(?:(?!</a:tc>).)*first line(?:(?!</a:tc>).)*</a:tc>", xml, re.S).group(0)
+    assert "<a:br" not in cell and "first line second line" in cell
+    assert checker(result.outputs[0]) == []

@@ -751,7 +751,7 @@ class DeckBuilder:
                 paragraph_format(paragraph, line=plan.size * role.line_height, align=align)
                 runs = row[col] if col < len(row) else ()
                 colour = look.table_header_text if header else look.table_text
-                write_runs(paragraph, _clean_runs(runs), w.faces, plan.size, color=colour, bold=header,
+                write_runs(paragraph, _clean_runs(runs, breaks=False), w.faces, plan.size, color=colour, bold=header,
                            link_color=colour if header else link)
         self._finish(slide, plan)
 
@@ -995,6 +995,7 @@ def _xml_char(ch: str) -> bool:
     return (code >= 0x20 and not 0xD800 <= code <= 0xDFFF and code not in (0xFFFE, 0xFFFF)) or ch in "\n\r\t\v\f"
 
 
-def _clean_runs(runs: Iterable[Run]) -> tuple[Run, ...]:
-    """Body runs made safe for XML; their hard line breaks (Markdown's `\\` or two spaces, `<br>`) kept."""
-    return tuple(replace(r, text=_clean(r.text, breaks=not (r.math or r.code))) for r in runs)
+def _clean_runs(runs: Iterable[Run], *, breaks: bool = True) -> tuple[Run, ...]:
+    """Runs made safe for XML; with `breaks`, their hard line breaks (Markdown's `\\` or two spaces,
+    `<br>`) kept (table cells are measured as one run of text: theirs become spaces)."""
+    return tuple(replace(r, text=_clean(r.text, breaks=breaks and not (r.math or r.code))) for r in runs)
