@@ -908,7 +908,8 @@ def render_deck(
     writer.lang = page.language or None
     images = images or PageImages(page)
     has_image = page.featured_image is not None and images.has_image
-    own_slide = has_image and not fits_title_panel(images, writer.geometry)
+    shown = show_image or not page.image.preview_only
+    own_slide = has_image and shown and not fits_title_panel(images, writer.geometry)
     planner = Planner(page, tpl.deck, writer.geometry, show_image=show_image, mono=tpl.fonts.mono,
                       has_hero=not own_slide, has_image=has_image, picture_slide=own_slide)
     planner.words = i18n_labels(page.language, tpl.labels)
