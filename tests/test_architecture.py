@@ -16,8 +16,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "cardgen"
 #: matched by longest dotted prefix.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # cardgen.math is pure (LaTeX → MathML/SVG/OMML/Unicode, backend libraries imported on use): the
-    # parser needs it to read a formula as text, the renderers to draw it.
+    # parser needs it to read a formula as text, the renderers to draw it. The bundled fonts, their
+    # metrics, shaping and bidi classes know no page either: formulas set their text with them.
     (
+        "cardgen.text.metrics",
+        "cardgen.text.fonts",
+        "cardgen.text.shaping",
+        "cardgen.text.bidi",
         "cardgen.units",
         "cardgen.errors",
         "cardgen.colors",
