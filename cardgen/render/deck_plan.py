@@ -218,7 +218,7 @@ class Planner:
                 slides.append(self._cover())
             return slides
         slides.append(self._cover())
-        if self.picture_slide and page.featured_image is not None and (self.show_image or not page.image.preview_only):
+        if self.picture_slide and page.featured_image is not None:
             featured = Figure(page.featured_image.name, page.image.caption_runs, page.image.alt_text,
                               path=str(page.featured_image))
             shown = self._picture(_Section(page.title_plain or page.slug), featured)
