@@ -140,12 +140,13 @@ def main_url_choice(page: Page) -> tuple[str, str]:
     body = body_project_link(page)
     if body:
         return body, "body link"
-    rest = [k for k in absolute if not _bare_service_home(k.url)]
+    rest = [k for k in absolute if not example_link(k.url)]
     return (rest[0].url, "links") if rest else ("", "")
 
 
-def _bare_service_home(url: str) -> bool:
-    """`https://twitter.com` and the like: the theme's example link left in, not a project address."""
+def example_link(url: str) -> bool:
+    """The starter pages' example links left in (`https://twitter.com/Twitter`) or a service's bare
+    home page (`https://medium.com`): never the project's address, nothing for a reader to follow."""
     from urllib.parse import urlparse
 
     parsed = urlparse(url)

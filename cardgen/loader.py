@@ -471,6 +471,7 @@ def _file_size(path: Path) -> int:
 def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn: Warn, language: str) -> tuple[Link, ...]:
     """The page's links; the ones cardgen names itself (project page, `url_pdf` …) are named in the
     page's language."""
+    from cardgen.fields import example_link
     from cardgen.i18n import labels
 
     words = labels(language)
@@ -490,6 +491,9 @@ def _links(meta: dict[str, Any], page_url_: str, external_link: str, warn: Warn,
                        f"links[{i}].url", warn)
             if not url:
                 warn(f"links[{i}]", "no url; ignored")
+                continue
+            if example_link(url):
+                warn(f"links[{i}].url", f"{url} is the theme's example link or a bare home page, not the project's; left out")
                 continue
             icon = str(item.get("icon") or "")
             icon_pack = str(item.get("icon_pack") or "")

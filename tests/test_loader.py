@@ -328,3 +328,28 @@ def test_description_fallback_skips_link_only_and_math_only_paragraphs(tmp_path:
     page = load_page(path)
     assert page.description == "The real first sentence of this project."
     assert page.description_source == "body"
+
+
+def test_the_starter_pages_example_links_are_left_out(tmp_path: Path) -> None:
+    """Wowchemy's starter project ships "Follow" → twitter.com/Twitter and "Originally published on
+    Medium" → medium.com; sites leave them in (ko-awesome-cloud-hpc). Cards and decks list only the
+    links that lead somewhere of the project's, with a warning for each one left out."""
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Awesome Cloud HPC
+        links:
+          - icon_pack: fab
+            icon: twitter
+            name: Follow
+            url: 'https://twitter.com/Twitter'
+          - name: Originally published on Medium
+            url: 'https://medium.com'
+          - icon: brands/github
+            name: Github
+            url: https://github.com/kjrstory/awesome-cloud-hpc
+        ---
+        Body.
+        """)
+    page = load_page(path)
+    assert [link.url for link in page.links if link.kind == "custom"] == ["https://github.com/kjrstory/awesome-cloud-hpc"]
+    assert sum("theme's example link" in w for w in page.warnings) == 2
