@@ -1412,3 +1412,23 @@ def test_a_break_in_a_table_cell_stays_a_space_as_the_table_is_measured(tmp_path
     cell = re.search(r"<a:tc>(?:(?!</a:tc>).)*first line(?:(?!</a:tc>).)*</a:tc>", xml, re.S).group(0)
     assert "<a:br" not in cell and "first line second line" in cell
     assert checker(result.outputs[0]) == []
+
+
+def test_a_paragraph_alone_under_its_heading_keeps_more_of_itself(tmp_path):
+    """A long paragraph shows its first sentences and keeps the rest in the notes; alone under its
+    heading it has the slide to itself and keeps up to 0.9 of `condense_chars` (0.6 beside others),
+    so the slide is not two thirds empty."""
+    sentence = "The detector records every collision and stores the tracks for the analysis. "
+    long = sentence * 8  # ~620 characters, over condense_chars (320)
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Condensing\nsummary: S.\n---\n"
+                 f"## Alone\n\n{long}\n\n## Together\n\n{long}\n\nA second, short paragraph.\n")
+    _, result, prs = deck_of(path, tmp_path)
+
+    def shown(title: str) -> str:
+        slide = next(s for s in prs.slides if texts(s) and texts(s)[0] == title)
+        return next(t for t in texts(slide)[1:] if t.startswith("The detector")).split("\n")[0]
+
+    alone, together = shown("Alone"), shown("Together")
+    assert alone.endswith("…") and together.endswith("…")
+    assert 0.6 * 320 < len(alone) <= 0.9 * 320 + 3 and len(together) <= 0.6 * 320 + 3
+    assert checker(result.outputs[0]) == []

@@ -184,6 +184,9 @@ TITLE_OVER_BODY = 2.0
 #: `COVER_TITLE_MAX_LINES` when the meta leaves room below (a 4:3 title beside the picture).
 COVER_TITLE_LINES = 4
 COVER_TITLE_MAX_LINES = 6
+#: A paragraph longer than the layout's `condense_chars` shows its first sentences up to this share of
+#: it, the rest in the notes; alone under its heading, up to the larger share.
+CONDENSE_SHARE, LONE_CONDENSE_SHARE = 0.6, 0.9
 
 
 class Planner:
@@ -204,6 +207,7 @@ class Planner:
         # slide goes without it and the picture gets the slide after it, at the slide's width.
         self.picture_slide = picture_slide
         self.warnings: list[str] = []
+        self._condense_share = CONDENSE_SHARE  # of `condense_chars` a condensed paragraph keeps (`_section`)
         self._orphan_notes: list[str] = []  # notes of dropped empty sections: they join the next slide
 
     # ------------------------------------------------------------------ whole deck
@@ -452,6 +456,10 @@ class Planner:
                 pending.clear()
 
         only_text = all(not isinstance(b, (Table, Figure, Gallery, Video)) for b in section.blocks)
+        # A paragraph alone under its heading has the slide to itself: its condensed head may be
+        # longer (4–5 lines instead of 2–3 and a slide two thirds empty).
+        said = [b for b in section.blocks if not _shows_nothing(b) and not isinstance(b, (Figure, Gallery, Video))]
+        self._condense_share = LONE_CONDENSE_SHARE if len(said) == 1 and isinstance(said[0], Paragraph) else CONDENSE_SHARE
         shows_picture = any(isinstance(b, Figure) and b.path or isinstance(b, Gallery) and any(f.path for f in b.figures)
                             for b in section.blocks)
         if section.level == 1 and not shows_picture and not any(isinstance(b, (Table, Video, CodeBlock)) for b in section.blocks):
@@ -588,7 +596,7 @@ class Planner:
     def _paragraph(self, runs: Inline, notes: list[str], level: int) -> TextItem:
         text = plain(runs)
         if len(text) > self.layout.condense_chars:
-            head = first_sentences(text, int(self.layout.condense_chars * 0.6))
+            head = first_sentences(text, int(self.layout.condense_chars * self._condense_share))
             if len(head) < len(text) * 0.85:
                 notes.append(text)
                 return TextItem(slice_runs(runs, 0, len(head)) + (Run(" …"),), level=level)
