@@ -140,3 +140,15 @@ def test_no_caption_credit_on_placeholder_art(tmp_path: Path) -> None:
     tiny_png(tmp_path / "content" / "project" / "p" / "featured.png", (1200, 900))
     built = build_card(load_page(page_path))
     assert [t.lines for t in built.texts if t.name == "credit"] == [("Photo: Jane Doe",)]
+
+
+def test_one_or_two_highlights_may_take_six_lines_each(tmp_path: Path) -> None:
+    """Two long Japanese highlights had the back half empty and were cut after four lines with "…":
+    with fewer than three, each may take six lines."""
+    first = "「場所の説明文」と「人手による推定精度」の関係について、自然言語で書かれたある場所についての説明文から、その場所がどこであるかの位置推定を人が行うとき、容易に推定可能となる説明文はどのように書かれているのか特徴を分析する。"
+    second = "坂根和光、山本岳洋、澤田祥一、大塚一路、山本光穂、大島裕明：自然言語からの緯度経度推定に向けた説明文収集とパターン分析、電子情報通信学会、第13回データ工学と情報マネジメントに関するフォーラム。"
+    page = write(tmp_path / "p" / "index.md", f"---\ntitle: 位置推定が容易な場所の説明文の特徴分析\nsummary: 要約。\n---\n"
+                 f"## 分析\n\n{first}\n\n## 発表\n\n{second}\n")
+    built = build_card(load_page(page))
+    back = "".join("".join(t.lines) for t in built.texts if t.side == "back" and t.name == "highlights")
+    assert "…" not in back and first[-10:] in back and second[-10:] in back

@@ -428,6 +428,8 @@ class _Builder:
         rtl = is_rtl(self.c.lang)
         text_x = area.x if rtl else area.x + indent
         bold, plain = self.face(layer, bold=True), self.face(layer)
+        # one or two highlights have the back to themselves: each may take six lines instead of four
+        body_lines = 4 if len(items) >= 3 else 6
         cache: dict[float, list[tuple[FittedText | None, FittedText]]] = {}
 
         def parts(size_pt: float) -> list[tuple[FittedText | None, FittedText]]:
@@ -437,7 +439,7 @@ class _Builder:
                         self.fit(h.heading, (text_w, 1000.0), size_pt, size_pt, 2, bold, lh)
                         if h.heading
                         else None,
-                        self.fit(h.text, (text_w, 1000.0), size_pt, size_pt, 4, plain, lh),
+                        self.fit(h.text, (text_w, 1000.0), size_pt, size_pt, body_lines, plain, lh),
                     )
                     for h in items
                 ]
