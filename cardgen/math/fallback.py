@@ -65,13 +65,14 @@ def install() -> None:
 
     def setup(self: Any, **kwargs: Any) -> None:
         text = self.string
-        if all(covered(self.font, ch) for ch in text):
+        pieces = _runs(self.font, text)
+        if all(own for _, own in pieces):
             original(self, **kwargs)
             return
         nodes: list[Any] = []
         places: list[tuple[float, float]] = []
         x, ymin, ymax = 0.0, 9999.0, -9999.0
-        for part, own in _runs(self.font, text):
+        for part, own in pieces:
             if own:
                 self.string, self.nodes, self.nodexy = part, [], []
                 original(self, **kwargs)
@@ -115,7 +116,7 @@ class OutlineText:
         from ziafont.fonttypes import BBox
 
         from cardgen.text.fonts import segments
-        from cardgen.text.shaping import _hb_font, shape
+        from cardgen.text.shaping import hb_font, shape
 
         self.size, self.style, self.phantom = size, style, phantom
         self.glyphs: list[tuple[Any, int, float, float, float]] = []  # (hb font, gid, x, dy, scale) in points
@@ -124,7 +125,7 @@ class OutlineText:
         rtl = has_rtl(text)
         pieces = list(segments(text, None, False, False))
         for piece, path in reversed(pieces) if rtl else pieces:
-            font, upem = _hb_font(path)
+            font, upem = hb_font(path)
             scale = size / upem
             for glyph in shape(piece, path, rtl):
                 extents = font.get_glyph_extents(glyph.gid)

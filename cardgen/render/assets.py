@@ -78,11 +78,6 @@ def _read_complete(path: Path) -> bytes | None:
     return data if data.endswith(ends) else None
 
 
-def _suffix(hero: HeroImage, purpose: str) -> str:
-    """The file suffix of `_encode(hero, purpose)`."""
-    return "jpg"
-
-
 def _encode(hero: HeroImage, purpose: str) -> bytes:
     """Photos on slides: `to_pptx_compatible` (JPEG q88). Print, and placeholder art everywhere: JPEG
     q90 without chroma subsampling, so coloured edges stay sharp at 300 dpi and on the art's motif
@@ -270,7 +265,7 @@ class PageImages:
         name = None
         if hero.key is not None:
             name = self._art_key(hero.key) if hero.is_placeholder else self._store_key(hero.key)
-        path = cast(Path, self.store) / f"{name}.{purpose}.{_suffix(hero, purpose)}" if name is not None else None
+        path = cast(Path, self.store) / f"{name}.{purpose}.jpg" if name is not None else None
         data = _read_complete(path) if path is not None else None
         if data is None:
             data = _encode(hero, purpose)

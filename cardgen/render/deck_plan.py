@@ -736,20 +736,26 @@ def _shows_nothing(block: Block) -> bool:
     return isinstance(block, SpeakerNote)
 
 
+#: Characters of plain paragraphs that make a sentence or two: a lead, or a slide too thin to stand alone.
+SHORT_TEXT_CHARS = 160
+
+
+def _short_text(blocks: list[Block]) -> bool:
+    """Only plain paragraphs, a sentence or two of them."""
+    return all(isinstance(b, Paragraph) for b in blocks) and sum(len(cast(Paragraph, b).text) for b in blocks) <= SHORT_TEXT_CHARS
+
+
 def _thin(blocks: list[Block]) -> bool:
     """Blocks a slide would show as a line or two of text only: short paragraphs, and figures that are
     not local files (left out of the deck)."""
-    shown = [b for b in blocks if not _shows_nothing(b) and not (isinstance(b, Figure) and b.path is None)]
-    return all(isinstance(b, Paragraph) for b in shown) and sum(len(cast(Paragraph, b).text) for b in shown) <= 160
+    return _short_text([b for b in blocks if not _shows_nothing(b) and not (isinstance(b, Figure) and b.path is None)])
 
 
 def _is_short_lead(section: _Section, page: Page) -> bool:
     """The untitled start of the body is a sentence or two of plain paragraphs."""
     if section.title != (page.title_plain or page.slug) or section.notes:
         return False
-    if not section.blocks or not all(isinstance(b, Paragraph) for b in section.blocks):
-        return False
-    return sum(len(cast(Paragraph, b).text) for b in section.blocks) <= 160
+    return bool(section.blocks) and _short_text(section.blocks)
 
 
 def _drop_first_paragraph(blocks: list[Block], description: str) -> list[Block]:

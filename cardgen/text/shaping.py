@@ -41,7 +41,7 @@ def needs_shaping(text: str) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _hb_font(path: Path) -> tuple[Any, int]:
+def hb_font(path: Path) -> tuple[Any, int]:
     import uharfbuzz as hb
 
     blob = hb.Blob.from_file_path(str(path))
@@ -53,7 +53,7 @@ def _hb_font(path: Path) -> tuple[Any, int]:
 @lru_cache(maxsize=16384)
 def shape(text: str, path: Path, rtl: bool, lang: str | None = None) -> tuple[Glyph, ...]:
     """Glyphs of `text` (one direction, one font) in display order, left to right."""
-    font, upem = _hb_font(path)
+    font, upem = hb_font(path)
     buf = _shaped(font, text, rtl, lang)
     return tuple(
         Glyph(info.codepoint, info.cluster, pos.x_advance / upem, pos.x_offset / upem, pos.y_offset / upem)
@@ -78,6 +78,6 @@ def _shaped(font: Any, text: str, rtl: bool, lang: str | None) -> Any:  # a shap
 def shaped_advance(text: str, path: Path, rtl: bool, lang: str | None = None) -> float:
     """Width of `text` shaped in the font at `path`, in ems (the sum of `shape`'s advances, without
     making its glyphs: fitting measures thousands of candidate lines it never draws)."""
-    font, upem = _hb_font(path)
+    font, upem = hb_font(path)
     return float(sum(pos.x_advance / upem for pos in _shaped(font, text, rtl, lang).glyph_positions))
 
