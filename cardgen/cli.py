@@ -688,7 +688,29 @@ def _one_line_warning(message: Warning | str, category: type[Warning], filename:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    leave(main())
+
+
+def leave(code: int) -> None:
+    """End the process with `code` once the exit handlers have run and the standard streams are
+    flushed, without tearing the interpreter down: freeing every module, font table and model one
+    object at a time takes 0.1–0.2 s after a command and leaves nothing behind that matters (every
+    output is written and closed by then). A stream that can no longer be flushed (a closed pipe)
+    ends the run with 120, as Python's own exit does. Under a profiler or tracer (cProfile,
+    coverage's tracer) the interpreter exits the usual way so they can report."""
+    import atexit
+
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                code = code or 120
+        os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
