@@ -137,3 +137,15 @@ def test_debug_after_the_subcommand_shows_the_traceback(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "cardgen.cli", "inspect", str(path), "--debug"],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "Traceback" in proc.stderr
+
+
+def test_the_console_entry_point_keeps_exit_codes_and_delivers_all_output(tmp_path: Path) -> None:
+    """`run()` ends the process without interpreter teardown: what was printed must still arrive whole
+    through a pipe, and the exit code must be the command's."""
+    ok = subprocess.run([sys.executable, "-m", "cardgen", "inspect", str(SEED), "--json"], capture_output=True, text=True)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["title"]
+    bad = write(tmp_path / "index.md", "---\ntitle: [broken\n---\n")
+    failed = subprocess.run([sys.executable, "-m", "cardgen", "inspect", str(bad)], capture_output=True, text=True)
+    assert failed.returncode == 1 and str(bad) in failed.stderr and "Traceback" not in failed.stderr
+    usage = subprocess.run([sys.executable, "-m", "cardgen", "inspect", "--bogus"], capture_output=True, text=True)
+    assert usage.returncode == 2
