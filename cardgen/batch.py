@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from cardgen.templates import Template
 
 CACHE_FILE = ".cardgen-cache.json"
+#: Seconds between two saves of the cache while pages finish (it is saved at the end whatever happens).
+SAVE_EVERY = 1.0
 #: Crops cut while building each page, kept so the event pack never decodes an image again.
 CROPS_DIR = ".cardgen-crops"
 PACK_KEY = "__event_pack__"
@@ -679,11 +681,16 @@ def iter_batch(
         finished = run_tasks(jobs_for_pages, workers_for(jobs, len(tasks)),
                              preload=functools.partial(preload_renderers, tpl if decks else None, languages))
         qr_codes: dict[str, str] = {}  # the QR symbols the pages' workers encoded (`qr.packed`), for the pack
-        for done, (record, outcome) in enumerate(finished, start=1):
-            _finish(record, outcome, by_record[id(record)], output, cache, (run.context, run.inputs.get(record.source)))
-            if outcome.ok and isinstance(outcome.value.get("qr"), dict):
-                qr_codes.update(outcome.value["qr"])
-            yield PageDone(record, done, len(tasks))
+        saver = _CacheSaver(output, cache)
+        try:
+            for done, (record, outcome) in enumerate(finished, start=1):
+                _finish(record, outcome, by_record[id(record)], output, cache, (run.context, run.inputs.get(record.source)))
+                saver.changed(record)
+                if outcome.ok and isinstance(outcome.value.get("qr"), dict):
+                    qr_codes.update(outcome.value["qr"])
+                yield PageDone(record, done, len(tasks))
+        finally:  # also when interrupted: the pages finished so far are not built again
+            saver.flush()
 
         published: list[str] = []
         if hugo and site_root is not None:
@@ -895,7 +902,27 @@ def _finish(record: PageRecord, outcome: Outcome, task: Task, output: Path, cach
         cache[record.source] = entry
     else:
         cache.pop(record.source, None)
-    _save_cache(output, cache, record)
+
+
+class _CacheSaver:
+    """Saves the cache as pages finish: after the first one, then at most every `SAVE_EVERY` seconds
+    and when flushed. Writing it after every page made a site's run quadratic (the file grows with
+    the site: 600 KB for 200 pages, ~20 ms to encode each time)."""
+
+    def __init__(self, output: Path, cache: dict[str, Any]) -> None:
+        self.output, self.cache = output, cache
+        self.pending: PageRecord | None = None
+        self.saved: float | None = None
+
+    def changed(self, record: PageRecord) -> None:
+        self.pending = record
+        if self.saved is None or time.monotonic() - self.saved >= SAVE_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending is not None:
+            _save_cache(self.output, self.cache, self.pending)  # a failure is recorded on that page
+            self.pending, self.saved = None, time.monotonic()
 
 
 def _save_cache(output: Path, cache: dict[str, Any], owner: Any) -> None:
@@ -1119,7 +1146,7 @@ def _read_cache(output: Path) -> dict[str, Any]:
 
 
 def _write_cache(output: Path, cache: dict[str, Any]) -> None:
-    atomic_write(output / CACHE_FILE, json.dumps({"cardgen": __version__, "pages": cache}, indent=1).encode())
+    atomic_write(output / CACHE_FILE, json.dumps({"cardgen": __version__, "pages": cache}, separators=(",", ":")).encode())
 
 
 def _outputs_intact(cached: dict[str, Any], output: Path, refreshed: list[str] | None = None) -> bool:

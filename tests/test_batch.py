@@ -535,3 +535,30 @@ def test_qr_known_matrices_are_drawn_without_encoding_and_bad_ones_are_ignored(m
     with pytest.raises(AssertionError, match="encoded"):
         qr.qr_matrix(url)  # forgotten after the block
     assert len(other) >= 21
+
+
+def test_the_cache_is_saved_after_the_first_page_then_throttled_and_on_an_interruption(tmp_path: Path,
+                                                                                       monkeypatch) -> None:
+    import cardgen.batch as batch
+    from cardgen.batch import PageDone, iter_batch
+
+    writes: list[int] = []
+    real = batch._write_cache
+    monkeypatch.setattr(batch, "_write_cache", lambda out, cache: (writes.append(len(cache)), real(out, cache)))
+    monkeypatch.setattr(batch, "SAVE_EVERY", 1e9)
+    site, out = small_site(tmp_path / "site", n=4), tmp_path / "out"
+    assert run_batch(site, out, jobs=1, formats="social") == 0
+    # the first page, the rest once the pages are done, the event pack: not one write per page
+    assert len(writes) == 3 and writes[0] >= 1
+
+    writes.clear()
+    events = iter_batch(site, tmp_path / "again", jobs=1, formats="social")
+    done = 0
+    for event in events:
+        if isinstance(event, PageDone):
+            done += 1
+            if done == 2:
+                break
+    events.close()  # as Ctrl-C does: the pages finished so far are in the cache
+    saved = json.loads((tmp_path / "again" / ".cardgen-cache.json").read_text())["pages"]
+    assert len(writes) == 2 and len([k for k, v in saved.items() if isinstance(v, dict) and "key" in v]) == 2
