@@ -7,12 +7,12 @@ Outputs are written atomically; the cache is saved after every page, so an inter
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import time
 import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -542,7 +542,8 @@ class Notice:
 
 @dataclass(frozen=True)
 class Planned:
-    """Pages found and checked: `render` of `pages` will be rendered (the rest are cached, skipped or failed)."""
+    """Pages found and triaged: `render` of `pages` are read and rendered, one `PageDone` each (the rest
+    are cached, skipped or failed without being read; reading may still show one of them unchanged)."""
 
     pages: int
     render: int
@@ -550,7 +551,8 @@ class Planned:
 
 @dataclass(frozen=True)
 class PageDone:
-    """One page rendered (or failed): `done` of `total` so far."""
+    """One page read and rendered, failed, or settled by reading it (cached, skipped): `done` of
+    `total` so far."""
 
     record: PageRecord
     done: int
@@ -662,33 +664,54 @@ def iter_batch(
             yield Notice(note)
 
         records: list[PageRecord] = []
-        tasks: list[tuple[PageRecord, Task]] = []
+        to_read: list[tuple[PageRecord, Path]] = []
         loaded: dict[str, Any] = {}
         for path, slug in zip(paths, slugs, strict=True):
             record = PageRecord(source=str(path), slug=slug)
             records.append(record)
             record.warnings += [n for n in notes if n.startswith(f"{path}: ")]
-            task = _plan(record, path, content, site_root, tpl, options, cache, force, include_drafts, output, chosen,
-                         loaded, tuple(presets), digests, run)
-            if task is not None:
-                tasks.append((record, task))
-        yield Planned(len(records), len(tasks))
+            if _triage(record, path, content, site_root, cache, force, output, digests, run):
+                to_read.append((record, path))
+        yield Planned(len(records), len(to_read))
 
-        jobs_for_pages = [(record, process_page, task, page_timeout) for record, task in tasks]
-        by_record = {id(record): task for record, task in tasks}
-        languages = [task.page.language for _, task in tasks if task.page is not None]
+        # Pages are read as workers need them, so the first ones render while the rest are still
+        # being read; a page that reading settles (cached, skipped, failed) is done at once.
+        by_record: dict[int, Task] = {}
+        settled: deque[PageRecord] = deque()
+        languages: list[str] = []
+
+        def rendered() -> Iterator[tuple[PageRecord, Any, Task, float | None]]:
+            for record, path in to_read:
+                task = _read(record, path, site_root, tpl, options, cache, force, include_drafts, output, chosen,
+                             loaded, tuple(presets), digests, run)
+                if task is None:
+                    settled.append(record)
+                    continue
+                by_record[id(record)] = task
+                if task.page is not None:
+                    languages.append(task.page.language)
+                yield record, process_page, task, page_timeout
+
         decks = any(f in ("deck", "deck-pdf") for f in chosen)
-        finished = run_tasks(jobs_for_pages, workers_for(jobs, len(tasks)),
-                             preload=functools.partial(preload_renderers, tpl if decks else None, languages))
+        finished = run_tasks(rendered(), workers_for(jobs, len(to_read)),
+                             preload=lambda: preload_renderers(tpl if decks else None, languages))
         qr_codes: dict[str, str] = {}  # the QR symbols the pages' workers encoded (`qr.packed`), for the pack
         saver = _CacheSaver(output, cache)
+        done = 0
         try:
-            for done, (record, outcome) in enumerate(finished, start=1):
+            for record, outcome in finished:
+                while settled:
+                    done += 1
+                    yield PageDone(settled.popleft(), done, len(to_read))
                 _finish(record, outcome, by_record[id(record)], output, cache, (run.context, run.inputs.get(record.source)))
                 saver.changed(record)
                 if outcome.ok and isinstance(outcome.value.get("qr"), dict):
                     qr_codes.update(outcome.value["qr"])
-                yield PageDone(record, done, len(tasks))
+                done += 1
+                yield PageDone(record, done, len(to_read))
+            while settled:
+                done += 1
+                yield PageDone(settled.popleft(), done, len(to_read))
         finally:  # also when interrupted: the pages finished so far are not built again
             saver.flush()
 
@@ -750,17 +773,15 @@ def iter_batch(
         yield Finished(manifest, output / MANIFEST, tuple(failed), 1 if failed or pack.get("errors") else 0)
 
 
-def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None, tpl: Template, options: dict[str, Any],
-          cache: dict[str, Any], force: bool, include_drafts: bool, output: Path, chosen: tuple[str, ...],
-          loaded: dict[str, Any], presets: tuple[str, ...],
-          digests: tuple[dict[str, Any], dict[str, Any]] | None = None, run: RunStamps | None = None) -> Task | None:
-    """Load and check one page in the main process; None when it needs no rendering. Never raises.
+def _triage(record: PageRecord, path: Path, content: Path, site_root: Path | None, cache: dict[str, Any], force: bool,
+            output: Path, digests: tuple[dict[str, Any], dict[str, Any]] | None = None,
+            run: RunStamps | None = None) -> bool:
+    """Settle what one page is without reading it; True when it has to be read (`_read`). Never raises.
 
     A page whose cache entry was made in the run's context (cardgen, options, template, site) and
     whose every input still has the stamp it had when its key was computed is cached without being
-    read: its key is the recorded one (`stamps`)."""
-    from cardgen.loader import load_page
-
+    read: its key is the recorded one (`stamps`). A page skipped last time whose file has not
+    changed is skipped again; a symlink out of the content fails."""
     entry = cache.get(str(path))
     cached = entry if isinstance(entry, dict) else None  # a damaged cache file only costs its shortcuts
     try:
@@ -772,13 +793,33 @@ def _plan(record: PageRecord, path: Path, content: Path, site_root: Path | None,
             _carry_digests(cached["inputs"], digests)
             run.inputs[str(path)] = cached["inputs"]
             _cached(record, cached)
-            return None
-        jail = site_root or path.parent
+            return False
         if not force and run is not None and cached is not None and isinstance(cached.get("skipped"), str) \
-                and cached.get("context") == run.context and stamps.unchanged(cached.get("inputs"), jail):
+                and cached.get("context") == run.context and stamps.unchanged(cached.get("inputs"), site_root or path.parent):
             record.status = "skipped"  # decided by the page file alone, which has not changed
             record.warnings.append(cached["skipped"])
-            return None
+            return False
+    except CardgenError as exc:
+        record.status, record.error = "failed", str(exc)
+        return False
+    except Exception as exc:  # noqa: BLE001 - one bad page never stops the batch
+        record.status, record.error = "failed", f"{path}: internal error: {type(exc).__name__}: {exc}"
+        return False
+    return True
+
+
+def _read(record: PageRecord, path: Path, site_root: Path | None, tpl: Template, options: dict[str, Any],
+          cache: dict[str, Any], force: bool, include_drafts: bool, output: Path, chosen: tuple[str, ...],
+          loaded: dict[str, Any], presets: tuple[str, ...],
+          digests: tuple[dict[str, Any], dict[str, Any]] | None = None, run: RunStamps | None = None) -> Task | None:
+    """Load and check one page that `_triage` could not settle; None when it needs no rendering
+    (its key and outputs are those of the cache, a draft, not a page, or it failed). Never raises."""
+    from cardgen.loader import load_page
+
+    entry = cache.get(str(path))
+    cached = entry if isinstance(entry, dict) else None
+    jail = site_root or path.parent
+    try:
         before = stamps.take([path], jail, at=run.started if run else None)
         page = load_page(path, site_root=site_root)
         skipped = ""

@@ -128,24 +128,44 @@ def run_tasks(
     yield `(key, Outcome)` as each finishes (in completion order). Closing the iterator early stops
     and reaps every worker.
 
-    `preload` (imports, caches every task uses) runs once here before the first worker is forked, so
-    the workers share what it loaded instead of each loading it again; with spawn it is not run."""
+    `tasks` is read lazily: a task is taken when a worker is free, and while every worker is busy the
+    next `workers` are taken ahead, so a generator that prepares tasks (reads pages) does it while
+    the workers render. `preload` (imports, caches every task uses) runs once here, after the first
+    task is taken and before the first worker is forked, so the workers share what it loaded
+    instead of each loading it again; with spawn it is not run."""
     ctx = _context()
-    queue = deque(tasks)
+    source = iter(tasks)
+    queue: deque[tuple[Any, Callable[[Any], Any], Any, float | None]] = deque()
+    exhausted = False
+
+    def take() -> bool:
+        nonlocal exhausted
+        if not exhausted:
+            try:
+                queue.append(next(source))
+            except StopIteration:
+                exhausted = True
+        return not exhausted
+
+    take()
     if preload is not None and queue and ctx.get_start_method() == "fork":
         preload()
     idle: list[_Worker] = []
     busy: list[_Worker] = []
-    limit = max(1, min(workers, len(queue)))
+    limit = max(1, workers)
     try:
-        while queue or busy:
-            while queue and len(busy) < limit:
+        while queue or busy or not exhausted:
+            while len(busy) < limit and (queue or take()):
                 worker = idle.pop() if idle else _Worker(ctx)
                 key, fn, arg, timeout = queue.popleft()
                 worker.key, worker.started = key, time.monotonic()
                 worker.deadline = worker.started + timeout if timeout else None
                 worker.conn.send((fn, arg))
                 busy.append(worker)
+            while busy and len(queue) < limit and take():
+                pass  # ahead, while the workers work
+            if not busy:
+                continue
             deadlines = [w.deadline for w in busy if w.deadline is not None]
             wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for)

@@ -562,3 +562,43 @@ def test_the_cache_is_saved_after_the_first_page_then_throttled_and_on_an_interr
     events.close()  # as Ctrl-C does: the pages finished so far are in the cache
     saved = json.loads((tmp_path / "again" / ".cardgen-cache.json").read_text())["pages"]
     assert len(writes) == 2 and len([k for k, v in saved.items() if isinstance(v, dict) and "key" in v]) == 2
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def test_workers_take_tasks_as_they_go_so_preparing_them_overlaps_the_work() -> None:
+    """run_tasks reads its tasks lazily (one ahead per worker): the batch reads page 5 while pages
+    1–3 are being rendered or are done, not all pages before the first worker starts."""
+    from cardgen.pool import run_tasks
+
+    results: list[int] = []
+    taken_after: list[int] = []  # how many results were out when each task was taken
+
+    def tasks():
+        for n in range(6):
+            taken_after.append(len(results))
+            yield n, _square, n, 30.0
+
+    preloaded: list[int] = []
+    for key, outcome in run_tasks(tasks(), 1, preload=lambda: preloaded.append(len(taken_after))):
+        assert outcome.ok and outcome.value == key * key
+        results.append(key)
+    assert sorted(results) == list(range(6))
+    assert preloaded in ([1], [])  # after the first task was taken (not run at all without fork)
+    assert taken_after[:2] == [0, 0] and taken_after[5] >= 3, taken_after
+
+
+def test_every_page_sent_to_reading_gets_one_progress_event(tmp_path: Path) -> None:
+    from cardgen.batch import PageDone, Planned, iter_batch
+
+    site = small_site(tmp_path / "site", n=3)
+    write(site / "content" / "project" / "draft" / "index.md", "---\ntitle: Draft\ndraft: true\n---\nText.\n")
+    write(site / "content" / "project" / "broken" / "index.md", "---\ntitle: [broken\n---\n")
+    events = list(iter_batch(site, tmp_path / "out", jobs=2, formats="social"))
+    [planned] = [e for e in events if isinstance(e, Planned)]
+    done = [e for e in events if isinstance(e, PageDone)]
+    assert planned.pages == planned.render == 5
+    assert [e.done for e in done] == [1, 2, 3, 4, 5] and all(e.total == 5 for e in done)
+    assert sorted(e.record.status for e in done) == ["built", "built", "built", "failed", "skipped"]
