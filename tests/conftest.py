@@ -91,3 +91,12 @@ def small_site(root: Path, n: int = 3, *, authors: str = "[A, B]", body: str = "
               + body.format(i=i))
         tiny_png(bundle / "featured.png", (320, 200), (40 * i, 120, 200))
     return root
+
+
+def interruptible() -> None:
+    """`preexec_fn` for a child process a test interrupts with SIGINT: Ctrl-C's default action, as in
+    a terminal, even when the test run itself was started with SIGINT ignored (a background job of a
+    non-interactive shell passes that on, and Python then never raises KeyboardInterrupt)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -11,7 +11,7 @@ from cardgen.batch import discover, run_batch, unique_slugs
 from cardgen.errors import UsageError
 from cardgen.pool import can_fork
 
-from conftest import SAMPLES, small_site, write
+from conftest import SAMPLES, interruptible, small_site, write
 
 
 def test_discover_bundles_single_files_and_language_sections(tmp_path: Path) -> None:
@@ -163,7 +163,7 @@ def test_interrupted_batch_leaves_no_partial_files_and_resumes(tmp_path: Path) -
     site = small_site(tmp_path / "site", n=60)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "cardgen", "-q", "batch", str(site), "-o", str(out), "--jobs", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=interruptible)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not (out / ".cardgen-cache.json").exists():
         time.sleep(0.05)

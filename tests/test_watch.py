@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cardgen.watch import Rebuild, status_line, watched_paths
 
-from conftest import write
+from conftest import interruptible, write
 
 TIMEOUT = 60
 
@@ -23,7 +23,7 @@ class Watcher:
     def __init__(self, args: list[str], cwd: Path) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen([sys.executable, "-m", "cardgen.cli", "watch", *args], cwd=cwd, env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
