@@ -329,3 +329,29 @@ def test_background_is_the_border_colour_within_the_tolerance_around_a_half_leve
         assert features.edge_colour == (100, 100, 100)
         expected = (0.2, 0.2, 0.45, 0.6) if content else (0.0, 0.0, 1.0, 1.0)
         assert features.content == pytest.approx(expected), inside
+
+
+def test_the_blurred_extension_made_small_matches_blurring_at_full_size():
+    """The extension behind a contained photo is blurred at a quarter of the frame's size and scaled up:
+    within a few levels of the same blur made at full size (the reference below), for a slide and a
+    social image."""
+    from PIL import ImageFilter
+
+    from cardgen.imaging.compose import EXTEND_BLUR, EXTEND_SHADE, _background
+    from cardgen.imaging.placement import Background, Placement
+
+    photo = open_image(Path(__file__).parent / "fixtures" / "smart" / "zh-gan-editing.png")
+    placement = Placement("contain", (0.3, 0, 0.4, 1), 1.0, Background("extend"), "test")
+    for size in ((1920, 1080), (1200, 630)):
+        small = photo.convert("RGB")
+        small.thumbnail((64, 64), Image.Resampling.BOX)
+        k = max(size[0] / small.width, size[1] / small.height)
+        cover = small.resize((round(small.width * k), round(small.height * k)), Image.Resampling.BILINEAR)
+        left, top = (cover.width - size[0]) // 2, (cover.height - size[1]) // 2
+        cover = cover.crop((left, top, left + size[0], top + size[1]))
+        cover = cover.filter(ImageFilter.GaussianBlur(EXTEND_BLUR * max(size)))
+        reference = np.asarray(Image.blend(cover, Image.new("RGB", size, (0, 0, 0)), EXTEND_SHADE), dtype=np.int16)
+        made = np.asarray(_background(photo, placement, size, (255, 255, 255)), dtype=np.int16)
+        assert made.shape == reference.shape
+        difference = np.abs(made - reference)
+        assert difference.max() <= 6 and difference.mean() < 0.8, (size, difference.max(), difference.mean())
