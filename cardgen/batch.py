@@ -1,13 +1,15 @@
 """`cardgen batch`: every project page of a site, in parallel, incrementally, plus the event pack.
 
-Flow: discover pages → plan (load each page, skip drafts, hash inputs) → render changed pages in a
-process pool → event pack (card sheet, showcase deck, contact sheet) → manifest.json.
-Outputs are written atomically; the cache is saved after every page, so an interrupted run resumes.
+Flow: discover pages → triage (unchanged by their stamps: cached without reading) → read the rest as
+the process pool's workers need them (load, skip drafts, hash inputs) → render changed pages → event
+pack (card sheet, showcase deck, contact sheet) → manifest.json. Outputs are written atomically; the
+cache is saved as pages finish (at most once a second) and on an interruption, so a run resumes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import time
@@ -543,7 +545,7 @@ class Notice:
 @dataclass(frozen=True)
 class Planned:
     """Pages found and triaged: `render` of `pages` are read and rendered, one `PageDone` each (the rest
-    are cached, skipped or failed without being read; reading may still show one of them unchanged)."""
+    are cached, skipped or failed without being read; reading may still find one of those unchanged)."""
 
     pages: int
     render: int
@@ -699,19 +701,19 @@ def iter_batch(
         saver = _CacheSaver(output, cache)
         done = 0
         try:
-            for record, outcome in finished:
+            for item in itertools.chain(finished, [None]):  # None: the settled pages read after the last render
                 while settled:
                     done += 1
                     yield PageDone(settled.popleft(), done, len(to_read))
+                if item is None:
+                    break
+                record, outcome = item
                 _finish(record, outcome, by_record[id(record)], output, cache, (run.context, run.inputs.get(record.source)))
                 saver.changed(record)
                 if outcome.ok and isinstance(outcome.value.get("qr"), dict):
                     qr_codes.update(outcome.value["qr"])
                 done += 1
                 yield PageDone(record, done, len(to_read))
-            while settled:
-                done += 1
-                yield PageDone(settled.popleft(), done, len(to_read))
         finally:  # also when interrupted: the pages finished so far are not built again
             saver.flush()
 
@@ -782,8 +784,7 @@ def _triage(record: PageRecord, path: Path, content: Path, site_root: Path | Non
     whose every input still has the stamp it had when its key was computed is cached without being
     read: its key is the recorded one (`stamps`). A page skipped last time whose file has not
     changed is skipped again; a symlink out of the content fails."""
-    entry = cache.get(str(path))
-    cached = entry if isinstance(entry, dict) else None  # a damaged cache file only costs its shortcuts
+    cached = _cache_entry(cache, path)
     try:
         if not inside(path, content):
             raise PageError(f"is a symlink to {short(str(path.resolve()))}, outside {content}; refused", path=path)
@@ -799,11 +800,8 @@ def _triage(record: PageRecord, path: Path, content: Path, site_root: Path | Non
             record.status = "skipped"  # decided by the page file alone, which has not changed
             record.warnings.append(cached["skipped"])
             return False
-    except CardgenError as exc:
-        record.status, record.error = "failed", str(exc)
-        return False
     except Exception as exc:  # noqa: BLE001 - one bad page never stops the batch
-        record.status, record.error = "failed", f"{path}: internal error: {type(exc).__name__}: {exc}"
+        _failed(record, path, exc)
         return False
     return True
 
@@ -816,8 +814,7 @@ def _read(record: PageRecord, path: Path, site_root: Path | None, tpl: Template,
     (its key and outputs are those of the cache, a draft, not a page, or it failed). Never raises."""
     from cardgen.loader import load_page
 
-    entry = cache.get(str(path))
-    cached = entry if isinstance(entry, dict) else None
+    cached = _cache_entry(cache, path)
     jail = site_root or path.parent
     try:
         before = stamps.take([path], jail, at=run.started if run else None)
@@ -844,14 +841,8 @@ def _read(record: PageRecord, path: Path, site_root: Path | None, tpl: Template,
                 run.inputs[str(path)] = witness
             else:  # changed while being read: built now, and never taken as cached by this key
                 record.key = f"unsettled:{time.time_ns()}"
-    except CardgenError as exc:
-        record.status, record.error = "failed", str(exc)
-        return None
-    except RecursionError:
-        record.status, record.error = "failed", f"{path}: nested too deeply to read (recursion limit)"
-        return None
     except Exception as exc:  # noqa: BLE001 - one bad page never stops the batch
-        record.status, record.error = "failed", f"{path}: internal error: {type(exc).__name__}: {exc}"
+        _failed(record, path, exc)
         return None
     loaded[record.slug] = page
     if not force and cached and cached.get("key") == record.key and \
@@ -865,6 +856,22 @@ def _read(record: PageRecord, path: Path, site_root: Path | None, tpl: Template,
     return Task(str(path), record.slug, str(output / record.slug), str(tpl.path), chosen,
                 str(site_root) if site_root else None, str(output / CROPS_DIR / record.slug), root, presets,
                 str(options.get("math", "picture")), page)
+
+
+def _cache_entry(cache: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    entry = cache.get(str(path))
+    return entry if isinstance(entry, dict) else None  # a damaged cache file only costs its shortcuts
+
+
+def _failed(record: PageRecord, path: Path, exc: Exception) -> None:
+    """The page's failure to be triaged or read, in one line naming it."""
+    if isinstance(exc, CardgenError):
+        reason = str(exc)
+    elif isinstance(exc, RecursionError):
+        reason = f"{path}: nested too deeply to read (recursion limit)"
+    else:
+        reason = f"{path}: internal error: {type(exc).__name__}: {exc}"
+    record.status, record.error = "failed", reason
 
 
 def _cached(record: PageRecord, cached: dict[str, Any]) -> None:
@@ -953,11 +960,11 @@ class _CacheSaver:
     def __init__(self, output: Path, cache: dict[str, Any]) -> None:
         self.output, self.cache = output, cache
         self.pending: PageRecord | None = None
-        self.saved: float | None = None
+        self.saved = float("-inf")  # the first page is saved at once
 
     def changed(self, record: PageRecord) -> None:
         self.pending = record
-        if self.saved is None or time.monotonic() - self.saved >= SAVE_EVERY:
+        if time.monotonic() - self.saved >= SAVE_EVERY:
             self.flush()
 
     def flush(self) -> None:
