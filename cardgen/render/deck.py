@@ -10,6 +10,7 @@ layouts, so text is measured against the boxes it will actually sit in.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -987,13 +988,14 @@ def _clean(text: str, *, breaks: bool = False) -> str:
     """Text safe for XML 1.0 (what lxml accepts): no control characters, surrogates or U+FFFE/U+FFFF;
     line breaks become spaces, unless `breaks` keeps "\n" (a body line break: `write_runs` breaks
     the line there)."""
-    keep = "\n" if breaks else ""
-    return "".join(" " if ch in "\n\r\t\v\f" and ch not in keep else ch for ch in str(text) if _xml_char(ch))
+    text = _NOT_XML.sub("", str(text))
+    return text.translate(_KEEP_BREAKS if breaks else _NO_BREAKS)
 
 
-def _xml_char(ch: str) -> bool:
-    code = ord(ch)
-    return (code >= 0x20 and not 0xD800 <= code <= 0xDFFF and code not in (0xFFFE, 0xFFFF)) or ch in "\n\r\t\v\f"
+#: Characters XML 1.0 refuses (C0 controls but the whitespace ones, surrogates, U+FFFE and U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NO_BREAKS = str.maketrans("\n\r\t\v\f", "     ")
+_KEEP_BREAKS = str.maketrans("\r\t\v\f", "    ")
 
 
 def _clean_runs(runs: Iterable[Run], *, breaks: bool = True) -> tuple[Run, ...]:
