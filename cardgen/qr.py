@@ -89,5 +89,6 @@ def qr_png(url: str, scale: int = 12) -> bytes:
     modules = Image.new("1", (side, side))
     modules.putdata([v for row in rows + [light] * QUIET_MODULES for v in row])
     buffer = io.BytesIO()
-    modules.resize((side * scale, side * scale), Image.Resampling.NEAREST).save(buffer, "PNG", optimize=True)
+    # zlib's default level: `optimize` (level 9) saves ~80 bytes of ~800 for four times the time (~7 ms).
+    modules.resize((side * scale, side * scale), Image.Resampling.NEAREST).save(buffer, "PNG")
     return buffer.getvalue()

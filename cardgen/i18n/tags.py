@@ -55,6 +55,7 @@ def babel_locale(tag: str | None) -> str:
     return str(locale) if locale is not None else "en"
 
 
+@lru_cache(maxsize=256)
 def is_rtl(tag: str | None) -> bool:
     """True for languages written right to left (Arabic, Persian, Urdu, Hebrew, Yiddish, Pashto …)."""
     locale = _locale(normalize(tag))
