@@ -50,6 +50,8 @@ def _has_internals() -> bool:
 _INTERNALS = _has_internals()
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _SHAPE_TAGS = tuple(f"{{{P}}}{tag}" for tag in ("sp", "grpSp", "graphicFrame", "cxnSp", "pic", "contentPart"))
+_NOTES_NAME = "/ppt/notesSlides/notesSlide%d.xml"
+_NOTES_PREFIX = "/ppt/notesSlides/notesSlide"
 _NV_PR = f"{{{P}}}nvPr"
 _PH = f"{{{P}}}ph"
 
@@ -61,6 +63,7 @@ class SlideParts:
         self.prs = prs
         self._slides: dict[str, Any] = {}  # layout part name → the new slide's element, placeholders cloned
         self._notes: Any = None  # a new notes page's element, placeholders cloned
+        self._notes_names: set[str] | None = None  # part names of the notes pages made so far
         self._images: dict[str, Any] | None = None  # picture SHA-1 → its image part, first in package order
         self._image_numbers: list[int] = []  # N of every /ppt/media/imageN part
 
@@ -89,12 +92,23 @@ class SlideParts:
             return notes
         package = slide.part.package
         master = package.presentation_part.notes_master_part
-        part = NotesSlidePart(package.next_partname("/ppt/notesSlides/notesSlide%d.xml"), CT.PML_NOTES_SLIDE,
-                              package, copy.deepcopy(self._notes))
+        part = NotesSlidePart(self._next_notes_partname(package), CT.PML_NOTES_SLIDE, package,
+                              copy.deepcopy(self._notes))
         part.relate_to(master, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
-        return slide.notes_slide
+        return part.notes_slide  # what `slide.notes_slide` now finds through the relationship
+
+    def _next_notes_partname(self, package: Any) -> PackURI:
+        """python-pptx's `package.next_partname(NOTES)`, from the notes part names walked once and
+        kept up to date here (the package walk per notes page grows with the deck)."""
+        if self._notes_names is None:
+            self._notes_names = {str(p.partname) for p in package.iter_parts() if p.partname.startswith(_NOTES_PREFIX)}
+        names = self._notes_names
+        number = next(n for n in range(len(names) + 1, 0, -1) if _NOTES_NAME % n not in names)
+        name = _NOTES_NAME % number
+        names.add(name)
+        return PackURI(name)
 
     def add_picture(self, shapes: Any, data: bytes, x: int, y: int, cx: int | None = None,
                     cy: int | None = None) -> Any:
