@@ -480,6 +480,9 @@ def _render_task(task: Task, record: dict[str, Any]) -> None:
         from cardgen.qr import packed, qr_matrix
 
         record["qr"] = {page.qr_url: packed(qr_matrix(page.qr_url))}  # encoded for the outputs: for the event pack
+    scenes = result.info.get("card_scenes")
+    if scenes:
+        record["card_scenes"] = scenes  # the card as laid out: the event pack's card sheet draws it again
     record["warnings"] = list(page.warnings) + list(result.warnings)
     record["errors"] = dict(cast("dict[str, str]", result.info.get("errors", {})))
     record["outputs"] = [str(p) for p in result.outputs]
@@ -698,6 +701,7 @@ def iter_batch(
         finished = run_tasks(rendered(), workers_for(jobs, len(to_read)),
                              preload=lambda: preload_renderers(tpl if decks else None, languages))
         qr_codes: dict[str, str] = {}  # the QR symbols the pages' workers encoded (`qr.packed`), for the pack
+        card_scenes: dict[str, tuple[Any, ...]] = {}  # page → its card's sides as laid out, for the card sheet
         saver = _CacheSaver(output, cache)
         done = 0
         try:
@@ -712,6 +716,8 @@ def iter_batch(
                 saver.changed(record)
                 if outcome.ok and isinstance(outcome.value.get("qr"), dict):
                     qr_codes.update(outcome.value["qr"])
+                if outcome.ok and isinstance(outcome.value.get("card_scenes"), tuple):
+                    card_scenes[record.source] = outcome.value["card_scenes"]
                 done += 1
                 yield PageDone(record, done, len(to_read))
         finally:  # also when interrupted: the pages finished so far are not built again
@@ -743,7 +749,8 @@ def iter_batch(
                                                    ("contact_sheet", "social")) if f in chosen))
             pack = build_event_pack(pages, ready, output, event=event, template=tpl, formats=chosen, sheet=sheet,
                                     base_url=base_url, jobs=workers_for(jobs, 3),
-                                    timeout=_pack_timeout(page_timeout, len(pages)), qr_codes=qr_codes)
+                                    timeout=_pack_timeout(page_timeout, len(pages)), qr_codes=qr_codes,
+                                    card_scenes=card_scenes)
             written = pack.pop("written", None)
             if pack["outputs"] and not pack["errors"]:
                 cache[PACK_KEY] = {"key": pack_key, "outputs": pack["outputs"], "written": written}
@@ -994,12 +1001,15 @@ def _pack_timeout(page_timeout: float | None, pages: int) -> float | None:
 def build_event_pack(pages: Sequence[Page], records: Sequence[PageRecord], output: Path, *, event: str | None,
                      template: Template, formats: Iterable[str], sheet: str = "a4",
                      base_url: str | None = None, jobs: int = 1, timeout: float | None = None,
-                     qr_codes: Mapping[str, str] | None = None) -> dict[str, Any]:
+                     qr_codes: Mapping[str, str] | None = None,
+                     card_scenes: Mapping[str, tuple[Any, ...]] | None = None) -> dict[str, Any]:
     """One imposed card sheet, one showcase deck and a contact sheet for all built pages, then the
     gallery page (`event/index.html`) that links to them and to every page's outputs.
 
     `qr_codes`: the QR symbols pages were built with this run, by URL (`qr.packed` matrices): the
-    cards and the showcase draw them instead of encoding them again.
+    cards and the showcase draw them instead of encoding them again. `card_scenes`: the sides of the
+    cards pages were built with this run (`layout.model.Scene`s, by page path): the card sheet draws
+    those instead of laying the cards out again, where the sheet's cards have the same size and bleed.
 
     The three are independent: they run side by side in worker processes (which also keeps the main
     process small on big sites), each with a time limit. Pictures come from the crops the pages were
@@ -1016,7 +1026,8 @@ def build_event_pack(pages: Sequence[Page], records: Sequence[PageRecord], outpu
     symbols = {p.qr_url: qr_codes[p.qr_url] for p in pages if qr_codes and p.qr_url in qr_codes}
     steps: list[tuple[str, Any]] = []
     if "card" in formats and sheet != "none":
-        steps.append(("card_sheet", (pages, stores, str(folder), template_dir, sheet, symbols)))
+        laid_out = {str(p.path): card_scenes[str(p.path)] for p in pages if card_scenes and str(p.path) in card_scenes}
+        steps.append(("card_sheet", (pages, stores, str(folder), template_dir, (sheet, laid_out), symbols)))
     if "deck" in formats:
         steps.append(("showcase_deck", (pages, stores, str(folder), template_dir, event, symbols)))
     if "social" in formats:
@@ -1128,22 +1139,24 @@ def _pack_paths(name: str, args: tuple[Any, ...]) -> list[Path]:
     from cardgen.render.assets import PageImages
     from cardgen.templates import load_template
 
-    pages, stores, folder, template_dir, extra, symbols = args  # extra: the sheet, or the event name
+    pages, stores, folder, template_dir, extra, symbols = args  # extra: (the sheet, card scenes), or the event name
     template = load_template(template_dir)
     images: dict[Path, PageImages | None] = {p.path: PageImages(p, store=Path(stores[str(p.path)]), remember=False)
                                             for p in pages}
     with known(symbols):
         if name == "card_sheet":
-            return _card_sheet(pages, Path(folder), template, images, extra)
+            sheet, laid_out = extra
+            return _card_sheet(pages, Path(folder), template, images, sheet, laid_out)
         return _showcase(pages, Path(folder), extra, template, images)
 
 
-def _card_sheet(pages: list[Page], folder: Path, template: Template, images: dict[Path, PageImages | None], sheet: str = "a4") -> list[Path]:
+def _card_sheet(pages: list[Page], folder: Path, template: Template, images: dict[Path, PageImages | None],
+                sheet: str = "a4", laid_out: Mapping[str, tuple[Any, ...]] | None = None) -> list[Path]:
     """The event's cards on the layout that fits `sheet` (A6 cards with bleed and crop marks)."""
     from cardgen.render.card_sheet import render_card_sheet
 
     return list(render_card_sheet(pages, folder / f"cards-{sheet}.pdf", sheet=sheet, template=template,
-                                  images=images, marks=True).outputs)
+                                  images=images, marks=True, laid_out=laid_out).outputs)
 
 
 def _check_sheet(sheet: str) -> str:

@@ -96,6 +96,23 @@ def test_event_pack_uses_the_layout_that_fits_the_chosen_sheet(tmp_path: Path) -
     assert b"/Count 2\n" in data and b"/MediaBox [0 0 792.00 1224.00]" in data
 
 
+def test_card_sheet_draws_the_cards_the_pages_laid_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cardgen.render.card_sheet as card_sheet
+
+    def no_layout(*args: object) -> None:
+        raise AssertionError("the card sheet laid a card out again")
+
+    # Forked from this process, the pack's worker sees the patch: the sheet may only draw the sides the
+    # page workers sent back (its pages' own cards, made in workers forked before the patch matters).
+    site = small_site(tmp_path / "site", n=3)
+    out = tmp_path / "out"
+    monkeypatch.setattr(card_sheet, "card_scene", no_layout)
+    assert run_batch(site, out, jobs=1, formats="card") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert not manifest["event_pack"]["errors"]
+    assert b"/Count 4\n" in (out / "event" / "cards-a4.pdf").read_bytes()  # 3 cards, 2 per sheet: 2 sheets
+
+
 def test_event_pack_refuses_an_unknown_sheet_before_building(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site", n=1)
     with pytest.raises(UsageError, match="--sheet"):

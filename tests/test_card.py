@@ -381,6 +381,24 @@ def test_two_a6_on_a4_with_full_bleed_and_mirrored_backs(tmp_path: Path) -> None
     assert fronts[0] + fronts[1] + 105.0 == pytest.approx(sheet_w)  # centred
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_sheet_draws_sides_laid_out_already_when_their_size_and_bleed_match(tmp_path: Path) -> None:
+    page = make_page(tmp_path / "a", title="Own Title Here")
+    other = make_page(tmp_path / "b", title="Elsewhere Laid Out")
+    a6 = build_card(other).scenes
+    business = build_card(other, size="business").scenes
+
+    def sheet_text(laid_out: dict[str, object]) -> str:
+        out = tmp_path / "sheet.pdf"
+        render_card_sheet([page], out, sheet="a4", size="a6", laid_out=laid_out)
+        return subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+
+    drawn = sheet_text({str(page.path): a6})
+    assert "Elsewhere" in drawn and "Own Title" not in drawn  # the sides given are drawn as they are
+    drawn = sheet_text({str(page.path): business})
+    assert "Own Title" in drawn and "Elsewhere" not in drawn  # another card size: laid out for the sheet
+
+
 def test_short_edge_duplex_is_written_to_the_pdf(tmp_path: Path) -> None:
     result = render_card(make_page(tmp_path), tmp_path / "c.pdf", sheet="letter", duplex="short")
     data = result.outputs[0].read_bytes()

@@ -12,6 +12,7 @@ from cardgen.output import RenderResult, make_dirs
 from cardgen.page import Page
 
 if TYPE_CHECKING:
+    from cardgen.layout.model import Scene
     from cardgen.render.assets import PageImages
     from cardgen.templates import Template
 
@@ -34,7 +35,8 @@ def render_all(
     """Render the chosen outputs into the folder `output`.
 
     One failing output does not stop the others: it is recorded in `info["errors"]` (format → one-line
-    reason) and the CLI exits 1. `info["timings"]` holds seconds per format.
+    reason) and the CLI exits 1. `info["timings"]` holds seconds per format, `info["card_scenes"]` the
+    sides of the card as laid out (`layout.model.Scene`, for a card sheet to draw them again).
 
     `jobs` other than 1 (0: one per CPU core) makes the outputs side by side in worker processes
     forked from this one, once the featured image is decoded here: the page then takes about as long
@@ -72,10 +74,11 @@ def render_all(
         timings[fmt] = made.seconds
     for fmt in chosen:
         warnings.extend(done[fmt].image_warnings)
+    card = done.get("card")
     return RenderResult(
         outputs=tuple(outputs),
         warnings=tuple(dict.fromkeys(warnings)),
-        info={"errors": errors, "timings": timings},
+        info={"errors": errors, "timings": timings, "card_scenes": card.scenes if card is not None else ()},
     )
 
 
@@ -98,6 +101,7 @@ class _Made:
     error: str | None = None
     seconds: float = 0.0
     image_warnings: tuple[str, ...] = ()  # the featured image's (unreadable, too small …)
+    scenes: tuple[Scene, ...] = ()  # the card's sides, as laid out
 
 
 def _attempt(job: _Job, fmt: str) -> _Made:
@@ -109,7 +113,8 @@ def _attempt(job: _Job, fmt: str) -> _Made:
     except Exception as exc:  # noqa: BLE001 - one output's bug must not lose the others
         made = _Made(error=f"internal error while rendering the {fmt}: {type(exc).__name__}: {exc}")
     else:
-        made = _Made(result.outputs, result.warnings)
+        scenes = result.info.get("scenes") if fmt == "card" else None
+        made = _Made(result.outputs, result.warnings, scenes=tuple(scenes) if isinstance(scenes, tuple) else ())
     return replace(made, seconds=time.perf_counter() - started, image_warnings=tuple(job.images.warnings))
 
 

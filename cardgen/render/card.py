@@ -199,6 +199,7 @@ def render_card(
         "pages": 2 if back else 1,
         "bytes": len(built.data),
         "qr_url": built.qr["url"] if built.qr else "",
+        "scenes": built.scenes,  # what the card was drawn from: a batch's card sheet draws the same
     }
     return RenderResult((path,), tuple(built.warnings), info)
 

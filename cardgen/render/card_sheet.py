@@ -8,12 +8,14 @@ out on the crop marks, not the sheet).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cardgen.errors import UsageError
 from cardgen.layout.card import CardContext, card_scene
 from cardgen.layout.imposition import Imposition, impose, sheet_size
+from cardgen.layout.model import Scene
 from cardgen.layout.print_sizes import card_size, check_bleed
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
@@ -42,10 +44,13 @@ def render_card_sheet(
     fill: bool = False,
     marks: bool = True,
     duplex: str = "long",
+    laid_out: Mapping[str, Sequence[Scene]] | None = None,
 ) -> RenderResult:
     """Impose one card per page N-up on `sheet` paper (fronts page, then the mirrored backs page).
 
     `fill=True` repeats the cards to fill every slot of the last sheet (one page → a sheet of copies).
+    `laid_out`: sides of these pages' cards laid out already (by page path, as the page's own card was
+    drawn with this template and `images`); a side of the sheet's size and bleed is drawn as it is.
     Raises `UsageError` when the card with its bleed (and marks) does not fit inside the printer margin."""
     from cardgen.templates import load_template
 
@@ -84,13 +89,14 @@ def render_card_sheet(
         flip = "DuplexFlipLongEdge" if duplex == "long" else "DuplexFlipShortEdge"
         pdf.viewer_preferences = ViewerPreferences(print_scaling="None", duplex=flip)
     w = Writer(pdf)
+    known = _known_sides(laid_out or {}, plan.card, bleed)
     slots: list[dict[str, object]] = []
     for first in range(0, len(specs), plan.per_sheet):
         chunk = specs[first : first + plan.per_sheet]
         sheet_no = first // plan.per_sheet
-        _draw_side(w, plan, chunk, "front", sheet_no, slots)
+        _draw_side(w, plan, chunk, "front", sheet_no, slots, known)
         if back:
-            _draw_side(w, plan, chunk, "back", sheet_no, slots)
+            _draw_side(w, plan, chunk, "back", sheet_no, slots, known)
     path = Path(output)
     data = finish_pdf(pdf)
     atomic_write(path, data)
@@ -122,13 +128,14 @@ def _draw_side(
     side: str,
     sheet_no: int,
     slots: list[dict[str, object]],
+    known: Mapping[tuple[str, str], Scene],
 ) -> None:
     w.pdf.add_page(format=plan.sheet)
     paper = (0.0, 0.0, plan.sheet[0], plan.sheet[1])
     set_boxes(w.pdf, paper, paper)
     places = plan.fronts if side == "front" else plan.backs
     for spec, place in zip(chunk, places, strict=False):
-        scene = card_scene(spec, side)
+        scene = known.get((str(spec.page.path), side)) or card_scene(spec, side)
         w.warnings.extend(scene.diagnostics)
         w.draw(scene, (place.x, place.y), Sides.all(plan.bleed), spec.images, spec.page)
         slots.append(
@@ -146,6 +153,13 @@ def _draw_side(
             }
         )
     _draw_marks(w, plan)
+
+
+def _known_sides(laid_out: Mapping[str, Sequence[Scene]], trim: tuple[float, float],
+                 bleed: float) -> dict[tuple[str, str], Scene]:
+    """(page path, side) → the side laid out already, for the sides of this sheet's trim and bleed."""
+    return {(path, scene.name): scene for path, scenes in laid_out.items() for scene in scenes
+            if isinstance(scene, Scene) and tuple(scene.size) == tuple(trim) and scene.bleed == bleed}
 
 
 def _draw_marks(w: Writer, plan: Imposition) -> None:
