@@ -8,6 +8,7 @@ import io
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -529,7 +530,7 @@ def test_package_is_written_once_with_fixed_entries(tmp_path):
     XML (and SVG formulas) deflated, pictures stored as they are, and python-pptx reads it back."""
     import zipfile
 
-    from cardgen.render.pptx_io import FIXED_ZIP_TIME
+    from cardgen.render.package_zip import FIXED_ZIP_TIME
 
     page, result, prs = deck_of(SITE / "content/project/counterfactual-fairness/index.md", tmp_path)
     with zipfile.ZipFile(result.outputs[0]) as package:
@@ -557,6 +558,36 @@ def test_one_pass_package_is_what_python_pptx_saves(tmp_path):
     _, result, _ = deck_of(SITE / "content/project/counterfactual-fairness/index.md", tmp_path)
     prs = Presentation(io.BytesIO(result.outputs[0].read_bytes()))
     assert package_bytes(prs) == rezipped(prs)
+
+
+def test_zip_entries_are_the_bytes_zipfile_writes():
+    """The deck's zip writer gives, byte for byte, what Python's zipfile writes for the same entries
+    (fixed time, mode 0644): names in ASCII and not, pictures stored, XML deflated, and a template part
+    whose deflated bytes are reused the second time (equal, and still equal when its content changes)."""
+    import io
+    import zipfile
+
+    from cardgen.render.package_zip import FIXED_ZIP_TIME, STORED_EXTENSIONS, ZipEntries
+
+    layout = b"<p:sldLayout>" + b"<a:t>layout</a:t>" * 500 + b"</p:sldLayout>"
+    entries = [("[Content_Types].xml", b"<Types/>" * 40), ("ppt/slideLayouts/slideLayout1.xml", layout),
+               ("ppt/media/image1.png", bytes(range(256)) * 30), ("ppt/slides/slide1.xml", "<a:t>é ü 漢字</a:t>".encode()),
+               ("ppt/media/caf\u00e9.jpeg", b"\xff\xd8" + b"x" * 999), ("ppt/slideLayouts/slideLayout1.xml", layout),
+               ("ppt/slideLayouts/slideLayout1.xml", layout.replace(b"layout", b"LAYOUT"))]
+    for chosen in (entries[:4], entries[4:], entries):
+        ours = ZipEntries()
+        theirs = io.BytesIO()
+        with zipfile.ZipFile(theirs, "w") as target:
+            for name, blob in chosen:
+                ours.add(name, blob)
+                info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+                stored = name.rsplit(".", 1)[-1].lower() in STORED_EXTENSIONS
+                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # zipfile warns of the duplicate names written on purpose
+                    target.writestr(info, blob)
+        assert ours.finish() == theirs.getvalue()
 
 
 def test_bad_deck_section_is_a_template_error(tmp_path):

@@ -20,9 +20,9 @@ from pptx.util import Pt
 
 from cardgen.document import Run
 from cardgen.render.deck_fit import INSETS
+from cardgen.render.package_zip import ZipEntries
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,9 @@ class Typefaces:
     mono: str
 
 
-#: Parts already compressed by their format: stored in the package as they are (deflating a photo
-#: again costs time and saves nothing).
-STORED_EXTENSIONS = frozenset({"jpeg", "jpg", "png", "gif", "tif", "tiff", "mp4", "m4v", "mov", "webm", "mp3", "m4a"})
-
-
 def package_bytes(presentation: Any) -> bytes:
     """The .pptx bytes of `presentation`, written in one pass (python-pptx's own package writer steps,
-    into a zip of ours): every entry with the same fixed time and mode, so equal content gives equal
+    into `ZipEntries`): every entry with the same fixed time and mode, so equal content gives equal
     bytes; XML deflated, pictures and media stored. Should python-pptx's internal writer steps move,
     the presentation is saved the public way and its entries rewritten: the same bytes, slower."""
     try:
@@ -49,42 +44,22 @@ def package_bytes(presentation: Any) -> bytes:
     except (ImportError, AttributeError):
         return rezipped(presentation)
     package = presentation.part.package
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        entries = _FixedTimeEntries(target)
-        writer = PackageWriter(out, package._rels, tuple(package.iter_parts()))
-        for step in steps:
-            step(writer, entries)  # type: ignore[arg-type]  # a duck-typed physical writer
-    return out.getvalue()
+    entries = ZipEntries()
+    writer = PackageWriter(io.BytesIO(), package._rels, tuple(package.iter_parts()))
+    for step in steps:
+        step(writer, entries)  # type: ignore[arg-type]  # a duck-typed physical writer
+    return entries.finish()
 
 
 def rezipped(presentation: Any) -> bytes:
     """`package_bytes` through python-pptx's public `save`: saved, then every entry rewritten."""
     saved = io.BytesIO()
     presentation.save(saved)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
-        entries = _FixedTimeEntries(target)
+    entries = ZipEntries()
+    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as source:
         for info in source.infolist():
             entries.add(info.filename, source.read(info.filename))
-    return out.getvalue()
-
-
-class _FixedTimeEntries:
-    """python-pptx's physical package writer interface (`write(pack_uri, blob)`) over an open zip."""
-
-    def __init__(self, target: zipfile.ZipFile) -> None:
-        self.target = target
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        self.add(str(pack_uri.membername), blob)
-
-    def add(self, name: str, blob: bytes) -> None:
-        entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-        stored = name.rsplit(".", 1)[-1].lower() in STORED_EXTENSIONS
-        entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o644 << 16
-        self.target.writestr(entry, blob)
+    return entries.finish()
 
 
 def rgb(value: str) -> RGBColor:
