@@ -4,9 +4,9 @@ python-pptx builds every new slide by cloning its layout's placeholders one by o
 page by cloning the notes master's, with an XPath query or more per shape and property (about 1 ms
 per slide for each). What the cloning gives depends only on the layout, or the notes master: shape
 ids and names are counted on the empty slide. `SlideParts` lets python-pptx make the first slide of
-each layout and the first notes page of a presentation, keeps a copy of that element before anything
-is written on it, and gives every later one a copy of the copy, with the part names and
-relationships python-pptx gives them, in the same order: the same package, byte for byte.
+each layout and the first notes page (once per process and layout or notes master), keeps a copy of
+that element before anything is written on it, and gives every later one a copy of the copy, with the
+part names and relationships python-pptx gives them, in the same order: the same package, byte for byte.
 
 Pictures likewise: python-pptx looks for an equal picture, and then for the first free media number,
 by walking every relationship of the package for each picture added. `SlideParts` walks it once and
@@ -71,9 +71,12 @@ class SlideParts:
         """`prs.slides.add_slide(layout)`."""
         key = str(layout.part.partname)
         template = self._slides.get(key)
+        if template is None and _INTERNALS:
+            template = self._slides[key] = _EMPTY_SLIDES.get(layout.part.blob)
         if template is None or not _INTERNALS:
             slide = self.prs.slides.add_slide(layout)
             self._slides[key] = copy.deepcopy(slide._element)
+            _kept(_EMPTY_SLIDES, layout.part.blob, self._slides[key])
             return slide
         presentation = self.prs.part
         part = SlidePart(presentation._next_slide_partname, CT.PML_SLIDE, presentation.package,
@@ -85,12 +88,15 @@ class SlideParts:
 
     def notes_slide(self, slide: Any) -> Any:
         """`slide.notes_slide`: the slide's notes page, made on first use."""
+        package = slide.part.package
+        if self._notes is None and _INTERNALS and not slide.has_notes_slide:
+            self._notes = _EMPTY_NOTES.get(package.presentation_part.notes_master_part.blob)
         if slide.has_notes_slide or self._notes is None or not _INTERNALS:
             notes = slide.notes_slide
             if self._notes is None:
                 self._notes = copy.deepcopy(notes._element)
+                _kept(_EMPTY_NOTES, package.presentation_part.notes_master_part.blob, self._notes)
             return notes
-        package = slide.part.package
         master = package.presentation_part.notes_master_part
         part = NotesSlidePart(self._next_notes_partname(package), CT.PML_NOTES_SLIDE, package,
                               copy.deepcopy(self._notes))
@@ -152,6 +158,20 @@ class SlideParts:
             self._images[image.sha1] = part
             self._image_numbers.append(number)
         return part, slide_part.relate_to(part, RT.IMAGE)
+
+
+#: What python-pptx's cloning gave, by the XML of the layout (or notes master) it cloned from: every
+#: deck of a run made with one template starts its slides from these (a layout mirrored for a
+#: right-to-left deck is other XML, so another entry).
+_EMPTY_SLIDES: dict[bytes, Any] = {}
+_EMPTY_NOTES: dict[bytes, Any] = {}
+_KEPT = 64
+
+
+def _kept(table: dict[bytes, Any], key: bytes, element: Any) -> None:
+    if len(table) >= _KEPT:
+        table.clear()
+    table[key] = element
 
 
 def _first_free(numbers: list[int]) -> int:
