@@ -369,8 +369,7 @@ class DeckWriter:
         paragraph = tf.paragraphs[0]
         line_height = self.deck.role(role).line_height
         paragraph_format(paragraph, line=size * line_height)
-        for i, line in enumerate(self._title_lines(_clean(text), Frame(Emu(shape.width).pt, Emu(shape.height).pt),
-                                                   size, line_height, bold)):
+        for i, line in enumerate(self._title_lines(_clean(text), shape, size, line_height, bold)):
             if i:
                 paragraph.add_line_break()
             ink = color or self.text_override or self.color("title")
@@ -385,14 +384,15 @@ class DeckWriter:
                 style_run(run, self.faces, size, bold=bold, color=ink)
         return shape
 
-    def _title_lines(self, text: str, frame: Frame, size: float, line_height: float, bold: bool) -> list[str]:
-        """CJK titles broken where we measured, at BudouX phrase boundaries and balanced (no lone
-        character or "（续）" on the last line): PowerPoint would otherwise break anywhere between two
-        ideographs. Titles in spaced scripts are left to the viewer's own word wrap."""
+    def _title_lines(self, text: str, shape: Any, size: float, line_height: float, bold: bool) -> list[str]:
+        """CJK titles broken where we measured (in `shape`'s box), at BudouX phrase boundaries and
+        balanced (no lone character or "（续）" on the last line): PowerPoint would otherwise break
+        anywhere between two ideographs. Titles in spaced scripts are left to the viewer's own word wrap."""
         from cardgen.text.breaking import is_cjk
 
         if not any(is_cjk(ch) for ch in text):
             return [text]
+        frame = Frame(Emu(shape.width).pt, Emu(shape.height).pt)  # inherited from the layout: looked up
         fitted = fit_in(text, frame, size, size, line_height=line_height, bold=bold, lang=self.lang,
                         balance=True)
         lines = [line for line in fitted.lines if line]
