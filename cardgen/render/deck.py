@@ -335,6 +335,7 @@ class DeckWriter:
         self.formulas: dict[str, str] = {}  # inexact plain readings of the page's inline formulas (titles)
         self.lang: str | None = None  # the page language, for measuring like the planner
         self.parts = SlideParts(prs)
+        self._layouts: dict[str, Any] = {}  # layout name asked for → the layout `find_layout` chose
 
     # colours: built-in masters carry them; explicit colours only where a shape needs its own
     def color(self, role: str) -> str | None:
@@ -345,7 +346,9 @@ class DeckWriter:
         return self.current.colors.get(role) or self.deck.color(role)
 
     def new_slide(self, layout_name: str, plan: SlidePlan | None = None) -> Any:
-        layout = find_layout(self.prs, layout_name)
+        layout = self._layouts.get(layout_name)
+        if layout is None:
+            layout = self._layouts[layout_name] = find_layout(self.prs, layout_name)
         slide = self.parts.add_slide(layout)
         self.current = self.look.layouts.get(layout.name) or self.look.layouts["Blank"]
         self.count += 1

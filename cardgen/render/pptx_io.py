@@ -15,7 +15,6 @@ from typing import Any, cast
 
 from lxml import etree
 from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.util import Pt
 
 from cardgen.document import Run
@@ -187,14 +186,43 @@ def _math_runs(paragraph: Any, piece: Run, faces: Typefaces, size: float, *, col
 
 
 def prepare_frame(text_frame: Any, anchor: str = "top", insets: tuple[float, float, float, float] = INSETS) -> None:
-    """A text frame that never autofits behind our back: fixed box, wrapping on, explicit insets."""
-    text_frame.clear()
-    text_frame.word_wrap = True
-    text_frame.auto_size = MSO_AUTO_SIZE.NONE
-    left, top, right, bottom = insets
-    text_frame.margin_left, text_frame.margin_top = Pt(left), Pt(top)
-    text_frame.margin_right, text_frame.margin_bottom = Pt(right), Pt(bottom)
-    text_frame.vertical_anchor = {"top": MSO_ANCHOR.TOP, "middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}[anchor]
+    """A text frame that never autofits behind our back: fixed box, wrapping on, explicit insets.
+
+    Written straight into `a:txBody` as python-pptx's `clear()`, `word_wrap`, `auto_size`, margin and
+    `vertical_anchor` setters write it (an inset equal to the schema's default is left out)."""
+    tx_body = text_frame._txBody
+    paragraphs = tx_body.findall(_P)
+    for extra in paragraphs[1:]:
+        tx_body.remove(extra)
+    for child in list(paragraphs[0]):
+        if child.tag in _CONTENT:
+            paragraphs[0].remove(child)
+    body_pr = tx_body.find(_BODY_PR)
+    body_pr.set("wrap", "square")
+    for child in list(body_pr):
+        if child.tag in _AUTOFIT:
+            body_pr.remove(child)
+    no_autofit = etree.Element(f"{{{A}}}noAutofit")
+    successor = next((child for child in body_pr if child.tag in _AUTOFIT_SUCCESSORS), None)
+    if successor is None:
+        body_pr.append(no_autofit)
+    else:
+        successor.addprevious(no_autofit)
+    for name, value, default in zip(("lIns", "tIns", "rIns", "bIns"), insets, _DEFAULT_INSETS, strict=True):
+        emu = int(Pt(value))
+        if emu == default:
+            body_pr.attrib.pop(name, None)
+        else:
+            body_pr.set(name, str(emu))
+    body_pr.set("anchor", _ANCHORS[anchor])
+
+
+_P, _BODY_PR = f"{{{A}}}p", f"{{{A}}}bodyPr"
+_CONTENT = {f"{{{A}}}{tag}" for tag in ("r", "br", "fld")}  # what python-pptx's paragraph `clear()` removes
+_AUTOFIT = {f"{{{A}}}{tag}" for tag in ("noAutofit", "normAutofit", "spAutoFit")}
+_AUTOFIT_SUCCESSORS = {f"{{{A}}}{tag}" for tag in ("scene3d", "sp3d", "flatTx", "extLst")}
+_DEFAULT_INSETS = (91440, 45720, 91440, 45720)  # EMU: a:bodyPr's lIns, tIns, rIns, bIns defaults
+_ANCHORS = {"top": "t", "middle": "ctr", "bottom": "b"}
 
 
 def paragraph_format(paragraph: Any, *, line: float, before: float = 0.0, after: float = 0.0,
