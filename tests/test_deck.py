@@ -560,6 +560,38 @@ def test_one_pass_package_is_what_python_pptx_saves(tmp_path):
     assert package_bytes(prs) == rezipped(prs)
 
 
+def test_add_run_writes_what_python_pptx_and_style_run_write():
+    """`add_run` (one element written at once) gives the XML of python-pptx's `add_run`, `text` and
+    `style_run`: placed before the paragraph's end properties, control characters escaped, colour,
+    weight, slant and the typefaces of code."""
+    from lxml import etree
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    from cardgen.render.pptx_io import Typefaces, add_run, style_run
+
+    faces = Typefaces("Noto Sans", "Noto Sans CJK JP", "Noto Sans Mono")
+    cases = [("plain", {}), ("bold and coloured", {"bold": True, "color": "#1a2b3c"}),
+             ("ctrl\x01\x1fchars\x0b", {"italic": True}), ("def f(x):", {"code": True, "color": "#abcdef"}),
+             ("漢字", {"bold": True, "italic": True})]
+    written = []
+    for fast in (False, True):
+        prs = Presentation()
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        paragraph = slide.shapes.add_textbox(Pt(10), Pt(10), Pt(200), Pt(50)).text_frame.paragraphs[0]
+        paragraph._p.get_or_add_endParaRPr()
+        for text, style in cases:
+            if fast:
+                add_run(paragraph, text, faces, 18.5, **style)
+            else:
+                run = paragraph.add_run()
+                run.text = text
+                style_run(run, faces, 18.5, **style)
+        written.append(etree.tostring(paragraph._p))
+    assert written[0] == written[1]
+    assert b"_x0001__x001F_" in written[1] and written[1].index(b"endParaRPr") > written[1].rindex(b"<a:r>")
+
+
 def test_zip_entries_are_the_bytes_zipfile_writes():
     """The deck's zip writer gives, byte for byte, what Python's zipfile writes for the same entries
     (fixed time, mode 0644): names in ASCII and not, pictures stored, XML deflated, and a template part

@@ -62,6 +62,7 @@ from cardgen.render.deck_plan import (
 )
 from cardgen.render.pptx_io import (
     Typefaces,
+    add_run,
     add_title_placeholder,
     package_bytes,
     paragraph_format,
@@ -69,7 +70,6 @@ from cardgen.render.pptx_io import (
     rgb,
     set_alpha_fill,
     slide_number_field,
-    style_run,
     write_runs,
 )
 from cardgen.render.pptx_lang import tag_slides
@@ -382,9 +382,7 @@ class DeckWriter:
                     write_runs(paragraph, [Run(piece, math=True, tex=tex)], self.faces, size, color=ink, bold=bold,
                                math="picture")
                     continue
-                run = paragraph.add_run()
-                run.text = piece
-                style_run(run, self.faces, size, bold=bold, color=ink)
+                add_run(paragraph, piece, self.faces, size, bold=bold, color=ink)
         return shape
 
     def _title_lines(self, text: str, shape: Any, size: float, line_height: float, bold: bool) -> list[str]:
@@ -522,9 +520,8 @@ class DeckWriter:
             if item.role == "muted":
                 base = color or self.text_override or self.color("muted")
             if item.label:
-                run = paragraph.add_run()
-                run.text = f"{item.label}: "
-                style_run(run, self.faces, s, bold=True, color=self.text_override or self.color("callout"))
+                add_run(paragraph, f"{item.label}: ", self.faces, s, bold=True,
+                        color=self.text_override or self.color("callout"))
             if item.role == "code":
                 self._code_runs(paragraph, item, s, code_colors, base)
             else:
@@ -536,12 +533,10 @@ class DeckWriter:
     def _code_runs(self, paragraph: Any, item: TextItem, size: float, palette: dict[str, str], base: str | None) -> None:
         text = "".join(r.text for r in item.runs)
         for piece, kind in highlight(text, item.language):
-            run = paragraph.add_run()
-            run.text = piece
             colour = palette.get(kind) or base or self.color("code_text")
             if colour and not self.inherit:
                 colour = ensure_contrast(colour, self.backdrop)
-            style_run(run, self.faces, size, code=True, color=colour, bold=kind == "keyword")
+            add_run(paragraph, piece, self.faces, size, code=True, color=colour, bold=kind == "keyword")
 
     def _background(self, slide: Any, plan: SlidePlan) -> None:
         if plan.background_image:
@@ -647,9 +642,8 @@ class DeckWriter:
         prepare_frame(tf, "middle", insets=(14, 4, 14, 4))
         paragraph = tf.paragraphs[0]
         paragraph_format(paragraph, line=fitted.size * 1.2, align="right")
-        run = paragraph.add_run()
-        run.text = _clean(" ".join(fitted.lines) if not fitted.truncated else fitted.text.replace("\n", " "))
-        style_run(run, self.faces, fitted.size, italic=True, color="#ffffff")
+        add_run(paragraph, _clean(" ".join(fitted.lines) if not fitted.truncated else fitted.text.replace("\n", " ")),
+                self.faces, fitted.size, italic=True, color="#ffffff")
 
 
 # --------------------------------------------------------------------------- slide kinds
@@ -866,9 +860,8 @@ class DeckBuilder:
             prepare_frame(label.text_frame)
             paragraph = label.text_frame.paragraphs[0]
             paragraph_format(paragraph, line=14.4, align="center")
-            run = paragraph.add_run()
-            run.text = i18n_labels(self.page.language, w.template.labels)["scan_to_open"]
-            style_run(run, w.faces, 12, color=w.text_override or w.color("muted"))
+            add_run(paragraph, i18n_labels(self.page.language, w.template.labels)["scan_to_open"], w.faces, 12,
+                    color=w.text_override or w.color("muted"))
         self._finish(slide, plan)
 
 

@@ -8,6 +8,7 @@ picks. Every run written here names its latin, east-asian and complex-script typ
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -88,18 +89,56 @@ def style_run(
     for child in list(rpr):
         if child.tag in _REPLACED:
             rpr.remove(child)
+    _fill_and_faces(rpr, faces, code, color)
+    if color and href:
+        _link_in_run_colour(rpr)
+    _schema_order(rpr, _RPR_ORDER)
+
+
+def add_run(paragraph: Any, text: str, faces: Typefaces, size: float, *, bold: bool = False, italic: bool = False,
+            code: bool = False, color: str | None = None, href: str | None = None) -> Any:
+    """A run with `text` at the end of `paragraph`, styled as `style_run` styles it; its `a:r` element.
+
+    Written as python-pptx's `add_run()`, `text` and `style_run` write it (the element before
+    `a:endParaRPr`, control characters escaped as `_xHHHH_`), in one go; a run with a link goes
+    through python-pptx, which relates the address to the slide."""
+    if href:
+        run = paragraph.add_run()
+        run.text = text
+        style_run(run, faces, size, bold=bold, italic=italic, code=code, color=color, href=href)
+        return run._r
+    p = paragraph._p
+    r = etree.SubElement(p, _R)
+    end = p.find(_END_PARA_RPR)
+    if end is not None:
+        end.addprevious(r)
+    rpr = etree.SubElement(r, _RPR, lang="en-US", sz=str(int(round(size * 100))), b="1" if bold else "0",
+                           i="1" if italic else "0")
+    _fill_and_faces(rpr, faces, code, color)
+    t = etree.SubElement(r, _T)
+    t.text = _CONTROL.sub(_escaped, text) if _CONTROL.search(text) else text
+    return r
+
+
+def _fill_and_faces(rpr: Any, faces: Typefaces, code: bool, color: str | None) -> None:
+    """The colour and the three typefaces of a run, appended to its `a:rPr`."""
     if color:
         fill = etree.SubElement(rpr, f"{{{A}}}solidFill")
         etree.SubElement(fill, f"{{{A}}}srgbClr", val=color.lstrip("#")[:6].upper())
-        if href:
-            _link_in_run_colour(rpr)
     latin = faces.mono if code else faces.latin
     for tag, face in (("latin", latin), ("ea", faces.east_asian), ("cs", latin)):
         font = etree.SubElement(rpr, f"{{{A}}}{tag}", typeface=face)
         if code and tag != "ea":
             font.set("panose", MONO_PANOSE)
             font.set("pitchFamily", MONO_PITCH_FAMILY)
-    _schema_order(rpr, _RPR_ORDER)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"_x{ord(match.group(1)):04X}_"
+
+
+_R, _RPR, _T, _END_PARA_RPR = (f"{{{A}}}{tag}" for tag in ("r", "rPr", "t", "endParaRPr"))
+_CONTROL = re.compile("([\x00-\x08\x0b-\x1f])")  # what python-pptx escapes in a run's text
 
 
 #: Office's hyperlink-colour extension (PowerPoint 2019+, LibreOffice): `val="tx"` draws the link in its
@@ -156,11 +195,9 @@ def write_runs(paragraph: Any, runs: Iterable[Run], faces: Typefaces, size: floa
                 line_break.get_or_add_rPr().set("sz", str(int(round(size * 100))))
             if not part:
                 continue
-            run = paragraph.add_run()
-            run.text = part
-            style_run(run, faces, size, bold=bold or piece.bold, italic=italic or piece.italic, code=piece.code,
-                      color=(link_color or color) if piece.href else color,
-                      href=piece.href if piece.href and piece.href.startswith(("http://", "https://", "mailto:")) else None)
+            add_run(paragraph, part, faces, size, bold=bold or piece.bold, italic=italic or piece.italic, code=piece.code,
+                    color=(link_color or color) if piece.href else color,
+                    href=piece.href if piece.href and piece.href.startswith(("http://", "https://", "mailto:")) else None)
 
 
 def _math_runs(paragraph: Any, piece: Run, faces: Typefaces, size: float, *, color: str | None, bold: bool,
@@ -172,13 +209,11 @@ def _math_runs(paragraph: Any, piece: Run, faces: Typefaces, size: float, *, col
     segments = segments_for(piece.text, piece.tex)
     written = []
     for seg in segments or (None,):
-        run = paragraph.add_run()
-        run.text = seg.text if seg else piece.text
-        style_run(run, faces, size, bold=bold or piece.bold or bool(seg and seg.bold),
-                  italic=bool(seg and seg.italic), color=color)
+        run = add_run(paragraph, seg.text if seg else piece.text, faces, size,
+                      bold=bold or piece.bold or bool(seg and seg.bold), italic=bool(seg and seg.italic), color=color)
         if seg and seg.script:
-            run._r.get_or_add_rPr().set("baseline", "30000" if seg.script > 0 else "-25000")
-        written.append(run._r)
+            run[0].set("baseline", "30000" if seg.script > 0 else "-25000")  # on its a:rPr
+        written.append(run)
     if mode == "native" and segments:
         omml = inline_omml(piece.tex)
         if omml:

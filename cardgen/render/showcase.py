@@ -27,7 +27,14 @@ from cardgen.render.deck import (
 from cardgen.render.deck_fit import Frame, TextItem, fit_in, paginate
 from cardgen.render.deck_media import hero_alt
 from cardgen.render.deck_plan import cover_meta_items
-from cardgen.render.pptx_io import Typefaces, package_bytes, paragraph_format, prepare_frame, style_run
+from cardgen.render.pptx_io import (
+    Typefaces,
+    add_run,
+    package_bytes,
+    paragraph_format,
+    prepare_frame,
+    style_run,
+)
 from cardgen.render.pptx_lang import tag_slides
 from cardgen.render.pptx_parts import find_placeholder
 from cardgen.text.breaking import is_cjk
@@ -240,9 +247,7 @@ def _text_box(w: DeckWriter, slide: Any, name: str, text: str, fitted: FittedTex
     prepare_frame(box.text_frame)
     paragraph = box.text_frame.paragraphs[0]
     paragraph_format(paragraph, line=fitted.size * line_height)
-    run = paragraph.add_run()
-    run.text = text
-    style_run(run, w.faces, fitted.size, bold=name == "Authors", color=color)
+    add_run(paragraph, text, w.faces, fitted.size, bold=name == "Authors", color=color)
     return height
 
 
