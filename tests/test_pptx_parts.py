@@ -40,18 +40,25 @@ def test_copied_slides_and_notes_give_python_pptx_own_package(master):
     assert package_bytes(copied) == package_bytes(own)
 
 
-def test_placeholders_are_cloned_once_per_layout(monkeypatch):
+def test_placeholders_are_cloned_once_per_layout_and_process(monkeypatch):
+    import cardgen.render.pptx_parts as pptx_parts
+
     calls = []
     clone = SlideShapes.clone_layout_placeholders
     monkeypatch.setattr(SlideShapes, "clone_layout_placeholders",
                         lambda self, layout: (calls.append(layout.name), clone(self, layout))[1])
-    prs = _open(MASTERS[0])
-    parts = SlideParts(prs)
-    layouts = list(prs.slide_layouts)
-    for layout in layouts * 4:
-        parts.add_slide(layout)
+    monkeypatch.setattr(pptx_parts, "_EMPTY_SLIDES", {})
+    decks = []
+    for _ in range(2):  # a second deck from the same master starts from the first one's copies
+        prs = _open(MASTERS[0])
+        parts = SlideParts(prs)
+        layouts = list(prs.slide_layouts)
+        for layout in layouts * 4:
+            parts.add_slide(layout)
+        assert len(prs.slides) == 4 * len(layouts)
+        decks.append(package_bytes(prs))
     assert sorted(calls) == sorted(layout.name for layout in layouts)
-    assert len(prs.slides) == 4 * len(layouts)
+    assert decks[0] == decks[1]
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=lambda m: m.parent.name + "/" + m.name if m else "python-pptx")
