@@ -73,7 +73,7 @@ from cardgen.render.pptx_io import (
     write_runs,
 )
 from cardgen.render.pptx_lang import tag_slides
-from cardgen.render.pptx_parts import SlideParts, find_placeholder, placeholder_elements, shape_of
+from cardgen.render.pptx_parts import SlideParts, find_placeholder, placeholder_elements
 from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
@@ -149,6 +149,11 @@ def mirror_decorations(prs: Any) -> None:
             if left <= shape.left and shape.left + shape.width <= right:
                 shape.left = Emu(left + right - shape.left - shape.width)
 
+
+_NS = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+       "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+_SP, _PIC = (f"{{{_NS['p']}}}{tag}" for tag in ("sp", "pic"))
+_SHAPE_TEXTS = "p:txBody/a:p/*/a:t"  # the text of a shape's runs and fields, as python-pptx reads it
 
 #: The name `scripts/make_masters.py` gives the built-in masters' drawn shapes.
 DECORATION = "cardgen decoration"
@@ -588,9 +593,13 @@ class DeckWriter:
             self.parts.notes_slide(slide).notes_text_frame.text = text
 
     def remove_empty_placeholders(self, slide: Any) -> None:
+        """Placeholders left without text (a shape's text all blank), and picture placeholders left
+        without a picture, are removed: viewers would show their prompts ("Click to add text")."""
         for mark, element in placeholder_elements(slide):
-            shape = shape_of(slide, element)
-            if shape.has_text_frame and not shape.text_frame.text.strip() or mark.type == PP_PLACEHOLDER.PICTURE and not hasattr(shape, "image"):
+            if element.tag == _SP:  # a text-holding shape (python-pptx: `has_text_frame`)
+                if not any((t.text or "").strip() for t in element.iterfind(_SHAPE_TEXTS, _NS)):
+                    element.getparent().remove(element)
+            elif mark.type == PP_PLACEHOLDER.PICTURE and element.tag != _PIC:
                 element.getparent().remove(element)
 
     # ---------------------------------------------------------------- pictures
