@@ -592,6 +592,28 @@ def test_add_run_writes_what_python_pptx_and_style_run_write():
     assert b"_x0001__x001F_" in written[1] and written[1].index(b"endParaRPr") > written[1].rindex(b"<a:r>")
 
 
+def test_relationship_files_are_the_xml_python_pptx_writes():
+    """`rels_xml` writes python-pptx's relationship XML as text: numerical order (rId10 after rId9),
+    internal and external targets, and addresses with characters lxml escapes (& < > " tab newline)
+    or keeps (' and non-ASCII); a carriage return goes through python-pptx."""
+    from pptx import Presentation
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from cardgen.render.pptx_io import rels_xml
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    urls = ["https://example.org/a?b=1&c=<2>", 'https://example.org/"quoted"', "https://example.org/it's/é/漢",
+            "https://example.org/tab\there", "https://example.org/new\nline"] + [f"https://example.org/{n}" for n in range(8)]
+    for url in urls:
+        slide.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    rels = slide.part._rels
+    assert rels_xml(rels) == rels.xml
+    assert rels_xml(prs.part._rels) == prs.part._rels.xml
+    slide.part.relate_to("https://example.org/cr\rhere", RT.HYPERLINK, is_external=True)
+    assert rels_xml(rels) == rels.xml
+
+
 def test_zip_entries_are_the_bytes_zipfile_writes():
     """The deck's zip writer gives, byte for byte, what Python's zipfile writes for the same entries
     (fixed time, mode 0644): names in ASCII and not, pictures stored, XML deflated, and a template part

@@ -34,21 +34,52 @@ class Typefaces:
 
 def package_bytes(presentation: Any) -> bytes:
     """The .pptx bytes of `presentation`, written in one pass (python-pptx's own package writer steps,
-    into `ZipEntries`): every entry with the same fixed time and mode, so equal content gives equal
-    bytes; XML deflated, pictures and media stored. Should python-pptx's internal writer steps move,
-    the presentation is saved the public way and its entries rewritten: the same bytes, slower."""
+    into `ZipEntries`, the relationship files written as text): every entry with the same fixed time
+    and mode, so equal content gives equal bytes; XML deflated, pictures and media stored. Should
+    python-pptx's internal writer steps move, the presentation is saved the public way and its entries
+    rewritten: the same bytes, slower."""
     try:
+        from pptx.opc.packuri import PACKAGE_URI
         from pptx.opc.serialized import PackageWriter
 
-        steps = (PackageWriter._write_content_types_stream, PackageWriter._write_pkg_rels, PackageWriter._write_parts)
+        content_types = PackageWriter._write_content_types_stream
     except (ImportError, AttributeError):
         return rezipped(presentation)
     package = presentation.part.package
+    parts = tuple(package.iter_parts())
     entries = ZipEntries()
-    writer = PackageWriter(io.BytesIO(), package._rels, tuple(package.iter_parts()))
-    for step in steps:
-        step(writer, entries)  # type: ignore[arg-type]  # a duck-typed physical writer
+    content_types(PackageWriter(io.BytesIO(), package._rels, parts), entries)  # type: ignore[arg-type]  # a duck-typed physical writer
+    entries.write(PACKAGE_URI.rels_uri, rels_xml(package._rels))
+    for part in parts:  # python-pptx's `_write_parts`
+        entries.write(part.partname, part.blob)
+        if part._rels:
+            entries.write(part.partname.rels_uri, rels_xml(part._rels))
     return entries.finish()
+
+
+def rels_xml(rels: Any) -> bytes:
+    """python-pptx's `_Relationships.xml` (relationships in numerical order, lxml's escaping), written
+    as text; through python-pptx for a value with a control character (which lxml would refuse)."""
+    ordered = sorted((int(rid[3:]) if rid.startswith("rId") and rid[3:].isdigit() else 0, rid) for rid in rels)
+    out = [_RELS_OPEN]
+    for _, rid in ordered:
+        rel = rels[rid]
+        values = (rid, rel.reltype, rel.target_ref)
+        if any(_CONTROL.search(value) for value in values):
+            return cast(bytes, rels.xml)
+        rid_, type_, target = (value.translate(_ATTRIBUTE) for value in values)
+        mode = ' TargetMode="External"' if rel.is_external else ""
+        out.append(f'<Relationship Id="{rid_}" Type="{type_}" Target="{target}"{mode}/>')
+    if len(out) == 1:
+        return (_RELS_OPEN[:-1] + "/>").encode()
+    out.append("</Relationships>")
+    return "".join(out).encode()
+
+
+_RELS_OPEN = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">')
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
+                            "\r": "&#13;"})
 
 
 def rezipped(presentation: Any) -> bytes:
