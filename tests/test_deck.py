@@ -592,6 +592,26 @@ def test_add_run_writes_what_python_pptx_and_style_run_write():
     assert b"_x0001__x001F_" in written[1] and written[1].index(b"endParaRPr") > written[1].rindex(b"<a:r>")
 
 
+def test_notes_are_written_as_python_pptx_writes_them():
+    from lxml import etree
+    from pptx import Presentation
+
+    from cardgen.render.pptx_io import write_notes
+
+    text = "First paragraph\n\nSecond\vwith a soft break\x01 and a control character\n"
+    written = []
+    for fast in (False, True):
+        prs = Presentation()
+        notes = prs.slides.add_slide(prs.slide_layouts[1]).notes_slide
+        notes.notes_text_frame.text = "old notes"
+        if fast:
+            write_notes(notes, text)
+        else:
+            notes.notes_text_frame.text = text
+        written.append(etree.tostring(notes._element))
+    assert written[0] == written[1] and b"_x0001_" in written[1] and b"old notes" not in written[1]
+
+
 def test_relationship_files_are_the_xml_python_pptx_writes():
     """`rels_xml` writes python-pptx's relationship XML as text: numerical order (rId10 after rId9),
     internal and external targets, and addresses with characters lxml escapes (& < > " tab newline)

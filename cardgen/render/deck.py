@@ -70,6 +70,7 @@ from cardgen.render.pptx_io import (
     rgb,
     set_alpha_fill,
     slide_number_field,
+    write_notes,
     write_runs,
 )
 from cardgen.render.pptx_lang import tag_slides
@@ -590,7 +591,7 @@ class DeckWriter:
     def notes(self, slide: Any, notes: list[str]) -> None:
         text = "\n\n".join(_clean(n) for n in notes if n and n.strip())
         if text:
-            self.parts.notes_slide(slide).notes_text_frame.text = text
+            write_notes(self.parts.notes_slide(slide), text)
 
     def remove_empty_placeholders(self, slide: Any) -> None:
         """Placeholders left without text (a shape's text all blank), and picture placeholders left

@@ -151,6 +151,35 @@ def add_run(paragraph: Any, text: str, faces: Typefaces, size: float, *, bold: b
     return r
 
 
+def write_notes(notes_slide: Any, text: str) -> None:
+    """`notes_slide.notes_text_frame.text = text`, written straight into the notes placeholder's
+    `a:txBody`: a paragraph per line, a line break per vertical tab, runs escaped as python-pptx
+    escapes them."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    from cardgen.render.pptx_parts import placeholder_elements
+
+    body = next((element for mark, element in placeholder_elements(notes_slide) if mark.type == PP_PLACEHOLDER.BODY),
+                None)
+    tx_body = body.find(_TX_BODY) if body is not None else None
+    if tx_body is None:  # no notes placeholder, or one without text: python-pptx's way
+        notes_slide.notes_text_frame.text = text
+        return
+    for paragraph in tx_body.findall(_P):
+        tx_body.remove(paragraph)
+    for line in text.split("\n"):
+        p = etree.SubElement(tx_body, _P)
+        for index, piece in enumerate(line.split("\v")):
+            if index:
+                etree.SubElement(p, f"{{{A}}}br")
+            if piece:
+                t = etree.SubElement(etree.SubElement(p, _R), _T)
+                t.text = _CONTROL.sub(_escaped, piece) if _CONTROL.search(piece) else piece
+
+
+_TX_BODY = "{http://schemas.openxmlformats.org/presentationml/2006/main}txBody"
+
+
 def _fill_and_faces(rpr: Any, faces: Typefaces, code: bool, color: str | None) -> None:
     """The colour and the three typefaces of a run, appended to its `a:rPr`."""
     if color:
