@@ -1,15 +1,18 @@
 """End-to-end benchmark: batch throughput, cold CLI start, memory, cache, side by side with pandoc.
 
-    python bench/run.py [--pages 50,200] [--jobs 2] [--keep DIR] [--against OTHER_CHECKOUT]
+    python bench/run.py [--pages 50,200] [--jobs 2] [--keep DIR] [--against OTHER_CHECKOUT] [--rounds N]
 
 Builds a synthetic Hugo site of N project pages from the shared corpus and the samples (real-size
 featured images: 2, 6 and 12 MP JPEGs, cycled), then measures in one run:
-  - `cardgen batch` pages/s (all outputs, --jobs 2), peak RSS, per-output ms (from manifest.json),
+  - `cardgen batch` pages/s (all outputs, --jobs 2), CPU seconds of its processes, peak RSS,
+    per-output ms (from manifest.json),
   - the cached rerun,
   - cold `cardgen deck` and `cardgen build` wall time for one page (new process each time),
   - pandoc writing only the decks for the same pages (same parallelism), and the time ratio.
 With --against, another checkout of cardgen (run with its source first on the path) is measured on
-the same sites right after this one, page count by page count, for before/after rows from one run.
+the same sites right after this one, page count by page count, for before/after rows from one run;
+--rounds N runs each checkout N times, alternating which goes first, and reports medians (a shared
+machine's load comes and goes within minutes).
 Prints a table. Not a test: numbers depend on the machine.
 """
 
@@ -82,23 +85,25 @@ def make_site(root: Path, n: int, images: list[Path]) -> list[Path]:
 _WRAPPER = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)\n"
 )
 
 
-def timed(cmd: list[str], **kw) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one command's process tree (its largest process).
+def timed(cmd: list[str], **kw) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (KiB) of its largest process and CPU seconds (user + system) of one
+    command's process tree.
 
-    A small wrapper process runs the command, so the figure covers that command's processes only
-    (getrusage's children peak would otherwise include every earlier child of this script)."""
+    A small wrapper process runs the command, so the figures cover that command's processes only
+    (getrusage's children figures would otherwise include every earlier child of this script)."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], check=False, capture_output=True, text=True, **kw)
     wall = time.perf_counter() - start
     try:
-        peak = int(done.stdout.strip().splitlines()[-1])
+        peak, cpu = done.stdout.strip().splitlines()[-1].split()
+        return wall, int(peak), float(cpu)
     except (ValueError, IndexError):
-        peak = 0
-    return wall, peak
+        return wall, 0, 0.0
 
 
 def main() -> None:
@@ -107,6 +112,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--against", type=Path, help="another checkout of cardgen to measure in the same run")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="runs of each checkout, alternating (the table gives medians)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="cardgen-bench-"))
     trees = {"this": REPO} | ({"other": args.against.resolve()} if args.against else {})
@@ -119,30 +126,18 @@ def main() -> None:
         site = work / f"site{n}"
         pages = make_site(site, n, images)
         pandoc = pandoc_decks(pages, work / f"pandoc{n}", args.jobs)[0] if shutil.which("pandoc") else None
-        for label, tree in trees.items():
-            env = {**os.environ, "PYTHONPATH": str(tree)}
-            out = work / f"out{n}-{label}"
-            shutil.rmtree(out, ignore_errors=True)
-            batch = [*CARDGEN, "--quiet", "batch", str(site), "-o", str(out), "--jobs", str(args.jobs), "--event", "Bench Day"]
-            wall, rss = timed(batch, env=env, cwd=work)  # not the repo: `-m` puts the cwd first on the path
-            manifest = json.loads((out / "manifest.json").read_text())
-            per: dict[str, list[float]] = {"deck": [], "social": [], "card": []}
-            # per-output timings are recorded by the workers in the warnings-free timings field when present
-            for record in manifest["pages"]:
-                for fmt, secs in (record.get("timings") or {}).items():
-                    per[fmt].append(secs * 1000)
-            rerun, _ = timed(batch, env=env, cwd=work)
+        runs: dict[str, list[dict[str, float | None]]] = {label: [] for label in trees}
+        for round_no in range(max(1, args.rounds)):
+            order = list(trees.items()) if round_no % 2 == 0 else list(trees.items())[::-1]
+            for label, tree in order:  # alternating, so a busier spell of the machine slows both alike
+                runs[label].append(_batch_run(site, work / f"out{n}-{label}", tree, args.jobs, n))
+        for label in trees:
             rows.append({
                 **({"cardgen": label} if args.against else {}),
                 "pages": n,
-                "batch s": wall,
-                "pages/s": n / wall,
-                "failed": manifest["summary"]["failed"],
-                "peak RSS MB": rss / 1024,
-                "cached rerun s": rerun,
+                **{key: _median([run[key] for run in runs[label]]) for key in runs[label][0]},
                 "pandoc decks s": pandoc,
-                "ratio": (wall / pandoc) if pandoc else None,
-                **{f"{k} ms (median)": statistics.median(v) if v else None for k, v in per.items()},
+                "ratio": (_median([run["batch s"] for run in runs[label]]) / pandoc) if pandoc else None,
             })
     one = work / "site50" / "content" / "project"
     page = sorted(one.glob("*/index.md"))[0] if one.is_dir() else SAMPLES / "mlphys" / "index.md"
@@ -164,6 +159,28 @@ def main() -> None:
         print(f"\ncold CLI wall time{name} (median of 5): deck {colds[label, 'deck']:.3f} s, build {colds[label, 'build']:.3f} s")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _batch_run(site: Path, out: Path, tree: Path, jobs: int, n: int) -> dict[str, float | None]:
+    """One cold batch of `site` with the cardgen of `tree`, then its cached rerun."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    shutil.rmtree(out, ignore_errors=True)
+    batch = [*CARDGEN, "--quiet", "batch", str(site), "-o", str(out), "--jobs", str(jobs), "--event", "Bench Day"]
+    wall, rss, cpu = timed(batch, env=env, cwd=out.parent)  # not the repo: `-m` puts the cwd first on the path
+    manifest = json.loads((out / "manifest.json").read_text())
+    per: dict[str, list[float]] = {"deck": [], "social": [], "card": []}
+    for record in manifest["pages"]:  # seconds per output, as the workers recorded them
+        for fmt, secs in (record.get("timings") or {}).items():
+            per[fmt].append(secs * 1000)
+    rerun = timed(batch, env=env, cwd=out.parent)[0]
+    return {"batch s": wall, "batch CPU s": cpu, "pages/s": n / wall, "failed": manifest["summary"]["failed"],
+            "peak RSS MB": rss / 1024, "cached rerun s": rerun,
+            **{f"{k} ms (median)": statistics.median(v) if v else None for k, v in per.items()}}
+
+
+def _median(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
 
 
 def _fmt(value) -> str:
