@@ -328,7 +328,7 @@ def paragraph_format(paragraph: Any, *, line: float, before: float = 0.0, after:
 
     `level` is the list nesting: viewers number each level on its own, so a nested "1." restarts
     under its parent item instead of continuing the outer list ("3. … 4." instead of "3. … 1.")."""
-    ppr = paragraph._p.get_or_add_pPr()
+    ppr = _paragraph_properties(paragraph._p)
     if level > 0:
         ppr.set("lvl", str(min(level, 8)))
     elif "lvl" in ppr.attrib:
@@ -360,6 +360,20 @@ def paragraph_format(paragraph: Any, *, line: float, before: float = 0.0, after:
     _schema_order(ppr, _PPR_ORDER)
 
 
+def _paragraph_properties(p: Any) -> Any:
+    """python-pptx's `p.get_or_add_pPr()`: the paragraph's `a:pPr`, made before its first run, break,
+    field or end properties when it has none."""
+    ppr = p.find(_PPR)
+    if ppr is None:
+        ppr = etree.SubElement(p, _PPR)
+        successor = next((child for child in p if child.tag in _PPR_SUCCESSORS), None)
+        if successor is not None:
+            successor.addprevious(ppr)
+    return ppr
+
+
+_PPR = f"{{{A}}}pPr"
+_PPR_SUCCESSORS = {f"{{{A}}}{tag}" for tag in ("r", "br", "fld", "endParaRPr")}
 _PPR_REPLACED = {f"{{{A}}}{tag}" for tag in ("lnSpc", "spcBef", "spcAft", "buClr", "buSzPct", "buFont", "buNone",
                                               "buAutoNum", "buChar")}
 _PPR_ORDER = ("lnSpc", "spcBef", "spcAft", "buClrTx", "buClr", "buSzTx", "buSzPct", "buSzPts", "buFontTx",
