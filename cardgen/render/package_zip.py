@@ -4,9 +4,9 @@ media stored as they are.
 
 The bytes are those Python's `zipfile` writes for the same entries (`ZipInfo` with the fixed time,
 mode 0644, made on a POSIX system; formula SVGs with `compresslevel=1`; no data descriptors, no zip64:
-a deck is far below 4 GiB), without
-its per-entry file objects and header rewrites. A template's own parts (layouts, masters, theme) come
-out of every deck of a run the same: each is deflated once per process and its bytes reused.
+a deck is far below 4 GiB), without its per-entry file objects and header rewrites. A template's own
+parts (layouts, masters, theme) come out of every deck of a run the same: each is deflated once per
+process and its bytes reused.
 """
 
 from __future__ import annotations
