@@ -48,6 +48,8 @@ def script_of(ch: str) -> str:
 
 def dominant_script(text: str) -> str:
     """The script most letters of `text` are in ('' without letters)."""
+    if text.isascii():  # the common case, without a look-up per character
+        return "Latn" if any(ch.isalpha() for ch in text) else ""
     counts = Counter(map(script_of, text))
     del counts[""]
     return counts.most_common(1)[0][0] if counts else ""
@@ -82,6 +84,8 @@ def run_language(text: str, page_tag: str | None) -> str:
 
 def complex_face(text: str) -> str | None:
     """The bundled typeface for the complex script in `text` (a:cs), None when it has none."""
+    if text.isascii():
+        return None
     for ch in text:
         face = COMPLEX_FACES.get(script_of(ch))
         if face:
