@@ -433,12 +433,53 @@ def process_page(task: Task) -> dict[str, Any]:
     return record
 
 
-def preload_renderers(template: Template | None = None, languages: Iterable[str] = ()) -> None:
+class PreloadHints(NamedTuple):
+    """What a site's pages will need beyond every page's basics, guessed from their text before any
+    page is read for real (so before the workers are forked): the fonts their characters fall back
+    to, and whether any writes math. A wrong guess costs time only (a font parsed for nothing, or
+    parsed by each worker that meets it)."""
+
+    fonts: tuple[Path, ...] = ()
+    math: bool = False
+
+
+def preload_hints(paths: Iterable[Path], folder: Path) -> PreloadHints:
+    """`PreloadHints` from the raw text of these pages (read capped and inside `folder`, as the
+    loader reads them; a page that cannot be read is left out): the first font of the fallback chain
+    that draws each of their non-ASCII characters, regular and bold (a CJK face is ~175 ms to parse,
+    an Arabic one ~30 ms), and math delimiters ($, \\( or \\[: the formula typesetter's first use loads
+    its font, ~250 ms)."""
+    from cardgen.text.fonts import coverage, fallback_chain, font_path
+
+    chars: set[str] = set()
+    math = False
+    for path in paths:
+        try:
+            text = read_capped(path, MAX_PAGE_BYTES, folder).decode("utf-8", "replace")
+        except OSError:
+            continue
+        chars.update(ch for ch in set(text) if not ch.isascii() and ch.isprintable())
+        math = math or "$" in text or "\\(" in text or "\\[" in text
+    primary = {font_path(bold=False), font_path(bold=True)}
+    fonts: dict[Path, None] = {}
+    for bold in (False, True):
+        chain = fallback_chain(bold=bold)
+        for ch in sorted(chars):
+            code = ord(ch)
+            found = next((font for font in chain if code in coverage(font)), None)
+            if found is not None and found not in primary:
+                fonts[found] = None
+    return PreloadHints(tuple(fonts), math)
+
+
+def preload_renderers(template: Template | None = None, languages: Iterable[str] = (),
+                      hints: PreloadHints | None = None) -> None:
     """Import the renderers and load what every page needs (language model, font metrics and the
     PDF faces of the primary font), in the batch process before its workers are forked: each worker
     then starts with them instead of importing and parsing them again (~1 s CPU per worker). With
     the batch's template and its pages' languages, also the template's slide master as the decks
-    read it and the locale data dates and name lists are written with (~100 ms per worker)."""
+    read it and the locale data dates and name lists are written with (~100 ms per worker); with
+    `hints`, the PDF faces the pages' characters need and the formula typesetter."""
     import datetime as dt
 
     import cardgen.markdown  # noqa: F401 - imported for the workers
@@ -453,7 +494,12 @@ def preload_renderers(template: Template | None = None, languages: Iterable[str]
 
     _identifier(MODEL_LANGUAGES)
     bundled_metrics()
-    preload_fonts([font_path(bold=False), font_path(bold=True)])
+    hints = hints or PreloadHints()
+    preload_fonts([font_path(bold=False), font_path(bold=True), *hints.fonts])
+    if hints.math:
+        from cardgen.math import check_drawing, typeset
+
+        check_drawing(typeset("x^2", display=True))  # loads the typesetter and its math font
     if template is not None:
         _showcase_geometry(str(template.path))  # the master every deck and showcase crop reads
     for language in dict.fromkeys(languages):
@@ -698,8 +744,11 @@ def iter_batch(
                 yield record, process_page, task, page_timeout
 
         decks = any(f in ("deck", "deck-pdf") for f in chosen)
-        finished = run_tasks(rendered(), workers_for(jobs, len(to_read)),
-                             preload=lambda: preload_renderers(tpl if decks else None, languages))
+        workers = workers_for(jobs, len(to_read))
+        hints = preload_hints([path for _, path in to_read], content)
+        hints = hints._replace(fonts=hints.fonts if "card" in chosen else (), math=hints.math and decks)
+        finished = run_tasks(rendered(), workers,
+                             preload=lambda: preload_renderers(tpl if decks else None, languages, hints))
         qr_codes: dict[str, str] = {}  # the QR symbols the pages' workers encoded (`qr.packed`), for the pack
         card_scenes: dict[str, tuple[Any, ...]] = {}  # page → its card's sides as laid out, for the card sheet
         saver = _CacheSaver(output, cache)

@@ -619,3 +619,35 @@ def test_every_page_sent_to_reading_gets_one_progress_event(tmp_path: Path) -> N
     assert planned.pages == planned.render == 5
     assert [e.done for e in done] == [1, 2, 3, 4, 5] and all(e.total == 5 for e in done)
     assert sorted(e.record.status for e in done) == ["built", "built", "built", "failed", "skipped"]
+
+
+def test_preload_hints_name_the_fonts_and_math_the_pages_will_need(tmp_path: Path) -> None:
+    from cardgen.batch import preload_hints
+    from cardgen.text.fonts import cjk_path
+
+    content = tmp_path / "content"
+    latin = write(content / "latin" / "index.md", "---\ntitle: Plain\n---\nCafé, naïve façade: Latin only.\n")
+    mixed = write(content / "mixed" / "index.md", "---\ntitle: 機械学習\n---\nمرحبا and $x^2$.\n")
+    outside = write(tmp_path / "elsewhere.md", "---\ntitle: 漢字\n---\n")
+    linked = content / "linked" / "index.md"
+    linked.parent.mkdir()
+    linked.symlink_to(outside)
+
+    plain = preload_hints([latin], content)
+    assert plain.fonts == () and not plain.math  # Noto Sans draws é, ï, ç: nothing beyond the basics
+    both = preload_hints([latin, mixed], content)
+    names = {font.name for font in both.fonts}
+    assert {cjk_path(False), cjk_path(True)} <= set(both.fonts)
+    assert {"NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"} <= names and both.math
+    assert preload_hints([linked], content) == preload_hints([], content)  # a page outside is not read
+
+
+@pytest.mark.skipif(not can_fork(), reason="preloading is for workers forked from the batch")
+def test_preload_parses_the_hinted_faces_before_the_workers_fork() -> None:
+    import cardgen.render.pdf_fonts as pdf_fonts
+    from cardgen.batch import PreloadHints, preload_renderers
+    from cardgen.text.fonts import cjk_path
+
+    pdf_fonts._parsed.pop(cjk_path(True), None)
+    preload_renderers(None, (), PreloadHints(fonts=(cjk_path(True),)))
+    assert cjk_path(True) in pdf_fonts._parsed
