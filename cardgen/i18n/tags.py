@@ -62,6 +62,7 @@ def is_rtl(tag: str | None) -> bool:
     return locale is not None and locale.character_order == "right-to-left"
 
 
+@lru_cache(maxsize=256)
 def office_tag(tag: str | None) -> str:
     """The culture name Office spell-checks with: 'ar' → 'ar-SA', 'bn' → 'bn-BD', 'zh-Hant' → 'zh-TW'.
 
