@@ -495,11 +495,19 @@ def preload_renderers(template: Template | None = None, languages: Iterable[str]
     _identifier(MODEL_LANGUAGES)
     bundled_metrics()
     hints = hints or PreloadHints()
-    preload_fonts([font_path(bold=False), font_path(bold=True), *hints.fonts])
+    preload_fonts([font_path(bold=False), font_path(bold=True)])
+    for face in hints.fonts:  # a guess: a face that fails here fails (and is reported) with its page
+        try:
+            preload_fonts([face])
+        except Exception:  # noqa: BLE001, S112 - only a preload
+            continue
     if hints.math:
         from cardgen.math import check_drawing, typeset
 
-        check_drawing(typeset("x^2", display=True))  # loads the typesetter and its math font
+        try:
+            check_drawing(typeset("x^2", display=True))  # loads the typesetter and its math font
+        except Exception:  # noqa: BLE001, S110 - only a preload: a page's formulas report their own failure
+            pass
     if template is not None:
         _showcase_geometry(str(template.path))  # the master every deck and showcase crop reads
     for language in dict.fromkeys(languages):

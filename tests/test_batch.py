@@ -643,11 +643,12 @@ def test_preload_hints_name_the_fonts_and_math_the_pages_will_need(tmp_path: Pat
 
 
 @pytest.mark.skipif(not can_fork(), reason="preloading is for workers forked from the batch")
-def test_preload_parses_the_hinted_faces_before_the_workers_fork() -> None:
+def test_preload_parses_the_hinted_faces_before_the_workers_fork(tmp_path: Path) -> None:
     import cardgen.render.pdf_fonts as pdf_fonts
     from cardgen.batch import PreloadHints, preload_renderers
     from cardgen.text.fonts import cjk_path
 
+    broken = write(tmp_path / "broken.ttf", "not a font")
     pdf_fonts._parsed.pop(cjk_path(True), None)
-    preload_renderers(None, (), PreloadHints(fonts=(cjk_path(True),)))
-    assert cjk_path(True) in pdf_fonts._parsed
+    preload_renderers(None, (), PreloadHints(fonts=(broken, cjk_path(True)), math=True))  # a bad guess is skipped
+    assert cjk_path(True) in pdf_fonts._parsed and broken not in pdf_fonts._parsed
