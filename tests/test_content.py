@@ -117,3 +117,24 @@ def test_a_sentence_leading_into_a_dropped_equation_is_not_printed(tmp_path: Pat
                              "## Results\n\nWe compare our method with\n\n$$x = y$$\n\nOur method is faster.\n")
     got = {h.heading: h.text for h in highlights(page)}
     assert got == {"Equations": "These systems arise in optics.", "Results": "Our method is faster."}
+
+
+def test_highlights_are_worked_out_once_per_page_object(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+    import gc
+
+    import cardgen.content as content
+
+    calls: list[str] = []
+    work = content._highlights
+    monkeypatch.setattr(content, "_highlights", lambda page, limit: (calls.append(page.title_plain), work(page, limit))[1])
+    monkeypatch.setattr(content, "_memo", {})
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: T\n---\n## Method\n\nWe fit a model to the data.\n")
+    page = load_page(path)
+    first = highlights(page)
+    assert highlights(page) is first and calls == ["T"]  # card front, back and summary slide ask again
+    assert highlights(page, 2) == first and calls == ["T", "T"]  # another limit: its own answer
+    other = dataclasses.replace(page, title_plain="U", document=dataclasses.replace(page.document, blocks=()))
+    del page
+    gc.collect()
+    assert highlights(other) == () and calls[-1] == "U"  # a new page (even at a reused id) is worked out
