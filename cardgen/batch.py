@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from cardgen import __version__, stamps
 from cardgen.errors import CardgenError, PageError, UsageError, WriteError
 from cardgen.output import PARTIAL_FILE, atomic_write, confined, make_dirs
-from cardgen.pool import Outcome, run_tasks, workers_for
+from cardgen.pool import Outcome, can_fork, run_tasks, workers_for
 from cardgen.safepath import (
     MAX_CONFIG_BYTES,
     MAX_IMAGE_BYTES,
@@ -752,10 +752,11 @@ def iter_batch(
                 yield record, process_page, task, page_timeout
 
         decks = any(f in ("deck", "deck-pdf") for f in chosen)
-        workers = workers_for(jobs, len(to_read))
-        hints = preload_hints([path for _, path in to_read], content)
-        hints = hints._replace(fonts=hints.fonts if "card" in chosen else (), math=hints.math and decks)
-        finished = run_tasks(rendered(), workers,
+        hints = PreloadHints()
+        if can_fork() and ("card" in chosen or decks):  # preloading is for workers that fork from here
+            hints = preload_hints([path for _, path in to_read], content)
+            hints = hints._replace(fonts=hints.fonts if "card" in chosen else (), math=hints.math and decks)
+        finished = run_tasks(rendered(), workers_for(jobs, len(to_read)),
                              preload=lambda: preload_renderers(tpl if decks else None, languages, hints))
         qr_codes: dict[str, str] = {}  # the QR symbols the pages' workers encoded (`qr.packed`), for the pack
         card_scenes: dict[str, tuple[Any, ...]] = {}  # page → its card's sides as laid out, for the card sheet
