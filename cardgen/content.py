@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -96,21 +95,9 @@ def highlights(page: Page, limit: int = MAX_HIGHLIGHTS) -> tuple[Highlight, ...]
     then the lead's sentences. A slides page (or a body too thin to give three) adds its slides.
 
     Worked out once per page object and limit (a page's card front, back and summary slide ask)."""
-    key = (id(page), limit)
-    hit = _memo.get(key)
-    if hit is not None and hit[0]() is page:
-        return hit[1]
-    chosen = _highlights(page, limit)
-    if len(_memo) >= _MEMO_SIZE:
-        del _memo[next(iter(_memo))]
-    _memo[key] = (weakref.ref(page), chosen)
-    return chosen
+    from cardgen.memo import memoised
 
-
-#: (id of a page, limit) → (the page, weakly, and its highlights): pages are immutable, so an entry is
-#: good while its page lives (an id reused by a later page fails the identity check).
-_memo: dict[tuple[int, int], tuple[weakref.ref[Page], tuple[Highlight, ...]]] = {}
-_MEMO_SIZE = 64
+    return memoised(page, ("highlights", limit), lambda: _highlights(page, limit))
 
 
 def _highlights(page: Page, limit: int) -> tuple[Highlight, ...]:

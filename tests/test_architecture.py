@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "cardgen.text.shaping",
         "cardgen.text.bidi",
         "cardgen.units",
+        "cardgen.memo",
         "cardgen.errors",
         "cardgen.colors",
         "cardgen.safepath",

@@ -128,7 +128,7 @@ def test_highlights_are_worked_out_once_per_page_object(tmp_path: Path, monkeypa
     calls: list[str] = []
     work = content._highlights
     monkeypatch.setattr(content, "_highlights", lambda page, limit: (calls.append(page.title_plain), work(page, limit))[1])
-    monkeypatch.setattr(content, "_memo", {})
+    monkeypatch.setattr("cardgen.memo._memo", {})
     path = write(tmp_path / "p" / "index.md", "---\ntitle: T\n---\n## Method\n\nWe fit a model to the data.\n")
     page = load_page(path)
     first = highlights(page)

@@ -168,7 +168,8 @@ def image_features(img: Image.Image, resample_filter: str = "box") -> ImageFeatu
     so a page whose crop is Smart pays nothing more), computed once while `img` lives. `img` should
     keep its alpha channel."""
     from cardgen.imaging.decode import INFO_SOURCE_SIZE
-    from cardgen.imaging.smartcrop import memoised, smart_analysis
+    from cardgen.imaging.smartcrop import smart_analysis
+    from cardgen.memo import memoised
 
     def compute() -> ImageFeatures:
         small = smart_analysis(img, resample_filter).small

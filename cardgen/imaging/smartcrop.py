@@ -29,13 +29,12 @@ features from them instead of passing over the pixels again.
 from __future__ import annotations
 
 import math
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, cast
 
 from cardgen.imaging.decode import INFO_GO_KIND
 from cardgen.imaging.hugo_resize import DEFAULT_FILTER, OPAQUE_KINDS, GoKind, go_kind, resize_for_smartcrop
+from cardgen.memo import memoised
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,9 +64,6 @@ PRESCALE_MIN = 400.0
 
 Box = tuple[int, int, int, int]
 
-# Smart boxes of images still alive, keyed by id(img): crop_box and focal_crop ask for the same box.
-_memo: dict[int, tuple[weakref.ref[Image.Image], dict[tuple[object, ...], object]]] = {}
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -114,21 +110,6 @@ def smart_analysis(img: Image.Image, resample_filter: str = DEFAULT_FILTER) -> S
     factor, small = _prescale_geometry(*img.size)
     key = ("analysis", img.size, img.mode, name)
     return memoised(img, key, lambda: _analyse(img, small, factor, name))
-
-
-def memoised(img: Image.Image, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
-    """`compute()` once per (live image, key); entries go when the image is garbage-collected."""
-    entry = _memo.get(id(img))
-    if entry is not None and entry[0]() is img and key in entry[1]:
-        return cast(_T, entry[1][key])
-    value = compute()
-    entry = _memo.get(id(img))  # `compute` may have memoised something itself (the analysis)
-    if entry is None or entry[0]() is not img:
-        ident = id(img)
-        entry = (weakref.ref(img, lambda _ref: _memo.pop(ident, None)), {})
-        _memo[ident] = entry
-    entry[1][key] = value
-    return value
 
 
 def _prescale_geometry(width: int, height: int) -> tuple[float, tuple[int, int]]:
