@@ -449,7 +449,7 @@ def preload_hints(paths: Iterable[Path], folder: Path) -> PreloadHints:
     that draws each of their non-ASCII characters, regular and bold (a CJK face is ~175 ms to parse,
     an Arabic one ~30 ms), and math delimiters ($, \\( or \\[: the formula typesetter's first use loads
     its font, ~250 ms)."""
-    from cardgen.text.fonts import coverage, fallback_chain, font_path
+    from cardgen.text.fonts import fallback_chain, font_for, font_path
 
     chars: set[str] = set()
     math = False
@@ -465,8 +465,7 @@ def preload_hints(paths: Iterable[Path], folder: Path) -> PreloadHints:
     for bold in (False, True):
         chain = fallback_chain(bold=bold)
         for ch in sorted(chars):
-            code = ord(ch)
-            found = next((font for font in chain if code in coverage(font)), None)
+            found = font_for(ord(ch), chain)
             if found is not None and found not in primary:
                 fonts[found] = None
     return PreloadHints(tuple(fonts), math)

@@ -171,7 +171,7 @@ def segments(
 @lru_cache(maxsize=32768)
 def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str, Path], ...]:
     # Fitting measures the same strings at many sizes: the split is cached per string. A font's
-    # coverage is read when a character first needs it (`_font_for`), so fonts past the ones the text
+    # coverage is read when a character first needs it (`font_for`), so fonts past the ones the text
     # uses are never opened (a system font's cmap takes ~8 ms to read).
     chain = _chain(key, bold, italic)
     first = chain[0]
@@ -191,7 +191,7 @@ def _segments(text: str, key: str, bold: bool, italic: bool) -> tuple[tuple[str,
                 current.append(ch)
                 continue
             if font is None:
-                font = picks[ch] = _font_for(ord(ch), chain) or first
+                font = picks[ch] = font_for(ord(ch), chain) or first
             if font is not current_font:
                 if current:
                     out.append(("".join(current), current_font))  # type: ignore[arg-type]
@@ -240,12 +240,12 @@ def missing_glyphs(text: str, family: str | None = None) -> list[str]:
     for ch in dict.fromkeys(text):
         if _skippable(ch) or ch in "\n\t\r" or 0xFE00 <= ord(ch) <= 0xFE0F:
             continue
-        if _font_for(ord(ch), chain) is None:
+        if font_for(ord(ch), chain) is None:
             missing.append(ch)
     return missing
 
 
-def _font_for(code: int, chain: tuple[Path, ...]) -> Path | None:
+def font_for(code: int, chain: tuple[Path, ...]) -> Path | None:
     """The first font of the chain with a glyph for `code`; fonts further down are only opened when
     an earlier one lacks the character."""
     for path in chain:
