@@ -61,6 +61,7 @@ from cardgen.render.deck_plan import (
     cover_meta_items,
 )
 from cardgen.render.pptx_io import (
+    A,
     Typefaces,
     add_run,
     add_title_placeholder,
@@ -74,7 +75,7 @@ from cardgen.render.pptx_io import (
     write_runs,
 )
 from cardgen.render.pptx_lang import tag_slides
-from cardgen.render.pptx_parts import SlideParts, find_placeholder, placeholder_elements
+from cardgen.render.pptx_parts import P, SlideParts, find_placeholder, placeholder_elements
 from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
@@ -151,9 +152,8 @@ def mirror_decorations(prs: Any) -> None:
                 shape.left = Emu(left + right - shape.left - shape.width)
 
 
-_NS = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-       "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
-_SP, _PIC = (f"{{{_NS['p']}}}{tag}" for tag in ("sp", "pic"))
+_NS = {"p": P, "a": A}
+_SP, _PIC = (f"{{{P}}}{tag}" for tag in ("sp", "pic"))
 _SHAPE_TEXTS = "p:txBody/a:p/*/a:t"  # the text of a shape's runs and fields, as python-pptx reads it
 
 #: The name `scripts/make_masters.py` gives the built-in masters' drawn shapes.

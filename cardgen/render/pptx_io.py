@@ -21,6 +21,7 @@ from pptx.util import Pt
 from cardgen.document import Run
 from cardgen.render.deck_fit import INSETS
 from cardgen.render.package_zip import ZipEntries
+from cardgen.render.pptx_parts import P, placeholder_elements
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -157,8 +158,6 @@ def write_notes(notes_slide: Any, text: str) -> None:
     escapes them."""
     from pptx.enum.shapes import PP_PLACEHOLDER
 
-    from cardgen.render.pptx_parts import placeholder_elements
-
     body = next((element for mark, element in placeholder_elements(notes_slide) if mark.type == PP_PLACEHOLDER.BODY),
                 None)
     tx_body = body.find(_TX_BODY) if body is not None else None
@@ -177,7 +176,7 @@ def write_notes(notes_slide: Any, text: str) -> None:
                 t.text = _CONTROL.sub(_escaped, piece) if _CONTROL.search(piece) else piece
 
 
-_TX_BODY = "{http://schemas.openxmlformats.org/presentationml/2006/main}txBody"
+_TX_BODY = f"{{{P}}}txBody"
 
 
 def _fill_and_faces(rpr: Any, faces: Typefaces, code: bool, color: str | None) -> None:
