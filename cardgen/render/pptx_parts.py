@@ -71,12 +71,13 @@ class SlideParts:
         """`prs.slides.add_slide(layout)`."""
         key = str(layout.part.partname)
         template = self._slides.get(key)
+        xml = layout.part.blob if template is None else b""  # what the cloning depends on
         if template is None and _INTERNALS:
-            template = self._slides[key] = _EMPTY_SLIDES.get(layout.part.blob)
+            template = self._slides[key] = _EMPTY_SLIDES.get(xml)
         if template is None or not _INTERNALS:
             slide = self.prs.slides.add_slide(layout)
             self._slides[key] = copy.deepcopy(slide._element)
-            _kept(_EMPTY_SLIDES, layout.part.blob, self._slides[key])
+            _kept(_EMPTY_SLIDES, xml, self._slides[key])
             return slide
         presentation = self.prs.part
         part = SlidePart(presentation._next_slide_partname, CT.PML_SLIDE, presentation.package,
@@ -89,13 +90,15 @@ class SlideParts:
     def notes_slide(self, slide: Any) -> Any:
         """`slide.notes_slide`: the slide's notes page, made on first use."""
         package = slide.part.package
+        xml = b""  # the notes master's, what the cloning depends on
         if self._notes is None and _INTERNALS and not slide.has_notes_slide:
-            self._notes = _EMPTY_NOTES.get(package.presentation_part.notes_master_part.blob)
+            xml = package.presentation_part.notes_master_part.blob
+            self._notes = _EMPTY_NOTES.get(xml)
         if slide.has_notes_slide or self._notes is None or not _INTERNALS:
             notes = slide.notes_slide
             if self._notes is None:
                 self._notes = copy.deepcopy(notes._element)
-                _kept(_EMPTY_NOTES, package.presentation_part.notes_master_part.blob, self._notes)
+                _kept(_EMPTY_NOTES, xml or package.presentation_part.notes_master_part.blob, self._notes)
             return notes
         master = package.presentation_part.notes_master_part
         part = NotesSlidePart(self._next_notes_partname(package), CT.PML_NOTES_SLIDE, package,
