@@ -199,10 +199,12 @@ def _clean(text: str) -> str:
 
 def _key(text: str) -> str:
     """Letters and digits only, case-folded: "Machine Learning Physics" and “machine-learning physics” agree."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+    return "".join(filter(str.isalnum, unicodedata.normalize("NFKC", text).casefold()))
 
 
 def _width(text: str) -> int:
+    if text.isascii():  # no wide characters
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 _SPACES = re.compile(r"\s+")
+#: Unicode's control characters (category Cc: C0, DEL and C1) but tab and newline.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 #: Where sentences end: full stops, question and exclamation marks of the scripts cardgen sets (the
 #: danda of Bengali and Devanagari, Arabic's question mark and Urdu's full stop, Ethiopic, Myanmar,
@@ -22,5 +23,5 @@ def to_plain(text: str) -> str:
     from cardgen.markdown import parse_inline
 
     plain = "".join(run.text for run in parse_inline(str(text)))  # entities are decoded by the parser
-    plain = "".join(ch for ch in plain if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    plain = _CONTROLS.sub("", plain)
     return _SPACES.sub(" ", plain.replace("\u00a0", " ")).strip()
