@@ -441,18 +441,20 @@ class PreloadHints(NamedTuple):
 
     fonts: tuple[Path, ...] = ()
     math: bool = False
+    costs: Mapping[Path, float] = {}  # page → a guess of its render time in ms (see `render_cost`)
 
 
 def preload_hints(paths: Iterable[Path], folder: Path) -> PreloadHints:
     """`PreloadHints` from the raw text of these pages (read capped and inside `folder`, as the
     loader reads them; a page that cannot be read is left out): the first font of the fallback chain
     that draws each of their non-ASCII characters, regular and bold (a CJK face is ~175 ms to parse,
-    an Arabic one ~30 ms), and math delimiters ($, \\( or \\[: the formula typesetter's first use loads
-    its font, ~250 ms)."""
+    an Arabic one ~30 ms), math delimiters ($, \\( or \\[: the formula typesetter's first use loads
+    its font, ~250 ms), and each page's `render_cost`."""
     from cardgen.text.fonts import fallback_chain, font_for, font_path
 
     chars: set[str] = set()
     math = False
+    costs: dict[Path, float] = {}
     for path in paths:
         try:
             text = read_capped(path, MAX_PAGE_BYTES, folder).decode("utf-8", "replace")
@@ -460,6 +462,7 @@ def preload_hints(paths: Iterable[Path], folder: Path) -> PreloadHints:
             continue
         chars.update(ch for ch in set(text) if not ch.isascii() and ch.isprintable())
         math = math or "$" in text or "\\(" in text or "\\[" in text
+        costs[path] = render_cost(path, text, folder)
     primary = {font_path(bold=False), font_path(bold=True)}
     fonts: dict[Path, None] = {}
     for bold in (False, True):
@@ -468,7 +471,28 @@ def preload_hints(paths: Iterable[Path], folder: Path) -> PreloadHints:
             found = font_for(ord(ch), chain)
             if found is not None and found not in primary:
                 fonts[found] = None
-    return PreloadHints(tuple(fonts), math)
+    return PreloadHints(tuple(fonts), math, costs)
+
+
+def render_cost(path: Path, text: str, folder: Path) -> float:
+    """A guess, in ms of one core, of what rendering the page at `path` (raw text `text`) takes: what
+    every page costs, plus its formulas (a typeset and drawn formula is 10–60 ms: a page of a
+    hundred takes over a second) and the bytes of its bundle's featured images (decoding and
+    cropping a 12 MP photo is ~150 ms). Only the order matters: a batch starts the heaviest pages
+    first, so that no long page is left running alone at the end."""
+    formulas = text.count("$") / 2 + text.count("\\(") + text.count("\\[") + text.count("\\begin{")
+    featured = 0
+    if path.name in ("index.md", "_index.md"):
+        try:
+            names = [p for p in path.parent.iterdir() if "featured" in p.name.lower()]
+        except OSError:
+            names = []
+        for image in names:
+            try:
+                featured += image.stat().st_size if is_file(image, folder) else 0
+            except OSError:
+                continue
+    return 100.0 + 12.0 * formulas + featured / 25_000
 
 
 def preload_renderers(template: Template | None = None, languages: Iterable[str] = (),
@@ -763,11 +787,17 @@ def iter_batch(
             load_locales(languages)
 
         decks = any(f in ("deck", "deck-pdf") for f in chosen)
+        workers = workers_for(jobs, len(to_read))
         hints = PreloadHints()
-        if can_fork() and ("card" in chosen or decks):  # preloading is for workers that fork from here
+        if workers > 1 or (can_fork() and ("card" in chosen or decks)):
             hints = preload_hints([path for _, path in to_read], content)
-            hints = hints._replace(fonts=hints.fonts if "card" in chosen else (), math=hints.math and decks)
-        finished = run_tasks(rendered(), workers_for(jobs, len(to_read)),
+            # preloading is for workers that fork from here
+            preloads = can_fork() and ("card" in chosen or decks)
+            hints = hints._replace(fonts=hints.fonts if preloads and "card" in chosen else (),
+                                   math=preloads and hints.math and decks)
+        if workers > 1:  # heaviest first (a stable sort: pages that look alike keep their order)
+            to_read.sort(key=lambda item: -hints.costs.get(item[1], 0.0))
+        finished = run_tasks(rendered(), workers,
                              preload=lambda: preload_renderers(tpl if decks else None, languages, hints))
         qr_codes: dict[str, str] = {}  # the QR symbols the pages' workers encoded (`qr.packed`), for the pack
         card_scenes: dict[str, tuple[Any, ...]] = {}  # page → its card's sides as laid out, for the card sheet

@@ -642,6 +642,54 @@ def test_preload_hints_name_the_fonts_and_math_the_pages_will_need(tmp_path: Pat
     assert preload_hints([linked], content) == preload_hints([], content)  # a page outside is not read
 
 
+def test_render_cost_grows_with_formulas_and_the_featured_image(tmp_path: Path) -> None:
+    from cardgen.batch import render_cost
+
+    content = tmp_path / "content"
+    text = "---\ntitle: T\n---\nWords only.\n"
+    plain = write(content / "plain" / "index.md", text)
+    maths = "---\ntitle: M\n---\n" + "Energy $E = mc^2$ and\n$$\\int_0^1 x\\,dx$$\n" * 20
+    heavy = write(content / "maths" / "index.md", maths)
+    photo = write(content / "photo" / "index.md", text)
+    (photo.parent / "featured.jpg").write_bytes(b"\xff" * 2_000_000)
+    outside = tmp_path / "big.jpg"
+    outside.write_bytes(b"\xff" * 2_000_000)
+    linked = write(content / "linked" / "index.md", text)
+    (linked.parent / "featured.jpg").symlink_to(outside)
+
+    base = render_cost(plain, text, content)
+    assert render_cost(heavy, maths, content) > base + 400  # 40 formulas
+    assert render_cost(photo, text, content) > base + 50
+    assert render_cost(linked, text, content) == base  # an image outside the content folder is not looked at
+
+
+def test_a_parallel_batch_starts_the_heaviest_pages_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cardgen.batch as batch
+
+    site = tmp_path / "site"
+    write(site / "hugo.toml", 'title = "x"\n')
+    for name in ("alpha", "beta"):
+        write(site / "content" / "project" / name / "index.md", f"---\ntitle: {name}\n---\nPlain words.\n")
+    formulas = "".join(f"$x_{k}^2$ " for k in range(30))
+    write(site / "content" / "project" / "zeta" / "index.md", f"---\ntitle: Zeta\n---\n{formulas}\n")
+    read: list[str] = []
+    real_read = batch._read
+
+    def spy(record: batch.PageRecord, path: Path, *args: object, **kwargs: object) -> object:
+        read.append(path.parent.name)
+        return real_read(record, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "_read", spy)
+    assert run_batch(site, tmp_path / "out", jobs=2, formats="deck") == 0
+    assert read == ["zeta", "alpha", "beta"]  # the formulas first; alike pages keep their order
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert [Path(r["source"]).parent.name for r in manifest["pages"]] == ["alpha", "beta", "zeta"]
+
+    read.clear()
+    assert run_batch(site, tmp_path / "one", jobs=1, formats="deck") == 0
+    assert read == ["alpha", "beta", "zeta"]  # one worker: the site's order
+
+
 @pytest.mark.skipif(not can_fork(), reason="preloading is for workers forked from the batch")
 def test_preload_parses_the_hinted_faces_before_the_workers_fork(tmp_path: Path) -> None:
     import cardgen.render.pdf_fonts as pdf_fonts
