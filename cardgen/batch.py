@@ -810,11 +810,10 @@ def iter_batch(
 
         decks = any(f in ("deck", "deck-pdf") for f in chosen)
         workers = workers_for(jobs, len(to_read))
+        preloads = can_fork() and ("card" in chosen or decks)  # preloading is for workers that fork from here
         hints = PreloadHints()
-        if workers > 1 or (can_fork() and ("card" in chosen or decks)):
+        if workers > 1 or preloads:  # the hints also order the pages
             hints = preload_hints([path for _, path in to_read], content)
-            # preloading is for workers that fork from here
-            preloads = can_fork() and ("card" in chosen or decks)
             hints = hints._replace(fonts=hints.fonts if preloads and "card" in chosen else (),
                                    math=preloads and hints.math and decks)
         if workers > 1:  # heaviest first (a stable sort: pages that look alike keep their order)

@@ -43,6 +43,8 @@ def test_cjk_titles_keep_their_text_and_full_width_punctuation() -> None:
 
 def test_control_characters_are_removed() -> None:
     assert to_plain("a\x00b\x07c") == "a\ufffdbc"
+    assert to_plain("d\x7fe\x85f\x9fg\x1bh") == "defgh"  # DEL, C1 (NEL, APC) and ESC
+    assert to_plain("i\tj\nk\u00a0l\u200bm") == "i j k l\u200bm"  # tab and newline are spaces; format characters stay
 
 
 @pytest.mark.parametrize("page", corpus_pages(), ids=corpus_ids(corpus_pages()))

@@ -6,7 +6,7 @@ import re
 
 _SPACES = re.compile(r"\s+")
 #: Unicode's control characters (category Cc: C0, DEL and C1) but tab and newline.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 #: Where sentences end: full stops, question and exclamation marks of the scripts cardgen sets (the
 #: danda of Bengali and Devanagari, Arabic's question mark and Urdu's full stop, Ethiopic, Myanmar,
