@@ -16,6 +16,7 @@ import time
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -824,6 +825,7 @@ def iter_batch(
         card_scenes: dict[str, tuple[Any, ...]] = {}  # page → its card's sides as laid out, for the card sheet
         saver = _CacheSaver(output, cache)
         done = 0
+        completed = False
         try:
             for item in itertools.chain(finished, [None]):  # None: the settled pages read after the last render
                 while settled:
@@ -840,8 +842,12 @@ def iter_batch(
                     card_scenes[record.source] = outcome.value["card_scenes"]
                 done += 1
                 yield PageDone(record, done, len(to_read))
+            completed = True
         finally:  # also when interrupted: the pages finished so far are not built again
             saver.flush()
+            if not completed:  # interrupted: stop the workers, then remove what one stopped mid-write left
+                finished.close()
+                _remove_partial_files(output)
 
         published: list[str] = []
         if hugo and site_root is not None:
@@ -867,10 +873,14 @@ def iter_batch(
             pages = [loaded[r.slug] for r in ready if r.slug in loaded]
             yield PackStarted(tuple(s for s, f in (("card_sheet", "card"), ("showcase_deck", "deck"),
                                                    ("contact_sheet", "social")) if f in chosen))
-            pack = build_event_pack(pages, ready, output, event=event, template=tpl, formats=chosen, sheet=sheet,
-                                    base_url=base_url, jobs=workers_for(jobs, 3),
-                                    timeout=_pack_timeout(page_timeout, len(pages)), qr_codes=qr_codes,
-                                    card_scenes=card_scenes)
+            try:
+                pack = build_event_pack(pages, ready, output, event=event, template=tpl, formats=chosen, sheet=sheet,
+                                        base_url=base_url, jobs=workers_for(jobs, 3),
+                                        timeout=_pack_timeout(page_timeout, len(pages)), qr_codes=qr_codes,
+                                        card_scenes=card_scenes)
+            except BaseException:  # interrupted: its workers are stopped (see _run_steps)
+                _remove_partial_files(output)
+                raise
             written = pack.pop("written", None)
             if pack["outputs"] and not pack["errors"]:
                 cache[PACK_KEY] = {"key": pack_key, "outputs": pack["outputs"], "written": written}
@@ -1183,11 +1193,12 @@ def _recorded(paths: list[Path], output: Path, pack: dict[str, Any]) -> list[dic
 
 def _run_steps(steps: list[tuple[str, Any]], jobs: int, timeout: float | None) -> Iterator[tuple[str, Any]]:
     tasks = [(name, pack_step_task, (name, args), timeout) for name, args in steps]
-    for name, outcome in run_tasks(tasks, jobs):
-        if outcome.ok:
-            yield name, outcome.value
-        else:
-            yield name, ([], f"{'timed out' if outcome.status == 'timeout' else 'failed'}: {outcome.message}", True)
+    with closing(run_tasks(tasks, jobs)) as results:  # the workers stopped as soon as this ends, however it ends
+        for name, outcome in results:
+            if outcome.ok:
+                yield name, outcome.value
+            else:
+                yield name, ([], f"{'timed out' if outcome.status == 'timeout' else 'failed'}: {outcome.message}", True)
 
 
 def _without_bad_pages(name: str, args: tuple[Any, ...], timeout: float | None, error: str) -> tuple[list[str], str | None, list[str]]:

@@ -16,7 +16,7 @@ import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -123,7 +123,7 @@ def run_tasks(
     tasks: Iterable[tuple[Any, Callable[[Any], Any], Any, float | None]],
     workers: int,
     preload: Callable[[], None] | None = None,
-) -> Iterator[tuple[Any, Outcome]]:
+) -> Generator[tuple[Any, Outcome], None, None]:
     """Run `(key, function, argument, time limit in s or None)` tasks in up to `workers` processes;
     yield `(key, Outcome)` as each finishes (in completion order). Closing the iterator early stops
     and reaps every worker.

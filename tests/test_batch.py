@@ -170,6 +170,52 @@ def test_batch_on_the_sample_site(tmp_path: Path) -> None:
         "event/cards-a4.pdf", "event/contact-sheet.png", "event/index.html", "event/showcase.pptx"]
 
 
+def _stopped_mid_write(folder: Path) -> None:
+    """What a worker stopped in the middle of `atomic_write` leaves: a temporary file, then a long wait."""
+    import time
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ".p.pptx.abcd1234.part").write_bytes(b"half")
+    time.sleep(60)
+
+
+def _interrupt_after(seconds: int) -> None:
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(seconds)
+
+
+@pytest.mark.skipif(not can_fork(), reason="the stand-in task reaches the workers by fork")
+@pytest.mark.parametrize("where", ["pages", "event pack"])
+def test_an_interrupt_removes_what_stopped_workers_were_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                where: str) -> None:
+    import signal
+
+    import cardgen.batch as batch
+    from cardgen.batch import iter_batch
+
+    if where == "pages":
+        monkeypatch.setattr(batch, "_render_task", lambda task, record: _stopped_mid_write(Path(task.out_dir)))
+    else:
+        monkeypatch.setattr(batch, "_pack_paths", lambda name, args: _stopped_mid_write(tmp_path / "out" / "event"))
+    out = tmp_path / "out"
+    events = iter_batch(small_site(tmp_path / "site", n=2), out, jobs=2, event="Day")
+    previous = signal.getsignal(signal.SIGALRM)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for event in events:
+                if type(event).__name__ == ("Planned" if where == "pages" else "PackStarted"):
+                    _interrupt_after(2)  # the workers are in the middle of their writes by then
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not list(out.rglob("*.part"))
+
+
 @pytest.mark.slow
 def test_interrupted_batch_leaves_no_partial_files_and_resumes(tmp_path: Path) -> None:
     import signal
