@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from cardgen import __version__, stamps
 from cardgen.errors import CardgenError, PageError, UsageError, WriteError
-from cardgen.output import PARTIAL_FILE, atomic_write, confined, make_dirs
+from cardgen.output import PARTIAL_FILE, atomic_write, confined, make_dirs, remove_partial_files
 from cardgen.pool import Outcome, can_fork, run_tasks, workers_for
 from cardgen.safepath import (
     MAX_CONFIG_BYTES,
@@ -1422,9 +1422,4 @@ def _remove_partial_files(folder: Path) -> None:
             if child.name == CROPS_DIR:
                 folders += [c for c in child.iterdir() if is_dir(c) and not c.is_symlink()]
     for where in folders:
-        for path in where.iterdir():
-            if PARTIAL_FILE.match(path.name) and not path.is_symlink() and is_file(path):
-                try:
-                    path.unlink()
-                except OSError:
-                    pass
+        remove_partial_files(where)

@@ -108,6 +108,24 @@ def make_dirs(folder: Path) -> Path:
     return folder
 
 
+def remove_partial_files(folder: Path) -> None:
+    """Remove the temporary files `atomic_write` left in `folder` (not its subfolders): a process
+    stopped between creating one and renaming or removing it leaves it behind. Only names of the form
+    atomic_write gives, regular files, not symlinks."""
+    from cardgen.safepath import is_file
+
+    try:
+        entries = list(folder.iterdir()) if not folder.is_symlink() else []
+    except OSError:
+        return
+    for path in entries:
+        if PARTIAL_FILE.match(path.name) and not path.is_symlink() and is_file(path):
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
+
 def atomic_write(path: Path, data: bytes) -> Path:
     """Write bytes to `path` via a temporary file in the same folder and a rename.
 

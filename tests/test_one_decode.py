@@ -98,6 +98,38 @@ def test_an_output_whose_process_dies_is_reported_and_the_others_are_written(tmp
     assert not (tmp_path / "out" / f"{page.slug}-card.pdf").exists()
 
 
+def test_an_interrupted_build_removes_what_its_stopped_workers_were_writing(tmp_path: Path, monkeypatch) -> None:
+    import signal
+    import time
+
+    import pytest
+
+    from cardgen.pool import can_fork
+    from cardgen.render import build
+
+    if not can_fork():
+        pytest.skip("outputs are made side by side only where processes fork")
+
+    def stopped_mid_write(fmt, page, folder, *args):  # type: ignore[no-untyped-def]
+        (folder / f".{page.slug}-{fmt}.abcd1234.part").write_bytes(b"half")  # as atomic_write leaves one
+        time.sleep(60)
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "_render_one", stopped_mid_write)
+    page = load_page(_page(tmp_path))
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(2)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            render_all(page, tmp_path / "out", formats=("deck", "social"), jobs=2)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not list((tmp_path / "out").glob("*.part"))
+
+
 def test_a_png_featured_image_is_decoded_once(tmp_path: Path, monkeypatch) -> None:
     """Pillow decodes a whole PNG to find EXIF that may follow the pixels: reading the picture's size
     and orientation then is the decode every output shares, not a second one."""

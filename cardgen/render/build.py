@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cardgen.errors import CardgenError
-from cardgen.output import RenderResult, make_dirs
+from cardgen.output import RenderResult, make_dirs, remove_partial_files
 from cardgen.page import Page
 
 if TYPE_CHECKING:
@@ -136,8 +137,12 @@ def _side_by_side(job: _Job, chosen: list[str], workers: int) -> dict[str, _Made
     try:
         tasks = [(fmt, _forked_attempt, fmt, None) for fmt in _ORDER if fmt in chosen]
         done: dict[str, _Made] = {}
-        for fmt, outcome in run_tasks(tasks, workers):
-            done[fmt] = outcome.value if outcome.ok else _Made(error=outcome.message, seconds=outcome.seconds)
+        with closing(run_tasks(tasks, workers)) as results:  # the workers stopped however this ends
+            for fmt, outcome in results:
+                done[fmt] = outcome.value if outcome.ok else _Made(error=outcome.message, seconds=outcome.seconds)
+    except BaseException:  # interrupted: what a worker stopped in the middle of a write left
+        remove_partial_files(job.folder)
+        raise
     finally:
         _FORKED = None
     return done
