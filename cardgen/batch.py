@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import time
 import warnings
 from collections import deque
@@ -445,12 +446,13 @@ class PreloadHints(NamedTuple):
     costs: Mapping[Path, float] = {}  # page → a guess of its render time in ms (see `render_cost`)
 
 
-def preload_hints(paths: Iterable[Path], folder: Path) -> PreloadHints:
+def preload_hints(paths: Iterable[Path], folder: Path, include_drafts: bool = False) -> PreloadHints:
     """`PreloadHints` from the raw text of these pages (read capped and inside `folder`, as the
     loader reads them; a page that cannot be read is left out): the first font of the fallback chain
     that draws each of their non-ASCII characters, regular and bold (a CJK face is ~175 ms to parse,
     an Arabic one ~30 ms), math delimiters ($, \\( or \\[: the formula typesetter's first use loads
-    its font, ~250 ms), and each page's `render_cost`."""
+    its font, ~250 ms), and each page's `render_cost` (none for a page that looks like a draft, unless
+    drafts are built: it is only read, best while the workers render)."""
     from cardgen.text.fonts import fallback_chain, font_for, font_path
 
     chars: set[str] = set()
@@ -463,7 +465,7 @@ def preload_hints(paths: Iterable[Path], folder: Path) -> PreloadHints:
             continue
         chars.update(ch for ch in set(text) if not ch.isascii() and ch.isprintable())
         math = math or "$" in text or "\\(" in text or "\\[" in text
-        costs[path] = render_cost(path, text, folder)
+        costs[path] = 0.0 if not include_drafts and _looks_like_draft(text) else render_cost(path, text, folder)
     primary = {font_path(bold=False), font_path(bold=True)}
     fonts: dict[Path, None] = {}
     for bold in (False, True):
@@ -494,6 +496,18 @@ def render_cost(path: Path, text: str, folder: Path) -> float:
             except OSError:
                 continue
     return 100.0 + 12.0 * formulas + featured / 25_000
+
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n(.*?)^\1[ \t]*\r?$", re.S | re.M)
+_DRAFT = re.compile(r"""^[ \t]*"?draft"?[ \t]*[:=][ \t]*["']?(true|yes|on|1)["']?[ \t]*,?[ \t]*(#[^\n]*)?\r?$""",
+                    re.I | re.M)
+
+
+def _looks_like_draft(text: str) -> bool:
+    """The page's YAML or TOML front matter sets `draft` true (a guess for ordering pages only: the
+    loader decides)."""
+    front = _FRONT_MATTER.match(text)
+    return bool(front and _DRAFT.search(front.group(2)))
 
 
 def preload_renderers(template: Template | None = None, languages: Iterable[str] = (),
@@ -814,7 +828,7 @@ def iter_batch(
         preloads = can_fork() and ("card" in chosen or decks)  # preloading is for workers that fork from here
         hints = PreloadHints()
         if workers > 1 or preloads:  # the hints also order the pages
-            hints = preload_hints([path for _, path in to_read], content)
+            hints = preload_hints([path for _, path in to_read], content, include_drafts)
             hints = hints._replace(fonts=hints.fonts if preloads and "card" in chosen else (),
                                    math=preloads and hints.math and decks)
         if workers > 1:  # heaviest first (a stable sort: pages that look alike keep their order)

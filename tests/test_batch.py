@@ -735,6 +735,26 @@ def test_a_parallel_batch_starts_the_heaviest_pages_first(tmp_path: Path, monkey
     assert run_batch(site, tmp_path / "one", jobs=1, formats="deck") == 0
     assert read == ["alpha", "beta", "zeta"]  # one worker: the site's order
 
+    # A draft is only read (and skipped): it goes last, whatever its formulas, unless drafts are built.
+    write(site / "content" / "project" / "omega" / "index.md", f"---\ntitle: Omega\ndraft: true\n---\n{formulas * 2}\n")
+    read.clear()
+    assert run_batch(site, tmp_path / "two", jobs=2, formats="deck") == 0
+    assert read == ["zeta", "alpha", "beta", "omega"]
+    read.clear()
+    assert run_batch(site, tmp_path / "drafts", jobs=2, formats="deck", include_drafts=True) == 0
+    assert read == ["omega", "zeta", "alpha", "beta"]
+
+
+def test_drafts_are_told_from_their_front_matter() -> None:
+    from cardgen.batch import _looks_like_draft
+
+    assert _looks_like_draft("---\ntitle: T\ndraft: true\n---\nBody.\n")
+    assert _looks_like_draft("+++\ntitle = 'T'\ndraft = true\n+++\n")
+    assert _looks_like_draft("\ufeff---\r\nDraft: yes  # for now\r\n---\r\n")
+    assert not _looks_like_draft("---\ntitle: T\ndraft: false\n---\nA draft: true story.\n")
+    assert not _looks_like_draft("---\ntitle: T\n---\ndraft: true\n")  # body, not front matter
+    assert not _looks_like_draft("draft: true\n")  # no front matter at all
+
 
 @pytest.mark.skipif(not can_fork(), reason="preloading is for workers forked from the batch")
 def test_preload_parses_the_hinted_faces_before_the_workers_fork(tmp_path: Path) -> None:
