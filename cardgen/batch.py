@@ -834,12 +834,12 @@ def iter_batch(
         if workers > 1:  # heaviest first (a stable sort: pages that look alike keep their order)
             to_read.sort(key=lambda item: -hints.costs.get(item[1], 0.0))
         finished = run_tasks(rendered(), workers,
-                             preload=lambda: preload_renderers(tpl if decks else None, languages, hints))
+                             preload=lambda: preload_renderers(tpl if decks else None, languages, hints),
+                             stopped=lambda record: _remove_task_partial_files(by_record[id(record)]))
         qr_codes: dict[str, str] = {}  # the QR symbols the pages' workers encoded (`qr.packed`), for the pack
         card_scenes: dict[str, tuple[Any, ...]] = {}  # page → its card's sides as laid out, for the card sheet
         saver = _CacheSaver(output, cache)
         done = 0
-        completed = False
         try:
             for item in itertools.chain(finished, [None]):  # None: the settled pages read after the last render
                 while settled:
@@ -856,12 +856,9 @@ def iter_batch(
                     card_scenes[record.source] = outcome.value["card_scenes"]
                 done += 1
                 yield PageDone(record, done, len(to_read))
-            completed = True
         finally:  # also when interrupted: the pages finished so far are not built again
             saver.flush()
-            if not completed:  # interrupted: stop the workers, then remove what one stopped mid-write left
-                finished.close()
-                _remove_partial_files(output)
+            finished.close()  # interrupted: the workers stopped now, not when the generator is collected
 
         published: list[str] = []
         if hugo and site_root is not None:
@@ -887,14 +884,10 @@ def iter_batch(
             pages = [loaded[r.slug] for r in ready if r.slug in loaded]
             yield PackStarted(tuple(s for s, f in (("card_sheet", "card"), ("showcase_deck", "deck"),
                                                    ("contact_sheet", "social")) if f in chosen))
-            try:
-                pack = build_event_pack(pages, ready, output, event=event, template=tpl, formats=chosen, sheet=sheet,
-                                        base_url=base_url, jobs=workers_for(jobs, 3),
-                                        timeout=_pack_timeout(page_timeout, len(pages)), qr_codes=qr_codes,
-                                        card_scenes=card_scenes)
-            except BaseException:  # interrupted: its workers are stopped (see _run_steps)
-                _remove_partial_files(output)
-                raise
+            pack = build_event_pack(pages, ready, output, event=event, template=tpl, formats=chosen, sheet=sheet,
+                                    base_url=base_url, jobs=workers_for(jobs, 3),
+                                    timeout=_pack_timeout(page_timeout, len(pages)), qr_codes=qr_codes,
+                                    card_scenes=card_scenes)
             written = pack.pop("written", None)
             if pack["outputs"] and not pack["errors"]:
                 cache[PACK_KEY] = {"key": pack_key, "outputs": pack["outputs"], "written": written}
@@ -1079,9 +1072,6 @@ def _finish(record: PageRecord, outcome: Outcome, task: Task, output: Path, cach
         reason = "timed out" if outcome.status == "timeout" else "failed"
         record.error = f"{record.source}: {reason}: {outcome.message}"
         outputs = []
-        _remove_partial_files(Path(task.out_dir))
-        if task.crops:
-            _remove_partial_files(Path(task.crops))
     record.seconds = round(outcome.seconds, 4)
     record.status = "failed" if record.error else "built"
     record.outputs = []
@@ -1206,8 +1196,10 @@ def _recorded(paths: list[Path], output: Path, pack: dict[str, Any]) -> list[dic
 
 
 def _run_steps(steps: list[tuple[str, Any]], jobs: int, timeout: float | None) -> Iterator[tuple[str, Any]]:
+    """Pack steps in worker processes (each writes into the event folder, its args' third item)."""
     tasks = [(name, pack_step_task, (name, args), timeout) for name, args in steps]
-    with closing(run_tasks(tasks, jobs)) as results:  # the workers stopped as soon as this ends, however it ends
+    folders = {name: Path(args[2]) for name, args in steps}
+    with closing(run_tasks(tasks, jobs, stopped=lambda name: remove_partial_files(folders[name]))) as results:
         for name, outcome in results:
             if outcome.ok:
                 yield name, outcome.value
@@ -1421,6 +1413,13 @@ def _prune_crops(output: Path, slugs: set[str]) -> None:
                 child.rmdir()
             except OSError:
                 pass  # something cardgen did not put there: left alone
+
+
+def _remove_task_partial_files(task: Task) -> None:
+    """What a page's worker, stopped in the middle of a write, left in the page's folders."""
+    remove_partial_files(Path(task.out_dir))
+    if task.crops:
+        remove_partial_files(Path(task.crops))
 
 
 def _remove_partial_files(folder: Path) -> None:

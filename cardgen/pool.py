@@ -123,10 +123,15 @@ def run_tasks(
     tasks: Iterable[tuple[Any, Callable[[Any], Any], Any, float | None]],
     workers: int,
     preload: Callable[[], None] | None = None,
+    stopped: Callable[[Any], None] | None = None,
 ) -> Generator[tuple[Any, Outcome], None, None]:
     """Run `(key, function, argument, time limit in s or None)` tasks in up to `workers` processes;
     yield `(key, Outcome)` as each finishes (in completion order). Closing the iterator early stops
     and reaps every worker.
+
+    `stopped(key)` is called for each task whose worker was stopped or died before the task was done
+    (its time limit, a crash, or the iteration ending early: an interrupt), once that worker is gone:
+    the place to remove what it was in the middle of writing.
 
     `tasks` is read lazily: a task is taken when a worker is free, and while every worker is busy the
     next `workers` are taken ahead, so a generator that prepares tasks (reads pages) does it while
@@ -190,11 +195,15 @@ def run_tasks(
                     worker.process.join(timeout=5)
                     code = worker.process.exitcode
                     worker.stop("dead")
+                    if stopped is not None:
+                        stopped(worker.key)
                     how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
                     yield worker.key, Outcome("crashed", message=f"the worker process died ({how})", seconds=seconds)
                 elif worker.deadline is not None and now >= worker.deadline:
                     busy.remove(worker)
                     worker.stop("term")
+                    if stopped is not None:
+                        stopped(worker.key)
                     yield worker.key, Outcome("timeout", message=f"stopped after {seconds:.0f} s (time limit)",
                                               seconds=seconds)
     finally:
@@ -202,3 +211,6 @@ def run_tasks(
             worker.stop("term")
         for worker in idle:
             worker.stop("idle")
+        if stopped is not None:
+            for worker in busy:
+                stopped(worker.key)

@@ -653,6 +653,39 @@ def test_workers_take_tasks_as_they_go_so_preparing_them_overlaps_the_work() -> 
     assert taken_after[:2] == [0, 0] and taken_after[5] >= 3, taken_after
 
 
+def _sleep(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+def _die(code: int) -> None:
+    import os
+
+    os._exit(code)
+
+
+def test_the_pool_names_the_tasks_whose_workers_it_stopped() -> None:
+    """`stopped` hears of a task stopped by its time limit, one whose worker died, and those left
+    running when the iteration ends early; not of tasks that finished or raised."""
+    from cardgen.pool import run_tasks
+
+    stopped: list[str] = []
+    tasks = [("quick", _square, 3, 30.0), ("slow", _sleep, 60.0, 1.0), ("dies", _die, 3, 30.0),
+             ("raises", _square, "x", 30.0)]
+    outcomes = dict(run_tasks(tasks, 4, stopped=stopped.append))
+    assert {k: o.status for k, o in outcomes.items()} == {"quick": "ok", "slow": "timeout", "dies": "crashed",
+                                                          "raises": "error"}
+    assert sorted(stopped) == ["dies", "slow"]
+
+    stopped.clear()
+    running = run_tasks([("first", _square, 2, 30.0), ("long", _sleep, 60.0, None)], 2, stopped=stopped.append)
+    assert next(running)[0] == "first"
+    running.close()  # as an interrupt does
+    assert stopped == ["long"]
+
+
 def test_every_page_sent_to_reading_gets_one_progress_event(tmp_path: Path) -> None:
     from cardgen.batch import PageDone, Planned, iter_batch
 

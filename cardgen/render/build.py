@@ -137,12 +137,9 @@ def _side_by_side(job: _Job, chosen: list[str], workers: int) -> dict[str, _Made
     try:
         tasks = [(fmt, _forked_attempt, fmt, None) for fmt in _ORDER if fmt in chosen]
         done: dict[str, _Made] = {}
-        with closing(run_tasks(tasks, workers)) as results:  # the workers stopped however this ends
+        with closing(run_tasks(tasks, workers, stopped=lambda fmt: remove_partial_files(job.folder))) as results:
             for fmt, outcome in results:
                 done[fmt] = outcome.value if outcome.ok else _Made(error=outcome.message, seconds=outcome.seconds)
-    except BaseException:  # interrupted: what a worker stopped in the middle of a write left
-        remove_partial_files(job.folder)
-        raise
     finally:
         _FORKED = None
     return done
