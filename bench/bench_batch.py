@@ -79,7 +79,7 @@ def main() -> None:
                 for j in jobs:
                     out = work / f"out-{label}-{j}"
                     shutil.rmtree(out, ignore_errors=True)
-                    cmd = [sys.executable, "-m", "cardgen.cli", "--quiet", "batch", str(work / "site"), "-o", str(out),
+                    cmd = [sys.executable, "-m", "cardgen", "--quiet", "batch", str(work / "site"), "-o", str(out),
                            "--jobs", str(j), "--event", "Bench Day", "--force"]
                     samples.setdefault(f"cardgen {label} --jobs {j}", []).append(run(cmd, env=env, cwd=work))
             if has_pandoc:

@@ -34,7 +34,7 @@ from common import pandoc_decks
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 SAMPLES = REPO / "samples"
-CARDGEN = [sys.executable, "-m", "cardgen.cli"]
+CARDGEN = [sys.executable, "-m", "cardgen"]  # the program as the console script runs it
 
 
 def make_images(folder: Path) -> list[Path]:

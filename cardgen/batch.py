@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from cardgen import __version__, stamps
+from cardgen import __version__, collector, stamps
 from cardgen.errors import CardgenError, PageError, UsageError, WriteError
 from cardgen.output import PARTIAL_FILE, atomic_write, confined, make_dirs, remove_partial_files
 from cardgen.pool import Outcome, can_fork, run_tasks, workers_for
@@ -774,7 +774,7 @@ def iter_batch(
     if _lexically_inside(output, content) or _lexically_inside(content, output):
         raise UsageError(f"{output}: the output folder must not be inside the content it reads, nor hold it")
 
-    with confined(output):
+    with confined(output), collector.thawed_after():
         make_dirs(output)
         _remove_partial_files(output)
         cache = _read_cache(output)
@@ -833,8 +833,11 @@ def iter_batch(
                                    math=preloads and hints.math and decks)
         if workers > 1:  # heaviest first (a stable sort: pages that look alike keep their order)
             to_read.sort(key=lambda item: -hints.costs.get(item[1], 0.0))
-        finished = run_tasks(rendered(), workers,
-                             preload=lambda: preload_renderers(tpl if decks else None, languages, hints),
+        def preload() -> None:
+            with collector.loading():  # what the workers inherit: no collection walks it again
+                preload_renderers(tpl if decks else None, languages, hints)
+
+        finished = run_tasks(rendered(), workers, preload=preload,
                              stopped=lambda record: _remove_task_partial_files(by_record[id(record)]))
         qr_codes: dict[str, str] = {}  # the QR symbols the pages' workers encoded (`qr.packed`), for the pack
         card_scenes: dict[str, tuple[Any, ...]] = {}  # page → its card's sides as laid out, for the card sheet

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar, cast
 import typer
 from typer.core import TyperGroup
 
-from cardgen import __version__
+from cardgen import __version__, collector
 from cardgen.errors import CardgenError, UsageError
 
 if TYPE_CHECKING:
@@ -394,6 +394,7 @@ def batch(
     """
     from cardgen.batch import content_root, iter_batch
 
+    collector.running_on()
     if jobs < 0:
         raise UsageError(f"--jobs: expected 0 (one per CPU core) or more, got {jobs}")
     if not page_timeout >= 0:  # also refuses NaN
@@ -503,6 +504,7 @@ def watch(
     """
     from cardgen.watch import changes, check_target, status_line, timed, watched_paths
 
+    collector.running_on()
     check_target(target)
     if target.is_file():
         build, output, root = _watch_page(target, output, template, formats, preset, site, jobs)

@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "cardgen.i18n",
         "cardgen.math",
         "cardgen.pool",
+        "cardgen.collector",
         "cardgen.qr",
     ),
     (
