@@ -551,7 +551,8 @@ def preload_renderers(template: Template | None = None, languages: Iterable[str]
 
 #: What rendering pages imports on first use, beyond the renderers' own imports (~45 ms a process).
 _PAGE_MODULES = (
-    "cardgen.content", "cardgen.imaging.compose", "cardgen.math.raster", "cardgen.qr", "cardgen.render.assets",
+    "cardgen.content", "cardgen.imaging.compose", "cardgen.math.linear", "cardgen.math.mathml", "cardgen.math.raster",
+    "cardgen.math.svg", "cardgen.qr", "cardgen.render.assets",
     "cardgen.render.deck_math", "cardgen.render.deck_table", "cardgen.render.pdf_text", "cardgen.render.raster",
     "cardgen.render.social_encode", "cardgen.render.social_hugo", "cardgen.render.social_meta", "cardgen.slides",
     "cardgen.text.raster", "bidi", "budoux", "numpy.ma", "pygments.lexers.python", "resvg", "segno",

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from cardgen.math.linear import Linear, Segment, linearise
-from cardgen.math.mathml import MathSyntaxError, to_mathml
-from cardgen.math.svg import DrawError, Drawing, draw
+# The parser, the typesetter and the linear reader are imported on first use: a page without math
+# (and its loader, which reads front-matter macros) does not pay for them.
 from cardgen.math.tex import (
     Macro,
     MacroError,
@@ -30,6 +30,10 @@ from cardgen.math.tex import (
     parse_macros,
     strip_definitions,
 )
+
+if TYPE_CHECKING:
+    from cardgen.math.linear import Linear
+    from cardgen.math.svg import Drawing
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class Equation:
 
     @property
     def drawing(self) -> Drawing:
+        from cardgen.math.svg import draw
+
         return draw(self.mathml)
 
     @property
@@ -79,6 +85,8 @@ class Equation:
 
     @property
     def linear(self) -> Linear:
+        from cardgen.math.linear import Linear, Segment
+
         return _linear(self.mathml) if self.ok else Linear((Segment(self.source),), False)
 
     @property
@@ -94,6 +102,8 @@ def typeset(source: str, *, display: bool, macros: Iterable[Macro] = ()) -> Equa
 
 @lru_cache(maxsize=8192)
 def _typeset(source: str, display: bool, macros: tuple[Macro, ...]) -> Equation:
+    from cardgen.math.mathml import MathSyntaxError, to_mathml
+
     try:
         tex = expand(strip_definitions(normalise(source)), macros)
     except MacroError as exc:
@@ -113,6 +123,8 @@ def check_drawing(equation: Equation) -> Equation:
     that draw; parsing only converts to MathML)."""
     if not equation.ok:
         return equation
+    from cardgen.math.svg import DrawError, draw
+
     try:
         draw(equation.mathml)
     except DrawError as exc:
@@ -122,6 +134,8 @@ def check_drawing(equation: Equation) -> Equation:
 
 @lru_cache(maxsize=8192)
 def _linear(mathml: str) -> Linear:
+    from cardgen.math.linear import linearise
+
     return linearise(mathml)
 
 
@@ -147,7 +161,6 @@ def warning(equation: Equation) -> str:
 __all__ = [
     "Equation",
     "Macro",
-    "Segment",
     "check_drawing",
     "inline_formulas",
     "citations_as_text",

@@ -27,7 +27,6 @@ from cardgen.errors import RenderError, UsageError
 from cardgen.i18n import is_rtl
 from cardgen.i18n import labels as i18n_labels
 from cardgen.layout.text import formula_pieces
-from cardgen.math import inline_formulas
 from cardgen.mathsyntax import inline_math_runs
 from cardgen.output import RenderResult, atomic_write
 from cardgen.page import Page
@@ -927,8 +926,12 @@ def render_deck(
     faces = Typefaces(latin=tpl.fonts.body or latin, east_asian=east_asian, mono=tpl.fonts.mono)
     writer = DeckWriter(prs, tpl, faces, inherit_colors=pptx_template is not None)
     writer.math_mode = math
-    writer.formulas = inline_formulas(inline_math_runs([*page.document.blocks, *(b for s in page.slides for b in s.blocks)],
-                                                       page.title_runs, page.summary_runs))
+    formula_runs = inline_math_runs([*page.document.blocks, *(b for s in page.slides for b in s.blocks)],
+                                    page.title_runs, page.summary_runs)
+    if formula_runs:  # the typesetter is imported for pages with math only
+        from cardgen.math import inline_formulas
+
+        writer.formulas = inline_formulas(formula_runs)
     writer.lang = page.language or None
     images = images or PageImages(page)
     has_image = page.featured_image is not None and images.has_image

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from cardgen.math import Equation, Segment, check_drawing, typeset
+from cardgen.math import Equation, check_drawing, typeset
 
 if TYPE_CHECKING:
+    from cardgen.math.linear import Segment
     from cardgen.render.pptx_parts import SlideParts
 
 MODES = ("picture", "native")
@@ -212,6 +213,8 @@ def _coloured_omml(omml: str, colour: str | None, height: float) -> str:
 
 
 def inline_segments(tex: str) -> tuple[Segment, ...]:
+    from cardgen.math.linear import Segment
+
     eq = typeset(tex, display=False)
     return eq.linear.segments if eq.ok else (Segment(tex),)
 
