@@ -834,6 +834,7 @@ def iter_batch(
                                    math=preloads and hints.math and decks)
         if workers > 1:  # heaviest first (a stable sort: pages that look alike keep their order)
             to_read.sort(key=lambda item: -hints.costs.get(item[1], 0.0))
+
         def preload() -> None:
             with collector.loading():  # what the workers inherit: no collection walks it again
                 preload_renderers(tpl if decks else None, languages, hints)

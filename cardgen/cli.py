@@ -689,7 +689,8 @@ def _one_line_warning(message: Warning | str, category: type[Warning], filename:
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Run the command line of `sys.argv` and end the process (the program starts it from
+    `cardgen.__main__`, once the cycle collector is set up)."""
     leave(main())
 
 
