@@ -480,21 +480,19 @@ def preload_hints(paths: Iterable[Path], folder: Path, include_drafts: bool = Fa
 def render_cost(path: Path, text: str, folder: Path) -> float:
     """A guess, in ms of one core, of what rendering the page at `path` (raw text `text`) takes: what
     every page costs, plus its formulas (a typeset and drawn formula is 10–60 ms: a page of a
-    hundred takes over a second) and the bytes of its bundle's featured images (decoding and
-    cropping a 12 MP photo is ~150 ms). Only the order matters: a batch starts the heaviest pages
-    first, so that no long page is left running alone at the end."""
+    hundred takes over a second) and the bytes of the bundle's featured image, found as the loader
+    finds it (decoding and cropping a 12 MP photo is ~150 ms). Only the order matters: a batch starts
+    the heaviest pages first, so that no long page is left running alone at the end."""
+    from cardgen.loader import find_featured_image
+
     formulas = text.count("$") / 2 + text.count("\\(") + text.count("\\[") + text.count("\\begin{")
     featured = 0
     if path.name in ("index.md", "_index.md"):
         try:
-            names = [p for p in path.parent.iterdir() if "featured" in p.name.lower()]
+            image = find_featured_image(path.parent, "", None, lambda field, message: None)  # the loader warns
+            featured = image.stat().st_size if image is not None and is_file(image, folder) else 0
         except OSError:
-            names = []
-        for image in names:
-            try:
-                featured += image.stat().st_size if is_file(image, folder) else 0
-            except OSError:
-                continue
+            pass
     return 100.0 + 12.0 * formulas + featured / 25_000
 
 
