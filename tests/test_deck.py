@@ -1395,6 +1395,29 @@ def test_links_are_drawn_in_their_run_colour_not_the_theme_accent(tmp_path: Path
         assert first and contrast("#" + first.group(1), "#ff5a36") >= 3.0
 
 
+def test_a_long_link_is_written_a_run_per_unbreakable_piece(tmp_path: Path) -> None:
+    """LibreOffice lays a linked run out as one field that cannot break, so a link written as one run
+    that has to wrap is drawn over the line below it. A run per word (per phrase in Japanese), each
+    linked, wraps like the text; a one-word link stays one run."""
+    title = "【「五感」を創る コンテンツ制作の今】　指先だけでアバター操作、触覚も再現"
+    words = "A Demonstration of a Force-Input Controller for Continuous Full-Body Avatar Manipulation"
+    path = write(tmp_path / "p" / "index.md",
+                 f"---\ntitle: Links\n---\n## Press\n\n電波新聞 [{title}](https://example.org/ja)\n\n"
+                 f"Paper: [{words}](https://example.org/paper), site [example.org/one](https://example.org/one).\n")
+    _, result, prs = deck_of(path, tmp_path)
+    runs = [r for slide in prs.slides for shape in slide.shapes if shape.has_text_frame
+            for p in shape.text_frame.paragraphs for r in p.runs]
+
+    def linked(url: str) -> list[str]:
+        return [r.text for r in runs if r.hyperlink.address == url]
+
+    for url, text in (("https://example.org/ja", title), ("https://example.org/paper", words)):
+        pieces = linked(url)
+        assert len(pieces) > 3 and "".join(pieces) == text, pieces
+    assert linked("https://example.org/one") == ["example.org/one"]
+    assert checker(result.outputs[0]) == []
+
+
 def test_a_picture_left_out_is_named_in_the_notes_in_the_page_language(tmp_path: Path) -> None:
     page = load_page(write(tmp_path / "p" / "index.md",
                            "---\ntitle: إنشاء فرق المشاريع\nsummary: ملخص قصير.\n---\n## الخطوات\n\nنص الخطوة الأولى.\n\n"
