@@ -1398,7 +1398,8 @@ def test_links_are_drawn_in_their_run_colour_not_the_theme_accent(tmp_path: Path
 def test_a_long_link_is_written_a_run_per_unbreakable_piece(tmp_path: Path) -> None:
     """LibreOffice lays a linked run out as one field that cannot break, so a link written as one run
     that has to wrap is drawn over the line below it. A run per word (per phrase in Japanese), each
-    linked, wraps like the text; a one-word link stays one run."""
+    linked, wraps like the text; a one-word link stays one run, and so does a link in a right-to-left
+    paragraph."""
     title = "【「五感」を創る コンテンツ制作の今】　指先だけでアバター操作、触覚も再現"
     words = "A Demonstration of a Force-Input Controller for Continuous Full-Body Avatar Manipulation"
     path = write(tmp_path / "p" / "index.md",
@@ -1416,6 +1417,13 @@ def test_a_long_link_is_written_a_run_per_unbreakable_piece(tmp_path: Path) -> N
         assert len(pieces) > 3 and "".join(pieces) == text, pieces
     assert linked("https://example.org/one") == ["example.org/one"]
     assert checker(result.outputs[0]) == []
+
+    arabic = "تعليمات إنشاء الفريق على GitHub"  # right to left: LibreOffice would lose a piece's colour
+    path = write(tmp_path / "ar" / "index.md",
+                 f"---\ntitle: روابط\n---\n## الخطوات\n\nاتبع [{arabic}](https://example.org/ar) ثم تابع.\n")
+    _, _, prs = deck_of(path, tmp_path)
+    assert [r.text for slide in prs.slides for shape in slide.shapes if shape.has_text_frame
+            for p in shape.text_frame.paragraphs for r in p.runs if r.hyperlink.address == "https://example.org/ar"] == [arabic]
 
 
 def test_a_picture_left_out_is_named_in_the_notes_in_the_page_language(tmp_path: Path) -> None:

@@ -22,7 +22,6 @@ from cardgen.document import Run
 from cardgen.render.deck_fit import INSETS
 from cardgen.render.package_zip import ZipEntries
 from cardgen.render.pptx_parts import P, placeholder_elements
-from cardgen.text.breaking import atoms
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -255,12 +254,9 @@ def write_runs(paragraph: Any, runs: Iterable[Run], faces: Typefaces, size: floa
                 line_break.get_or_add_rPr().set("sz", str(int(round(size * 100))))
             if not part:
                 continue
-            href = piece.href if piece.href and piece.href.startswith(("http://", "https://", "mailto:")) else None
-            # LibreOffice lays a linked run out as one field that cannot break: a link that has to wrap
-            # is drawn over the lines around it. A run per unbreakable piece wraps like the text does.
-            for chunk in atoms(part) if href else (part,):
-                add_run(paragraph, chunk, faces, size, bold=bold or piece.bold, italic=italic or piece.italic,
-                        code=piece.code, color=(link_color or color) if piece.href else color, href=href)
+            add_run(paragraph, part, faces, size, bold=bold or piece.bold, italic=italic or piece.italic, code=piece.code,
+                    color=(link_color or color) if piece.href else color,
+                    href=piece.href if piece.href and piece.href.startswith(("http://", "https://", "mailto:")) else None)
 
 
 def _math_runs(paragraph: Any, piece: Run, faces: Typefaces, size: float, *, color: str | None, bold: bool,

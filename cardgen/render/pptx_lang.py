@@ -14,6 +14,7 @@ The pass runs after the slides are written, so no writer has to remember it.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,7 @@ from lxml import etree
 from cardgen.i18n import is_rtl
 from cardgen.i18n.scripts import complex_face, run_language
 from cardgen.text.bidi import base_rtl
+from cardgen.text.breaking import atoms
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R, _T, _PPR = f"{{{A}}}r", f"{{{A}}}t", f"{{{A}}}pPr"
@@ -39,8 +41,11 @@ def tag_slides(slides: Iterable[Any], lang: str | None) -> None:
 
 def tag_element(root: etree._Element, lang: str | None) -> None:
     page_rtl = is_rtl(lang)
-    for paragraph in root.iter(f"{{{A}}}p"):
+    for paragraph in list(root.iter(f"{{{A}}}p")):
         text = "".join(t.text or "" for t in paragraph.iter(_T))
+        rtl = bool(text.strip()) and (page_rtl or (base_rtl(text) and not _listed(paragraph)))
+        if not rtl:
+            _split_links(paragraph)
         for run in paragraph:
             if run.tag in (_R, f"{{{A}}}fld"):
                 run_text = "".join(t.text or "" for t in run.iter(_T))
@@ -51,8 +56,30 @@ def tag_element(root: etree._Element, lang: str | None) -> None:
                 _tag_run(rpr, run_text or text, lang)
             elif run.tag == f"{{{A}}}endParaRPr":
                 _tag_run(run, text, lang)
-        if text.strip() and (page_rtl or (base_rtl(text) and not _listed(paragraph))):
+        if rtl:
             _right_to_left(paragraph, page_rtl)
+
+
+def _split_links(paragraph: etree._Element) -> None:
+    """A linked run as a run per unbreakable piece (words; BudouX phrases in CJK), each with the same
+    link: LibreOffice lays a linked run out as one field that cannot break, so a link that has to wrap
+    is drawn over the line below it. A one-word link (a URL) stays one run. Not in right-to-left
+    paragraphs: LibreOffice draws one piece of a split link there without the link's colour (and its
+    exact line spacing is rewritten anyway, `_proportional_spacing`)."""
+    for run in paragraph.findall(_R):
+        rpr, t = run.find(f"{{{A}}}rPr"), run.find(_T)
+        if rpr is None or t is None or not t.text or rpr.find(f"{{{A}}}hlinkClick") is None:
+            continue
+        pieces = atoms(t.text)
+        if len(pieces) < 2:
+            continue
+        t.text = pieces[0]
+        for piece in reversed(pieces[1:]):
+            clone = copy.deepcopy(run)
+            clone_t = clone.find(_T)
+            assert clone_t is not None
+            clone_t.text = piece
+            run.addnext(clone)
 
 
 def _listed(paragraph: etree._Element) -> bool:
