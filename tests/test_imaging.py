@@ -429,6 +429,30 @@ def test_crop_cache_exact_decode_is_the_one_made_for_that_size(tmp_path):
     assert small.tobytes() == fresh.tobytes()
 
 
+def test_crop_cache_full_resolution_decode_serves_larger_exact_targets(tmp_path):
+    """A decode that already holds every pixel of the file is what an exact decode for a larger
+    target would give: reused. For a smaller target the exact decode may be reduced: not reused."""
+    path = tmp_path / "wide.png"
+    _photo((1300, 338)).save(path)
+    cache = CropCache()
+    whole = cache.open(path, target_size=(1200, 630))
+    assert whole.size == (1300, 338)
+    assert cache.open(path, target_size=(2600, 1300), exact=True) is whole and cache.decode_count == 1
+    assert CropCache().open(path, target_size=(2600, 1300), exact=True).tobytes() == whole.tobytes()
+    cache.open(path, target_size=(300, 100), exact=True)
+    assert cache.decode_count == 2
+
+
+def test_crop_cache_reduced_decode_is_not_an_exact_one(tmp_path):
+    path = tmp_path / "big.jpg"
+    _photo((4000, 3000)).save(path, quality=85)
+    cache = CropCache()
+    reduced = cache.open(path, target_size=(1200, 630))
+    assert reduced.size != (4000, 3000)
+    bigger = cache.open(path, target_size=(1400, 700), exact=True)
+    assert bigger is not reduced and cache.decode_count == 2
+
+
 def test_an_enlargement_too_small_to_see_is_not_warned_about():
     """A Smart box a pixel narrower than the output (1197 → 1198 px) is scaled by 1.0008: no
     "upscaled 1.00×" warning; a visible enlargement still warns."""

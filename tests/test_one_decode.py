@@ -13,6 +13,7 @@ from cardgen.render.assets import DECODE_SIZE, PageImages
 from cardgen.render.build import render_all
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "mlphys"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _page(tmp_path: Path) -> Path:
@@ -48,6 +49,36 @@ def test_featured_image_is_decoded_and_analysed_once_per_page(tmp_path: Path, mo
     assert len(analyses) == 1
     # 4000×3000 seed: a draft decode at half scale still covers DECODE_SIZE with a Smart window
     assert analyses[0] == (2000, 1500) and analyses[0][0] >= DECODE_SIZE[0]
+
+
+def test_a_wide_featured_image_with_its_own_slide_is_decoded_once(tmp_path: Path, monkeypatch) -> None:
+    """A wide diagram gets a picture slide after the title slide: that slide's pixels come from the
+    page's decode (the file at full resolution), not from a second decode of the file."""
+    from pptx import Presentation
+
+    from cardgen.imaging import decode
+
+    decodes: list[str] = []
+    original = decode._decode
+
+    def counting(im, path, *args):  # type: ignore[no-untyped-def]
+        decodes.append(Path(path).name)
+        return original(im, path, *args)
+
+    monkeypatch.setattr(decode, "_decode", counting)
+
+    bundle = tmp_path / "wide"
+    bundle.mkdir()
+    shutil.copy(FIXTURES / "smart" / "img-rf-fingerprinting-wide.png", bundle / "featured.png")
+    (bundle / "index.md").write_text("---\ntitle: RF fingerprinting\n---\n\nA paragraph about radios.\n")
+    page = load_page(bundle / "index.md")
+    images = PageImages(page)
+    result = render_all(page, tmp_path / "out", formats=("deck", "social", "card"), images=images)
+    assert not result.info["errors"]
+    assert decodes == ["featured.png"]
+    prs = Presentation(str(next(p for p in result.outputs if p.suffix == ".pptx")))
+    pictures = [shape for shape in prs.slides[1].shapes if hasattr(shape, "image")]
+    assert pictures and pictures[0].image.size == (1300, 338)  # all of the file's pixels
 
 
 def test_a_deck_pdf_made_first_does_not_change_the_other_outputs(tmp_path: Path) -> None:

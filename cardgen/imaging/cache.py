@@ -28,6 +28,7 @@ class CropCache:
         self.max_pixels = max_pixels
         self.keep_alpha = keep_alpha
         self._decodes: dict[tuple[object, ...], Image.Image] = {}
+        self._asked: dict[tuple[object, ...], tuple[int, int] | None] = {}  # decode → the target it was made for
         self._crops: dict[tuple[object, ...], CropResult] = {}
         self._pinned: dict[int, Image.Image] = {}
         self.decode_count = 0
@@ -37,23 +38,30 @@ class CropCache:
         """`open_image` memoised on the file's identity; errors are not cached (they re-raise).
 
         `exact`: the decode made for this very `target_size`, never one made for another size that
-        covers it, so the pixels do not depend on what was asked for before."""
+        covers it, so the pixels do not depend on what was asked for before; a decode that holds the
+        file at full resolution is that decode for every larger target (see `_same_as_exact`)."""
         path = Path(path)
         try:
             st = path.stat()
             file_key: tuple[object, ...] = (str(path.resolve()), st.st_size, st.st_mtime_ns, self.keep_alpha)
         except OSError:
             file_key = (str(path), None, None, self.keep_alpha)
+        shared = file_key
         if exact:
             file_key = (*file_key, "exact", target_size)
         cached = self._decodes.get(file_key)
         if cached is not None and (exact or _covers(cached, target_size)):
             return cached
+        whole = self._decodes.get(shared) if exact else None
+        if whole is not None and _same_as_exact(whole, self._asked[shared], target_size, path):
+            self._decodes[file_key] = whole
+            return whole
         img = open_image(
             path, target_size=target_size, keep_alpha=self.keep_alpha, max_pixels=self.max_pixels
         )
         self.decode_count += 1
         self._decodes[file_key] = img
+        self._asked[file_key] = target_size
         self._pinned[id(img)] = img
         return img
 
@@ -73,6 +81,7 @@ class CropCache:
 
     def clear(self) -> None:
         self._decodes.clear()
+        self._asked.clear()
         self._crops.clear()
         self._pinned.clear()
 
@@ -87,3 +96,16 @@ def _covers(img: Image.Image, target_size: tuple[int, int] | None) -> bool:
         return img.size == full
     needed = _needed_size(full, target_size)
     return (img.size[0] >= needed[0] and img.size[1] >= needed[1]) or img.size == full
+
+
+def _same_as_exact(img: Image.Image, asked: tuple[int, int] | None, target_size: tuple[int, int] | None,
+                   path: Path) -> bool:
+    """Is `img`, decoded for `asked`, what a decode made exactly for `target_size` would give? It is
+    when `img` holds the file at full resolution and `target_size` is no smaller than `asked`: a
+    larger target never decodes fewer pixels, so that decode would be the full one too. (Vector art
+    is drawn at the size asked for: never shared.)"""
+    if path.suffix.lower() in (".svg", ".svgz") or img.size != tuple(img.info.get(INFO_SOURCE_SIZE) or ()):
+        return False
+    if target_size is None or asked is None:
+        return target_size is None
+    return asked[0] <= target_size[0] and asked[1] <= target_size[1]

@@ -23,7 +23,7 @@ from pptx.util import Emu, Pt
 
 from cardgen.colors import ensure_contrast, readable_on
 from cardgen.document import Figure, Run, Table, Video
-from cardgen.errors import RenderError, UsageError
+from cardgen.errors import ImageError, RenderError, UsageError
 from cardgen.i18n import is_rtl
 from cardgen.i18n import labels as i18n_labels
 from cardgen.layout.text import formula_pieces
@@ -78,6 +78,8 @@ from cardgen.render.pptx_parts import P, SlideParts, find_placeholder, placehold
 from cardgen.units import pt_to_px
 
 if TYPE_CHECKING:
+    from PIL import Image
+
     from cardgen.layouts.deck import DeckLayout
     from cardgen.render.assets import HeroImage, PageImages
     from cardgen.render.deck_look import DeckLook
@@ -805,8 +807,10 @@ class DeckBuilder:
         box = w.boxes["picture"]
         try:
             target = (round(pt_to_px(box[2], HERO_DPI)), round(pt_to_px(box[3], HERO_DPI)))
-            img = imaging.open_image(cast(str, figure.path), target_size=target, keep_alpha=True)
-            img.thumbnail((max(target), max(target)))
+            img = self._figure_pixels(Path(cast(str, figure.path)), target)
+            if max(img.size) > max(target):
+                img = img.copy()  # the page's decode is shared with the other outputs
+                img.thumbnail((max(target), max(target)))
             data, _ = imaging.to_pptx_compatible(img)
             w.picture(slide, data, box, size=img.size,
                       alt=figure.alt or figure.caption_text or figure.title or plan.title)
@@ -816,6 +820,19 @@ class DeckBuilder:
             w.body(body, [TextItem((Run(plan.caption or figure.src),))], w.deck.role("body").min_size)
         self._caption(slide, plan)
         self._finish(slide, plan)
+
+    def _figure_pixels(self, path: Path, target: tuple[int, int]) -> Image.Image:
+        """A picture slide's pixels covering `target`: the featured image from the page's own decode
+        (the title slide's placement decoded it already; a file at full resolution is decoded once),
+        any other figure decoded here."""
+        from cardgen import imaging
+
+        if path == self.images.page.featured_image:
+            img = self.images.source(target)
+            if img is None:  # unreadable: the page's warning says why
+                raise ImageError("cannot decode the featured image", path=path)
+            return img
+        return imaging.open_image(path, target_size=target, keep_alpha=True)
 
     def _caption(self, slide: Any, plan: SlidePlan) -> None:
         w = self.w
