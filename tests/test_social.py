@@ -281,6 +281,22 @@ def test_flat_art_becomes_a_palette_png_and_bytes_are_deterministic() -> None:
     assert Image.open(io.BytesIO(first.data)).mode == "P"
 
 
+def test_placeholder_art_is_a_lossless_png_unless_the_budget_needs_a_palette() -> None:
+    from PIL import Image
+
+    from cardgen.imaging.art import placeholder
+
+    art = placeholder("Gradients and shapes", (1200, 630))
+    assert art.getcolors(256) is None  # more colours than an exact palette holds
+    whole = encode(art, "auto", 1_000_000, photo=False)
+    decoded = Image.open(io.BytesIO(whole.data))
+    assert whole.format == "png" and whole.note == "" and decoded.mode == "RGB"
+    assert decoded.tobytes() == art.convert("RGB").tobytes()
+    tight = encode(art, "auto", len(whole.data) - 1, photo=False)
+    assert tight.format == "png" and Image.open(io.BytesIO(tight.data)).mode == "P"
+    assert len(tight.data) < len(whole.data) and "quantised to" in tight.note
+
+
 def test_bad_format_is_a_usage_error() -> None:
     from PIL import Image
 
