@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 
 from cardgen.imaging.crop import CropResult, anchor_of, focal_crop_result
-from cardgen.imaging.decode import INFO_SOURCE_SIZE, _needed_size, open_image
+from cardgen.imaging.decode import INFO_SOURCE_SIZE, VECTOR_SUFFIXES, _needed_size, open_image
 from cardgen.page import FocalPoint
 
 
@@ -104,7 +104,7 @@ def _same_as_exact(img: Image.Image, asked: tuple[int, int] | None, target_size:
     when `img` holds the file at full resolution and `target_size` is no smaller than `asked`: a
     larger target never decodes fewer pixels, so that decode would be the full one too. (Vector art
     is drawn at the size asked for: never shared.)"""
-    if path.suffix.lower() in (".svg", ".svgz") or img.size != tuple(img.info.get(INFO_SOURCE_SIZE) or ()):
+    if path.suffix.lower() in VECTOR_SUFFIXES or img.size != tuple(img.info.get(INFO_SOURCE_SIZE) or ()):
         return False
     if target_size is None or asked is None:
         return target_size is None

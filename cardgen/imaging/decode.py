@@ -27,6 +27,7 @@ DEFAULT_MAX_PIXELS = 100_000_000
 INFO_PATH = "cardgen.path"
 INFO_SOURCE_SIZE = "cardgen.source_size"  # full-resolution size of the file, after EXIF rotation
 INFO_GO_KIND = "cardgen.go_kind"  # how Go's decoder holds the file's pixels (Smart crops follow Hugo)
+VECTOR_SUFFIXES = (".svg", ".svgz")  # drawn at the size asked for, not decoded
 
 #: Smart crops may keep a window of 0.9× the largest one (muesli/smartcrop `minScale`), so decode with
 #: that much headroom to never upscale what a full decode would not have upscaled.
@@ -66,7 +67,7 @@ def open_image(
         raise ImageError("image file is empty (0 bytes)", path=path)
 
     try:
-        if path.suffix.lower() in (".svg", ".svgz"):
+        if path.suffix.lower() in VECTOR_SUFFIXES:
             from cardgen.imaging.vector import rasterise_svg
 
             with rasterise_svg(path, target_size) as im:

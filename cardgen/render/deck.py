@@ -808,9 +808,6 @@ class DeckBuilder:
         try:
             target = (round(pt_to_px(box[2], HERO_DPI)), round(pt_to_px(box[3], HERO_DPI)))
             img = self._figure_pixels(Path(cast(str, figure.path)), target)
-            if max(img.size) > max(target):
-                img = img.copy()  # the page's decode is shared with the other outputs
-                img.thumbnail((max(target), max(target)))
             data, _ = imaging.to_pptx_compatible(img)
             w.picture(slide, data, box, size=img.size,
                       alt=figure.alt or figure.caption_text or figure.title or plan.title)
@@ -822,17 +819,23 @@ class DeckBuilder:
         self._finish(slide, plan)
 
     def _figure_pixels(self, path: Path, target: tuple[int, int]) -> Image.Image:
-        """A picture slide's pixels covering `target`: the featured image from the page's own decode
-        (the title slide's placement decoded it already; a file at full resolution is decoded once),
-        any other figure decoded here."""
+        """A picture slide's pixels, no longer than `target`'s long side: the featured image from the
+        decode the page's outputs share (a file at full resolution is decoded once per page), any
+        other figure decoded here."""
         from cardgen import imaging
 
+        side = max(target)
         if path == self.images.page.featured_image:
             img = self.images.source(target)
             if img is None:  # unreadable: the page's warning says why
                 raise ImageError("cannot decode the featured image", path=path)
-            return img
-        return imaging.open_image(path, target_size=target, keep_alpha=True)
+            if max(img.size) <= side:
+                return img
+            img = img.copy()  # shared: scaled down as a copy of its own
+        else:
+            img = imaging.open_image(path, target_size=target, keep_alpha=True)
+        img.thumbnail((side, side))
+        return img
 
     def _caption(self, slide: Any, plan: SlidePlan) -> None:
         w = self.w

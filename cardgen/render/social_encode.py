@@ -3,8 +3,8 @@
 Photos become progressive JPEG with a quality search; flat art becomes PNG: with an exact palette
 when it has 256 colours or fewer, in full colour otherwise, palette-quantised only when the budget
 demands it. No metadata is written (no EXIF, no text chunks, no timestamps), so the same pixels
-always give the same bytes. Pixels are sRGB already
-(the imaging engine converts embedded profiles) and untagged files are read as sRGB everywhere.
+always give the same bytes. Pixels are sRGB already (the imaging engine converts embedded profiles)
+and untagged files are read as sRGB everywhere.
 """
 
 from __future__ import annotations
