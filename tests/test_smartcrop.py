@@ -152,3 +152,32 @@ def test_box_has_the_target_aspect_within_rounding():
         x0, y0, x1, y1 = smart_crop_box(img, aspect)
         assert 0 <= x0 < x1 <= 1600 and 0 <= y0 < y1 <= 1000
         assert abs((x1 - x0) / (y1 - y0) - aspect) / aspect < 0.02
+
+
+def test_a_reduced_decode_is_prescaled_by_pillow_and_keeps_the_exact_resizers_windows(tmp_path, monkeypatch):
+    """A big JPEG is DCT-scaled for its outputs, so Hugo's prescale (which reads the full file)
+    cannot be matched to the bit: Pillow's BOX resampler prescales that decode instead of the exact
+    port, and the windows it leads to are the exact port's on the same decode."""
+    from cardgen.imaging import smartcrop
+    from cardgen.imaging.decode import INFO_SOURCE_SIZE, open_image
+    from cardgen.render.assets import DECODE_SIZE
+
+    path = tmp_path / "big.jpg"
+    _scene(31, (400, 300)).resize((4000, 3000), Image.Resampling.BICUBIC).save(path, quality=90)
+    reduced = open_image(path, target_size=DECODE_SIZE)
+    assert reduced.size == (2000, 1500) and reduced.info[INFO_SOURCE_SIZE] == (4000, 3000)
+
+    exact_calls = []
+    real = smartcrop.resize_for_smartcrop
+    monkeypatch.setattr(smartcrop, "resize_for_smartcrop", lambda *a, **k: exact_calls.append(1) or real(*a, **k))
+    targets = [(1200, 630), (400, 400), (300, 600), (1920, 1080)]
+    fast = [smartcrop._find_best_crop(reduced, t, "box") for t in targets]
+    assert exact_calls == []
+
+    as_if_full = reduced.copy()
+    as_if_full.info[INFO_SOURCE_SIZE] = reduced.size  # the same pixels, taken for the whole file
+    exact = [smartcrop._find_best_crop(as_if_full, t, "box") for t in targets]
+    assert exact_calls  # a full-resolution decode still goes through Hugo's resizer
+    lattice = 8 / smartcrop.smart_analysis(reduced).factor  # one step of smartcrop's window grid
+    for target, a, b in zip(targets, fast, exact, strict=True):
+        assert max(abs(u - v) for u, v in zip(a, b, strict=True)) <= lattice, (target, a, b)

@@ -6,7 +6,11 @@ step by step so the same file gets the same window:
 
 - prescale so the short side is 400 px (`prescaleMin`): width `int(W·f)`, height
   `ceil(H / (W / width))`, through Hugo's resizer with the site's `imaging.resampleFilter`
-  (`hugo_resize.py` reproduces gift's float32 arithmetic; default `box`), drawn into RGBA;
+  (`hugo_resize.py` reproduces gift's float32 arithmetic; default `box`), drawn into RGBA — except
+  for a decode already reduced below the file's size (a big JPEG DCT-scaled for its outputs):
+  Hugo's prescale reads pixels that decode does not hold, so Pillow's resampler of the same filter
+  family prescales it (~4× faster; on reduced decodes of 13 photos its windows agreed with Hugo's as
+  often as the exact resizer's did);
 - feature maps: edges (4-neighbour Laplacian of the lopsided "cie" lightness
   0.0722 R + 0.7152 G + 0.5126 B — sic), skin (distance of the normalised RGB to (0.78, 0.57, 0.44),
   kept above 0.8 with lightness in [0.2, 1]) and saturation (HSL S above 0.4, lightness in [0.05, 0.9]),
@@ -32,7 +36,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from cardgen.imaging.decode import INFO_GO_KIND
+from cardgen.imaging.decode import INFO_GO_KIND, INFO_SOURCE_SIZE
 from cardgen.imaging.hugo_resize import DEFAULT_FILTER, OPAQUE_KINDS, GoKind, go_kind, resize_for_smartcrop
 from cardgen.memo import memoised
 
@@ -170,6 +174,8 @@ def _prescaled_rgba(img: Image.Image, size: tuple[int, int], filter_name: str) -
     import numpy as np
 
     kind: GoKind = img.info.get(INFO_GO_KIND) or go_kind(img, None)
+    if tuple(img.info.get(INFO_SOURCE_SIZE, img.size)) != img.size:
+        return _prescaled_from_reduced(img, size, filter_name)
     src = img
     if src.mode == "RGB" and kind in OPAQUE_KINDS:  # opaque: no alpha plane to add; read by columns
         from PIL import Image
@@ -184,6 +190,27 @@ def _prescaled_rgba(img: Image.Image, size: tuple[int, int], filter_name: str) -
         columns = np.asarray(src.transpose(Image.Transpose.TRANSPOSE))
         return resize_for_smartcrop(columns, kind, size, filter_name, column_major=True)
     return resize_for_smartcrop(np.asarray(src), kind, size, filter_name)
+
+
+#: Hugo's resample filters as Pillow's closest resamplers, for decodes Hugo's prescale cannot be matched on.
+_PILLOW_FILTERS = {
+    "nearestneighbor": "NEAREST", "box": "BOX", "linear": "BILINEAR", "hermite": "BILINEAR",
+    "mitchellnetravali": "BICUBIC", "catmullrom": "BICUBIC", "bspline": "BICUBIC", "gaussian": "BICUBIC",
+    "lanczos": "LANCZOS", "hann": "HAMMING", "hamming": "HAMMING", "blackman": "LANCZOS",
+    "bartlett": "BILINEAR", "welch": "LANCZOS", "cosine": "LANCZOS",
+}
+
+
+def _prescaled_from_reduced(img: Image.Image, size: tuple[int, int], filter_name: str) -> np.ndarray:
+    """The premultiplied RGBA copy of a decode smaller than its file, through Pillow's resampler."""
+    import numpy as np
+    from PIL import Image
+
+    resample = Image.Resampling[_PILLOW_FILTERS.get(filter_name, "BOX")]
+    if img.mode not in ("RGB", "RGBA"):
+        img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
+    small = img.resize(size, resample)
+    return np.asarray(small.convert("RGBa" if small.mode == "RGBA" else "RGBA"))
 
 
 def _sample_maps(rgba: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
