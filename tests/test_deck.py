@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,13 @@ def deck_of(page_path: Path, tmp_path: Path, **options):
 
 
 def texts(slide) -> list[str]:
-    return [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame and shape.text_frame.text.strip()]
+    """The text of each shape as a reader sees it: without the zero-width pieces that end a split link
+    (`test_libreoffice_draws_every_word_of_a_link_in_its_colour`)."""
+    return [shape.text_frame.text.translate(ZERO_WIDTH) for shape in slide.shapes
+            if shape.has_text_frame and shape.text_frame.text.strip()]
+
+
+ZERO_WIDTH = {0xFEFF: None, 0x200B: None}
 
 
 def all_text(prs) -> str:
@@ -721,6 +728,94 @@ def test_libreoffice_render_of_long_page(tmp_path):
     assert done.returncode == 0, done.stdout
 
 
+#: Words that are only ever linked, each once, in the link-colour render.
+LINKED_WORDS = (
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo",
+    "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor",
+    "whiskey", "xray", "yankee", "zulu", "amber", "basil", "cedar", "dahlia", "elder", "fennel", "ginger",
+    "hazel", "iris", "jasmine", "kale", "lotus", "myrtle", "nutmeg", "olive", "peony",
+)
+LINK_PAGE = """---
+title: Links in colour
+---
+## Links
+
+Read [alpha bravo](https://example.org/1), then [charlie delta echo foxtrot](https://example.org/2); and
+[golf hotel india juliet kilo lima mike november oscar papa quebec romeo](https://example.org/3), which wraps.
+**[sierra tango uniform](https://example.org/4)** is bold and [victor whiskey](https://example.org/5)
+
+- An item with [xray yankee zulu](https://example.org/6) in it
+- and [amber basil cedar dahlia elder](https://example.org/7).
+
+| [fennel ginger](https://example.org/8) | Plain |
+|---|---|
+| [hazel iris jasmine](https://example.org/9) | text |
+| [kale lotus](https://example.org/10) and [myrtle nutmeg olive peony](https://example.org/11) | more |
+"""
+
+
+def _expected_colours(prs) -> dict[str, str]:
+    """Each word of `LINKED_WORDS` with the colour its run is written in (the theme's link colour when
+    the run names none)."""
+    from lxml import etree
+
+    theme = prs.slide_master.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme")
+    hlink = etree.fromstring(theme.blob).find(f".//{A}hlink/{A}srgbClr").get("val")
+    colours: dict[str, str] = {}
+    for slide in prs.slides:
+        for run in slide._element.iter(f"{A}r"):
+            fill = run.find(f"{A}rPr/{A}solidFill/{A}srgbClr")
+            colour = fill.get("val") if fill is not None else hlink
+            for word in (run.findtext(f"{A}t") or "").split():
+                if word.strip(".,;") in LINKED_WORDS:
+                    colours[word.strip(".,;")] = colour
+    return colours
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("template", ["default", "dark", "event"])
+def test_libreoffice_draws_every_word_of_a_link_in_its_colour(tmp_path, template):
+    """A link split into a run per word (so LibreOffice can wrap it) is drawn in its colour to the
+    last word: LibreOffice 7.4 draws a split link's last piece in the text's colour, which the
+    zero-width piece it ends with absorbs. Links of 2 to 12 words, several to a paragraph, bold,
+    wrapping, in a list and in a table's header and body, rendered by LibreOffice; every word's ink
+    is the colour its run is written in."""
+    import numpy as np
+    from PIL import Image
+
+    if not all(shutil.which(tool) for tool in ("soffice", "pdftotext", "pdftoppm")):
+        pytest.skip("LibreOffice or poppler not available")
+    _, result, prs = deck_of(write(tmp_path / "links" / "index.md", LINK_PAGE), tmp_path, template=template)
+    expected = _expected_colours(prs)
+    assert set(expected) == set(LINKED_WORDS)
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(result.outputs[0])], check=True, capture_output=True,
+                   timeout=300)
+    pdf = tmp_path / "links.pdf"
+    subprocess.run(["pdftotext", "-bbox", str(pdf), str(tmp_path / "words.html")], check=True)
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = [np.asarray(Image.open(png).convert("RGB")).astype(int) for png in sorted(tmp_path.glob("page-*.png"))]
+    seen, wrong = set(), []
+    for number, page in enumerate((tmp_path / "words.html").read_text().split("<page ")[1:]):
+        for box, word in re.findall(r'<word (xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="[\d.]+")>(.*?)</word>', page):
+            word = word.strip(".,;\u200b\ufeff")
+            if word not in expected:
+                continue
+            x0, y0, x1, y1 = (round(float(v) * 100 / 72) for v in re.findall(r'"([\d.]+)"', box))
+            image = pages[number]
+            around = np.median(image[max(0, y0 - 4):y1 + 4, max(0, x0 - 4):x1 + 4].reshape(-1, 3), axis=0)
+            pixels = image[y0:y1 + 1, x0:x1 + 1].reshape(-1, 3)
+            ink = pixels[np.abs(pixels - around).sum(axis=1) > 150]
+            want = np.array([int(expected[word][i:i + 2], 16) for i in (0, 2, 4)])
+            drawn = np.median(ink, axis=0) if len(ink) else around
+            seen.add(word)
+            if np.abs(drawn - want).sum() > 60:
+                wrong.append(f"{word}: {drawn.astype(int).tolist()} not #{expected[word]}")
+    assert seen == set(LINKED_WORDS), sorted(set(LINKED_WORDS) - seen)
+    assert wrong == []
+
+
 def test_corpus_is_available_for_the_slow_suite():
     assert CORPUS.is_dir() or not (SHARED / "tools").is_dir()
 
@@ -1399,7 +1494,7 @@ def test_a_long_link_is_written_a_run_per_unbreakable_piece(tmp_path: Path) -> N
     """LibreOffice lays a linked run out as one field that cannot break, so a link written as one run
     that has to wrap is drawn over the line below it. A run per word (per phrase in Japanese), each
     linked, wraps like the text; a one-word link stays one run, and so does a link in a right-to-left
-    paragraph."""
+    paragraph. A split link ends with a zero-width piece (see `test_libreoffice_draws_every_word_of_a_link_in_its_colour`)."""
     title = "【「五感」を創る コンテンツ制作の今】　指先だけでアバター操作、触覚も再現"
     words = "A Demonstration of a Force-Input Controller for Continuous Full-Body Avatar Manipulation"
     path = write(tmp_path / "p" / "index.md",
@@ -1412,9 +1507,9 @@ def test_a_long_link_is_written_a_run_per_unbreakable_piece(tmp_path: Path) -> N
     def linked(url: str) -> list[str]:
         return [r.text for r in runs if r.hyperlink.address == url]
 
-    for url, text in (("https://example.org/ja", title), ("https://example.org/paper", words)):
-        pieces = linked(url)
-        assert len(pieces) > 3 and "".join(pieces) == text, pieces
+    for url, text, end in (("https://example.org/ja", title, "\u200b"), ("https://example.org/paper", words, "\ufeff")):
+        pieces = linked(url)  # and a last piece that draws nothing, which LibreOffice draws unlinked
+        assert len(pieces) > 3 and "".join(pieces[:-1]) == text and pieces[-1] == end, pieces
     assert linked("https://example.org/one") == ["example.org/one"]
     assert checker(result.outputs[0]) == []
 

@@ -21,9 +21,9 @@ from typing import Any
 from lxml import etree
 
 from cardgen.i18n import is_rtl
-from cardgen.i18n.scripts import complex_face, run_language
+from cardgen.i18n.scripts import complex_face, run_language, script_of
 from cardgen.text.bidi import base_rtl
-from cardgen.text.breaking import atoms
+from cardgen.text.breaking import atoms, is_cjk
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R, _T, _PPR = f"{{{A}}}r", f"{{{A}}}t", f"{{{A}}}pPr"
@@ -65,7 +65,12 @@ def _split_links(paragraph: etree._Element) -> None:
     link: LibreOffice lays a linked run out as one field that cannot break, so a link that has to wrap
     is drawn over the line below it. A one-word link (a URL) stays one run. Not in right-to-left
     paragraphs: LibreOffice draws one piece of a split link there without the link's colour (and its
-    exact line spacing is rewritten anyway, `_proportional_spacing`)."""
+    exact line spacing is rewritten anyway, `_proportional_spacing`).
+
+    LibreOffice (7.4) draws the last piece of a split link in the text's colour instead of the link's,
+    so a split link ends with one more linked piece that draws nothing: a zero-width no-break space
+    (U+FEFF: no break opportunity, no advance), or after East Asian text a zero-width space (U+200B),
+    since LibreOffice sets its Asian-Western gap before a U+FEFF there and none before a U+200B."""
     for run in paragraph.findall(_R):
         rpr, t = run.find(f"{{{A}}}rPr"), run.find(_T)
         if rpr is None or t is None or not t.text or rpr.find(f"{{{A}}}hlinkClick") is None:
@@ -74,12 +79,20 @@ def _split_links(paragraph: etree._Element) -> None:
         if len(pieces) < 2:
             continue
         t.text = pieces[0]
-        for piece in reversed(pieces[1:]):
+        last = ZERO_WIDTH_SPACE if any(_east_asian(ch) for ch in pieces[-1]) else ZERO_WIDTH_NO_BREAK
+        for piece in reversed((*pieces[1:], last)):
             clone = copy.deepcopy(run)
             clone_t = clone.find(_T)
             assert clone_t is not None
             clone_t.text = piece
             run.addnext(clone)
+
+
+ZERO_WIDTH_NO_BREAK, ZERO_WIDTH_SPACE = "\ufeff", "\u200b"
+
+
+def _east_asian(ch: str) -> bool:
+    return is_cjk(ch) or script_of(ch) == "Hang"
 
 
 def _listed(paragraph: etree._Element) -> bool:
