@@ -396,6 +396,68 @@ def test_figures_become_picture_slides_with_caption(tmp_path):
     assert "Accuracy over time" in slide.notes_slide.notes_text_frame.text
 
 
+def _figure_page(bundle: Path, names: list[str]) -> Path:
+    figures = "\n\n".join(f'{{{{< figure src="{name}" caption="Figure {name}" >}}}}' for name in names)
+    return write(bundle / "index.md", f"---\ntitle: Figures\n---\n## Results\n\n{figures}\n")
+
+
+def _slide_pictures(prs) -> list[bytes]:
+    return [pic.image.blob for slide in list(prs.slides)[1:] if slide.slide_layout.name == "Picture with Caption"
+            for pic in pictures(slide)]
+
+
+def test_a_figure_that_fits_its_slide_is_embedded_as_its_own_file(tmp_path):
+    """A JPEG photo or a PNG diagram that fits its picture slide goes in as the file itself: no second
+    generation of JPEG loss, no zlib pass for the same pixels."""
+    import numpy as np
+    from PIL import Image
+
+    bundle = tmp_path / "fig"
+    bundle.mkdir()
+    rng = np.random.default_rng(1)
+    photo = (np.linspace(0, 255, 800)[None, :, None] * np.ones((600, 1, 3)) * 0.7
+             + rng.integers(0, 70, (600, 800, 3))).astype(np.uint8)
+    Image.fromarray(photo).save(bundle / "photo.jpg", quality=75)
+    diagram = Image.new("RGB", (900, 500), "white")
+    diagram.paste((30, 90, 200), (100, 100, 400, 300))
+    diagram.save(bundle / "diagram.png", compress_level=9)  # not what an encode would write
+    clear = Image.new("RGBA", (600, 400), (0, 0, 0, 0))  # transparency, which the slide keeps
+    clear.paste((20, 20, 20, 255), (100, 100, 300, 200))
+    clear.save(bundle / "featured.png", optimize=True)  # the featured image: from the decode the page's outputs share
+    names = ["photo.jpg", "diagram.png", "featured.png"]
+    _, _, prs = deck_of(_figure_page(bundle, names), tmp_path)
+    assert _slide_pictures(prs) == [(bundle / name).read_bytes() for name in names]
+
+
+def test_a_figure_the_decode_changes_is_encoded_from_its_pixels(tmp_path):
+    """Rotated by EXIF, wider than its slide, a photograph saved as PNG, a colour profile other than
+    sRGB: the slide gets the decoded pixels."""
+    import numpy as np
+    from PIL import Image, ImageCms
+
+    bundle = tmp_path / "fig"
+    bundle.mkdir()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: shown rotated a quarter turn
+    Image.new("RGB", (600, 300), (200, 40, 40)).save(bundle / "rotated.jpg", exif=exif.tobytes())
+    Image.new("RGB", (4000, 1000), (40, 160, 90)).save(bundle / "wide.png")
+    noise = np.random.default_rng(2).integers(0, 256, (500, 700, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(bundle / "noise.png")
+    lab = ImageCms.createProfile("LAB")  # not sRGB: the decode converts it
+    Image.new("RGB", (500, 400), (90, 120, 200)).save(bundle / "profiled.jpg",
+                                                       icc_profile=ImageCms.ImageCmsProfile(lab).tobytes())
+    names = ["rotated.jpg", "wide.png", "noise.png", "profiled.jpg"]
+    _, _, prs = deck_of(_figure_page(bundle, names), tmp_path)
+    blobs = _slide_pictures(prs)
+    assert len(blobs) == len(names)
+    for name, blob in zip(names, blobs, strict=True):
+        assert blob != (bundle / name).read_bytes(), name
+    shown = [Image.open(io.BytesIO(blob)) for blob in blobs]
+    assert shown[0].size == (300, 600)  # upright
+    assert max(shown[1].size) < 4000
+    assert shown[2].format == "JPEG"
+
+
 # --------------------------------------------------------------------------- slides pages
 
 

@@ -27,6 +27,7 @@ DEFAULT_MAX_PIXELS = 100_000_000
 INFO_PATH = "cardgen.path"
 INFO_SOURCE_SIZE = "cardgen.source_size"  # full-resolution size of the file, after EXIF rotation
 INFO_GO_KIND = "cardgen.go_kind"  # how Go's decoder holds the file's pixels (Smart crops follow Hugo)
+INFO_FLATTENED = "cardgen.flattened"  # transparent pixels were painted onto the background
 VECTOR_SUFFIXES = (".svg", ".svgz")  # drawn at the size asked for, not decoded
 
 #: Smart crops may keep a window of 0.9× the largest one (muesli/smartcrop `minScale`), so decode with
@@ -132,7 +133,9 @@ def _decode(
         out = _reduce(out, _needed_size(out.size, target_size))
     if out is im:
         out = im.copy()  # detach from the file handle that the `with` block closes
+    flattened = bool(out.info.get(INFO_FLATTENED))
     out.info = {k: v for k, v in out.info.items() if k == "dpi"}  # pixels are sRGB now
+    out.info[INFO_FLATTENED] = flattened
     out.info[INFO_PATH] = path
     out.info[INFO_SOURCE_SIZE] = upright
     out.info[INFO_GO_KIND] = kind
@@ -210,6 +213,7 @@ def _normalise_mode(im: Image.Image, keep_alpha: bool, background: str, icc: byt
             return im.convert("RGB")
         flat = Image.new("RGB", im.size, background)
         flat.paste(im, mask=im.getchannel("A"))
+        flat.info[INFO_FLATTENED] = True
         return flat
     return im
 

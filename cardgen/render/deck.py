@@ -799,6 +799,7 @@ class DeckBuilder:
 
     def _picture(self, plan: SlidePlan) -> None:
         from cardgen import imaging
+        from cardgen.imaging.original import original_bytes
 
         w = self.w
         figure = cast(Figure, plan.figure)  # a picture slide has its figure
@@ -807,8 +808,11 @@ class DeckBuilder:
         box = w.boxes["picture"]
         try:
             target = (round(pt_to_px(box[2], HERO_DPI)), round(pt_to_px(box[3], HERO_DPI)))
-            img = self._figure_pixels(Path(cast(str, figure.path)), target)
-            data, _ = imaging.to_pptx_compatible(img)
+            path = Path(cast(str, figure.path))
+            img = self._figure_pixels(path, target)
+            data = original_bytes(img)
+            if data is None:
+                data, _ = imaging.to_pptx_compatible(img)
             w.picture(slide, data, box, size=img.size,
                       alt=figure.alt or figure.caption_text or figure.title or plan.title)
         except Exception as exc:  # a broken figure becomes a text slide, never a crash
