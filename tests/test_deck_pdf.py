@@ -237,6 +237,40 @@ def test_inline_math_scripts_are_raised_and_lowered_in_the_pdf(tmp_path):
     assert lowered and raised, (body, small)
 
 
+def test_mathematical_letters_in_running_text_are_drawn_with_the_math_font(tmp_path, caplog):
+    """`\\mathcal{O}` and `\\mathbb{E}` inline are 𝒪 and 𝔼 (U+1D4AA, U+1D53C), in no text font
+    bundled: the PDF draws them with STIX Two Math, the font display formulas are set in, and
+    fpdf2 finds no glyph missing."""
+    path = write(tmp_path / "p" / "index.md", r"""
+        ---
+        title: Complexity talk
+        summary: Inline formulas.
+        ---
+        ## Cost
+
+        Solving takes $\mathcal{O}(m^3 + n^3)$ time, and $\mathbb{E}[x]$ is the mean.
+        """)
+    with caplog.at_level("WARNING"):
+        _, result, pdf = pdf_of(path, tmp_path)
+    assert not [r for r in caplog.records if "missing" in r.getMessage()]
+    assert not [w for w in result.warnings if "no font" in w]
+    assert "STIXTwoMath" in poppler("pdffonts", str(pdf))
+    text = poppler("pdftotext", str(pdf), "-")
+    assert "𝒪(m3 + n3)" in text and "𝔼[x]" in text
+
+
+def test_a_character_no_font_has_is_reported_once_by_cardgen_not_by_fpdf(tmp_path, caplog):
+    """fpdf2 logs a font's missing glyphs when it writes the file (raw lines on a terminal without
+    logging set up); cardgen's own warning names the page and field."""
+    from cardgen.render.card import render_card
+
+    page = load_page(write(tmp_path / "p" / "index.md", "---\ntitle: Shaking \U0001fae8 face\n---\nText.\n"))
+    with caplog.at_level("WARNING"):
+        result = render_card(page, tmp_path / "card.pdf")
+    assert [w for w in result.warnings if "no font has" in w and "title" in w]
+    assert not [r for r in caplog.records if r.name.startswith("fpdf")]
+
+
 def test_a_formula_in_running_text_stays_on_one_line_of_the_pdf(tmp_path):
     # the same sentence after 0…11 words: wherever a line ends, it does not end inside a formula
     sentence = (r"we denote all of the $N$ inputs $\mathbf{X} = [\mathbf{x}_1, ..., \mathbf{x}_N]$, all of the "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
 import threading
 import weakref
 from collections.abc import Iterable
@@ -116,7 +117,26 @@ def output(pdf: FPDF) -> bytes:
     font goes through fpdf2's subsetting as usual."""
     presubset(pdf)
     _pass_over_cut_fonts()
+    _quiet_missing_glyphs()
     return bytes(pdf.output())
+
+
+class _MissingGlyphs(logging.Filter):
+    """fpdf2 logs each font's missing characters when it writes a document; cardgen has reported
+    them already, once per page and field ("title: no font has …"), so the log lines (printed raw
+    on the terminal when no logging is set up) are dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "is missing the following glyphs" not in str(record.msg)
+
+
+_MISSING_GLYPHS = _MissingGlyphs()
+
+
+def _quiet_missing_glyphs() -> None:
+    logger = logging.getLogger("fpdf.output")
+    if _MISSING_GLYPHS not in logger.filters:
+        logger.addFilter(_MISSING_GLYPHS)
 
 
 _INSTALL = threading.Lock()

@@ -116,13 +116,28 @@ def fallback_chain(
 def _chain(key: str, bold: bool, italic: bool) -> tuple[Path, ...]:
     chain: list[Path] = [font_path(key, bold, italic)]
     extras = (_bundled("noto sans", bold, italic), *script_paths(bold), cjk_path(bold),
-              _bundled("dejavu sans", bold, False), _bundled("symbola", False, False))
+              _bundled("dejavu sans", bold, False), _bundled("symbola", False, False), math_font())
     for extra in extras:
         if extra is not None and extra not in chain:
             chain.append(extra)
     names = {p.name for p in chain}
     chain.extend(p for p in _symbol_files() if p.name not in names)
     return tuple(chain)
+
+
+@lru_cache(maxsize=1)
+def math_font() -> Path | None:
+    """STIX Two Math (OFL), the font the formulas are typeset in, as the math typesetter (ziamath)
+    ships it: the mathematical letters (`\\mathcal{O}` → 𝒪, U+1D4AA; 𝔼, 𝐱, ℛ) text fonts lack. Found
+    without importing the package (which loads the font)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("ziamath")
+    for folder in (spec.submodule_search_locations or ()) if spec else ():
+        path = Path(folder) / "fonts" / "STIXTwoMath-Regular.ttf"
+        if path.is_file():
+            return path
+    return None
 
 
 @lru_cache(maxsize=1)
