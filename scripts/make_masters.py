@@ -13,7 +13,6 @@ re-running it on an unchanged template changes nothing.
 from __future__ import annotations
 
 import copy
-import io
 import sys
 from pathlib import Path
 
@@ -22,12 +21,12 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.util import Pt
+from pptx.util import Inches, Pt
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cardgen.render.pptx_io import deterministic_bytes  # noqa: E402
+from cardgen.render.pptx_io import rezipped  # noqa: E402
 from cardgen.templates import Template, list_templates, load_template  # noqa: E402
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -242,6 +241,9 @@ def build(template: Template, file_name: str) -> bytes:
     prs = Presentation()
     factor = Pt(width) / prs.slide_width
     prs.slide_width, prs.slide_height = Pt(width), Pt(HEIGHT)
+    size = prs.part._element.find(f"{{{P}}}sldSz")
+    if size is not None and Pt(width) != Inches(10):  # python-pptx's default is 4:3 ("screen4x3"), and
+        size.attrib.pop("type", None)  # a widescreen slide is PowerPoint's "custom" size (no type)
     _theme(prs, template)
     _master_styles(prs, template)
     boxes = geometry(width)
@@ -272,9 +274,7 @@ def build(template: Template, file_name: str) -> bytes:
     prs.core_properties.title = f"cardgen {template.name} master"
     prs.core_properties.author = "cardgen"
     prs.core_properties.last_modified_by = "cardgen"
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return deterministic_bytes(buffer.getvalue())
+    return rezipped(prs)
 
 
 def main(argv: list[str]) -> int:

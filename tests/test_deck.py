@@ -523,6 +523,16 @@ def test_aspect_4_3_uses_the_4_3_master(tmp_path):
         deck_of(SEED, tmp_path, aspect="21:9")
 
 
+@pytest.mark.parametrize("template", ["default", "dark", "event"])
+@pytest.mark.parametrize(("aspect", "size_type"), [("16:9", None), ("4:3", "screen4x3")])
+def test_the_slide_size_is_named_as_powerpoint_names_it(tmp_path, template, aspect, size_type):
+    """PowerPoint's Slide Size dialog reads `sldSz@type`: widescreen is a custom size (no type), and
+    a 16:9 deck that said "screen4x3" would be offered as "On-screen Show (4:3)"."""
+    _, _, prs = deck_of(SEED, tmp_path, aspect=aspect, template=template)
+    size = prs.part._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}sldSz")
+    assert size.get("type") == size_type
+
+
 def test_corporate_master_layouts_found_and_placeholders_filled(tmp_path):
     from lxml import etree
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
