@@ -637,3 +637,72 @@ def test_each_card_of_a_sheet_sets_its_fonts_again(tmp_path: Path) -> None:
     assert shows >= 5 and bad == 0
     whole = render_card_sheet([page, make_page(tmp_path / "b", title="Other")], tmp_path / "s.pdf", sheet="a4")
     assert _shows_without_font(whole.outputs[0].read_bytes())[1] == 0
+
+
+# --------------------------------------------------------------------------- pictures shown whole, credits, right to left
+
+
+def _photo(path: Path, size: tuple[int, int]) -> Path:
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(5)
+    w, h = size
+    ramp = np.linspace(40, 220, w)[None, :, None] * np.ones((h, 1, 3))
+    Image.fromarray((ramp + rng.integers(0, 35, (h, w, 3))).clip(0, 255).astype("uint8")).save(path, quality=90)
+    return path
+
+
+def _scene(page_path: Path, side: str = "front"):
+    from cardgen.layout.card import card_scene
+    from cardgen.render.card import card_context
+
+    page = load_page(page_path)
+    return card_scene(card_context(page, card_size("a6"), "default", None, 3.0), side)
+
+
+def test_a_photo_shown_whole_keeps_clear_of_the_trim_and_its_credit_is_on_it(tmp_path):
+    """A photograph too small to fill the picture band is shown whole; where it would meet the trim
+    it is brought 3 mm in (a cut a little off would leave a sliver), and its credit sits on the
+    photo, not on the paper beside it, in full on two lines."""
+    from cardgen.layout.card import CLEAR_OF_TRIM_MM
+    from cardgen.layout.model import ImageBox, TextBox
+
+    bundle = tmp_path / "content" / "project" / "wide"
+    bundle.mkdir(parents=True)
+    _photo(bundle / "featured.jpg", (1000, 260))  # 4:1 and under 2× upscaling: as wide as the card
+    credit = "The process of designing the school routes with the children. Photo: Julián Maguna (Solasgune)"
+    write(bundle / "index.md", f'---\ntitle: Wide\nimage:\n  caption: "{credit}"\n---\nText.\n')
+    scene = _scene(bundle / "index.md")
+    picture = next(n for n in scene.nodes if isinstance(n, ImageBox))
+    assert picture.fit == "contain"
+    width, height = card_size("a6")
+    r = picture.rect
+    assert r.x >= CLEAR_OF_TRIM_MM - 1e-6 and r.right <= width - CLEAR_OF_TRIM_MM + 1e-6, r
+    assert r.y >= 0 and r.w / r.h == pytest.approx(1000 / 260, rel=0.01)
+    text = next(n for n in scene.nodes if isinstance(n, TextBox) and n.name == "credit")
+    assert " ".join(line.text for line in text.lines).endswith("Julián Maguna (Solasgune)")
+    assert not text.truncated and len(text.lines) == 2
+    c = text.rect
+    assert r.x <= c.x and c.right <= r.right and r.y <= c.y and c.bottom <= r.bottom, (c, r)
+
+
+def test_a_right_to_left_card_is_mirrored_left_to_right(tmp_path):
+    """An Arabic card reads from the right: its QR code and address are on the left of the back
+    where an English card has them on the right, its text flush right, its credit at the left."""
+    from cardgen.layout.model import QR, TextBox
+
+    def back(lang: str, title: str) -> tuple:
+        bundle = tmp_path / lang / "content" / "project" / "p"
+        write(bundle / "index.md", f"---\ntitle: {title}\nlanguage: {lang}\nexternal_link: https://example.org/p\n"
+                                   "---\n- one\n- two\n")
+        scene = _scene(bundle / "index.md", "back")
+        qr = next(n for n in scene.nodes if isinstance(n, QR))
+        url = next(n for n in scene.nodes if isinstance(n, TextBox) and n.name == "qr-url")
+        return qr.rect, url.rect
+
+    width = card_size("a6")[0]
+    (qr_en, url_en), (qr_ar, url_ar) = back("en", "Team projects"), back("ar", "إنشاء فرق المشاريع")
+    assert qr_en.x > width / 2 > qr_ar.right
+    assert qr_ar.x == pytest.approx(width - qr_en.right, abs=0.01)
+    assert url_en.right > width / 2 > url_ar.x  # flush right under the code; flush left under it

@@ -45,6 +45,7 @@ QR_MIN_MM = 20.0
 QR_QUIET = 4  # modules of quiet zone, as ISO/IEC 18004 asks
 EDGE_MM = 0.05  # a box this close to a trim edge touches it (and runs on into the bleed)
 CAPTION_SCRIM = 0.55
+CREDIT_LINES = 2
 MIN_LINKS_MM = 28.0  # a link column narrower than this cannot show an address: the QR code carries it
 
 
@@ -115,6 +116,7 @@ class _Builder:
         self.qr_tile: Rect | None = None
         self.bottoms: dict[str, float] = {}
         self.warnings: list[str] = []
+        self.rtl = _rtl(context.lang)
         from cardgen.math import inline_formulas
         from cardgen.mathsyntax import inline_math_runs
 
@@ -127,10 +129,14 @@ class _Builder:
     # ------------------------------------------------------------------ geometry
 
     def box(self, layer: Layer) -> Rect:
-        """The layer's box on this trim. With `below`, a text box's top moves down to follow that layer
-        (its bottom stays: text flows into what is left); any other box moves down whole."""
+        """The layer's box on this trim, mirrored left to right on a right-to-left page (the layout
+        reads from the right: its picture, text, rules, QR code and address change sides, as the text's
+        alignment does). With `below`, a text box's top moves down to follow that layer (its bottom
+        stays: text flows into what is left); any other box moves down whole."""
         b = layer.box
         rect = Rect(b.x * self.sx, b.y * self.sy, b.w * self.sx, b.h * self.sy)
+        if self.rtl:
+            rect = Rect(self.c.trim[0] - rect.right, rect.y, rect.w, rect.h)
         if layer.below and layer.below in self.bottoms:
             top = max(rect.y, self.bottoms[layer.below] + layer.gap * self.c.scale)
             if isinstance(layer, TextLayer):
@@ -161,7 +167,9 @@ class _Builder:
         tile = self.qr_tile
         if tile is not None and rect.overlaps(tile):
             gap = 4.0 * self.c.scale
-            beside = Rect.from_ltrb(rect.x, rect.y, min(rect.right, tile.x - gap), rect.bottom)
+            before = Rect.from_ltrb(rect.x, rect.y, max(rect.x, min(rect.right, tile.x - gap)), rect.bottom)
+            after = Rect.from_ltrb(min(rect.right, max(rect.x, tile.right + gap)), rect.y, rect.right, rect.bottom)
+            beside = before if before.w >= after.w else after  # the code's other side (left unless mirrored)
             above = Rect.from_ltrb(rect.x, rect.y, rect.right, min(rect.bottom, tile.y - 3.0 * self.c.scale))
             rect = beside if beside.w * beside.h >= above.w * above.h else above
         return rect
@@ -173,10 +181,6 @@ class _Builder:
 
     def shape(self, layer: ShapeLayer) -> None:
         rect = self.box(layer)
-        width = self.c.trim[0]
-        if _rtl(self.c.lang) and layer.below and rect.x > EDGE_MM and rect.right < width - EDGE_MM:
-            # A right-to-left page sets its text flush right: a rule in the text flow follows it.
-            rect = Rect(width - rect.right, rect.y, rect.w, rect.h)
         self.nodes.append(Shape(self.bleed_out(rect), layer.color, layer.radius, layer.opacity, layer.name))
         self.bottoms[layer.name] = rect.bottom
 
@@ -186,10 +190,13 @@ class _Builder:
         surface = image_surface(self.c.template)
         frame = (mm_to_px(visible.w, TARGET_DPI), mm_to_px(visible.h, TARGET_DPI))  # the 2x cap counts at 300 dpi
         fit, whole, behind = placed(layer.fit, self.c.images, visible, frame, surface)
+        shown = visible
         if fit == "contain":
             if behind is not None:
                 self.nodes.append(replace(behind, rect=full))  # the background runs into the bleed
-            full = whole  # shown whole, inside the trim
+            else:  # a photograph shown whole on the card's own surface
+                whole = clear_of_trim(whole, self.c.trim)
+            full = shown = whole  # shown whole, inside the trim
         focal = shown_from(fit, self.c.page)
         pixels = self.hero_pixels((full.w, full.h), focal)
         self.nodes.append(
@@ -212,7 +219,7 @@ class _Builder:
         self.bottoms[layer.name] = visible.bottom
         caption = self.c.page.image.caption_text.strip()
         if layer.caption and caption and self.c.images.has_image:  # never credit placeholder art
-            self.credit(caption, visible)
+            self.credit(caption, shown)
 
     def hero_pixels(self, size_mm: tuple[float, float], focal: FocalPoint) -> tuple[int, int]:
         """Crop at 300 dpi, or at the source's own resolution when it has fewer pixels (no upscaling)."""
@@ -225,21 +232,26 @@ class _Builder:
             px = (px[0] * factor, px[1] * factor)
         return max(8, round(px[0])), max(8, round(px[1]))
 
-    def credit(self, caption: str, visible: Rect) -> None:
-        """The image caption as a small credit line at the picture's bottom right, on a dark scrim."""
+    def credit(self, caption: str, shown: Rect) -> None:
+        """The image caption as a small credit at the bottom right of the picture as shown (bottom left
+        on a right-to-left page), on a dark scrim: up to two lines, so that a photographer's name
+        is not cut short. Kept the safe margin from a trim edge the picture runs on to, closer in
+        elsewhere."""
+        width, height = self.c.trim
         margin = max(SAFE_MM, round(0.065 * min(self.c.trim), 1))
-        area = visible.intersect(Rect(0, 0, *self.c.trim))
+        area = shown.intersect(Rect(0, 0, width, height))
+        near = min(margin, 2.5)
+        side_margin = margin if (area.x <= EDGE_MM if self.rtl else area.right >= width - EDGE_MM) else near
+        bottom_margin = margin if area.bottom >= height - 0.01 else near
         size = MIN_PT
         face = Typeface("Noto Sans", lang=self.c.lang)
-        fitted = self.fit(caption, (area.w - 2 * margin, size * 1.35 / PT_PER_MM), size, size, 1, face, 1.3)
+        line = size * 1.35 / PT_PER_MM
+        fitted = self.fit(caption, (area.w - side_margin - near, 2 * line), size, size, CREDIT_LINES, face, 1.3)
         pad_x, pad_y = 1.2, 0.5
         text_w = fitted.width / PT_PER_MM
-        strip_h = fitted.line_height / PT_PER_MM + 2 * pad_y
-        inset = (
-            margin if area.bottom >= self.c.trim[1] - 0.01 else min(margin, 2.5)
-        )  # band edge inside the card
-        x = area.right - margin - text_w
-        y = area.bottom - inset - strip_h
+        strip_h = fitted.height / PT_PER_MM + 2 * pad_y
+        x = area.x + side_margin if self.rtl else area.right - side_margin - text_w
+        y = area.bottom - bottom_margin - strip_h
         self.nodes.append(
             Shape(
                 Rect(x - pad_x, y, text_w + 2 * pad_x, strip_h), "#000000", 0.0, CAPTION_SCRIM, "credit-scrim"
@@ -561,10 +573,34 @@ class _Builder:
         width, height = self.c.trim
         right = min(box.right, width - SAFE_MM)
         bottom = min(box.bottom, height - SAFE_MM)
-        rect = Rect(max(SAFE_MM, right - side), max(SAFE_MM, bottom - side), side, side)
+        left = min(max(SAFE_MM, box.x), width - SAFE_MM - side) if self.rtl else max(SAFE_MM, right - side)
+        rect = Rect(left, max(SAFE_MM, bottom - side), side, side)
         self.qr_tile = rect
         self.qr_nodes = [QR(rect, url, matrix, module, QR_QUIET, layer.color, layer.tile)]
         self.bottoms[layer.name] = rect.bottom
+
+
+#: How far a photograph shown whole keeps from the trim: at the trim itself, a cut a little off
+#: would leave a sliver of paper or of picture along the card's edge (an edge-to-edge picture runs
+#: on into the bleed instead; flat art stands on its own edge colour, which does).
+CLEAR_OF_TRIM_MM = 3.0
+
+
+def clear_of_trim(rect: Rect, trim: tuple[float, float]) -> Rect:
+    """`rect` scaled down about its centre until no side is closer than `CLEAR_OF_TRIM_MM` to the trim
+    edge it touched; a rect clear of the trim as it is."""
+    width, height = trim
+    shrink_x = rect.w
+    shrink_y = rect.h
+    if rect.x <= EDGE_MM or rect.right >= width - EDGE_MM:
+        shrink_x = rect.w - 2 * CLEAR_OF_TRIM_MM
+    if rect.y <= EDGE_MM or rect.bottom >= height - EDGE_MM:
+        shrink_y = rect.h - 2 * CLEAR_OF_TRIM_MM
+    factor = max(0.1, min(shrink_x / rect.w, shrink_y / rect.h)) if rect.w > 0 and rect.h > 0 else 1.0
+    if factor >= 1.0:
+        return rect
+    w, h = rect.w * factor, rect.h * factor
+    return Rect(rect.x + (rect.w - w) / 2, rect.y + (rect.h - h) / 2, w, h)
 
 
 def _rtl(lang: str | None) -> bool:
