@@ -271,6 +271,20 @@ def test_a_character_no_font_has_is_reported_once_by_cardgen_not_by_fpdf(tmp_pat
     assert not [r for r in caplog.records if r.name.startswith("fpdf")]
 
 
+def test_a_wrapped_tag_line_never_starts_with_its_separator(tmp_path):
+    """Tags are one line of "a · b · c"; when it wraps, it wraps after a dot, not before one."""
+    tags = ["word-embeddings", "natural-language-processing", "semantic-similarity", "computational-linguistics",
+            "distributional-semantics", "representation-learning", "machine-learning", "spanish", "evaluation"]
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Tags\nsummary: A short summary.\ntags: [" +
+                 ", ".join(tags) + "]\n---\nBody.\n")
+    _, _, pdf = pdf_of(path, tmp_path)
+    lines = [line.strip() for line in poppler("pdftotext", "-f", "2", "-l", "2", str(pdf), "-").splitlines()]
+    tagged = [line for line in lines if any(tag in line for tag in tags)]
+    assert len(tagged) >= 2, lines  # it wraps
+    assert not [line for line in tagged if line.startswith("·")], tagged
+    assert all(line.endswith("·") for line in tagged[:-1]), tagged
+
+
 def test_a_formula_in_running_text_stays_on_one_line_of_the_pdf(tmp_path):
     # the same sentence after 0…11 words: wherever a line ends, it does not end inside a formula
     sentence = (r"we denote all of the $N$ inputs $\mathbf{X} = [\mathbf{x}_1, ..., \mathbf{x}_N]$, all of the "

@@ -59,6 +59,10 @@ CODE_SLIDES = 2  # a longer listing continues in the speaker notes
 CODE_PAD_X, CODE_PAD_Y = 8.0, 4.0  # the code panel's padding around the text frame (pt)
 INLINE_CODE_LINES = 8  # shorter code blocks stay on the text slide; longer ones get their own
 MATH_ON_SLIDE = 160  # longer display math (LaTeX source) moves to the notes, a marker stays on the slide
+#: Between the items of a one-line list (tags; date and lab): a no-break space before the dot, so a
+#: line that has to wrap breaks after it and never starts with it.
+LIST_SEPARATOR = "\u00a0· "
+
 
 def labels(language: str) -> Labels:
     """The deck's built-in words in the page's language (cardgen/i18n/labels)."""
@@ -260,8 +264,8 @@ class Planner:
         fitted = self._fit(title, title_frame, role, max_lines=COVER_TITLE_LINES, bold=True, balance=True)
         # the subtitle first, under the title as the theme's page header has it, then the authors (bold)
         subtitle = [page.subtitle] if page.subtitle else []
-        meta = subtitle + [line for line in (authors_line(page, 4), " · ".join(x for x in (date_line(page), site_line(page))
-                                                                               if x)) if line]
+        meta = subtitle + [line for line in (authors_line(page, 4), LIST_SEPARATOR.join(
+            x for x in (date_line(page), site_line(page)) if x)) if line]
         meta_bold = len(subtitle)
         meta_role = self.layout.role("cover_meta")
         meta_items = cover_meta_items(meta, meta_bold)  # as the writer sets them
@@ -301,7 +305,7 @@ class Planner:
         items = [TextItem(page.summary_runs if same else (Run(text),))]
         items += lead or []
         if page.tags:
-            items.append(TextItem((Run(" · ".join(page.tags)),), role="muted"))
+            items.append(TextItem((Run(LIST_SEPARATOR.join(page.tags)),), role="muted"))
         role = self.layout.role("summary")
         out = []
         for index, (chunk, size) in enumerate(self._paginate(items, role)):
