@@ -1593,6 +1593,27 @@ def test_a_long_link_is_written_a_run_per_unbreakable_piece(tmp_path: Path) -> N
             for p in shape.text_frame.paragraphs for r in p.runs if r.hyperlink.address == "https://example.org/ar"] == [arabic]
 
 
+def test_a_heading_is_never_left_at_the_bottom_of_a_slide_without_its_text() -> None:
+    """A heading goes with the text under it: however much text comes before it and however tall the
+    box, no slide ends with a heading whose paragraph starts the next one."""
+    import itertools
+
+    from cardgen.document import Run
+    from cardgen.render.deck_fit import Frame, TextItem, paginate
+    from cardgen.templates import load_template
+
+    role = load_template("default").deck.role("body")
+    sentence = "The measured force moves the avatar's limb through a spring and damper model of the arm."
+    short = " ".join(sentence.split()[:14])
+    orphans = []
+    for before, after, height in itertools.product(range(12, 23), (1, 2, 3), (300.0, 340.0)):
+        items = [TextItem((Run(short),)) for _ in range(before)]
+        items += [TextItem((Run("Weight of the object"),), role="heading"), TextItem((Run(" ".join([sentence] * after)),))]
+        chunks = paginate(items, role, Frame(760.0, height), "en", "Noto Sans Mono")
+        orphans += [(before, after, height) for chunk, _ in chunks[:-1] if chunk[-1].role == "heading"]
+    assert orphans == []
+
+
 def test_a_picture_left_out_is_named_in_the_notes_in_the_page_language(tmp_path: Path) -> None:
     page = load_page(write(tmp_path / "p" / "index.md",
                            "---\ntitle: إنشاء فرق المشاريع\nsummary: ملخص قصير.\n---\n## الخطوات\n\nنص الخطوة الأولى.\n\n"

@@ -222,6 +222,12 @@ def _pack(items: list[TextItem], pack: float, role: TextRole, frame: Frame, firs
         item = queue.pop(0)
         trial = current + [item]
         if items_height(trial, pack, role, box, lang, mono) <= box.inner_h:
+            if item.role == "heading" and current and queue and \
+                    not _starts_after(trial, queue[0], pack, role, box, lang, mono):
+                chunks.append(current)  # a heading goes with its text: to the next box
+                current, box = [], frame
+                queue.insert(0, item)
+                continue
             current = trial
             continue
         if item.role == "code" and current and current[-1].role == "code":
@@ -278,15 +284,27 @@ def _pack(items: list[TextItem], pack: float, role: TextRole, frame: Frame, firs
 def _lead_ins_kept(chunks: list[list[TextItem]], pack: float, role: TextRole, frame: Frame, lang: str | None,
                    mono: str) -> list[list[TextItem]]:
     """A paragraph that introduces what follows ("The steps are:") is not left at the bottom of a slide
-    whose next one starts with what it introduces (a list, code, a formula): it moves over when it
-    fits there."""
+    whose next one starts with what it introduces (a list, code, a formula), nor is a heading left
+    at the bottom of a slide with its text on the next: it moves over when it fits there."""
     for i in range(len(chunks) - 1):
         here, there = chunks[i], chunks[i + 1]
-        introduced = there and (there[0].bullet or there[0].number is not None or there[0].role in ("code", "math"))
-        if len(here) > 1 and introduced and _leads_in(here[-1]) and \
-                items_height([here[-1], *there], pack, role, frame, lang, mono) <= frame.inner_h:
+        introduced = there and (there[0].bullet or there[0].number is not None or
+                                there[0].role in ("code", "math", "heading"))
+        moves = (introduced and _leads_in(here[-1])) or (bool(there) and here[-1].role == "heading")
+        if len(here) > 1 and moves and items_height([here[-1], *there], pack, role, frame, lang, mono) <= frame.inner_h:
             chunks[i], chunks[i + 1] = here[:-1], [here[-1], *there]
     return chunks
+
+
+def _starts_after(items: list[TextItem], following: TextItem, pack: float, role: TextRole, box: Frame,
+                  lang: str | None, mono: str) -> bool:
+    """Whether `following` starts in the box after `items` (which end with a heading): all of it, or
+    at least two lines of a paragraph that can be split."""
+    if items_height([*items, following], pack, role, box, lang, mono) <= box.inner_h:
+        return True
+    two_lines = 2 * pack * role.line_height + pack * 0.55  # and the space before the paragraph
+    splits = following.role in ("body", "quote") and following.bullet is None and following.number is None
+    return splits and items_height(items, pack, role, box, lang, mono) + two_lines <= box.inner_h
 
 
 def _leads_in(item: TextItem) -> bool:
