@@ -285,6 +285,29 @@ def test_a_wrapped_tag_line_never_starts_with_its_separator(tmp_path):
     assert all(line.endswith("·") for line in tagged[:-1]), tagged
 
 
+def test_a_listing_is_set_small_enough_that_no_line_breaks(tmp_path):
+    """A drawn tree or a table in a code block falls apart when a line wraps: the listing's size goes
+    down (not below 14 pt) until its longest line fits the panel."""
+    tree = ["project", "|   README.md", "|---package", "|   |   _utils.py                  Utility functions",
+            "|   |---attacks", "|   |   |   _fgsm.py                         Fast Gradient Sign Method",
+            "|   |   |   |   _amp.py             Mixed Precision (Faster) - Fast Gradient Sign Method"]  # 88
+    code = "\n".join(tree)
+    path = write(tmp_path / "p" / "index.md", f"---\ntitle: Tree\nsummary: Files.\n---\n## Layout\n\n```\n{code}\n```\n")
+    _, _, pdf = pdf_of(path, tmp_path)
+    text = poppler("pdftotext", "-layout", "-f", "3", "-l", "3", str(pdf), "-")
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    assert " ".join(tree[-1].split()) in lines, lines
+    assert "Sign Method" not in lines
+    from pptx import Presentation
+
+    page = load_page(path)
+    render_deck(page, tmp_path / "tree.pptx")
+    sizes = {run.font.size.pt for slide in Presentation(str(tmp_path / "tree.pptx")).slides for shape in slide.shapes
+             if shape.has_text_frame and "README.md" in shape.text_frame.text
+             for p in shape.text_frame.paragraphs for run in p.runs}
+    assert sizes and min(sizes) >= 14.0, sizes
+
+
 def test_a_formula_in_running_text_stays_on_one_line_of_the_pdf(tmp_path):
     # the same sentence after 0…11 words: wherever a line ends, it does not end inside a formula
     sentence = (r"we denote all of the $N$ inputs $\mathbf{X} = [\mathbf{x}_1, ..., \mathbf{x}_N]$, all of the "

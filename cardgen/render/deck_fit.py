@@ -8,6 +8,7 @@ Noto Sans and DejaVu Sans (what a viewer without Noto falls back to) and a small
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -130,6 +131,15 @@ def item_lines(item: TextItem, size: float, frame: Frame, lang: str | None, mono
         return line_count(item.text, max(10.0, width), family, bold, round(size, 2), lang)
     # a hard line break starts a line of its own
     return sum(line_count(part, max(10.0, width), family, bold, round(size, 2), lang) for part in item.text.split("\n"))
+
+
+def unwrapped_size(lines: list[str], frame: Frame, mono: str, largest: float) -> float:
+    """The largest size up to `largest` at which each line of a listing fits `frame`'s width on one
+    line of the fixed-pitch face (a wrapped line breaks a listing's columns and drawn trees)."""
+    widest = max((text_width(line, 1.0, family=mono) for line in lines), default=0.0)
+    if widest <= 0:
+        return largest
+    return min(largest, math.floor(frame.inner_w * WIDTH_RESERVE / widest * 10) / 10)  # a tenth of a point down
 
 
 def _mostly_bold(runs: Inline) -> bool:

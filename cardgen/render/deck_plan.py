@@ -49,6 +49,7 @@ from cardgen.render.deck_fit import (
     one_line_size,
     paginate,
     slice_runs,
+    unwrapped_size,
 )
 from cardgen.text.fit import FittedText
 
@@ -475,7 +476,7 @@ class Planner:
                 flush()
                 out.extend(self._table(section, block))
             elif isinstance(block, CodeBlock) and (len(block.code.splitlines()) > INLINE_CODE_LINES or not only_text
-                                                   or _diagram_kind(block)):
+                                                   or _diagram_kind(block) or self._too_wide_inline(section, block)):
                 flush()
                 out.extend(self._code(section, block))
             elif isinstance(block, (Figure, Gallery)):
@@ -531,7 +532,11 @@ class Planner:
 
     def _content(self, section: _Section, items: list[TextItem]) -> list[SlidePlan]:
         frame = self.geo.running_body if section.running else self.geo.body
-        chunks = paginate(items, self.layout.role("body"), frame, self.lang, self.mono)
+        role = self.layout.role("body")
+        code = [item.text for item in items if item.role == "code"]
+        if code:  # a short listing among the text: the text no larger than keeps its lines whole
+            role = replace(role, size=max(role.min_size, unwrapped_size(code, frame, self.mono, role.size)))
+        chunks = paginate(items, role, frame, self.lang, self.mono)
         out = []
         for index, (chunk, size) in enumerate(chunks):
             out.append(self._titled("content", section, index, items=chunk, size=size))
@@ -651,9 +656,13 @@ class Planner:
         if kind:  # drawing a diagram needs its JavaScript renderer (a browser): say what the source is
             items.insert(0, TextItem((Run(self.words.format("diagram_source", kind=kind)),), role="muted"))
         role = self.layout.role("code")
-        role = replace(role, min_size=max(role.min_size, CODE_MIN_SIZE), size=max(role.size, CODE_MIN_SIZE))
         body = self._body_frame(section)
         frame = Frame(body.w - 2 * CODE_PAD_X, body.h - 2 * CODE_PAD_Y)
+        floor = max(role.min_size, CODE_MIN_SIZE)
+        # as large as the role asks, but no larger than keeps every line unbroken (down to the floor)
+        largest = unwrapped_size([item.text for item in items if item.role == "code"], frame, self.mono,
+                                 max(role.size, floor))
+        role = replace(role, min_size=floor, size=max(floor, largest))
         chunks = paginate(items, role, frame, self.lang, self.mono)
         notes: list[str] = []
         if len(chunks) > CODE_SLIDES:
@@ -671,6 +680,13 @@ class Planner:
             out.append(self._titled("code", section, index, items=chunk, size=size, panel_height=panel,
                                     notes=notes if index == len(chunks) - 1 else []))
         return out
+
+    def _too_wide_inline(self, section: _Section, block: CodeBlock) -> bool:
+        """A listing whose longest line would wrap among the text even at its smallest size: on a code
+        slide of its own it can be set smaller (down to `CODE_MIN_SIZE`) and keep its lines whole."""
+        role = self.layout.role("body")
+        lines = block.code.rstrip("\n").split("\n")
+        return unwrapped_size(lines, self._body_frame(section), self.mono, role.size) < role.min_size
 
     def _body_frame(self, section: _Section) -> Frame:
         return self.geo.running_body if section.running else self.geo.body
