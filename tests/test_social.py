@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from cardgen.render.social_encode import encode
 from cardgen.render.social_meta import meta_snippet
 from cardgen.templates import builtin_root, load_template
 
-from conftest import CORPUS, SEED, corpus_ids, corpus_pages
+from conftest import CORPUS, SEED, corpus_ids, corpus_pages, tiny_png
 
 TEMPLATES = ("default", "dark", "event")
 LONG_TITLE = "Separating stable and unstable regimes in Gaussian process transition dynamics models with a very long name"
@@ -327,19 +328,33 @@ def parse_meta(html: str) -> dict[str, str]:
 
 def test_meta_snippet_is_escaped_and_complete(tmp_path: Path) -> None:
     page = make_page(
-        tmp_path, 'Cats & "dogs" <b>', url="https://lab.example.org/project/mlphys/", alt="A <cat>"
+        tmp_path, 'Cats & "dogs" <b>', url="https://lab.example.org/project/mlphys/", alt="A <cat>",
+        image=tiny_png(tmp_path / "featured.png"),
     )
     html = meta_snippet(
-        page, "https://lab.example.org/project/mlphys/mlphys-og.jpg", 1200, 630, mime="image/jpeg"
+        page, "https://lab.example.org/project/mlphys/mlphys-og.jpg", 1200, 630, mime="image/jpeg", picture=True
     )
     assert "<b>" not in html and "&amp;" in html
     tags = parse_meta(html)
     assert tags["og:title"] == 'Cats & "dogs" <b>'
     assert tags["og:image"] == tags["twitter:image"] == "https://lab.example.org/project/mlphys/mlphys-og.jpg"
     assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
-    assert tags["og:image:alt"] == "A <cat>"
+    assert tags["og:image:alt"] == tags["twitter:image:alt"] == 'Cats & "dogs" <b> — A <cat>'  # the title it shows
     assert tags["twitter:card"] == "summary_large_image"
     assert tags["og:description"].startswith("Physics meets machine learning")
+
+
+def test_the_image_alt_describes_only_what_the_image_shows(tmp_path: Path) -> None:
+    """The social image shows the title, and the page's picture when it could be used: placeholder
+    art standing in for an unreadable or missing picture is not described as that picture, and a
+    caption (often a credit) is not a description."""
+    from cardgen.render.social_meta import image_alt
+
+    page = make_page(tmp_path, "Team projects", alt="Students around a whiteboard", image=tiny_png(tmp_path / "f.png"))
+    assert image_alt(page) == "Team projects — Students around a whiteboard"
+    assert image_alt(page, picture=False) == "Team projects"
+    captioned = replace(page, image=ImageSettings(caption="Photo by rawpixel on Unsplash"))
+    assert image_alt(captioned) == "Team projects"
 
 
 # ----------------------------------------------------------------- render_social end to end

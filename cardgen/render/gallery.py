@@ -215,7 +215,7 @@ def _href(rel_to_output: str) -> str:
 def _image(page: Page, output: Path, outputs: list[dict[str, Any]]) -> GalleryImage | None:
     from PIL import Image
 
-    from cardgen.render.social_meta import image_alt
+    from cardgen.render.social_meta import picture_alt
 
     candidates = [o for o in outputs if Path(o["path"]).suffix in (".jpg", ".png", ".webp")]
     candidates.sort(key=lambda o: "-og." not in Path(o["path"]).name)  # the OpenGraph image first
@@ -225,7 +225,9 @@ def _image(page: Page, output: Path, outputs: list[dict[str, Any]]) -> GalleryIm
                 width, height = img.size
         except OSError:
             continue
-        return GalleryImage(_href(item["path"]), image_alt(page), width, height)
+        # The card's heading says the title the preview shows: the alt says what else it shows (the
+        # page's picture), and is empty otherwise (decorative), rather than the title twice.
+        return GalleryImage(_href(item["path"]), picture_alt(page), width, height)
     return None
 
 

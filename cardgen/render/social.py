@@ -224,7 +224,7 @@ def render_social(
         if primary is None or name == "og":
             primary = (name, url, dims, f"image/{encoded.format}")
     assert primary is not None
-    snippet = meta_snippet(page, primary[1], primary[2][0], primary[2][1], mime=primary[3])
+    snippet = meta_snippet(page, primary[1], primary[2][0], primary[2][1], mime=primary[3], picture=images.has_image)
     if hugo:
         partial = social_hugo.write_partial(page)
         if partial is not None:

@@ -15,9 +15,20 @@ from cardgen.page import Page
 DESCRIPTION_LIMIT = 200  # Facebook shows ~2 lines; X truncates at 200
 
 
-def image_alt(page: Page) -> str:
-    """What a screen reader should say about the card: the image's alt text, its caption, else the title."""
-    return page.image.alt_text.strip() or page.image.caption_text.strip() or page.title_plain
+def image_alt(page: Page, picture: bool | None = None) -> str:
+    """What a screen reader should say about the social image: the title it shows, then what its
+    picture shows (`picture_alt`)."""
+    alt = picture_alt(page, picture)
+    title = page.title_plain or page.slug
+    return f"{title} — {alt}" if alt else title
+
+
+def picture_alt(page: Page, picture: bool | None = None) -> str:
+    """What the page's own picture shows (its `image.alt_text`) when it is on the image (`picture`; by
+    default, when the page has one); "" otherwise. Not the caption, which is often a credit ("Photo
+    by … on Unsplash"), nor anything about a picture that placeholder art stands in for."""
+    shows = page.featured_image is not None if picture is None else picture
+    return " ".join(page.image.alt_text.split()) if shows else ""
 
 
 def image_url(page: Page, filename: str) -> str:
@@ -36,8 +47,10 @@ def short_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def meta_snippet(page: Page, url: str, width: int, height: int, *, mime: str = "") -> str:
-    """`<meta>` tags for one image; attribute values are HTML-escaped."""
+def meta_snippet(page: Page, url: str, width: int, height: int, *, mime: str = "", picture: bool | None = None) -> str:
+    """`<meta>` tags for one image (`picture`: whether the page's own picture is on it, see
+    `image_alt`); attribute values are HTML-escaped."""
+    alt = image_alt(page, picture)
     tags = [
         ("property", "og:title", page.title_plain),
         ("property", "og:description", short_description(page.description)),
@@ -48,12 +61,12 @@ def meta_snippet(page: Page, url: str, width: int, height: int, *, mime: str = "
     tags += [
         ("property", "og:image:width", str(width)),
         ("property", "og:image:height", str(height)),
-        ("property", "og:image:alt", image_alt(page)),
+        ("property", "og:image:alt", alt),
         ("name", "twitter:card", "summary_large_image"),
         ("name", "twitter:title", page.title_plain),
         ("name", "twitter:description", short_description(page.description)),
         ("name", "twitter:image", url),
-        ("name", "twitter:image:alt", image_alt(page)),
+        ("name", "twitter:image:alt", alt),
     ]
     if page.url:
         tags.insert(0, ("property", "og:url", page.url))
