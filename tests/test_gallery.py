@@ -295,3 +295,84 @@ def test_printed_gallery_is_compact_and_writes_out_each_page_address(gallery: Pa
     for slug in ("alpha", "beta"):
         assert f"lab.example.org/project/{slug}/" in text.replace("\n", "").replace(" ", "")
     assert "PPTX" not in text  # the files are reached through the QR code, not printed as dead links
+
+
+# --- scripts a device may have no font for -------------------------------------------------------------
+
+SCRIPTS = Path(__file__).parent / "fixtures" / "scripts"
+
+
+@pytest.fixture(scope="module")
+def script_gallery(tmp_path_factory) -> Path:
+    """A gallery of the Bengali and Hindi fixture pages and one English page."""
+    root = tmp_path_factory.mktemp("scripts") / "site"
+    write(root / "hugo.toml", 'baseURL = "https://lab.example.org/"\ntitle = "Example Lab"\n')
+    for name in ("bn-hawking", "hi-physics"):
+        shutil.copytree(SCRIPTS / name, root / "content" / "project" / name)
+    write(root / "content" / "project" / "en" / "index.md", "---\ntitle: Plain English\nsummary: Short.\n---\nText.\n")
+    out = root.parent / "out"
+    assert run_batch(root, out, jobs=1, event="Open Lab Day", formats="social") == 0
+    return out / "event" / "index.html"
+
+
+def test_the_gallery_carries_the_faces_of_its_scripts_cut_to_its_characters(script_gallery: Path) -> None:
+    """A device without a Bengali or Devanagari font would show those titles as boxes: the page
+    embeds the bundled faces (WOFF, cut to what it shows, declared for those characters only)."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    html = script_gallery.read_text(encoding="utf-8")
+    faces = re.findall(r'@font-face \{ font-family: "([^"]+)"; font-weight: (\d+);.*?base64,([A-Za-z0-9+/=]+)\) '
+                       r'format\("woff"\); unicode-range: ([^;]+);', html)
+    assert {(family, weight) for family, weight, _, _ in faces} == {
+        ("cardgen Noto Sans Bengali", "400"), ("cardgen Noto Sans Bengali", "700"),
+        ("cardgen Noto Sans Devanagari", "400"), ("cardgen Noto Sans Devanagari", "700")}
+    bengali = "হুইলচেয়ারের মহাবিশ্ব পর্যটক".replace(" ", "")
+    for family, _, data, ranges in faces:
+        font = TTFont(io.BytesIO(base64.b64decode(data)))
+        assert font.flavor == "woff" and "GSUB" in font  # shaping kept
+        covered = font.getBestCmap()
+        assert len(covered) < 200  # cut down (the whole Bengali face maps 173 code points, CJK 20 000)
+        declared = set()
+        for part in ranges.split(", "):
+            first, _, last = part.removeprefix("U+").partition("-")
+            declared.update(range(int(first, 16), int(last or first, 16) + 1))
+        script = range(0x0980, 0x0A00) if "Bengali" in family else range(0x0900, 0x0980)
+        assert declared <= set(script) | {0x0964, 0x0965}  # its script only: Latin keeps the device's font
+        if "Bengali" in family:
+            assert all(ord(ch) in covered and ord(ch) in declared for ch in bengali)
+    stack = re.search(r"font: 400 1rem/1.55 ([^;]+);", html).group(1)
+    assert stack.startswith('"cardgen Noto Sans Bengali", "cardgen Noto Sans Devanagari", system-ui')
+
+
+def test_a_gallery_carries_only_the_faces_its_pages_need(gallery: Path) -> None:
+    import re
+
+    html = (gallery / "event" / "index.html").read_text(encoding="utf-8")
+    assert set(re.findall(r'@font-face \{ font-family: "([^"]+)"', html)) == {"cardgen Noto Sans Arabic"}  # its Arabic page
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_the_bengali_title_reads_back_from_chromium_on_a_machine_without_a_bengali_font(
+        script_gallery: Path, tmp_path: Path) -> None:
+    from test_scripts_readback import ocr, read_back_score, tesseract_has
+
+    if not tesseract_has("ben"):
+        pytest.skip("tesseract-ocr-ben is not installed")
+    # the page as it is, with everything but the Bengali card's title hidden (so the OCR reads only that)
+    probe = script_gallery.with_name("probe.html")
+    probe.write_text(script_gallery.read_text(encoding="utf-8").replace("</head>", (
+        "<style>body * { visibility: hidden; } #p-bn-hawking-title { visibility: visible; }</style></head>")),
+        encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    try:
+        proc = chromium(["--window-size=1280,1400", "--virtual-time-budget=5000", f"--screenshot={shot}",
+                         probe.as_uri()], tmp_path / "profile")
+    finally:
+        probe.unlink()
+    assert proc.returncode == 0 and shot.is_file()
+    assert read_back_score("হুইলচেয়ারের মহাবিশ্ব পর্যটক", ocr(shot, "ben", "11")) >= 0.8

@@ -5,7 +5,9 @@ summary, with links to its slides, card and page. The HTML comes from the Jinja2
 `gallery.html.j2` next to this module (autoescaped); this module only gathers what the template shows.
 Everything it links to lies inside the batch's output folder and is linked relatively, so the page
 works from `file://` and from any static host; nothing is fetched from elsewhere (no fonts, scripts or
-styles: system fonts, inline CSS and a few lines of inline script for arrow-key navigation).
+styles: the device's fonts, with the bundled face of each script on the page that a device may lack
+embedded in the page (`cardgen.render.web_fonts`), inline CSS and a few lines of inline script for
+arrow-key navigation).
 """
 
 from __future__ import annotations
@@ -355,9 +357,24 @@ def render_gallery_html(gallery: Gallery) -> str:
 
     from markupsafe import Markup
 
-    data = replace(gallery, qr_svg=Markup(gallery.qr_svg))  # segno's own SVG: the one unescaped value
-    html: str = _environment().get_template(TEMPLATE).render(g=data)
+    from cardgen.render.web_fonts import web_fonts
+
+    data = replace(gallery, qr_svg=Markup(gallery.qr_svg))  # segno's own SVG: unescaped, as the fonts
+    fonts = web_fonts(gallery_texts(gallery))
+    html: str = _environment().get_template(TEMPLATE).render(
+        g=data, font_faces=Markup("\n".join(font.css for font in fonts)),
+        fonts_first=[f.family for f in fonts if f.first], fonts_last=[f.family for f in fonts if not f.first])
     return html
+
+
+def gallery_texts(gallery: Gallery) -> list[str]:
+    """Every text the page shows (for the fonts it carries)."""
+    texts = [gallery.title, gallery.kicker, gallery.count_line, gallery.description, gallery.footer,
+             *gallery.labels.values()]
+    for item in gallery.items:
+        texts += [item.title, item.authors, item.summary, *(link.label for link in item.links)]
+    texts += [link.label for link in gallery.downloads]
+    return texts
 
 
 def write_gallery(gallery: Gallery, folder: Path) -> Path:
