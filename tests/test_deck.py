@@ -458,6 +458,40 @@ def test_a_figure_the_decode_changes_is_encoded_from_its_pixels(tmp_path):
     assert shown[2].format == "JPEG"
 
 
+def test_a_heading_over_subsections_only_gets_a_divider_slide(tmp_path):
+    """"## Technical details" straight over "### 1. Force input": the parent heading becomes a divider
+    before its subsections' slides, so they keep their context (pandoc makes a heading above the
+    slide level a title slide); an empty heading followed by one of its own level adds nothing."""
+    path = write(tmp_path / "p" / "index.md", """
+        ---
+        title: Dividers
+        summary: A short summary.
+        ---
+        ## Technical details
+
+        ### 1. Force input
+
+        The load cells measure the force of each finger.
+
+        ### 2. Motion
+
+        The force moves the avatar through a spring model.
+
+        ## Empty
+
+        ## Publications
+
+        One paper at UIST.
+        """)
+    _, result, prs = deck_of(path, tmp_path)
+    titles = [texts(slide)[0] if texts(slide) else "" for slide in prs.slides]
+    kinds = result.info["kinds"]
+    at = titles.index("Technical details")
+    assert kinds[at] == "section" and titles[at + 1] == "1. Force input" and titles[at + 2] == "2. Motion"
+    assert "Empty" not in titles and kinds.count("section") == 1
+    assert checker(result.outputs[0]) == []
+
+
 # --------------------------------------------------------------------------- slides pages
 
 

@@ -153,6 +153,7 @@ class _Section:
     notes: list[str] = field(default_factory=list)
     level: int = 2
     running: bool = False  # `title` was borrowed (nearest heading or deck title): shown as a running head
+    divider: bool = False  # a heading whose text is all in the sections under it: a divider slide
     background_color: str | None = None
     background_image: str | None = None
 
@@ -388,11 +389,18 @@ class Planner:
             blocks = blocks[:first_text] + _drop_first_paragraph(blocks[first_text:], page.description)
         sections: list[_Section] = []
         current = _Section(page.title_plain or page.slug)
+        opened = False  # `current` was opened by a heading of the body (not the page title)
         for block in blocks:
             if isinstance(block, Heading) and block.level <= 3:
                 if current.blocks or current.notes:
                     sections.append(current)
+                elif opened and block.level > current.level and current.title != page.title_plain:
+                    # "## Technical details" straight over "### 1. Force input": the parent heading gets a
+                    # divider, so the slides under it keep their context (what pandoc makes of a heading
+                    # above its slide level)
+                    sections.append(_Section(current.title, level=1, divider=True))
                 current = _Section(block.text.strip() or current.title, level=block.level)
+                opened = True
                 continue
             if isinstance(block, ThematicBreak):
                 # A rule starts a new slide of the section, unless what came before it would be a
@@ -407,7 +415,8 @@ class Planner:
             current.blocks.append(block)
         if current.blocks or current.notes:
             sections.append(current)
-        return [s for s in sections if any(not _shows_nothing(b) for b in s.blocks) or (s.level == 1 and s.notes)]
+        return [s for s in sections if any(not _shows_nothing(b) for b in s.blocks) or (s.level == 1 and s.notes)
+                or s.divider]
 
     def _slide_sections(self, slides: tuple[Slide, ...]) -> list[_Section]:
         """One section per visible slide. A slide without a heading of its own borrows the nearest
