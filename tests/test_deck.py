@@ -492,6 +492,17 @@ def test_a_heading_over_subsections_only_gets_a_divider_slide(tmp_path):
     assert checker(result.outputs[0]) == []
 
 
+def test_bullets_take_the_accent_and_numbers_the_text_colour_as_in_the_pdf(tmp_path):
+    path = write(tmp_path / "p" / "index.md", "---\ntitle: Lists\nsummary: Short.\n---\n## Steps\n\n"
+                 "1. First step\n2. Second step\n\n- a point\n- another point\n")
+    _, _, prs = deck_of(path, tmp_path)
+    ppr = [p._p.find(f"{A}pPr") for slide in prs.slides for shape in slide.shapes if shape.has_text_frame
+           for p in shape.text_frame.paragraphs if p.text in ("First step", "a point")]
+    numbered, bulleted = sorted(ppr, key=lambda el: el.find(f"{A}buAutoNum") is None)
+    assert numbered.find(f"{A}buAutoNum") is not None and numbered.find(f"{A}buClr") is None  # follows the text
+    assert bulleted.find(f"{A}buChar") is not None and bulleted.find(f"{A}buClr") is not None
+
+
 # --------------------------------------------------------------------------- slides pages
 
 

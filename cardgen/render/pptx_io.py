@@ -346,7 +346,7 @@ def paragraph_format(paragraph: Any, *, line: float, before: float = 0.0, after:
         etree.SubElement(ppr, f"{{{A}}}buNone")
     else:
         hanging = min(indent, hanging if hanging is not None else (32.0 if numbered is not None else 20.0))
-        if bullet_color:
+        if bullet_color and numbered is None:  # a bullet is the accent's; a number reads as the text
             clr = etree.SubElement(ppr, f"{{{A}}}buClr")
             etree.SubElement(clr, f"{{{A}}}srgbClr", val=bullet_color.lstrip("#")[:6].upper())
         if numbered is not None:
