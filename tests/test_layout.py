@@ -72,7 +72,7 @@ def test_removing_the_social_title_layer_removes_the_title(tmp_path: Path) -> No
     folder = copy_template(tmp_path)
     _drop_layer(folder / "template.toml", "social.wide.layers", 'field = "title"')
     # the description layer followed the title; it now follows nothing
-    text = (folder / "template.toml").read_text().replace('below = "title"\ngap = 18\n', "", 1)
+    text = (folder / "template.toml").read_text().replace('below = "title"\ngap = 26\n', "", 1)
     (folder / "template.toml").write_text(text)
     scene = social(make_page(tmp_path), folder)
     assert scene.text("title") is None
