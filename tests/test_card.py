@@ -706,3 +706,22 @@ def test_a_right_to_left_card_is_mirrored_left_to_right(tmp_path):
     assert qr_en.x > width / 2 > qr_ar.right
     assert qr_ar.x == pytest.approx(width - qr_en.right, abs=0.01)
     assert url_en.right > width / 2 > url_ar.x  # flush right under the code; flush left under it
+
+
+def test_a_link_address_on_the_back_is_printed_whole_to_be_typed(tmp_path):
+    """An address on paper is typed, so it is printed whole, broken after a "/" (or before a ".")
+    over two lines when it has to; only one too long for two lines is shortened in the middle."""
+    from cardgen.layout.model import TextBox
+
+    cran = "https://cran.r-project.org/web/packages/ggasym/vignettes/ggasym-usage-and-examples.html"
+    huge = "https://example.org/" + "/".join(f"segment-number-{i}" for i in range(12))
+    bundle = tmp_path / "content" / "project" / "links"
+    write(bundle / "index.md", f"---\ntitle: Links\nexternal_link: https://lab.example.org/links\nlinks:\n"
+                               f"- name: CRAN\n  url: {cran}\n- name: Data\n  url: {huge}\n---\nText.\n")
+    scene = _scene(bundle / "index.md", "back")
+    shown = [[line.text for line in n.lines] for n in scene.nodes if isinstance(n, TextBox) and n.name == "link"]
+    assert [label for label, in shown[0::2]] == ["CRAN", "Data"]  # label, address, label, address
+    whole, shortened = shown[1], shown[3]
+    assert "".join(whole) == cran.removeprefix("https://") and len(whole) == 2, whole
+    assert all(not line.endswith("-") for line in whole)  # no hyphen added inside an address
+    assert len(shortened) == 1 and "…" in shortened[0]

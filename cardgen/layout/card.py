@@ -10,6 +10,7 @@ bleed, so an imposed sheet shows the same crop as the single card.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,9 @@ QR_QUIET = 4  # modules of quiet zone, as ISO/IEC 18004 asks
 EDGE_MM = 0.05  # a box this close to a trim edge touches it (and runs on into the bleed)
 CAPTION_SCRIM = 0.55
 CREDIT_LINES = 2
+ADDRESS_LINES = 2  # a link's address on a card back: typed from the card, so whole when it can be
+#: Where an address may break: after a "/", "?", "&", "=", "#" or "-", before a ".".
+_URL_PIECES = re.compile(r"[^/?&=#\-.]+[/?&=#\-]*|\.[^/?&=#\-.]*[/?&=#\-]*|[/?&=#\-]+")
 MIN_LINKS_MM = 28.0  # a link column narrower than this cannot show an address: the QR code carries it
 
 
@@ -363,6 +367,28 @@ class _Builder:
             text = text.upper()
         return text
 
+    def fit_address(self, url: str, width_mm: float, size: float, face: Typeface) -> FittedText:
+        """A link's address as it can be typed: whole, on up to `ADDRESS_LINES` lines broken after a
+        "/" (or before a "." or after a "-", "?", "&", "=", "#" where a path part is too long); one
+        that needs more is shortened in the middle on one line (`fit_url`)."""
+        text = fields.display_url(url, 10_000)
+        width = width_mm * PT_PER_MM
+        lines: list[str] = []
+        pieces = _URL_PIECES.findall(text)
+        for piece in pieces if "".join(pieces) == text else [text]:
+            if lines and line_width(lines[-1] + piece, size, face) <= width:
+                lines[-1] += piece
+            elif line_width(piece, size, face) <= width:
+                lines.append(piece)
+            else:
+                lines = []
+                break
+        if not lines or len(lines) > ADDRESS_LINES:
+            return self.fit_url(url, width_mm, size, face)
+        line_height = size * 1.3
+        widest = max(line_width(line, size, face) for line in lines)
+        return FittedText(tuple(lines), size, line_height, False, widest, line_height * len(lines))
+
     def fit_url(self, url: str, width_mm: float, size: float, face: Typeface) -> FittedText:
         """A URL on one line, shortened in the middle (host and last path part stay readable)."""
         limit = 60
@@ -519,12 +545,16 @@ class _Builder:
         if area.w < MIN_LINKS_MM * min(1.0, self.c.scale) or not rows:
             self.skip(layer)
             return
-        count = max(1, int((area.h + 0.5) // (2 * row_h + 1.0)))
-        rows = rows[:count]
-        used = len(rows) * (2 * row_h + 1.0) - 1.0
-        y = area.bottom - used if layer.valign == "bottom" else area.y
         bold, plain = self.face(layer, bold=True), self.face(layer)
-        for label, url in rows:
+        addresses = [self.fit_address(url, area.w, size, plain) for _, url in rows]
+        heights = [(1 + len(a.lines)) * row_h + 1.0 for a in addresses]
+        count = 1
+        while count < len(rows) and sum(heights[: count + 1]) - 1.0 <= area.h + 0.5:
+            count += 1
+        rows, addresses = rows[:count], addresses[:count]
+        used = sum(heights[:count]) - 1.0
+        y = area.bottom - used if layer.valign == "bottom" else area.y
+        for (label, _), address in zip(rows, addresses, strict=True):
             lab = self.fit(label, (area.w, row_h), size, size, 1, bold, 1.3)
             box = place(
                 lab,
@@ -537,10 +567,9 @@ class _Builder:
             )
             self.nodes.append(box)
             y += box.rect.h
-            address = self.fit_url(url, area.w, size, plain)
             box = place(
                 address,
-                Rect(area.x, y, area.w, row_h),
+                Rect(area.x, y, area.w, row_h * len(address.lines)),
                 plain,
                 name="link",
                 color=layer.link_color or layer.color,
