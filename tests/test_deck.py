@@ -503,6 +503,29 @@ def test_bullets_take_the_accent_and_numbers_the_text_colour_as_in_the_pdf(tmp_p
     assert bulleted.find(f"{A}buChar") is not None and bulleted.find(f"{A}buClr") is not None
 
 
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_closing_qr_code_is_on_the_side_the_page_reads_towards(tmp_path, lang):
+    """The closing slide's QR code sits after its text: at the right of an English slide, at the
+    left of an Arabic one (whose text is flush right), in the pptx and the PDF alike."""
+    from cardgen.render.deck_plan import qr_columns
+
+    title = {"en": "Team projects", "ar": "إنشاء فرق المشاريع"}[lang]
+    path = write(tmp_path / "p" / "index.md", f"---\ntitle: {title}\nlanguage: {lang}\n"
+                 "external_link: https://lab.example.org/p\n---\nنص.\n")
+    _, _, prs = deck_of(path, tmp_path)
+    closing = prs.slides[len(prs.slides) - 1]
+    qr = next(shape for shape in closing.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE
+              or shape.name.lower().startswith("qr"))
+    text = next(shape for shape in closing.shapes if shape.has_text_frame and "lab.example.org" in shape.text_frame.text)
+    middle = prs.slide_width / 2
+    if lang == "ar":
+        assert qr.left + qr.width < middle < text.left + text.width and qr.left < text.left
+    else:
+        assert text.left < middle < qr.left
+    assert qr_columns(60.0, 800.0, 500.0, 200.0, rtl=True) == (360.0, 60.0)  # the PDF's boxes, from one helper
+    assert qr_columns(60.0, 800.0, 500.0, 200.0, rtl=False) == (60.0, 660.0)
+
+
 # --------------------------------------------------------------------------- slides pages
 
 

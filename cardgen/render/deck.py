@@ -58,6 +58,7 @@ from cardgen.render.deck_plan import (
     SlidePlan,
     cover_boxes,
     cover_meta_items,
+    qr_columns,
 )
 from cardgen.render.pptx_io import (
     A,
@@ -873,21 +874,21 @@ class DeckBuilder:
         self._text_with_qr(plan, role="body")
 
     def _text_with_qr(self, plan: SlidePlan, role: str) -> None:
-        """Title, text on the left and, when the plan has a URL, its QR code on the right."""
+        """Title, text and, when the plan has a URL, its QR code beside it (`qr_columns`)."""
         w = self.w
         slide = w.titled_slide("Title and Content", plan)
         x, y, bw, bh = w.boxes["body"]
         body = find_placeholder(slide, BODY_TYPES)
         width = w.geometry.links_body.w if plan.qr_url else bw
+        side = w.geometry.qr_side
+        tx, qx = qr_columns(x, bw, width, side, is_rtl(self.page.language))
         if body is None:
-            body = slide.shapes.add_textbox(Pt(x), Pt(y), Pt(width), Pt(bh))
+            body = slide.shapes.add_textbox(Pt(tx), Pt(y), Pt(width), Pt(bh))
         else:
-            body.left, body.top, body.width, body.height = Pt(x), Pt(y), Pt(width), Pt(bh)
+            body.left, body.top, body.width, body.height = Pt(tx), Pt(y), Pt(width), Pt(bh)
         if plan.items:
             w.body(body, plan.items, plan.size, role=role)
         if plan.qr_url:
-            side = w.geometry.qr_side
-            qx = x + bw - side
             w.qr_code(slide, plan.qr_url, (qx, y), side)
             label = slide.shapes.add_textbox(Pt(qx - 20), Pt(y + side + 6), Pt(side + 40), Pt(44))
             prepare_frame(label.text_frame)

@@ -27,7 +27,7 @@ from cardgen.render.deck_fit import (
     spacing_before,
 )
 from cardgen.render.deck_look import DeckLook, LayoutLook
-from cardgen.render.deck_plan import Geometry, SlidePlan, cover_boxes, cover_meta_items, labels
+from cardgen.render.deck_plan import Geometry, SlidePlan, cover_boxes, cover_meta_items, labels, qr_columns
 from cardgen.render.pdf import fixed_date
 from cardgen.render.pdf_canvas import Canvas, Piece
 from cardgen.render.pdf_fonts import Fonts, output
@@ -189,10 +189,10 @@ class DeckPdf:
         self._title(ctx, plan, self.boxes["title"])
         x, y, bw, bh = self.boxes["body"]
         width = self.geo.links_body.w if plan.qr_url else bw
-        self._items(ctx, plan.items, plan.size, (x, y, width, bh), role)
+        side = self.geo.qr_side
+        tx, qx = qr_columns(x, bw, width, side, is_rtl(self.lang))
+        self._items(ctx, plan.items, plan.size, (tx, y, width, bh), role)
         if plan.qr_url:
-            side = self.geo.qr_side
-            qx = x + bw - side
             ctx.canvas.qr(plan.qr_url, qx, y, side)
             self._lines(ctx, [Piece(self.words["scan_to_open"], colour=ctx.colour("muted"))], 12,
                         (qx - 20, y + side + 6, side + 40, 44), align="center", line=14.4)

@@ -158,6 +158,13 @@ class _Section:
     background_image: str | None = None
 
 
+def qr_columns(x: float, width: float, text_width: float, side: float, rtl: bool) -> tuple[float, float]:
+    """(left of the text, left of the QR code) on a slide of text beside a QR code, in pt, for a body
+    box starting at `x` and `width` wide: the code at the right and the text before it, mirrored on a
+    right-to-left page (its text flush right, the code at the left)."""
+    return (x + width - text_width, x) if rtl else (x, x + width - side)
+
+
 def cover_meta_items(meta: list[str], bold: int = 0) -> list[TextItem]:
     """The title slide's meta lines as items, line `bold` (the authors) in bold."""
     return [TextItem((Run(line, bold=i == bold),)) for i, line in enumerate(meta)]
