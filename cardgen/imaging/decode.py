@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -27,7 +28,8 @@ DEFAULT_MAX_PIXELS = 100_000_000
 INFO_PATH = "cardgen.path"
 INFO_SOURCE_SIZE = "cardgen.source_size"  # full-resolution size of the file, after EXIF rotation
 INFO_GO_KIND = "cardgen.go_kind"  # how Go's decoder holds the file's pixels (Smart crops follow Hugo)
-INFO_FLATTENED = "cardgen.flattened"  # transparent pixels were painted onto the background
+INFO_AS_STORED = "cardgen.as_stored"  # "JPEG"/"PNG" when the pixels are the file's as it stores them, else ""
+_LOOK_CHANGED = "cardgen.look_changed"  # set by `_normalise_mode` on a conversion that changes the look
 VECTOR_SUFFIXES = (".svg", ".svgz")  # drawn at the size asked for, not decoded
 
 #: Smart crops may keep a window of 0.9× the largest one (muesli/smartcrop `minScale`), so decode with
@@ -133,14 +135,23 @@ def _decode(
         out = _reduce(out, _needed_size(out.size, target_size))
     if out is im:
         out = im.copy()  # detach from the file handle that the `with` block closes
-    flattened = bool(out.info.get(INFO_FLATTENED))
+    as_stored = im.mode in _AS_STORED_MODES.get(im.format or "", ()) and out.size == upright \
+        and orientation in (None, 1) and getattr(im, "n_frames", 1) == 1 and not out.info.get(_LOOK_CHANGED) \
+        and abs(float(im.info.get("gamma", _SRGB_GAMMA)) - _SRGB_GAMMA) < 0.001 \
+        and (not icc or _foreign_profile(icc) is None)  # a viewer would apply another profile
     out.info = {k: v for k, v in out.info.items() if k == "dpi"}  # pixels are sRGB now
-    out.info[INFO_FLATTENED] = flattened
+    out.info[INFO_AS_STORED] = (im.format or "") if as_stored else ""
     out.info[INFO_PATH] = path
     out.info[INFO_SOURCE_SIZE] = upright
     out.info[INFO_GO_KIND] = kind
     return out
 
+
+#: Modes whose pixels the decode keeps as the file stores them (greyscale and palettes become RGB
+#: with the same look; transparency is kept or was opaque); other modes are converted.
+_AS_STORED_MODES = {"JPEG": ("L", "RGB"), "PNG": ("L", "LA", "RGB", "RGBA", "P")}
+#: sRGB's gamma as PNG's gAMA chunk writes it (1/2.2); another one some viewers would apply.
+_SRGB_GAMMA = 1 / 2.2
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -213,7 +224,7 @@ def _normalise_mode(im: Image.Image, keep_alpha: bool, background: str, icc: byt
             return im.convert("RGB")
         flat = Image.new("RGB", im.size, background)
         flat.paste(im, mask=im.getchannel("A"))
-        flat.info[INFO_FLATTENED] = True
+        flat.info[_LOOK_CHANGED] = True
         return flat
     return im
 
@@ -250,14 +261,26 @@ def _cmyk_to_rgb(im: Image.Image, icc: bytes | None) -> Image.Image:
 
 def _to_srgb(im: Image.Image, icc: bytes) -> Image.Image:
     """Wide-gamut photos (Adobe RGB, Display P3) look dull unless converted; sRGB passes through."""
+    src = _foreign_profile(icc)
+    if src is None:
+        return im
     try:
-        src = ImageCms.ImageCmsProfile(_bytes_io(icc))
-        name = ImageCms.getProfileDescription(src).lower()
-        if "srgb" in name:
-            return im
-        return cast(Image.Image, ImageCms.profileToProfile(im, src, _srgb(), outputMode="RGB"))  # not in place: an image
+        converted = cast(Image.Image, ImageCms.profileToProfile(im, src, _srgb(), outputMode="RGB"))  # not in place
     except (ImageCms.PyCMSError, OSError, ValueError):
         return im
+    converted.info[_LOOK_CHANGED] = True
+    return converted
+
+
+@lru_cache(maxsize=32)  # a site's pictures share a few profiles
+def _foreign_profile(icc: bytes) -> ImageCms.ImageCmsProfile | None:
+    """The embedded profile when it is not sRGB (by its description); None for sRGB or one that
+    cannot be read (the pixels are then taken as sRGB)."""
+    try:
+        src = ImageCms.ImageCmsProfile(_bytes_io(icc))
+        return None if "srgb" in ImageCms.getProfileDescription(src).lower() else src
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return None
 
 
 _SRGB: ImageCms.ImageCmsProfile | None = None

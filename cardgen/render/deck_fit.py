@@ -294,14 +294,14 @@ def _pack(items: list[TextItem], pack: float, role: TextRole, frame: Frame, firs
 def _lead_ins_kept(chunks: list[list[TextItem]], pack: float, role: TextRole, frame: Frame, lang: str | None,
                    mono: str) -> list[list[TextItem]]:
     """A paragraph that introduces what follows ("The steps are:") is not left at the bottom of a slide
-    whose next one starts with what it introduces (a list, code, a formula), nor is a heading left
-    at the bottom of a slide with its text on the next: it moves over when it fits there."""
+    whose next one starts with what it introduces (a list, code, a formula, a heading that moved
+    there to stay with its text): it moves over when it fits there."""
     for i in range(len(chunks) - 1):
         here, there = chunks[i], chunks[i + 1]
         introduced = there and (there[0].bullet or there[0].number is not None or
                                 there[0].role in ("code", "math", "heading"))
-        moves = (introduced and _leads_in(here[-1])) or (bool(there) and here[-1].role == "heading")
-        if len(here) > 1 and moves and items_height([here[-1], *there], pack, role, frame, lang, mono) <= frame.inner_h:
+        if len(here) > 1 and introduced and _leads_in(here[-1]) and \
+                items_height([here[-1], *there], pack, role, frame, lang, mono) <= frame.inner_h:
             chunks[i], chunks[i + 1] = here[:-1], [here[-1], *there]
     return chunks
 

@@ -41,7 +41,6 @@ _KEPT = {
 
 _parsed: dict[Path, Any] = {}  # font file → fpdf TTFFont parsed once (never embedded itself)
 _glyphs: dict[Path, int] = {}  # font file → its number of glyphs (to notice a subset template)
-_blobs: dict[Path, Any] = {}  # font file → HarfBuzz face for the subsetter
 _cut: weakref.WeakSet[Any] = weakref.WeakSet()  # fonts `_subset` made: nothing left to subset
 
 
@@ -194,9 +193,9 @@ def _subset(font: Any, full: Any) -> Any:
     import uharfbuzz as hb
     from fontTools.ttLib import TTFont
 
-    face = _blobs.get(font.ttffile)
-    if face is None:
-        face = _blobs[font.ttffile] = hb.Face(hb.Blob.from_file_path(str(font.ttffile)))
+    from cardgen.text.shaping import hb_face
+
+    face = hb_face(Path(font.ttffile))
     ids = full.getReverseGlyphMap()  # glyph name → id, kept by fontTools
     glyphs = {0}
     unicodes: set[int] = set()

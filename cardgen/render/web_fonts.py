@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import base64
 import io
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cardgen.i18n.scripts import COMPLEX_FACES, script_of
 from cardgen.text.fonts import cjk_path, font_path
+from cardgen.text.shaping import hb_face
 
 #: Scripts the gallery embeds a face for: the complex scripts' bundled faces, and the CJK subset.
 _CJK_SCRIPTS = ("Hani", "Hira", "Kana", "Hang")
@@ -76,8 +78,6 @@ def web_fonts(texts: Iterable[str]) -> list[WebFont]:
 
 
 def _is_mark(ch: str) -> bool:
-    import unicodedata
-
     return unicodedata.category(ch).startswith("M")
 
 
@@ -88,7 +88,7 @@ def _woff(path: Path, codes: set[int]) -> bytes | None:
 
     if not path.is_file():
         return None
-    face = hb.Face(hb.Blob.from_file_path(str(path)))
+    face = hb_face(path)
     wanted = hb.SubsetInput()
     wanted.sets(hb.SubsetInputSets.UNICODE).update(codes)
     cut = hb.subset(face, wanted)

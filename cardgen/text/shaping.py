@@ -41,13 +41,20 @@ def needs_shaping(text: str) -> bool:
 
 
 @lru_cache(maxsize=32)
+def hb_face(path: Path) -> Any:  # a uharfbuzz Face
+    """A HarfBuzz face of a font file, read once per process (shaping, and the PDF's and the
+    gallery's subsetting)."""
+    import uharfbuzz as hb
+
+    return hb.Face(hb.Blob.from_file_path(str(path)), 0)
+
+
+@lru_cache(maxsize=32)
 def hb_font(path: Path) -> tuple[Any, int]:
     import uharfbuzz as hb
 
-    blob = hb.Blob.from_file_path(str(path))
-    face = hb.Face(blob, 0)
-    font = hb.Font(face)
-    return font, face.upem
+    face = hb_face(path)
+    return hb.Font(face), face.upem
 
 
 @lru_cache(maxsize=16384)
