@@ -956,6 +956,23 @@ def test_libreoffice_draws_every_word_of_a_link_in_its_colour(tmp_path, template
     assert wrong == []
 
 
+def test_the_zero_width_piece_of_a_split_link_is_tagged_as_the_text_around_it(tmp_path):
+    """U+FEFF lies in the Arabic Presentation Forms-B block but is no Arabic letter: the piece that
+    ends a split link takes the page's language and no Arabic face (tagged ar-SA with Noto Sans
+    Arabic, LibreOffice drew a Japanese link's line over the line above it)."""
+    from cardgen.i18n.scripts import script_of
+
+    assert script_of("\ufeff") == "" and script_of("\ufefc") == "Arab"
+    page = write(tmp_path / "ja" / "index.md", "---\ntitle: 論文情報\nlanguage: ja\nsummary: 概要です。\n---\n"
+                 "## UIST 2024\n\n- **著者**: Takeru Hashimoto, Yutaro Hirao\n- [論文URL](https://example.org/paper)\n")
+    _, _, prs = deck_of(page, tmp_path)
+    pieces = [r._r for slide in prs.slides for shape in slide.shapes if shape.has_text_frame
+              for p in shape.text_frame.paragraphs for r in p.runs if r.hyperlink.address == "https://example.org/paper"]
+    assert [r.findtext(f"{A}t") for r in pieces] == ["論文", "URL", "\ufeff"]
+    assert not [r for r in pieces if r.find(f"{A}rPr").get("lang") == "ar-SA"
+                or (r.find(f"{A}rPr/{A}cs") is not None and "Arabic" in r.find(f"{A}rPr/{A}cs").get("typeface"))]
+
+
 def test_corpus_is_available_for_the_slow_suite():
     assert CORPUS.is_dir() or not (SHARED / "tools").is_dir()
 
